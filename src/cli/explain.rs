@@ -1,0 +1,45 @@
+//! `cdsim explain`.
+
+use std::path::Path;
+
+use super::Failure;
+use crate::config::{DeploymentConfig, predefined};
+use crate::report::config::{ServerExplanation, TrafficExplanation};
+use crate::scenario::validate::load_config_str;
+
+pub fn explain(config: &str, instances: Option<u32>, json: bool) -> Result<String, Failure> {
+    let config = resolve(config)?;
+    if config.minimum_healthy().is_some() {
+        let n = instances
+            .ok_or_else(|| Failure(format!("{} is a Server configuration: give --instances N", config.name)))?;
+        if n == 0 {
+            return Err(Failure("--instances must be at least 1".into()));
+        }
+        let e = ServerExplanation::new(&config, n).expect("a Server configuration");
+        return Ok(if json { to_json(&e) } else { e.text() });
+    }
+    let e = TrafficExplanation::new(&config).expect("a traffic-routing configuration");
+    Ok(if json { to_json(&e) } else { e.text() })
+}
+
+/// A predefined name, or a path to a create-deployment-config file.
+fn resolve(config: &str) -> Result<DeploymentConfig, Failure> {
+    if let Some(c) = predefined::find(config) {
+        return Ok(c);
+    }
+    let path = Path::new(config);
+    if !path.exists() {
+        return Err(Failure(format!(
+            "{config:?} is neither a predefined configuration (see `cdsim configs`) nor a file"
+        )));
+    }
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Failure(format!("{config}:1:1: cannot read the file: {e}")))?;
+    load_config_str(&text, config).map_err(|p| Failure(p.to_string()))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("serializes");
+    s.push('\n');
+    s
+}

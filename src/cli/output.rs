@@ -1,0 +1,32 @@
+//! Writing results: stdout, and atomic files (a temporary file in the same directory, then
+//! a rename), so an interrupted run never leaves a half-written report.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::Failure;
+
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`cdsim … | head`) is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Writes `contents` to `dir/name` atomically, creating `dir` if needed.
+pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<(), Failure> {
+    let fail = |what: &str, e: std::io::Error| Failure(format!("{}: cannot {what}: {e}", dir.join(name).display()));
+    std::fs::create_dir_all(dir).map_err(|e| fail("create the directory", e))?;
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, dir.join(name))
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail("write", e));
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! Deployment configurations (§2 of the CodeDeploy reference): what a configuration *is*.
+//!
+//! A configuration either keeps a minimum number of healthy hosts (EC2/on-premises, the
+//! `Server` platform, optionally zonal) or routes traffic in steps (ECS and Lambda). This
+//! module holds the model and the 17 predefined configurations; the pure planners that turn
+//! a configuration into numbers live beside it (`minimum_healthy`, `traffic_routing`).
+//!
+//! Not here: reading configurations from files (scenario and input), or running them.
+
+pub mod minimum_healthy;
+pub mod predefined;
+pub mod traffic_routing;
+pub mod zonal;
+
+pub use minimum_healthy::MinimumHealthyHosts;
+pub use traffic_routing::TrafficRouting;
+pub use zonal::ZonalConfig;
+
+/// CodeDeploy's `ComputePlatform`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ComputePlatform {
+    Server,
+    Ecs,
+    Lambda,
+}
+
+impl ComputePlatform {
+    /// The API spelling: `Server`, `ECS`, `Lambda`.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            ComputePlatform::Server => "Server",
+            ComputePlatform::Ecs => "ECS",
+            ComputePlatform::Lambda => "Lambda",
+        }
+    }
+}
+
+/// A deployment configuration, predefined or custom.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentConfig {
+    pub name: String,
+    pub compute_platform: ComputePlatform,
+    pub rule: ConfigRule,
+}
+
+/// What a configuration prescribes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigRule {
+    /// EC2/on-premises: keep at least this many hosts healthy (§2.2, §3), optionally one
+    /// Availability Zone at a time (§2.6).
+    MinimumHealthy {
+        minimum: MinimumHealthyHosts,
+        zonal: Option<ZonalConfig>,
+    },
+    /// ECS and Lambda: shift traffic in steps (§2.3–§2.5).
+    TrafficRouting(TrafficRouting),
+}
+
+impl DeploymentConfig {
+    /// The default when neither the deployment nor the group names one (§2.1).
+    pub fn default_server() -> DeploymentConfig {
+        predefined::find("CodeDeployDefault.OneAtATime").expect("OneAtATime is predefined")
+    }
+
+    pub fn minimum_healthy(&self) -> Option<(MinimumHealthyHosts, Option<&ZonalConfig>)> {
+        match &self.rule {
+            ConfigRule::MinimumHealthy { minimum, zonal } => Some((*minimum, zonal.as_ref())),
+            ConfigRule::TrafficRouting(_) => None,
+        }
+    }
+}

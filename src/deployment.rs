@@ -1,0 +1,144 @@
+//! CodeDeploy's status vocabulary (§9): deployment, target and lifecycle-event statuses,
+//! error codes and diagnostics, spelled as the API spells them.
+//!
+//! Not here: the state machines that move between them (`platform`).
+
+/// `DeploymentStatus`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeploymentStatus {
+    Created,
+    InProgress,
+    /// Waiting between Availability Zones (the zonal monitor duration). Reported as
+    /// `InProgress` by the API [I]; kept apart here for traces.
+    Baking,
+    Succeeded,
+    Failed,
+    Stopped,
+}
+
+impl DeploymentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeploymentStatus::Created => "Created",
+            DeploymentStatus::InProgress => "InProgress",
+            DeploymentStatus::Baking => "Baking",
+            DeploymentStatus::Succeeded => "Succeeded",
+            DeploymentStatus::Failed => "Failed",
+            DeploymentStatus::Stopped => "Stopped",
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            DeploymentStatus::Succeeded | DeploymentStatus::Failed | DeploymentStatus::Stopped
+        )
+    }
+}
+
+/// `ErrorCode` (deployment level), the codes this simulator produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    HealthConstraints,
+    HealthConstraintsInvalid,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::HealthConstraints => "HEALTH_CONSTRAINTS",
+            ErrorCode::HealthConstraintsInvalid => "HEALTH_CONSTRAINTS_INVALID",
+        }
+    }
+}
+
+/// `errorInformation`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorInformation {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// `TargetStatus` / `InstanceStatus`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TargetStatus {
+    Pending,
+    InProgress,
+    Succeeded,
+    Failed,
+    Skipped,
+}
+
+impl TargetStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetStatus::Pending => "Pending",
+            TargetStatus::InProgress => "InProgress",
+            TargetStatus::Succeeded => "Succeeded",
+            TargetStatus::Failed => "Failed",
+            TargetStatus::Skipped => "Skipped",
+        }
+    }
+}
+
+/// `LifecycleEventStatus`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LifecycleEventStatus {
+    Pending,
+    InProgress,
+    Succeeded,
+    Failed,
+    Skipped,
+}
+
+impl LifecycleEventStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LifecycleEventStatus::Pending => "Pending",
+            LifecycleEventStatus::InProgress => "InProgress",
+            LifecycleEventStatus::Succeeded => "Succeeded",
+            LifecycleEventStatus::Failed => "Failed",
+            LifecycleEventStatus::Skipped => "Skipped",
+        }
+    }
+}
+
+/// `LifecycleErrorCode` in `diagnostics.errorCode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LifecycleErrorCode {
+    Success,
+    ScriptFailed,
+    ScriptTimedOut,
+    UnknownError,
+}
+
+impl LifecycleErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LifecycleErrorCode::Success => "Success",
+            LifecycleErrorCode::ScriptFailed => "ScriptFailed",
+            LifecycleErrorCode::ScriptTimedOut => "ScriptTimedOut",
+            LifecycleErrorCode::UnknownError => "UnknownError",
+        }
+    }
+}
+
+/// Why a lifecycle event that did not succeed ended as it did; also the diagnostics of a
+/// succeeded scripted event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Diagnostic {
+    None,
+    /// Scripts ran; `Success`, `ScriptFailed` or `ScriptTimedOut` of script `script`.
+    Script {
+        code: LifecycleErrorCode,
+        script: u16,
+    },
+    /// The instance stopped answering: the event timed out (§3.3).
+    InstanceStopped,
+    /// The instance stopped between events: the next event never started (5 minutes, §3.3).
+    EventNotStarted,
+    /// AllowTraffic: not healthy behind the load balancer within one hour (§10).
+    NotHealthyInTime,
+    /// An agent step failed.
+    AgentStepFailed,
+}

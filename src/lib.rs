@@ -1,0 +1,34 @@
+//! cdsim: a deterministic discrete-event simulator of AWS CodeDeploy deployments.
+//!
+//! Give it a [`scenario::Scenario`] and a seed; it returns a [`report::Report`] in
+//! CodeDeploy's own vocabulary. Same scenario, same seed, same commit ⇒ same bytes.
+//!
+//! Module map, from the bottom up (dependencies point down only):
+//!
+//! - vocabulary: [`time`] (integer milliseconds), [`id`] (dense ids), [`rng`] (seeded named
+//!   streams, the only home of the RNG crate);
+//! - the pure core: [`engine`] (event queue with documented tie order, the loop);
+//! - the pure domain: [`config`] (deployment configurations and their planners),
+//!   [`lifecycle`] (event orders, hooks), [`load_balancer`], [`fault`], [`deployment`]
+//!   (status vocabulary), [`platform`] (the deployment state machines);
+//! - boundary types: [`scenario`] (raw YAML → validated model), [`report`] (plain data and
+//!   its renderings);
+//! - the edge: [`simulation`] (runs a scenario), [`cli`] (the `cdsim` command).
+//!
+//! The core and the domain do no I/O, read no clock and use no unseeded randomness; a test
+//! (`tests/it/tidy.rs`) checks this.
+
+pub mod cli;
+pub mod config;
+pub mod deployment;
+pub mod engine;
+pub mod fault;
+pub mod id;
+pub mod lifecycle;
+pub mod load_balancer;
+pub mod platform;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod simulation;
+pub mod time;

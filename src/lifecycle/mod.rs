@@ -1,0 +1,143 @@
+//! Lifecycle events (§4): their names, their order per platform, and who runs them.
+//!
+//! Not here: what a hook's scripts do (`hook`), or the per-target state machine that walks
+//! the order (`platform::server`).
+
+pub mod hook;
+
+pub use hook::{DurationModel, Hook, HookOutcome, HookResult, Script};
+
+use std::fmt;
+
+/// CodeDeploy's lifecycle event names (the EC2/on-premises set, §4.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LifecycleEventName {
+    BeforeBlockTraffic,
+    BlockTraffic,
+    AfterBlockTraffic,
+    ApplicationStop,
+    DownloadBundle,
+    BeforeInstall,
+    Install,
+    AfterInstall,
+    ApplicationStart,
+    ValidateService,
+    BeforeAllowTraffic,
+    AllowTraffic,
+    AfterAllowTraffic,
+}
+
+use LifecycleEventName::*;
+
+/// §4.1, in-place without a load balancer.
+const IN_PLACE: [LifecycleEventName; 7] = [
+    ApplicationStop,
+    DownloadBundle,
+    BeforeInstall,
+    Install,
+    AfterInstall,
+    ApplicationStart,
+    ValidateService,
+];
+
+/// §4.1, in-place with a load balancer: the traffic events wrap the install phase.
+const IN_PLACE_WITH_LB: [LifecycleEventName; 13] = [
+    BeforeBlockTraffic,
+    BlockTraffic,
+    AfterBlockTraffic,
+    ApplicationStop,
+    DownloadBundle,
+    BeforeInstall,
+    Install,
+    AfterInstall,
+    ApplicationStart,
+    ValidateService,
+    BeforeAllowTraffic,
+    AllowTraffic,
+    AfterAllowTraffic,
+];
+
+/// Who carries out an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runner {
+    /// AppSpec scripts, run by the agent.
+    Scripts,
+    /// The agent's own step (DownloadBundle, Install).
+    Agent,
+    /// CodeDeploy deregisters the instance from the load balancer.
+    Deregister,
+    /// CodeDeploy registers the instance and waits for health checks.
+    Register,
+}
+
+impl LifecycleEventName {
+    /// Every name, in the with-load-balancer order.
+    pub const ALL: [LifecycleEventName; 13] = IN_PLACE_WITH_LB;
+
+    /// The in-place order (§4.1), with or without a load balancer.
+    pub fn in_place_order(with_load_balancer: bool) -> &'static [LifecycleEventName] {
+        if with_load_balancer {
+            &IN_PLACE_WITH_LB
+        } else {
+            &IN_PLACE
+        }
+    }
+
+    pub fn runner(self) -> Runner {
+        match self {
+            DownloadBundle | Install => Runner::Agent,
+            BlockTraffic => Runner::Deregister,
+            AllowTraffic => Runner::Register,
+            _ => Runner::Scripts,
+        }
+    }
+
+    /// Whether AppSpec scripts may be attached (the `hooks` section accepts it).
+    pub fn is_scriptable(self) -> bool {
+        self.runner() == Runner::Scripts
+    }
+
+    /// Hooks whose scripts come from the last successful revision's AppSpec (§4.1): they
+    /// have nothing to run on an instance's first deployment.
+    pub fn uses_previous_revision(self) -> bool {
+        matches!(self, ApplicationStop | BeforeBlockTraffic | AfterBlockTraffic)
+    }
+
+    /// Events whose failure `ignoreApplicationStopFailures` forgives (§4.4).
+    pub fn failure_may_be_ignored(self) -> bool {
+        self.uses_previous_revision()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BeforeBlockTraffic => "BeforeBlockTraffic",
+            BlockTraffic => "BlockTraffic",
+            AfterBlockTraffic => "AfterBlockTraffic",
+            ApplicationStop => "ApplicationStop",
+            DownloadBundle => "DownloadBundle",
+            BeforeInstall => "BeforeInstall",
+            Install => "Install",
+            AfterInstall => "AfterInstall",
+            ApplicationStart => "ApplicationStart",
+            ValidateService => "ValidateService",
+            BeforeAllowTraffic => "BeforeAllowTraffic",
+            AllowTraffic => "AllowTraffic",
+            AfterAllowTraffic => "AfterAllowTraffic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LifecycleEventName> {
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    /// Position in [`Self::ALL`], for dense per-event tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for LifecycleEventName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,615 @@
+//! EC2/on-premises in-place deployments (§3, §4.1, §10, §2.6): the model the engine runs.
+//!
+//! Each instance walks the in-place lifecycle order. Which instance starts when is decided
+//! by the pure start rule of `config::minimum_healthy` (fleet and, when zonal, zone
+//! constraints), in CodeDeploy's priority order (§3.1: Unhealthy, Unknown, Old, Current;
+//! instance id order within a class, since CodeDeploy promises no order). The deployment
+//! ends:
+//! - `Failed / HEALTH_CONSTRAINTS_INVALID` at once when the minimum cannot be met (M ≥ N);
+//! - `Failed / HEALTH_CONSTRAINTS` when nothing is in flight, instances are pending, and
+//!   none may start; the pending instances end `Skipped`;
+//! - otherwise when every instance has finished: `Succeeded` iff at least max(M, 1)
+//!   instances succeeded.
+//!
+//! **Randomness.** When an instance starts, all of its hook outcomes are drawn at once from
+//! its own sub-stream, so its behaviour does not depend on when it is scheduled.
+//!
+//! **Stopped instances** (§3.3) [I]: an event running when the instance stops ends `Failed`
+//! when its timeout runs out (scripts: the sum of their timeouts; AllowTraffic: one hour;
+//! a BlockTraffic already under way completes); an event due to start on a stopped instance
+//! fails after five minutes. CodeDeploy learns an instance's health only by deploying to it,
+//! so a stop does not change the healthy count until the instance fails.
+//!
+//! **Capacity** is the number of instances in service: with a load balancer, registered and
+//! healthy (out from BlockTraffic, back when AllowTraffic succeeds); without one, not being
+//! deployed to and not failed.
+//!
+//! Not here: rollbacks, alarms, blue/green (later work), and rendering (`report`).
+
+use std::collections::VecDeque;
+
+use crate::config::minimum_healthy::{HealthCount, HealthPlan, may_start};
+use crate::deployment::{
+    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, LifecycleErrorCode, LifecycleEventStatus, TargetStatus,
+};
+use crate::engine::{Model, Scheduler};
+use crate::id::TargetId;
+use crate::lifecycle::hook::{Hook, HookOutcome, HookResult};
+use crate::lifecycle::{LifecycleEventName, Runner};
+use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
+use crate::rng::{Stream, Streams};
+use crate::scenario::{HealthClass, Scenario};
+use crate::time::{SimDuration, SimTime};
+
+/// How long CodeDeploy waits for a lifecycle event that never starts (§3.3, §11).
+pub const EVENT_START_LIMIT: SimDuration = SimDuration::from_mins(5);
+
+/// The in-place deployment's closed set of events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The deployment is created and starts.
+    Start,
+    /// The lifecycle event an instance is running ends (if `generation` is still current).
+    LifecycleEventEnds { target: TargetId, generation: u32 },
+    /// An instance stops (a fault).
+    InstanceStops { target: TargetId },
+    /// The monitor duration after an Availability Zone has passed.
+    ZoneBakeEnds,
+}
+
+/// One lifecycle event of one instance. `duration` and `diagnostic` are planned when the
+/// instance starts (or the event begins, for traffic events) and final once it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventRecord {
+    pub start: SimTime,
+    pub duration: SimDuration,
+    pub status: LifecycleEventStatus,
+    pub diagnostic: Diagnostic,
+}
+
+impl EventRecord {
+    const PENDING: EventRecord = EventRecord {
+        start: SimTime::ZERO,
+        duration: SimDuration::ZERO,
+        status: LifecycleEventStatus::Pending,
+        diagnostic: Diagnostic::None,
+    };
+
+    pub fn end(&self) -> SimTime {
+        self.start + self.duration
+    }
+
+    fn succeeds(&self) -> bool {
+        matches!(
+            self.diagnostic,
+            Diagnostic::None
+                | Diagnostic::Script {
+                    code: LifecycleErrorCode::Success,
+                    ..
+                }
+        )
+    }
+}
+
+/// Instances waiting to start, in priority order.
+#[derive(Clone, Debug, Default)]
+struct PendingQueue {
+    by_class: [VecDeque<TargetId>; 4],
+}
+
+impl PendingQueue {
+    fn push(&mut self, t: TargetId, class: HealthClass) {
+        self.by_class[class as usize].push_back(t);
+    }
+
+    fn peek(&self) -> Option<TargetId> {
+        self.by_class.iter().find_map(|q| q.front().copied())
+    }
+
+    fn pop(&mut self) -> Option<TargetId> {
+        self.by_class.iter_mut().find_map(VecDeque::pop_front)
+    }
+
+    fn len(&self) -> usize {
+        self.by_class.iter().map(VecDeque::len).sum()
+    }
+}
+
+/// The in-place deployment: all mutable simulation state, changed only by [`Model::handle`].
+pub struct InPlaceDeployment<'s> {
+    scenario: &'s Scenario,
+    streams: Streams,
+    order: &'static [LifecycleEventName],
+    plan: Option<HealthPlan>,
+    status: DeploymentStatus,
+    error: Option<ErrorInformation>,
+    complete_time: Option<SimTime>,
+    // Per instance, indexed by TargetId.
+    target_status: Vec<TargetStatus>,
+    class: Vec<HealthClass>,
+    stage: Vec<u8>,
+    generation: Vec<u32>,
+    serving: Vec<bool>,
+    stopped: Vec<bool>,
+    records: Vec<EventRecord>,
+    // Scheduling state.
+    pending: Vec<PendingQueue>,
+    zone_cursor: usize,
+    fleet_health: HealthCount,
+    zone_health: Vec<HealthCount>,
+    zonal: bool,
+    in_flight: u32,
+    succeeded: u32,
+    failed: u32,
+    // Observations.
+    in_service: u32,
+    capacity: Vec<(SimTime, u32)>,
+}
+
+/// What a finished in-place deployment leaves behind, for reports.
+#[derive(Clone, Debug)]
+pub struct InPlaceOutcome {
+    pub status: DeploymentStatus,
+    pub error: Option<ErrorInformation>,
+    pub complete_time: SimTime,
+    pub plan: Option<HealthPlan>,
+    pub order: &'static [LifecycleEventName],
+    pub target_status: Vec<TargetStatus>,
+    /// `order.len()` records per instance, instance after instance.
+    pub records: Vec<EventRecord>,
+    /// (time, instances in service) at the start and at every change.
+    pub capacity: Vec<(SimTime, u32)>,
+}
+
+impl<'s> InPlaceDeployment<'s> {
+    pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
+        let fleet = &scenario.fleet;
+        let n = fleet.instances as usize;
+        let order = LifecycleEventName::in_place_order(scenario.load_balancer.is_some());
+        let (minimum, zonal) = scenario
+            .deployment_config
+            .minimum_healthy()
+            .expect("validated: a Server configuration");
+        let class = fleet.health_classes();
+        let zonal_on = zonal.is_some();
+        let queues = if zonal_on { fleet.zone_count() } else { 1 };
+        let mut pending = vec![PendingQueue::default(); queues];
+        let mut zone_sizes = vec![0u32; fleet.zone_count()];
+        let mut zone_healthy = vec![0u32; fleet.zone_count()];
+        for (i, &c) in class.iter().enumerate() {
+            let t = TargetId(i as u32);
+            let z = fleet.zone_of(t).index();
+            zone_sizes[z] += 1;
+            zone_healthy[z] += u32::from(c.is_healthy());
+            pending[if zonal_on { z } else { 0 }].push(t, c);
+        }
+        let zone_health = match zonal {
+            Some(zc) => zone_sizes
+                .iter()
+                .zip(&zone_healthy)
+                .map(|(&size, &healthy)| HealthCount {
+                    healthy,
+                    minimum: zc.minimum_healthy_hosts_per_zone.resolve(size),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let healthy: u32 = zone_healthy.iter().sum();
+        let serving: Vec<bool> = class.iter().map(|c| c.is_healthy()).collect();
+        InPlaceDeployment {
+            scenario,
+            streams: Streams::new(seed),
+            order,
+            plan: HealthPlan::new(minimum, fleet.instances),
+            status: DeploymentStatus::Created,
+            error: None,
+            complete_time: None,
+            target_status: vec![TargetStatus::Pending; n],
+            class,
+            stage: vec![0; n],
+            generation: vec![0; n],
+            serving,
+            stopped: vec![false; n],
+            records: vec![EventRecord::PENDING; n * order.len()],
+            pending,
+            zone_cursor: 0,
+            fleet_health: HealthCount {
+                healthy,
+                minimum: minimum.resolve(fleet.instances),
+            },
+            zone_health,
+            zonal: zonal_on,
+            in_flight: 0,
+            succeeded: 0,
+            failed: 0,
+            in_service: healthy,
+            capacity: vec![(SimTime::ZERO, healthy)],
+        }
+    }
+
+    /// The final state. Panics if the deployment has not finished (a broken invariant).
+    pub fn into_outcome(self) -> InPlaceOutcome {
+        assert!(self.status.is_terminal(), "deployment still {}", self.status.as_str());
+        InPlaceOutcome {
+            status: self.status,
+            error: self.error,
+            complete_time: self.complete_time.expect("set with the terminal status"),
+            plan: self.plan,
+            order: self.order,
+            target_status: self.target_status,
+            records: self.records,
+            capacity: self.capacity,
+        }
+    }
+
+    fn record_mut(&mut self, t: TargetId, stage: usize) -> &mut EventRecord {
+        &mut self.records[t.index() * self.order.len() + stage]
+    }
+
+    fn current_record(&self, t: TargetId) -> EventRecord {
+        self.records[t.index() * self.order.len() + usize::from(self.stage[t.index()])]
+    }
+
+    // ----- event handlers -------------------------------------------------------------
+
+    fn on_start(&mut self, sched: &mut Scheduler<Event>) {
+        self.status = DeploymentStatus::InProgress;
+        tracing::info!(target: "cdsim::deployment", t = %sched.now(), config = %self.scenario.deployment_config.name,
+            instances = self.scenario.fleet.instances, "deployment started");
+        if let Some(message) = self.invalid_health_constraints() {
+            self.finish(sched.now(), Some((ErrorCode::HealthConstraintsInvalid, message)));
+            return;
+        }
+        for (target, at) in self.scenario.faults.stops() {
+            sched.at(at, Event::InstanceStops { target });
+        }
+        self.start_more(sched);
+    }
+
+    fn on_lifecycle_event_ends(&mut self, t: TargetId, generation: u32, sched: &mut Scheduler<Event>) {
+        if generation != self.generation[t.index()] {
+            return; // superseded by a stop
+        }
+        let now = sched.now();
+        let stage = usize::from(self.stage[t.index()]);
+        let name = self.order[stage];
+        let rec = self.record_mut(t, stage);
+        assert_eq!(rec.end(), now, "event ends at its planned time");
+        let ok = rec.succeeds();
+        rec.status = if ok {
+            LifecycleEventStatus::Succeeded
+        } else {
+            LifecycleEventStatus::Failed
+        };
+        tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, event = %name,
+            status = rec.status.as_str(), "lifecycle event ended");
+        if ok && name.runner() == Runner::Register {
+            self.set_serving(t, true, now);
+        }
+        let forgiven = !ok && self.scenario.ignore_application_stop_failures && name.failure_may_be_ignored();
+        if !ok && !forgiven {
+            self.finish_target(t, false, sched);
+        } else if stage + 1 == self.order.len() {
+            self.finish_target(t, true, sched);
+        } else {
+            self.stage[t.index()] += 1;
+            self.begin_event(t, sched);
+        }
+    }
+
+    fn on_instance_stops(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        tracing::info!(target: "cdsim::deployment", t = %now, target = %t, "instance stopped");
+        self.stopped[t.index()] = true;
+        self.set_serving(t, false, now);
+        if self.target_status[t.index()] != TargetStatus::InProgress {
+            return; // a pending instance fails when its first event cannot start
+        }
+        let rec = self.current_record(t);
+        if rec.status != LifecycleEventStatus::InProgress {
+            return;
+        }
+        let name = self.order[usize::from(self.stage[t.index()])];
+        let (limit, diagnostic) = match name.runner() {
+            Runner::Scripts | Runner::Agent => (self.hook_for(name).total_timeout(), Diagnostic::InstanceStopped),
+            Runner::Register => (ALLOW_TRAFFIC_LIMIT, Diagnostic::NotHealthyInTime),
+            Runner::Deregister => return, // deregistration completes; the next event cannot start
+        };
+        let end = (rec.start + limit).max(now);
+        let stage = usize::from(self.stage[t.index()]);
+        let rec = self.record_mut(t, stage);
+        rec.duration = end.since(rec.start);
+        rec.diagnostic = diagnostic;
+        self.generation[t.index()] += 1;
+        let generation = self.generation[t.index()];
+        sched.at(end, Event::LifecycleEventEnds { target: t, generation });
+    }
+
+    fn on_zone_bake_ends(&mut self, sched: &mut Scheduler<Event>) {
+        self.status = DeploymentStatus::InProgress;
+        self.zone_cursor += 1;
+        tracing::info!(target: "cdsim::deployment", t = %sched.now(), zone = %self.scenario.fleet.zones[self.zone_cursor],
+            "next Availability Zone");
+        self.start_more(sched);
+    }
+
+    // ----- scheduling -----------------------------------------------------------------
+
+    /// `Some(message)` when the deployment cannot start (§3.1: M ≥ N; zonal: a zone's
+    /// minimum not below its size).
+    fn invalid_health_constraints(&self) -> Option<String> {
+        let n = self.scenario.fleet.instances;
+        let m = self.fleet_health.minimum;
+        if self.plan.is_none() {
+            return Some(format!(
+                "The deployment failed because the minimum number of healthy instances ({m}) is not below the \
+                 number of instances in the deployment ({n}): CodeDeploy cannot take any instance offline."
+            ));
+        }
+        let zones = &self.scenario.fleet.zones;
+        self.zone_health.iter().enumerate().find_map(|(z, h)| {
+            let size = self.pending[z].len() as u32;
+            (size > 0 && h.minimum >= size).then(|| {
+                format!(
+                    "The deployment failed because the minimum number of healthy instances per zone ({}) is not below \
+                     the number of instances in {} ({size}).",
+                    h.minimum, zones[z]
+                )
+            })
+        })
+    }
+
+    /// Starts every instance the rule allows now, then checks whether the deployment, or
+    /// the current zone, is over.
+    fn start_more(&mut self, sched: &mut Scheduler<Event>) {
+        let plan = self.plan.expect("checked at start");
+        let q = if self.zonal { self.zone_cursor } else { 0 };
+        while let Some(t) = self.pending[q].peek() {
+            let healthy = self.class[t.index()].is_healthy();
+            let zone = self.zonal.then(|| self.zone_health[q]);
+            if !may_start(healthy, self.fleet_health, zone, self.in_flight, plan.max_in_flight) {
+                break;
+            }
+            self.pending[q].pop();
+            self.start_target(t, sched);
+        }
+        if self.in_flight > 0 {
+            return;
+        }
+        if self.pending[q].len() > 0 {
+            let message = format!(
+                "The overall deployment failed because too many individual instances failed deployment, too few \
+                 healthy instances are available for deployment, or some instances in your deployment group are \
+                 experiencing problems. ({} failed; at least {} must stay healthy.)",
+                self.failed, plan.minimum
+            );
+            self.finish(sched.now(), Some((ErrorCode::HealthConstraints, message)));
+        } else if self.zonal && self.zone_cursor + 1 < self.pending.len() {
+            let zc = self.zonal_config();
+            let bake = zc.bake_after(self.zone_cursor);
+            self.status = DeploymentStatus::Baking;
+            sched.after(bake, Event::ZoneBakeEnds);
+        } else if self.succeeded >= plan.min_successes {
+            self.finish(sched.now(), None);
+        } else {
+            let message = format!(
+                "The overall deployment failed because too few instances succeeded: {} succeeded, at least {} \
+                 required.",
+                self.succeeded, plan.min_successes
+            );
+            self.finish(sched.now(), Some((ErrorCode::HealthConstraints, message)));
+        }
+    }
+
+    fn zonal_config(&self) -> &'s crate::config::ZonalConfig {
+        let (_, zonal) = self.scenario.deployment_config.minimum_healthy().expect("Server");
+        zonal.expect("zonal")
+    }
+
+    fn start_target(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
+        let i = t.index();
+        self.target_status[i] = TargetStatus::InProgress;
+        self.in_flight += 1;
+        if self.class[i].is_healthy() {
+            self.fleet_health.healthy -= 1;
+            if self.zonal {
+                self.zone_health[self.zone_cursor].healthy -= 1;
+            }
+        }
+        if self.scenario.load_balancer.is_none() {
+            self.set_serving(t, false, sched.now());
+        }
+        self.plan_hooks(t);
+        tracing::debug!(target: "cdsim::deployment", t = %sched.now(), target = %t, "instance started");
+        self.begin_event(t, sched);
+    }
+
+    /// Draws every hook outcome of `t` at once from its own sub-stream (see module docs).
+    fn plan_hooks(&mut self, t: TargetId) {
+        let mut rng = self.streams.source(Stream::Hooks, u64::from(t.0));
+        let first = self.scenario.fleet.first_deployment;
+        for (stage, &name) in self.order.iter().enumerate() {
+            if !matches!(name.runner(), Runner::Scripts | Runner::Agent) || (first && name.uses_previous_revision()) {
+                continue;
+            }
+            let hook = self.hook_for(name);
+            let faults = self.scenario.faults.hook_faults(t, name);
+            let HookOutcome { duration, result } = hook.run(&mut rng, &faults);
+            let diagnostic = match (name.runner(), result) {
+                (_, _) if hook.is_empty() => Diagnostic::None,
+                (Runner::Agent, HookResult::Succeeded) => Diagnostic::None,
+                (Runner::Agent, _) => Diagnostic::AgentStepFailed,
+                (_, HookResult::Succeeded) => Diagnostic::Script {
+                    code: LifecycleErrorCode::Success,
+                    script: 0,
+                },
+                (_, HookResult::ScriptFailed(s)) => Diagnostic::Script {
+                    code: LifecycleErrorCode::ScriptFailed,
+                    script: s,
+                },
+                (_, HookResult::ScriptTimedOut(s)) => Diagnostic::Script {
+                    code: LifecycleErrorCode::ScriptTimedOut,
+                    script: s,
+                },
+            };
+            let rec = self.record_mut(t, stage);
+            rec.duration = duration;
+            rec.diagnostic = diagnostic;
+        }
+    }
+
+    fn hook_for(&self, name: LifecycleEventName) -> &'s Hook {
+        let sc = self.scenario;
+        sc.agent.step(name).unwrap_or_else(|| sc.hooks.get(name))
+    }
+
+    /// Begins the event at `t`'s current stage, skipping (inline) the events that have
+    /// nothing to run on a first deployment.
+    fn begin_event(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let first = self.scenario.fleet.first_deployment;
+        loop {
+            let stage = usize::from(self.stage[t.index()]);
+            let name = self.order[stage];
+            if first && name.uses_previous_revision() {
+                let rec = self.record_mut(t, stage);
+                *rec = EventRecord {
+                    start: now,
+                    status: LifecycleEventStatus::Skipped,
+                    ..EventRecord::PENDING
+                };
+                self.stage[t.index()] += 1;
+                assert!(
+                    usize::from(self.stage[t.index()]) < self.order.len(),
+                    "last event is never skipped"
+                );
+                continue;
+            }
+            let stopped = self.stopped[t.index()];
+            let (duration, diagnostic) = match name.runner() {
+                _ if stopped => (EVENT_START_LIMIT, Diagnostic::EventNotStarted),
+                Runner::Scripts | Runner::Agent => {
+                    let rec = self.current_record(t);
+                    (rec.duration, rec.diagnostic)
+                }
+                Runner::Deregister => {
+                    self.set_serving(t, false, now);
+                    let lb = self
+                        .scenario
+                        .load_balancer
+                        .as_ref()
+                        .expect("traffic events need a load balancer");
+                    (lb.deregistration_delay, Diagnostic::None)
+                }
+                Runner::Register => {
+                    let lb = self
+                        .scenario
+                        .load_balancer
+                        .as_ref()
+                        .expect("traffic events need a load balancer");
+                    let answers = !self.scenario.faults.fails_health_checks(t);
+                    match lb.health_check.allow_traffic(now, answers) {
+                        (d, true) => (d, Diagnostic::None),
+                        (d, false) => (d, Diagnostic::NotHealthyInTime),
+                    }
+                }
+            };
+            *self.record_mut(t, stage) = EventRecord {
+                start: now,
+                duration,
+                status: LifecycleEventStatus::InProgress,
+                diagnostic,
+            };
+            tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, event = %name, "lifecycle event started");
+            let generation = self.generation[t.index()];
+            sched.after(duration, Event::LifecycleEventEnds { target: t, generation });
+            return;
+        }
+    }
+
+    fn finish_target(&mut self, t: TargetId, ok: bool, sched: &mut Scheduler<Event>) {
+        let i = t.index();
+        let now = sched.now();
+        self.in_flight -= 1;
+        if ok {
+            self.target_status[i] = TargetStatus::Succeeded;
+            self.succeeded += 1;
+            self.class[i] = HealthClass::Current;
+            self.fleet_health.healthy += 1;
+            if self.zonal {
+                self.zone_health[self.zone_cursor].healthy += 1;
+            }
+            if self.scenario.load_balancer.is_none() && !self.stopped[i] {
+                self.set_serving(t, true, now);
+            }
+        } else {
+            self.target_status[i] = TargetStatus::Failed;
+            self.failed += 1;
+            self.class[i] = HealthClass::Unhealthy;
+            let next = usize::from(self.stage[i]) + 1;
+            for stage in next..self.order.len() {
+                self.record_mut(t, stage).status = LifecycleEventStatus::Skipped;
+            }
+        }
+        tracing::debug!(target: "cdsim::deployment", t = %now, target = %t,
+            status = self.target_status[i].as_str(), "instance finished");
+        self.start_more(sched);
+    }
+
+    fn set_serving(&mut self, t: TargetId, serving: bool, now: SimTime) {
+        let s = &mut self.serving[t.index()];
+        if *s == serving || (serving && self.stopped[t.index()]) {
+            return;
+        }
+        *s = serving;
+        if serving {
+            self.in_service += 1;
+        } else {
+            self.in_service -= 1;
+        }
+        self.capacity.push((now, self.in_service));
+    }
+
+    fn finish(&mut self, now: SimTime, error: Option<(ErrorCode, String)>) {
+        assert_eq!(self.in_flight, 0, "a deployment ends with nothing in flight");
+        self.status = if error.is_some() {
+            DeploymentStatus::Failed
+        } else {
+            DeploymentStatus::Succeeded
+        };
+        self.error = error.map(|(code, message)| ErrorInformation { code, message });
+        self.complete_time = Some(now);
+        for q in &mut self.pending {
+            while let Some(t) = q.pop() {
+                self.target_status[t.index()] = TargetStatus::Skipped;
+                let base = t.index() * self.order.len();
+                for rec in &mut self.records[base..base + self.order.len()] {
+                    rec.status = LifecycleEventStatus::Skipped;
+                }
+            }
+        }
+        tracing::info!(target: "cdsim::deployment", t = %now, status = self.status.as_str(),
+            error = self.error.as_ref().map(|e| e.code.as_str()), "deployment finished");
+    }
+}
+
+impl Model for InPlaceDeployment<'_> {
+    type Event = Event;
+
+    fn start(&mut self, sched: &mut Scheduler<Event>) {
+        sched.at(SimTime::ZERO, Event::Start);
+    }
+
+    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+        match event {
+            Event::Start => self.on_start(sched),
+            Event::LifecycleEventEnds { target, generation } => self.on_lifecycle_event_ends(target, generation, sched),
+            Event::InstanceStops { target } => self.on_instance_stops(target, sched),
+            Event::ZoneBakeEnds => self.on_zone_bake_ends(sched),
+        }
+    }
+
+    fn finished(&self) -> bool {
+        self.status.is_terminal()
+    }
+}

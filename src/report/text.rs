@@ -1,0 +1,122 @@
+//! The human summary `cdsim run` prints when not asked for JSON.
+
+use std::fmt::Write;
+
+use super::{DeploymentInfo, Report};
+use crate::time::SimDuration;
+
+pub fn summary(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "scenario {}  seed {}", report.scenario, report.seed);
+    for d in &report.deployments {
+        deployment(&mut out, d);
+    }
+    let m = &report.metrics;
+    let _ = writeln!(
+        out,
+        "capacity: at least {} of {} instances in service ({}%), {} instance-seconds lost",
+        m.min_in_service, m.instances, m.min_in_service_percent, m.capacity_seconds_lost
+    );
+    let _ = writeln!(
+        out,
+        "at most {} instances deployed to at once; {} simulated events",
+        m.max_in_flight_observed, m.simulated_events
+    );
+    out
+}
+
+fn deployment(out: &mut String, d: &DeploymentInfo) {
+    let took = SimDuration::from_secs_f64(d.complete_time - d.create_time);
+    let _ = writeln!(
+        out,
+        "deployment {}  {}  {} {}",
+        d.deployment_id,
+        d.deployment_config_name,
+        d.deployment_style.deployment_type,
+        d.deployment_style.deployment_option
+    );
+    match &d.error_information {
+        Some(e) => {
+            let _ = writeln!(out, "status: {} ({}) after {took}", d.status, e.code);
+            let _ = writeln!(out, "  {}", e.message);
+        }
+        None => {
+            let _ = writeln!(out, "status: {} after {took}", d.status);
+        }
+    }
+    if let Some(p) = &d.health_plan {
+        let _ = writeln!(
+            out,
+            "minimum healthy hosts: {} {} = {} of {} instances; up to {} at a time; {} successes needed",
+            p.minimum_healthy_hosts.kind,
+            p.minimum_healthy_hosts.value,
+            p.minimum_healthy_instances,
+            d.targets.len(),
+            p.max_in_flight,
+            p.min_successes
+        );
+    }
+    let o = &d.deployment_overview;
+    let _ = writeln!(
+        out,
+        "targets: {} Succeeded, {} Failed, {} Skipped",
+        o.succeeded, o.failed, o.skipped
+    );
+    for t in d.targets.iter().filter(|t| t.status == "Failed") {
+        let failed = t.lifecycle_events.iter().find(|e| e.status == "Failed");
+        let detail = failed.map_or(String::new(), |e| {
+            let diag = e.diagnostics.as_ref();
+            let code = diag.map_or("", |d| d.error_code);
+            let script = diag
+                .and_then(|d| d.script_name.as_deref())
+                .map(|s| format!(" {s}"))
+                .unwrap_or_default();
+            let at = e
+                .end_time
+                .map(|s| format!(" at {}", SimDuration::from_secs_f64(s)))
+                .unwrap_or_default();
+            format!(": {} {code}{script}{at}", e.lifecycle_event_name)
+        });
+        let _ = writeln!(out, "  Failed  {}{detail}", t.target_id);
+    }
+    let skipped: Vec<&str> = d
+        .targets
+        .iter()
+        .filter(|t| t.status == "Skipped")
+        .map(|t| t.target_id.as_str())
+        .collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(out, "  Skipped {}", ranges(&skipped));
+    }
+}
+
+/// `i-0004–i-0009, i-0012` from ids that are consecutive in fleet order.
+fn ranges(ids: &[&str]) -> String {
+    let num = |s: &str| s.trim_start_matches("i-").parse::<u64>().ok();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ids.len() {
+        let mut j = i;
+        while j + 1 < ids.len() && num(ids[j + 1]).zip(num(ids[j])).is_some_and(|(b, a)| b == a + 1) {
+            j += 1;
+        }
+        parts.push(if i == j {
+            ids[i].to_string()
+        } else {
+            format!("{}–{}", ids[i], ids[j])
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ranges_compress() {
+        assert_eq!(
+            super::ranges(&["i-0004", "i-0005", "i-0006", "i-0009"]),
+            "i-0004–i-0006, i-0009"
+        );
+    }
+}

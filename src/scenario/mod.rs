@@ -1,0 +1,125 @@
+//! Scenarios: the validated model of what to simulate.
+//!
+//! A scenario file is read in two steps (ripgrep's LowArgs→HiArgs): [`raw`] mirrors the
+//! YAML with serde and keeps every value's location; [`validate`] checks it, collects
+//! *every* problem with its file, line and column, and builds the [`Scenario`] below, whose
+//! types carry no serde and cannot hold an invalid value.
+//!
+//! Not here: running a scenario (`platform`) or the AWS file formats (a later `input`).
+
+pub mod raw;
+pub mod validate;
+
+pub use validate::{Problem, Problems, load_file, load_str};
+
+use crate::config::DeploymentConfig;
+use crate::fault::Faults;
+use crate::id::{TargetId, ZoneId};
+use crate::lifecycle::{Hook, LifecycleEventName};
+use crate::load_balancer::LoadBalancer;
+
+/// A validated scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    /// The seed used when the command line gives none.
+    pub seed: u64,
+    pub deployment_config: DeploymentConfig,
+    pub fleet: Fleet,
+    pub load_balancer: Option<LoadBalancer>,
+    pub hooks: Hooks,
+    pub agent: Agent,
+    /// `ignoreApplicationStopFailures` (§4.4).
+    pub ignore_application_stop_failures: bool,
+    pub faults: Faults,
+}
+
+/// The deployment group's instances.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fleet {
+    pub instances: u32,
+    /// Availability Zones in deployment order; instance `i` is in zone `i mod zones`.
+    pub zones: Vec<String>,
+    /// No revision was ever deployed: every instance is Unhealthy and the hooks that run
+    /// the previous revision's scripts have nothing to run (§3.1, §4.1).
+    pub first_deployment: bool,
+    /// Health of each instance before the deployment; `Old` for any not listed.
+    pub initial_health: Vec<(TargetId, HealthClass)>,
+}
+
+impl Fleet {
+    pub fn zone_of(&self, target: TargetId) -> ZoneId {
+        let z = self.zones.len().max(1) as u32;
+        ZoneId((target.0 % z) as u16)
+    }
+
+    pub fn zone_count(&self) -> usize {
+        self.zones.len().max(1)
+    }
+
+    /// The health class of every instance at the start (§3.1 scheduling order).
+    pub fn health_classes(&self) -> Vec<HealthClass> {
+        let base = if self.first_deployment {
+            HealthClass::Unhealthy
+        } else {
+            HealthClass::Old
+        };
+        let mut v = vec![base; self.instances as usize];
+        for &(t, c) in &self.initial_health {
+            v[t.index()] = c;
+        }
+        v
+    }
+}
+
+/// An instance's standing before the deployment, in CodeDeploy's scheduling priority order
+/// (§3.1): Unhealthy first, then Unknown revision health, Old, Current.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HealthClass {
+    /// Last deployment to it failed, or nothing was ever deployed. Not counted as healthy.
+    Unhealthy = 0,
+    Unknown = 1,
+    Old = 2,
+    Current = 3,
+}
+
+impl HealthClass {
+    pub fn is_healthy(self) -> bool {
+        self != HealthClass::Unhealthy
+    }
+}
+
+/// AppSpec hooks by lifecycle event (a dense table over [`LifecycleEventName::ALL`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hooks {
+    table: [Hook; 13],
+}
+
+impl Hooks {
+    pub fn get(&self, event: LifecycleEventName) -> &Hook {
+        &self.table[event.index()]
+    }
+
+    pub fn set(&mut self, event: LifecycleEventName, hook: Hook) {
+        assert!(event.is_scriptable(), "{event} takes no scripts");
+        self.table[event.index()] = hook;
+    }
+}
+
+/// The agent's own steps, each modelled as a hook of one script.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agent {
+    pub download_bundle: Hook,
+    pub install: Hook,
+}
+
+impl Agent {
+    pub fn step(&self, event: LifecycleEventName) -> Option<&Hook> {
+        match event {
+            LifecycleEventName::DownloadBundle => Some(&self.download_bundle),
+            LifecycleEventName::Install => Some(&self.install),
+            _ => None,
+        }
+    }
+}

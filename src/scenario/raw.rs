@@ -1,0 +1,440 @@
+//! The scenario file as written: serde mirror types, the YAML crate's only home.
+//!
+//! Every value that validation checks is [`Located`], so a problem is reported at the line
+//! and column where the value was written. Enums are externally tagged (`hookFails: {...}`)
+//! so that serde does not buffer them and error positions stay exact. Field names are
+//! camelCase, CodeDeploy's own spelling where CodeDeploy has a name for the thing.
+//! `scenarios/README.md` documents every field; `cdsim schema` prints the JSON Schema
+//! derived from these types.
+//!
+//! Not here: any check beyond "is this the right shape" (see `validate`).
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, de::value::MapAccessDeserializer};
+
+/// A value and where it was written (1-based line and column).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: u64,
+    pub column: u64,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        Ok(Located {
+            value: s.value,
+            line: s.referenced.line(),
+            column: s.referenced.column(),
+        })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Located<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// Options used for every scenario file: YAML 1.2 booleans only (`yes`/`on` stay strings),
+/// duplicate keys rejected.
+pub fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ParseError> {
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let message = e.without_snippet().to_string();
+        ParseError {
+            line,
+            column,
+            message: strip_location_prefix(&message),
+        }
+    })
+}
+
+/// A YAML syntax or shape error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+/// serde-saphyr prefixes messages with "line L column C: "; the location is reported
+/// separately, so drop it.
+fn strip_location_prefix(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    match first.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest.to_string(),
+        _ => first.to_string(),
+    }
+}
+
+/// A cdsim scenario: one deployment to simulate.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawScenario {
+    /// Short name, shown in reports.
+    pub name: Located<String>,
+    /// What the scenario shows.
+    pub description: Option<String>,
+    /// Seed used when `cdsim run` is given no `--seed` (default 1).
+    pub seed: Option<Located<u64>>,
+    /// `Server` (EC2/on-premises). ECS and Lambda come in a later version.
+    pub compute_platform: Option<Located<String>>,
+    /// A predefined configuration by name, e.g. `CodeDeployDefault.HalfAtATime`.
+    /// Default: `CodeDeployDefault.OneAtATime`. Give this or `deploymentConfig`, not both.
+    pub deployment_config_name: Option<Located<String>>,
+    /// A custom configuration, in the shape of `aws deploy create-deployment-config`.
+    pub deployment_config: Option<Located<RawDeploymentConfig>>,
+    /// The instances of the deployment group.
+    pub fleet: RawFleet,
+    /// Present when the deployment group uses a load balancer (adds the traffic events).
+    pub load_balancer: Option<RawLoadBalancer>,
+    /// CodeDeploy's `ignoreApplicationStopFailures` (default false).
+    pub ignore_application_stop_failures: Option<bool>,
+    /// How long the agent's own steps take.
+    pub agent: Option<RawAgent>,
+    /// AppSpec hooks: scripts per lifecycle event, with duration and failure models.
+    pub hooks: Option<RawHooks>,
+    /// Injected faults.
+    pub faults: Option<Vec<Located<RawFault>>>,
+}
+
+/// A deployment configuration in the shape of `create-deployment-config --cli-input-json`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawDeploymentConfig {
+    pub deployment_config_name: Option<Located<String>>,
+    /// `Server`, `ECS` or `Lambda` (default `Server`).
+    pub compute_platform: Option<Located<String>>,
+    pub minimum_healthy_hosts: Option<Located<RawMinimumHealthyHosts>>,
+    pub traffic_routing_config: Option<Located<RawTrafficRoutingConfig>>,
+    pub zonal_config: Option<Located<RawZonalConfig>>,
+}
+
+/// `minimumHealthyHosts`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMinimumHealthyHosts {
+    /// `HOST_COUNT` or `FLEET_PERCENT`.
+    #[serde(rename = "type")]
+    pub kind: Located<String>,
+    pub value: Located<i64>,
+}
+
+/// `trafficRoutingConfig` (ECS and Lambda).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawTrafficRoutingConfig {
+    /// `AllAtOnce`, `TimeBasedCanary` or `TimeBasedLinear`.
+    #[serde(rename = "type")]
+    pub kind: Located<String>,
+    pub time_based_canary: Option<RawTimeBasedCanary>,
+    pub time_based_linear: Option<RawTimeBasedLinear>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawTimeBasedCanary {
+    pub canary_percentage: Located<i64>,
+    /// Minutes.
+    pub canary_interval: Located<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawTimeBasedLinear {
+    pub linear_percentage: Located<i64>,
+    /// Minutes.
+    pub linear_interval: Located<i64>,
+}
+
+/// `zonalConfig` (EC2 in-place only).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawZonalConfig {
+    pub first_zone_monitor_duration_in_seconds: Option<Located<i64>>,
+    pub monitor_duration_in_seconds: Option<Located<i64>>,
+    pub minimum_healthy_hosts_per_zone: Option<Located<RawMinimumHealthyHosts>>,
+}
+
+/// The deployment group's instances.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawFleet {
+    /// Number of instances, numbered 0 to N−1.
+    pub instances: Located<i64>,
+    /// Availability Zones, in the order a zonal deployment visits them. Instance i is in
+    /// zone i mod (number of zones).
+    pub availability_zones: Option<Located<Vec<String>>>,
+    /// True when no revision was ever deployed to the group (default false).
+    pub first_deployment: Option<bool>,
+    /// Instances whose health differs from "healthy, old revision".
+    pub instance_health: Option<RawInstanceHealth>,
+}
+
+/// Instance numbers per health class (§3.1 scheduling order).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstanceHealth {
+    /// Last deployment failed: deployed first, not counted as healthy.
+    pub unhealthy: Option<Vec<Located<i64>>>,
+    /// Revision health unknown.
+    pub unknown: Option<Vec<Located<i64>>>,
+    /// Already on the revision being deployed: deployed last.
+    pub current: Option<Vec<Located<i64>>>,
+}
+
+/// The deployment group's load balancer (one target group).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawLoadBalancer {
+    /// Target group deregistration delay (default 300s, 0–3600s).
+    pub deregistration_delay: Option<Located<RawDuration>>,
+    pub health_check: Option<RawHealthCheck>,
+}
+
+/// Target group health checks.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawHealthCheck {
+    /// Default 30s (5–300s).
+    pub interval: Option<Located<RawDuration>>,
+    /// Default 5s (2–120s), less than the interval.
+    pub timeout: Option<Located<RawDuration>>,
+    /// Default 5 (2–10).
+    pub healthy_threshold: Option<Located<i64>>,
+    /// Default 2 (2–10).
+    pub unhealthy_threshold: Option<Located<i64>>,
+    /// Passes a newly registered target needs (default 1, as an ALB; 1–10).
+    pub new_target_passes: Option<Located<i64>>,
+    /// How long a healthy target takes to answer (default 5ms).
+    pub response_time: Option<Located<RawDuration>>,
+    /// Offset of the probe rounds from time zero (default 0s).
+    pub phase: Option<Located<RawDuration>>,
+}
+
+/// The agent's own steps.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawAgent {
+    /// Default: a fixed 2s.
+    pub download_bundle: Option<RawStep>,
+    /// Default: a fixed 1s.
+    pub install: Option<RawStep>,
+}
+
+/// An agent step.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawStep {
+    pub duration: Option<Located<RawDurationModel>>,
+    /// Probability that the step fails (default 0).
+    pub failure_probability: Option<Located<f64>>,
+}
+
+/// AppSpec hooks by lifecycle event. The traffic hooks run only with a load balancer.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(non_snake_case)]
+pub struct RawHooks {
+    pub BeforeBlockTraffic: Option<Vec<RawScript>>,
+    pub AfterBlockTraffic: Option<Vec<RawScript>>,
+    pub ApplicationStop: Option<Vec<RawScript>>,
+    pub BeforeInstall: Option<Vec<RawScript>>,
+    pub AfterInstall: Option<Vec<RawScript>>,
+    pub ApplicationStart: Option<Vec<RawScript>>,
+    pub ValidateService: Option<Vec<RawScript>>,
+    pub BeforeAllowTraffic: Option<Vec<RawScript>>,
+    pub AfterAllowTraffic: Option<Vec<RawScript>>,
+}
+
+impl RawHooks {
+    /// (event name, scripts) for every hook given, in lifecycle order.
+    pub fn entries(&self) -> Vec<(&'static str, &Vec<RawScript>)> {
+        [
+            ("BeforeBlockTraffic", &self.BeforeBlockTraffic),
+            ("AfterBlockTraffic", &self.AfterBlockTraffic),
+            ("ApplicationStop", &self.ApplicationStop),
+            ("BeforeInstall", &self.BeforeInstall),
+            ("AfterInstall", &self.AfterInstall),
+            ("ApplicationStart", &self.ApplicationStart),
+            ("ValidateService", &self.ValidateService),
+            ("BeforeAllowTraffic", &self.BeforeAllowTraffic),
+            ("AfterAllowTraffic", &self.AfterAllowTraffic),
+        ]
+        .into_iter()
+        .filter_map(|(n, s)| s.as_ref().map(|s| (n, s)))
+        .collect()
+    }
+}
+
+/// One AppSpec script, with the simulator's model of it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawScript {
+    /// Script path in the bundle, as in the AppSpec.
+    pub location: Located<String>,
+    /// Seconds, as in the AppSpec (default 3600; the scripts of one event may not exceed
+    /// 3600 together).
+    pub timeout: Option<Located<i64>>,
+    /// As in the AppSpec; not simulated.
+    pub runas: Option<String>,
+    /// How long the script runs (default: a fixed 5s).
+    pub duration: Option<Located<RawDurationModel>>,
+    /// Probability that the script exits non-zero (default 0).
+    pub failure_probability: Option<Located<f64>>,
+}
+
+/// An injected fault. Instances are numbered from 0.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum RawFault {
+    /// The event's first script exits non-zero on this instance.
+    HookFails {
+        target: Located<i64>,
+        event: Located<String>,
+    },
+    /// The event's first script hangs until its timeout on this instance.
+    HookHangs {
+        target: Located<i64>,
+        event: Located<String>,
+    },
+    /// The event's scripts each take `extra` longer on this instance.
+    SlowHook {
+        target: Located<i64>,
+        event: Located<String>,
+        extra: Located<RawDuration>,
+    },
+    /// The instance stops (crash, or agent dies) at this time after the deployment starts.
+    InstanceStops {
+        target: Located<i64>,
+        at: Located<RawDuration>,
+    },
+    /// The new revision on this instance never passes load balancer health checks.
+    FailsHealthChecks { target: Located<i64> },
+}
+
+/// A duration: a number of seconds, or text such as `90s`, `5m`, `1h 30m`, `250ms`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawDuration {
+    Seconds(f64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for RawDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DurationVisitor)
+    }
+}
+
+struct DurationVisitor;
+
+impl Visitor<'_> for DurationVisitor {
+    type Value = RawDuration;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a duration: seconds as a number, or text such as 30s, 5m, 1h 30m")
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDuration, E> {
+        Ok(RawDuration::Seconds(v as f64))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDuration, E> {
+        Ok(RawDuration::Seconds(v as f64))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDuration, E> {
+        Ok(RawDuration::Seconds(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDuration, E> {
+        Ok(RawDuration::Text(v.to_string()))
+    }
+}
+
+impl JsonSchema for RawDuration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Seconds as a number, or text such as 30s, 5m, 1h 30m, 250ms.",
+            "oneOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": "^\\s*\\d+(\\.\\d+)?\\s*[a-z]+(\\s*\\d+(\\.\\d+)?\\s*[a-z]+)*\\s*$"}
+            ]
+        })
+    }
+}
+
+/// How long something takes: a fixed duration, or a distribution.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawDurationModel {
+    Fixed(RawDuration),
+    Distribution(RawDistribution),
+}
+
+/// A distribution of durations.
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum RawDistribution {
+    /// Always the same.
+    Fixed(RawDuration),
+    /// Lognormal: half the draws are below `median`; `sigma` is the shape (0.5 is typical).
+    Lognormal { median: RawDuration, sigma: f64 },
+    /// Exponential with this mean.
+    Exponential { mean: RawDuration },
+    /// Uniform between `min` and `max`.
+    Uniform { min: RawDuration, max: RawDuration },
+}
+
+impl<'de> Deserialize<'de> for RawDurationModel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ModelVisitor)
+    }
+}
+
+struct ModelVisitor;
+
+impl<'de> Visitor<'de> for ModelVisitor {
+    type Value = RawDurationModel;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a duration (30s) or a distribution ({lognormal: {median: 30s, sigma: 0.5}})")
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        DurationVisitor.visit_u64(v).map(RawDurationModel::Fixed)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        DurationVisitor.visit_i64(v).map(RawDurationModel::Fixed)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        DurationVisitor.visit_f64(v).map(RawDurationModel::Fixed)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        DurationVisitor.visit_str(v).map(RawDurationModel::Fixed)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        RawDistribution::deserialize(MapAccessDeserializer::new(map)).map(RawDurationModel::Distribution)
+    }
+}
+
+impl JsonSchema for RawDurationModel {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DurationModel".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let fixed = generator.subschema_for::<RawDuration>();
+        let dist = generator.subschema_for::<RawDistribution>();
+        schemars::json_schema!({
+            "description": "A fixed duration, or a distribution.",
+            "oneOf": [fixed, dist]
+        })
+    }
+}
