@@ -11,6 +11,10 @@
 //! - otherwise when every instance has finished: `Succeeded` iff at least max(M, 1)
 //!   instances succeeded.
 //!
+//! **Refilling slots** [I]: by default (`rolling`) an instance starts as soon as the rule
+//! allows, which is §3.2's reading; `instanceScheduling: waves` starts a group only when the
+//! previous group has finished.
+//!
 //! **Randomness.** When an instance starts, all of its hook outcomes are drawn at once from
 //! its own sub-stream, so its behaviour does not depend on when it is scheduled.
 //!
@@ -38,7 +42,7 @@ use crate::lifecycle::hook::{Hook, HookOutcome, HookResult};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
 use crate::rng::{Stream, Streams};
-use crate::scenario::{HealthClass, Scenario};
+use crate::scenario::{HealthClass, InstanceScheduling, Scenario};
 use crate::time::{SimDuration, SimTime};
 
 /// How long CodeDeploy waits for a lifecycle event that never starts (§3.3, §11).
@@ -139,6 +143,8 @@ pub struct InPlaceDeployment<'s> {
     zone_health: Vec<HealthCount>,
     zonal: bool,
     in_flight: u32,
+    /// When the last instance started (for wave scheduling).
+    last_start: SimTime,
     succeeded: u32,
     failed: u32,
     // Observations.
@@ -220,6 +226,7 @@ impl<'s> InPlaceDeployment<'s> {
             zone_health,
             zonal: zonal_on,
             in_flight: 0,
+            last_start: SimTime::ZERO,
             succeeded: 0,
             failed: 0,
             in_service: healthy,
@@ -362,15 +369,21 @@ impl<'s> InPlaceDeployment<'s> {
     /// Starts every instance the rule allows now, then checks whether the deployment, or
     /// the current zone, is over.
     fn start_more(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
         let plan = self.plan.expect("checked at start");
         let q = if self.zonal { self.zone_cursor } else { 0 };
+        let waves = self.scenario.instance_scheduling == InstanceScheduling::Waves;
         while let Some(t) = self.pending[q].peek() {
+            if waves && self.in_flight > 0 && self.last_start < now {
+                break; // a wave starts only when the previous one has finished
+            }
             let healthy = self.class[t.index()].is_healthy();
             let zone = self.zonal.then(|| self.zone_health[q]);
             if !may_start(healthy, self.fleet_health, zone, self.in_flight, plan.max_in_flight) {
                 break;
             }
             self.pending[q].pop();
+            self.last_start = now;
             self.start_target(t, sched);
         }
         if self.in_flight > 0 {

@@ -32,7 +32,19 @@ pub struct Scenario {
     pub agent: Agent,
     /// `ignoreApplicationStopFailures` (§4.4).
     pub ignore_application_stop_failures: bool,
+    pub instance_scheduling: InstanceScheduling,
     pub faults: Faults,
+}
+
+/// When a freed slot is refilled (§3.2 [I]; CodeDeploy does not document it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InstanceScheduling {
+    /// Start the next instance as soon as the minimum-healthy rule allows (§3.2).
+    #[default]
+    Rolling,
+    /// Start a new group only when every instance of the previous one has finished
+    /// (what the SimPy reference workload W1 does).
+    Waves,
 }
 
 /// The deployment group's instances.

@@ -102,6 +102,9 @@ pub struct RawScenario {
     pub load_balancer: Option<RawLoadBalancer>,
     /// CodeDeploy's `ignoreApplicationStopFailures` (default false).
     pub ignore_application_stop_failures: Option<bool>,
+    /// `rolling` (default): start an instance as soon as the minimum-healthy rule allows;
+    /// `waves`: start a group only when the previous group has finished.
+    pub instance_scheduling: Option<Located<String>>,
     /// How long the agent's own steps take.
     pub agent: Option<RawAgent>,
     /// AppSpec hooks: scripts per lifecycle event, with duration and failure models.

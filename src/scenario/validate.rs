@@ -13,7 +13,7 @@ use super::raw::{
     self, Located, RawDistribution, RawDuration, RawDurationModel, RawFault, RawHealthCheck, RawMinimumHealthyHosts,
     RawScenario, RawScript, RawStep,
 };
-use super::{Agent, Fleet, HealthClass, Hooks, Scenario};
+use super::{Agent, Fleet, HealthClass, Hooks, InstanceScheduling, Scenario};
 use crate::config::traffic_routing::TrafficRouting;
 use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig, MinimumHealthyHosts, ZonalConfig, predefined};
 use crate::fault::{Fault, Faults};
@@ -174,6 +174,18 @@ impl Validator {
                 "a zonal configuration needs fleet.availabilityZones (§2.6: one Availability Zone at a time)",
             );
         }
+        let scheduling = match &raw.instance_scheduling {
+            None => Some(InstanceScheduling::Rolling),
+            Some(v) if v.value == "rolling" => Some(InstanceScheduling::Rolling),
+            Some(v) if v.value == "waves" => Some(InstanceScheduling::Waves),
+            Some(v) => {
+                self.problem(
+                    v,
+                    format!("instanceScheduling must be rolling or waves, found {:?}", v.value),
+                );
+                None
+            }
+        };
         let faults = self.faults(
             raw.faults.as_deref().unwrap_or(&[]),
             &fleet,
@@ -190,6 +202,7 @@ impl Validator {
             hooks,
             agent,
             ignore_application_stop_failures: raw.ignore_application_stop_failures.unwrap_or(false),
+            instance_scheduling: scheduling?,
             faults: faults?,
         })
     }
