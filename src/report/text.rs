@@ -19,8 +19,10 @@ pub fn summary(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "at most {} instances deployed to at once; {} simulated events",
-        m.max_in_flight_observed, m.simulated_events
+        "at most {} {} deployed to at once; {} simulated events",
+        m.max_in_flight_observed,
+        plural(m.max_in_flight_observed, "instance", "instances"),
+        m.simulated_events
     );
     out
 }
@@ -47,13 +49,14 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
     if let Some(p) = &d.health_plan {
         let _ = writeln!(
             out,
-            "minimum healthy hosts: {} {} = {} of {} instances; up to {} at a time; {} successes needed",
+            "minimum healthy hosts: {} {} = {} of {} instances; up to {} at a time; {} {} needed",
             p.minimum_healthy_hosts.kind,
             p.minimum_healthy_hosts.value,
             p.minimum_healthy_instances,
             d.targets.len(),
             p.max_in_flight,
-            p.min_successes
+            p.min_successes,
+            plural(p.min_successes, "success", "successes")
         );
     }
     let o = &d.deployment_overview;
@@ -88,6 +91,10 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
     if !skipped.is_empty() {
         let _ = writeln!(out, "  Skipped {}", ranges(&skipped));
     }
+}
+
+fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
 }
 
 /// `i-0004–i-0009, i-0012` from ids that are consecutive in fleet order.

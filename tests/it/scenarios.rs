@@ -1,0 +1,61 @@
+//! Every example scenario in `scenarios/` runs, and ends as its description says.
+
+use std::path::Path;
+
+use cdsim::scenario;
+use cdsim::simulation;
+
+/// (file, status, error code, succeeded, failed, skipped) with the scenario's own seed.
+const EXPECTED: &[(&str, &str, Option<&str>, u32, u32, u32)] = &[
+    ("all-at-once.yaml", "Succeeded", None, 11, 1, 0),
+    ("fleet-percent.yaml", "Succeeded", None, 40, 0, 0),
+    ("half-at-a-time.yaml", "Succeeded", None, 10, 0, 0),
+    ("health-constraints.yaml", "Failed", Some("HEALTH_CONSTRAINTS"), 0, 5, 5),
+    ("host-count.yaml", "Succeeded", None, 9, 1, 0),
+    ("instance-stops.yaml", "Succeeded", None, 3, 2, 0),
+    ("no-load-balancer.yaml", "Succeeded", None, 6, 0, 0),
+    ("one-at-a-time.yaml", "Succeeded", None, 7, 1, 0),
+    ("zonal.yaml", "Succeeded", None, 12, 0, 0),
+];
+
+fn dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+}
+
+#[test]
+fn every_example_scenario_runs_and_ends_as_described() {
+    for &(file, status, code, succeeded, failed, skipped) in EXPECTED {
+        let sc = scenario::load_file(&dir().join(file)).unwrap_or_else(|p| panic!("{p}"));
+        let report = simulation::simulate(&sc, sc.seed);
+        let d = &report.deployments[0];
+        let o = &d.deployment_overview;
+        assert_eq!(d.status, status, "{file} (seed {})", sc.seed);
+        assert_eq!(d.error_information.as_ref().map(|e| e.code), code, "{file}");
+        assert_eq!(
+            (o.succeeded, o.failed, o.skipped),
+            (succeeded, failed, skipped),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn every_scenario_file_is_listed() {
+    let mut files: Vec<String> = std::fs::read_dir(dir())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    let listed: Vec<&str> = EXPECTED.iter().map(|e| e.0).collect();
+    assert_eq!(files, listed, "add new scenarios to EXPECTED");
+}
+
+#[test]
+fn the_zonal_example_keeps_both_minimums() {
+    let sc = scenario::load_file(&dir().join("zonal.yaml")).unwrap();
+    let report = simulation::simulate(&sc, sc.seed);
+    // HOST_COUNT 6 fleet-wide, 50 % of each 4-instance zone: at most 2 at a time.
+    assert_eq!(report.metrics.max_in_flight_observed, 2);
+    assert_eq!(report.metrics.min_in_service, 10);
+}
