@@ -52,12 +52,13 @@ pub fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ParseError> 
     let options = serde_saphyr::options! { strict_booleans: true };
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let message = e.without_snippet().to_string();
-        ParseError {
-            line,
-            column,
-            message: strip_location_prefix(&message),
+        let mut message = strip_location_prefix(&e.without_snippet().to_string());
+        if message.starts_with("expected ") && message.ends_with(" here") {
+            if let Some(found) = token_at(text, line, column) {
+                message = format!("{message}, found {found}");
+            }
         }
+        ParseError { line, column, message }
     })
 }
 
@@ -69,13 +70,32 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// serde-saphyr prefixes messages with "line L column C: "; the location is reported
-/// separately, so drop it.
+/// The scalar written at 1-based (line, column), for "found …" in messages.
+fn token_at(text: &str, line: u64, column: u64) -> Option<String> {
+    let l = text.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let rest: String = l.chars().skip(usize::try_from(column).ok()?.checked_sub(1)?).collect();
+    let token: &str = rest.split([',', '}', ']', '#']).next()?.trim();
+    (!token.is_empty()).then(|| token.to_string())
+}
+
+/// serde-saphyr's messages carry the location ("line L column C: …" or "… at line L,
+/// column C"); it is reported separately, so drop it, and say what a bare "invalid i64"
+/// expected.
 fn strip_location_prefix(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
-    match first.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest.to_string(),
-        _ => first.to_string(),
+    let body = match first.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
+        _ => first,
+    };
+    let body = match body.rfind(" at line ") {
+        Some(i) if body[i..].contains(", column ") => &body[..i],
+        _ => body,
+    };
+    match body {
+        "invalid i64" | "invalid u64" | "invalid u32" => "expected a whole number here".to_string(),
+        "invalid f64" => "expected a number here".to_string(),
+        "invalid boolean (strict mode expects true/false)" => "expected true or false here".to_string(),
+        other => other.to_string(),
     }
 }
 

@@ -164,9 +164,18 @@ impl Validator {
         let load_balancer = raw.load_balancer.as_ref().map(|lb| self.load_balancer(lb));
         let hooks = self.hooks(raw.hooks.as_ref());
         let agent = self.agent(raw.agent.as_ref());
-        let (config, fleet, load_balancer, hooks, agent) = (config?, fleet?, lift(load_balancer)?, hooks?, agent?);
-        if let ConfigRule::MinimumHealthy { zonal: Some(_), .. } = &config.rule
-            && fleet.zones.is_empty()
+        let scheduling = self.instance_scheduling(raw.instance_scheduling.as_ref());
+        // Faults are checked against whatever else validated, so their problems are
+        // reported together with the others.
+        let faults = self.faults(
+            raw.faults.as_deref().unwrap_or(&[]),
+            fleet.as_ref().map(|f| f.instances),
+            raw.load_balancer.is_some(),
+            hooks.as_ref(),
+        );
+        if let (Some(c), Some(f)) = (&config, &fleet)
+            && matches!(&c.rule, ConfigRule::MinimumHealthy { zonal: Some(_), .. })
+            && f.zones.is_empty()
         {
             self.problem_at(
                 raw.fleet.instances.line,
@@ -174,24 +183,7 @@ impl Validator {
                 "a zonal configuration needs fleet.availabilityZones (§2.6: one Availability Zone at a time)",
             );
         }
-        let scheduling = match &raw.instance_scheduling {
-            None => Some(InstanceScheduling::Rolling),
-            Some(v) if v.value == "rolling" => Some(InstanceScheduling::Rolling),
-            Some(v) if v.value == "waves" => Some(InstanceScheduling::Waves),
-            Some(v) => {
-                self.problem(
-                    v,
-                    format!("instanceScheduling must be rolling or waves, found {:?}", v.value),
-                );
-                None
-            }
-        };
-        let faults = self.faults(
-            raw.faults.as_deref().unwrap_or(&[]),
-            &fleet,
-            load_balancer.is_some(),
-            &hooks,
-        );
+        let (config, fleet, load_balancer, hooks, agent) = (config?, fleet?, lift(load_balancer)?, hooks?, agent?);
         Some(Scenario {
             name: raw.name.value.clone(),
             description: raw.description.clone(),
@@ -205,6 +197,20 @@ impl Validator {
             instance_scheduling: scheduling?,
             faults: faults?,
         })
+    }
+
+    fn instance_scheduling(&mut self, raw: Option<&Located<String>>) -> Option<InstanceScheduling> {
+        match raw.map(|v| (v, v.value.as_str())) {
+            None | Some((_, "rolling")) => Some(InstanceScheduling::Rolling),
+            Some((_, "waves")) => Some(InstanceScheduling::Waves),
+            Some((v, other)) => {
+                self.problem(
+                    v,
+                    format!("instanceScheduling must be rolling or waves, found {other:?}"),
+                );
+                None
+            }
+        }
     }
 
     // ----- deployment configuration (§2) ---------------------------------------------
@@ -224,7 +230,18 @@ impl Validator {
 
     fn named_config(&mut self, name: &Located<String>) -> Option<DeploymentConfig> {
         let Some(config) = predefined::find(&name.value) else {
-            let hint = closest(&name.value, &predefined::NAMES);
+            let server: Vec<&str> = predefined::all()
+                .iter()
+                .filter(|c| c.compute_platform == ComputePlatform::Server)
+                .map(|c| {
+                    predefined::NAMES
+                        .iter()
+                        .copied()
+                        .find(|n| *n == c.name)
+                        .expect("listed")
+                })
+                .collect();
+            let hint = closest(&name.value, &server);
             self.problem(
                 name,
                 format!(
@@ -777,11 +794,19 @@ impl Validator {
 
     // ----- faults ---------------------------------------------------------------------
 
-    fn faults(&mut self, raw: &[Located<RawFault>], fleet: &Fleet, with_lb: bool, hooks: &Hooks) -> Option<Faults> {
+    /// `instances` and `hooks` are `None` when they did not validate: the checks that need
+    /// them are skipped (their own problems are already reported).
+    fn faults(
+        &mut self,
+        raw: &[Located<RawFault>],
+        instances: Option<u32>,
+        with_lb: bool,
+        hooks: Option<&Hooks>,
+    ) -> Option<Faults> {
         let mut out = Vec::new();
         let mut ok = true;
         for f in raw {
-            match self.fault(&f.value, fleet, with_lb, hooks) {
+            match self.fault(&f.value, instances, with_lb, hooks) {
                 Some(f) => out.push(f),
                 None => ok = false,
             }
@@ -789,10 +814,10 @@ impl Validator {
         ok.then(|| Faults::new(out))
     }
 
-    fn fault(&mut self, raw: &RawFault, fleet: &Fleet, with_lb: bool, hooks: &Hooks) -> Option<Fault> {
+    fn fault(&mut self, raw: &RawFault, instances: Option<u32>, with_lb: bool, hooks: Option<&Hooks>) -> Option<Fault> {
         let target = |v: &mut Self, t: &Located<i64>| {
-            v.int_in(t, "target (instance number)", 0, i64::from(fleet.instances) - 1)
-                .map(TargetId)
+            let max = instances.map_or(i64::from(u32::MAX), |n| i64::from(n) - 1);
+            v.int_in(t, "target (instance number)", 0, max).map(TargetId)
         };
         match raw {
             RawFault::HookFails { target: t, event } => {
@@ -838,7 +863,12 @@ impl Validator {
     }
 
     /// A fault's event must run in this scenario and run something that can fail.
-    fn fault_event(&mut self, raw: &Located<String>, with_lb: bool, hooks: &Hooks) -> Option<LifecycleEventName> {
+    fn fault_event(
+        &mut self,
+        raw: &Located<String>,
+        with_lb: bool,
+        hooks: Option<&Hooks>,
+    ) -> Option<LifecycleEventName> {
         let Some(e) = LifecycleEventName::parse(&raw.value) else {
             let names: Vec<&str> = LifecycleEventName::ALL.iter().map(|e| e.as_str()).collect();
             let hint = closest(&raw.value, &names)
@@ -862,7 +892,7 @@ impl Validator {
                 );
                 None
             }
-            Runner::Scripts if hooks.get(e).is_empty() => {
+            Runner::Scripts if hooks.is_some_and(|h| h.get(e).is_empty()) => {
                 self.problem(
                     raw,
                     format!("{e} has no scripts in this scenario's hooks, so nothing can fail there"),
@@ -915,15 +945,21 @@ fn parse_duration_text(text: &str) -> Option<f64> {
     Some(total)
 }
 
-/// The candidate closest to `s` by edit distance, if reasonably close.
-fn closest<'a>(s: &str, candidates: &[&'a str]) -> Option<&'a str> {
+/// The one or two candidates closest to `s` by edit distance, if reasonably close:
+/// `"A"` or `"A or B"`.
+fn closest(s: &str, candidates: &[&str]) -> Option<String> {
     let lower = s.to_ascii_lowercase();
-    candidates
+    let mut near: Vec<(usize, &str)> = candidates
         .iter()
         .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
         .filter(|&(d, c)| d <= c.len() / 3)
-        .min()
-        .map(|(_, c)| c)
+        .collect();
+    near.sort();
+    match near.as_slice() {
+        [] => None,
+        [(_, a)] => Some(a.to_string()),
+        [(_, a), (_, b), ..] => Some(format!("{a} or {b}")),
+    }
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -956,8 +992,8 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(
-            closest("CodeDeployDefault.HalfAtOnce", &predefined::NAMES),
-            Some("CodeDeployDefault.HalfAtATime")
+            closest("CodeDeployDefault.HalfAtOnce", &predefined::NAMES).as_deref(),
+            Some("CodeDeployDefault.AllAtOnce or CodeDeployDefault.HalfAtATime")
         );
         assert_eq!(closest("zzz", &predefined::NAMES), None);
     }
