@@ -289,7 +289,7 @@ impl<'s> InPlaceDeployment<'s> {
             LifecycleEventStatus::Failed
         };
         tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, event = %name,
-            status = rec.status.as_str(), "lifecycle event ended");
+            status = %rec.status.as_str(), "lifecycle event ended");
         if ok && name.runner() == Runner::Register {
             self.set_serving(t, true, now);
         }
@@ -565,7 +565,7 @@ impl<'s> InPlaceDeployment<'s> {
             }
         }
         tracing::debug!(target: "cdsim::deployment", t = %now, target = %t,
-            status = self.target_status[i].as_str(), "instance finished");
+            status = %self.target_status[i].as_str(), "instance finished");
         self.start_more(sched);
     }
 
@@ -601,7 +601,7 @@ impl<'s> InPlaceDeployment<'s> {
                 }
             }
         }
-        tracing::info!(target: "cdsim::deployment", t = %now, status = self.status.as_str(),
+        tracing::info!(target: "cdsim::deployment", t = %now, status = %self.status.as_str(),
             error = self.error.as_ref().map(|e| e.code.as_str()), "deployment finished");
     }
 }

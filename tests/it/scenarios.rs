@@ -59,3 +59,26 @@ fn the_zonal_example_keeps_both_minimums() {
     assert_eq!(report.metrics.max_in_flight_observed, 2);
     assert_eq!(report.metrics.min_in_service, 10);
 }
+
+#[test]
+fn committed_reports_are_current() {
+    let reports = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/reports"));
+    for &(file, ..) in EXPECTED {
+        let name = file.trim_end_matches(".yaml");
+        let sc = scenario::load_file(&dir().join(file)).unwrap();
+        let report = simulation::simulate(&sc, sc.seed);
+        let fresh = cdsim::report::json::to_string(&report);
+        let committed = std::fs::read_to_string(reports.join(name).join("report.json"))
+            .unwrap_or_else(|e| panic!("reports/{name}/report.json: {e}; regenerate as reports/README.md says"));
+        assert!(
+            fresh == committed,
+            "reports/{name}/report.json is stale: regenerate as reports/README.md says"
+        );
+        let summary = std::fs::read_to_string(reports.join(name).join("summary.txt")).unwrap();
+        assert_eq!(
+            summary,
+            cdsim::report::text::summary(&report),
+            "reports/{name}/summary.txt is stale"
+        );
+    }
+}
