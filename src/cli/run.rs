@@ -11,11 +11,15 @@ pub fn run(path: &Path, seed: Option<u64>, as_json: bool, out: Option<&Path>) ->
     let scenario = scenario::load_file(path).map_err(|p| Failure(p.to_string()))?;
     let seed = seed.unwrap_or(scenario.seed);
     let report = simulation::simulate(&scenario, seed);
-    let json_text = json::to_string(&report);
+    // Rendered only when asked for: the JSON of a large fleet is large.
+    let json_text = (as_json || out.is_some()).then(|| json::to_string(&report));
     let summary = text::summary(&report);
-    if let Some(dir) = out {
+    if let (Some(dir), Some(json_text)) = (out, &json_text) {
         output::write_atomic(dir, "report.json", json_text.as_bytes())?;
         output::write_atomic(dir, "summary.txt", summary.as_bytes())?;
     }
-    Ok(if as_json { json_text } else { summary })
+    Ok(match json_text {
+        Some(j) if as_json => j,
+        _ => summary,
+    })
 }
