@@ -6,10 +6,11 @@
 //! Module map, from the bottom up (dependencies point down only):
 //!
 //! - vocabulary: [`time`] (integer milliseconds), [`id`] (dense ids), [`rng`] (seeded named
-//!   streams, the only home of the RNG crate);
+//!   streams, the only home of the RNG crate), [`stats`] (the only home of statrs);
 //! - the pure core: [`engine`] (event queue with documented tie order, the loop);
 //! - the pure domain: [`config`] (deployment configurations and their planners),
-//!   [`lifecycle`] (event orders, hooks), [`load_balancer`], [`fault`], [`deployment`]
+//!   [`lifecycle`] (event orders, hooks), [`load_balancer`], [`traffic`] (requests and
+//!   their metrics), [`fault`], [`deployment`]
 //!   (status vocabulary), [`platform`] (the deployment state machines);
 //! - boundary types: [`scenario`] (raw YAML → validated model), [`report`] (plain data and
 //!   its renderings);
@@ -31,4 +32,6 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod simulation;
+pub mod stats;
 pub mod time;
+pub mod traffic;

@@ -17,7 +17,7 @@
 
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
-use rand_distr::{Distribution, Exp, LogNormal};
+use rand_distr::{Beta, Binomial, Distribution, Exp, LogNormal, Poisson};
 
 /// The named streams. The discriminant is part of the key derivation: never renumber.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -96,6 +96,30 @@ impl RandomSource {
     pub fn uniform_between(&mut self, lo: f64, hi: f64) -> f64 {
         assert!(lo <= hi, "uniform({lo}, {hi})");
         lo + (hi - lo) * self.uniform()
+    }
+
+    /// A Poisson count with mean `lambda` (≥ 0).
+    pub fn poisson(&mut self, lambda: f64) -> u64 {
+        assert!(lambda >= 0.0 && lambda.is_finite(), "poisson({lambda})");
+        if lambda == 0.0 {
+            return 0;
+        }
+        Poisson::new(lambda).expect("validated mean").sample(&mut self.rng) as u64
+    }
+
+    /// A binomial count: successes in `n` trials of probability `p`.
+    pub fn binomial(&mut self, n: u64, p: f64) -> u64 {
+        assert!((0.0..=1.0).contains(&p), "binomial p {p}");
+        if n == 0 || p == 0.0 {
+            return 0;
+        }
+        Binomial::new(n, p).expect("validated parameters").sample(&mut self.rng)
+    }
+
+    /// A Beta(a, b) draw (a, b > 0).
+    pub fn beta(&mut self, a: f64, b: f64) -> f64 {
+        assert!(a > 0.0 && b > 0.0, "beta({a}, {b})");
+        Beta::new(a, b).expect("validated parameters").sample(&mut self.rng)
     }
 
     /// A uniform integer in [0, n).

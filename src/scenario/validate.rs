@@ -946,7 +946,7 @@ fn parse_duration_text(text: &str) -> Option<f64> {
 }
 
 /// The one or two candidates closest to `s` by edit distance, if reasonably close:
-/// `"A"` or `"A or B"`.
+/// `"A"`, or `"A or B"` when B is nearly as close as A.
 fn closest(s: &str, candidates: &[&str]) -> Option<String> {
     let lower = s.to_ascii_lowercase();
     let mut near: Vec<(usize, &str)> = candidates
@@ -958,7 +958,8 @@ fn closest(s: &str, candidates: &[&str]) -> Option<String> {
     match near.as_slice() {
         [] => None,
         [(_, a)] => Some(a.to_string()),
-        [(_, a), (_, b), ..] => Some(format!("{a} or {b}")),
+        [(d1, a), (d2, b), ..] if *d2 <= 2 * d1 => Some(format!("{a} or {b}")),
+        [(_, a), ..] => Some(a.to_string()),
     }
 }
 
@@ -992,9 +993,13 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(
-            closest("CodeDeployDefault.HalfAtOnce", &predefined::NAMES).as_deref(),
+            closest("CodeDeployDefault.HalfAtOnce", &predefined::NAMES[..3]).as_deref(),
             Some("CodeDeployDefault.AllAtOnce or CodeDeployDefault.HalfAtATime")
         );
         assert_eq!(closest("zzz", &predefined::NAMES), None);
+        assert_eq!(
+            closest("CodeDeployDefault.OneAtTime", &predefined::NAMES).as_deref(),
+            Some("CodeDeployDefault.OneAtATime")
+        );
     }
 }
