@@ -3,6 +3,8 @@
 //!
 //! Not here: the state machines that move between them (`platform`).
 
+use crate::time::{SimDuration, SimTime};
+
 /// `DeploymentStatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeploymentStatus {
@@ -14,6 +16,8 @@ pub enum DeploymentStatus {
     Succeeded,
     Failed,
     Stopped,
+    /// Blue/green: waiting for ContinueDeployment before rerouting traffic.
+    Ready,
 }
 
 impl DeploymentStatus {
@@ -25,6 +29,7 @@ impl DeploymentStatus {
             DeploymentStatus::Succeeded => "Succeeded",
             DeploymentStatus::Failed => "Failed",
             DeploymentStatus::Stopped => "Stopped",
+            DeploymentStatus::Ready => "Ready",
         }
     }
 
@@ -41,6 +46,12 @@ impl DeploymentStatus {
 pub enum ErrorCode {
     HealthConstraints,
     HealthConstraintsInvalid,
+    /// A Lambda or ECS hook reported Failed or did not report within an hour [I].
+    HookExecutionFailure,
+    /// The ECS replacement task set did not become healthy [I].
+    EcsUpdateError,
+    /// A wait ran out (the blue/green wait for rerouting with STOP_DEPLOYMENT).
+    Timeout,
 }
 
 impl ErrorCode {
@@ -48,6 +59,9 @@ impl ErrorCode {
         match self {
             ErrorCode::HealthConstraints => "HEALTH_CONSTRAINTS",
             ErrorCode::HealthConstraintsInvalid => "HEALTH_CONSTRAINTS_INVALID",
+            ErrorCode::HookExecutionFailure => "HOOK_EXECUTION_FAILURE",
+            ErrorCode::EcsUpdateError => "ECS_UPDATE_ERROR",
+            ErrorCode::Timeout => "TIMEOUT",
         }
     }
 }
@@ -141,4 +155,44 @@ pub enum Diagnostic {
     NotHealthyInTime,
     /// An agent step failed.
     AgentStepFailed,
+    /// A hook function reported Failed.
+    HookFailed,
+    /// A hook function did not report within one hour (§4.4).
+    HookNoReport,
+    /// ECS Install: the replacement task set did not become healthy within one hour.
+    TaskSetNotHealthy,
+}
+
+/// One lifecycle event of one target. `duration` and `diagnostic` are planned when the
+/// event is planned and final once it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventRecord {
+    pub start: SimTime,
+    pub duration: SimDuration,
+    pub status: LifecycleEventStatus,
+    pub diagnostic: Diagnostic,
+}
+
+impl EventRecord {
+    pub const PENDING: EventRecord = EventRecord {
+        start: SimTime::ZERO,
+        duration: SimDuration::ZERO,
+        status: LifecycleEventStatus::Pending,
+        diagnostic: Diagnostic::None,
+    };
+
+    pub fn end(&self) -> SimTime {
+        self.start + self.duration
+    }
+
+    pub fn succeeds(&self) -> bool {
+        matches!(
+            self.diagnostic,
+            Diagnostic::None
+                | Diagnostic::Script {
+                    code: LifecycleErrorCode::Success,
+                    ..
+                }
+        )
+    }
 }

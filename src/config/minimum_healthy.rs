@@ -67,7 +67,7 @@ impl HealthPlan {
     /// `None` when the deployment cannot start (M ≥ N, or N = 0): `HEALTH_CONSTRAINTS_INVALID`.
     pub fn new(minimum: MinimumHealthyHosts, instances: u32) -> Option<HealthPlan> {
         let m = minimum.resolve(instances);
-        (m < instances).then_some(HealthPlan {
+        (m < instances).then(|| HealthPlan {
             instances,
             minimum: m,
             max_in_flight: instances - m,

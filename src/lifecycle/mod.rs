@@ -25,9 +25,28 @@ pub enum LifecycleEventName {
     BeforeAllowTraffic,
     AllowTraffic,
     AfterAllowTraffic,
+    /// ECS only: the test listener starts routing to the replacement task set.
+    AllowTestTraffic,
+    /// ECS only: the hook that validates the replacement with test traffic.
+    AfterAllowTestTraffic,
 }
 
 use LifecycleEventName::*;
+
+/// §4.2, ECS blue/green.
+const ECS: [LifecycleEventName; 8] = [
+    BeforeInstall,
+    Install,
+    AfterInstall,
+    AllowTestTraffic,
+    AfterAllowTestTraffic,
+    BeforeAllowTraffic,
+    AllowTraffic,
+    AfterAllowTraffic,
+];
+
+/// §4.3, Lambda.
+const LAMBDA: [LifecycleEventName; 3] = [BeforeAllowTraffic, AllowTraffic, AfterAllowTraffic];
 
 /// §4.1, in-place without a load balancer.
 const IN_PLACE: [LifecycleEventName; 7] = [
@@ -68,11 +87,19 @@ pub enum Runner {
     Deregister,
     /// CodeDeploy registers the instance and waits for health checks.
     Register,
+    /// CodeDeploy points the test listener at the replacement (ECS).
+    TestTraffic,
 }
 
 impl LifecycleEventName {
-    /// Every name, in the with-load-balancer order.
+    /// Every EC2/on-premises name, in the with-load-balancer order.
     pub const ALL: [LifecycleEventName; 13] = IN_PLACE_WITH_LB;
+
+    /// The ECS blue/green order (§4.2).
+    pub const ECS_ORDER: &'static [LifecycleEventName] = &ECS;
+
+    /// The Lambda order (§4.3).
+    pub const LAMBDA_ORDER: &'static [LifecycleEventName] = &LAMBDA;
 
     /// The in-place order (§4.1), with or without a load balancer.
     pub fn in_place_order(with_load_balancer: bool) -> &'static [LifecycleEventName] {
@@ -88,6 +115,7 @@ impl LifecycleEventName {
             DownloadBundle | Install => Runner::Agent,
             BlockTraffic => Runner::Deregister,
             AllowTraffic => Runner::Register,
+            AllowTestTraffic => Runner::TestTraffic,
             _ => Runner::Scripts,
         }
     }
@@ -123,17 +151,25 @@ impl LifecycleEventName {
             BeforeAllowTraffic => "BeforeAllowTraffic",
             AllowTraffic => "AllowTraffic",
             AfterAllowTraffic => "AfterAllowTraffic",
+            AllowTestTraffic => "AllowTestTraffic",
+            AfterAllowTestTraffic => "AfterAllowTestTraffic",
         }
     }
 
     pub fn parse(s: &str) -> Option<LifecycleEventName> {
-        Self::ALL.into_iter().find(|e| e.as_str() == s)
+        Self::ALL
+            .into_iter()
+            .chain([AllowTestTraffic, AfterAllowTestTraffic])
+            .find(|e| e.as_str() == s)
     }
 
-    /// Position in [`Self::ALL`], for dense per-event tables.
+    /// A dense index (the declaration order), for per-event tables of [`Self::COUNT`].
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// How many names there are.
+    pub const COUNT: usize = 15;
 }
 
 impl fmt::Display for LifecycleEventName {

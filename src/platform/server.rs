@@ -34,7 +34,8 @@ use std::collections::VecDeque;
 
 use crate::config::minimum_healthy::{HealthCount, HealthPlan, may_start};
 use crate::deployment::{
-    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, LifecycleErrorCode, LifecycleEventStatus, TargetStatus,
+    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleErrorCode, LifecycleEventStatus,
+    TargetStatus,
 };
 use crate::engine::{Model, Scheduler};
 use crate::id::TargetId;
@@ -59,40 +60,6 @@ pub enum Event {
     InstanceStops { target: TargetId },
     /// The monitor duration after an Availability Zone has passed.
     ZoneBakeEnds,
-}
-
-/// One lifecycle event of one instance. `duration` and `diagnostic` are planned when the
-/// instance starts (or the event begins, for traffic events) and final once it ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct EventRecord {
-    pub start: SimTime,
-    pub duration: SimDuration,
-    pub status: LifecycleEventStatus,
-    pub diagnostic: Diagnostic,
-}
-
-impl EventRecord {
-    const PENDING: EventRecord = EventRecord {
-        start: SimTime::ZERO,
-        duration: SimDuration::ZERO,
-        status: LifecycleEventStatus::Pending,
-        diagnostic: Diagnostic::None,
-    };
-
-    pub fn end(&self) -> SimTime {
-        self.start + self.duration
-    }
-
-    fn succeeds(&self) -> bool {
-        matches!(
-            self.diagnostic,
-            Diagnostic::None
-                | Diagnostic::Script {
-                    code: LifecycleErrorCode::Success,
-                    ..
-                }
-        )
-    }
 }
 
 /// Instances waiting to start, in priority order.
@@ -321,6 +288,7 @@ impl<'s> InPlaceDeployment<'s> {
             Runner::Scripts | Runner::Agent => (self.hook_for(name).total_timeout(), Diagnostic::InstanceStopped),
             Runner::Register => (ALLOW_TRAFFIC_LIMIT, Diagnostic::NotHealthyInTime),
             Runner::Deregister => return, // deregistration completes; the next event cannot start
+            Runner::TestTraffic => unreachable!("not an in-place event"),
         };
         let end = (rec.start + limit).max(now);
         let stage = usize::from(self.stage[t.index()]);
@@ -505,6 +473,7 @@ impl<'s> InPlaceDeployment<'s> {
                     let rec = self.current_record(t);
                     (rec.duration, rec.diagnostic)
                 }
+                Runner::TestTraffic => unreachable!("not an in-place event"),
                 Runner::Deregister => {
                     self.set_serving(t, false, now);
                     let lb = self

@@ -312,6 +312,21 @@ fn diagnostics(d: Diagnostic, hook: &crate::lifecycle::Hook) -> Option<Diagnosti
             script_name: None,
             message: "The instance was not reported healthy by the load balancer within one hour".into(),
         },
+        Diagnostic::HookFailed => Diagnostics {
+            error_code: LifecycleErrorCode::ScriptFailed.as_str(),
+            script_name: None,
+            message: "The hook function reported Failed".into(),
+        },
+        Diagnostic::HookNoReport => Diagnostics {
+            error_code: LifecycleErrorCode::ScriptTimedOut.as_str(),
+            script_name: None,
+            message: "The hook function did not report a status within one hour".into(),
+        },
+        Diagnostic::TaskSetNotHealthy => Diagnostics {
+            error_code: LifecycleErrorCode::UnknownError.as_str(),
+            script_name: None,
+            message: "The replacement task set did not become healthy within one hour".into(),
+        },
     })
 }
 

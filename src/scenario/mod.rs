@@ -105,7 +105,7 @@ impl HealthClass {
 /// AppSpec hooks by lifecycle event (a dense table over [`LifecycleEventName::ALL`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Hooks {
-    table: [Hook; 13],
+    table: [Hook; LifecycleEventName::COUNT],
 }
 
 impl Hooks {

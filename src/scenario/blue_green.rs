@@ -1,0 +1,86 @@
+//! The validated model of ECS and Lambda (traffic-shifting, always blue/green) deployments.
+//!
+//! Not here: the YAML mirror (`raw`) or the state machine (`platform::traffic_shift`).
+
+use std::collections::BTreeMap;
+
+use crate::config::TrafficRouting;
+use crate::config::traffic_routing::LinearEnd;
+use crate::lifecycle::{DurationModel, LifecycleEventName};
+use crate::load_balancer::HealthCheck;
+use crate::time::SimDuration;
+use crate::traffic::TrafficSpec;
+
+/// An ECS or Lambda deployment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlueGreenDeployment {
+    pub target: ShiftTarget,
+    pub routing: TrafficRouting,
+    /// Hook functions by lifecycle event; an event without one is `Skipped`.
+    pub hooks: BTreeMap<LifecycleEventName, FunctionHook>,
+    pub traffic: TrafficSpec,
+    /// When AllowTraffic ends for linear configurations (§2.5).
+    pub linear_end: LinearEnd,
+}
+
+/// What traffic shifts between.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShiftTarget {
+    Ecs(EcsService),
+    Lambda(LambdaFunction),
+}
+
+/// An ECS service deployed blue/green: an original and a replacement task set (§4.2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EcsService {
+    pub cluster: String,
+    pub service: String,
+    /// Tasks in each task set.
+    pub tasks: u32,
+    /// From the replacement task set's creation to a task's registration in target group 2.
+    pub task_startup: DurationModel,
+    pub health_check: HealthCheck,
+    /// A test listener routes test traffic to the replacement from AllowTestTraffic on.
+    pub test_listener: bool,
+    pub network_load_balancer: bool,
+    pub reroute: Reroute,
+    /// Minutes the original task set is kept after traffic has moved (≤ 2880, §11).
+    pub termination_wait: SimDuration,
+    /// Fault: the replacement's tasks never pass health checks.
+    pub replacement_unhealthy: bool,
+}
+
+/// When production traffic is rerouted (`deploymentReadyOption`, §6.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reroute {
+    Immediately,
+    /// Wait (status `Ready`) for a ContinueDeployment, at most `wait`.
+    Wait {
+        wait: SimDuration,
+        /// `actionOnTimeout`: true for CONTINUE_DEPLOYMENT, false for STOP_DEPLOYMENT.
+        continue_on_timeout: bool,
+        /// When the scenario calls ContinueDeployment, counted from the start of the wait.
+        continue_after: Option<SimDuration>,
+    },
+}
+
+/// A Lambda function's alias, shifted from one version to another (§4.3).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LambdaFunction {
+    pub function_name: String,
+    pub alias: String,
+    pub current_version: String,
+    pub target_version: String,
+}
+
+/// A hook: one Lambda function, run once (§4.2, §4.4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionHook {
+    pub function: String,
+    /// How long until it reports.
+    pub duration: DurationModel,
+    /// Probability that it reports `Failed`.
+    pub failure_probability: f64,
+    /// It never calls PutLifecycleEventHookExecutionStatus: the event fails after one hour.
+    pub never_reports: bool,
+}
