@@ -3,29 +3,69 @@
 //! This is the library's front door: `simulate(&scenario, seed)` is all a test, a bench or
 //! the CLI needs.
 
+use crate::deployment::DeploymentStatus;
 use crate::engine;
 use crate::platform::server::{InPlaceDeployment, InPlaceOutcome};
+use crate::platform::traffic_shift::{BlueGreenOutcome, BlueGreenRun};
 use crate::report::{self, Report};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Workload};
+use crate::time::SimTime;
 
 /// A finished run: the raw outcome and the engine's counters.
 pub struct Run {
-    pub outcome: InPlaceOutcome,
+    pub outcome: Outcome,
     pub stats: engine::RunStats,
+}
+
+/// The raw outcome, by platform.
+pub enum Outcome {
+    InPlace(InPlaceOutcome),
+    BlueGreen(BlueGreenOutcome),
+}
+
+impl Outcome {
+    pub fn status(&self) -> DeploymentStatus {
+        match self {
+            Outcome::InPlace(o) => o.status,
+            Outcome::BlueGreen(o) => o.status,
+        }
+    }
+
+    pub fn complete_time(&self) -> SimTime {
+        match self {
+            Outcome::InPlace(o) => o.complete_time,
+            Outcome::BlueGreen(o) => o.complete_time,
+        }
+    }
 }
 
 /// Runs the scenario's deployment to its end.
 pub fn run(scenario: &Scenario, seed: u64) -> Run {
-    let mut model = InPlaceDeployment::new(scenario, seed);
-    let stats = engine::run(&mut model);
-    Run {
-        outcome: model.into_outcome(),
-        stats,
+    match &scenario.workload {
+        Workload::InPlace(ip) => {
+            let mut model = InPlaceDeployment::new(&scenario.deployment_config, ip, seed);
+            let stats = engine::run(&mut model);
+            Run {
+                outcome: Outcome::InPlace(model.into_outcome()),
+                stats,
+            }
+        }
+        Workload::BlueGreen(bg) => {
+            let mut model = BlueGreenRun::new(bg, seed);
+            let stats = engine::run(&mut model);
+            Run {
+                outcome: Outcome::BlueGreen(model.into_outcome()),
+                stats,
+            }
+        }
     }
 }
 
 /// Runs the scenario and builds its report.
 pub fn simulate(scenario: &Scenario, seed: u64) -> Report {
     let r = run(scenario, seed);
-    report::build(scenario, seed, &r.outcome, r.stats.events)
+    match &r.outcome {
+        Outcome::InPlace(o) => report::in_place::build(scenario, seed, o, r.stats.events),
+        Outcome::BlueGreen(o) => report::blue_green::build(scenario, seed, o, r.stats.events),
+    }
 }

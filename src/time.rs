@@ -126,6 +126,9 @@ impl fmt::Display for SimDuration {
     /// A compact human form: `45s`, `2m 30s`, `1h 2m`, `250ms`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0;
+        if ms == 0 {
+            return write!(f, "0s");
+        }
         if ms < 1000 {
             return write!(f, "{ms}ms");
         }

@@ -43,7 +43,8 @@ use crate::lifecycle::hook::{Hook, HookOutcome, HookResult};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
 use crate::rng::{Stream, Streams};
-use crate::scenario::{HealthClass, InstanceScheduling, Scenario};
+use crate::config::DeploymentConfig;
+use crate::scenario::{HealthClass, InPlace, InstanceScheduling};
 use crate::time::{SimDuration, SimTime};
 
 /// How long CodeDeploy waits for a lifecycle event that never starts (§3.3, §11).
@@ -88,7 +89,8 @@ impl PendingQueue {
 
 /// The in-place deployment: all mutable simulation state, changed only by [`Model::handle`].
 pub struct InPlaceDeployment<'s> {
-    scenario: &'s Scenario,
+    config: &'s DeploymentConfig,
+    scenario: &'s InPlace,
     streams: Streams,
     order: &'static [LifecycleEventName],
     plan: Option<HealthPlan>,
@@ -135,12 +137,11 @@ pub struct InPlaceOutcome {
 }
 
 impl<'s> InPlaceDeployment<'s> {
-    pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
+    pub fn new(config: &'s DeploymentConfig, scenario: &'s InPlace, seed: u64) -> Self {
         let fleet = &scenario.fleet;
         let n = fleet.instances as usize;
         let order = LifecycleEventName::in_place_order(scenario.load_balancer.is_some());
-        let (minimum, zonal) = scenario
-            .deployment_config
+        let (minimum, zonal) = config
             .minimum_healthy()
             .expect("validated: a Server configuration");
         let class = fleet.health_classes();
@@ -170,6 +171,7 @@ impl<'s> InPlaceDeployment<'s> {
         let healthy: u32 = zone_healthy.iter().sum();
         let serving: Vec<bool> = class.iter().map(|c| c.is_healthy()).collect();
         InPlaceDeployment {
+            config,
             scenario,
             streams: Streams::new(seed),
             order,
@@ -228,7 +230,7 @@ impl<'s> InPlaceDeployment<'s> {
 
     fn on_start(&mut self, sched: &mut Scheduler<Event>) {
         self.status = DeploymentStatus::InProgress;
-        tracing::info!(target: "cdsim::deployment", t = %sched.now(), config = %self.scenario.deployment_config.name,
+        tracing::info!(target: "cdsim::deployment", t = %sched.now(), config = %self.config.name,
             instances = self.scenario.fleet.instances, "deployment started");
         if let Some(message) = self.invalid_health_constraints() {
             self.finish(sched.now(), Some((ErrorCode::HealthConstraintsInvalid, message)));
@@ -383,7 +385,7 @@ impl<'s> InPlaceDeployment<'s> {
     }
 
     fn zonal_config(&self) -> &'s crate::config::ZonalConfig {
-        let (_, zonal) = self.scenario.deployment_config.minimum_healthy().expect("Server");
+        let (_, zonal) = self.config.minimum_healthy().expect("Server");
         zonal.expect("zonal")
     }
 

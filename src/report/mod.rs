@@ -7,18 +7,20 @@
 //!
 //! Not here: simulation (the report only reads a finished run).
 
+pub mod blue_green;
 pub mod config;
+pub mod in_place;
 pub mod json;
 pub mod text;
 
+pub use in_place::max_in_flight;
+
 use serde::Serialize;
 
-use crate::config::{ConfigRule, MinimumHealthyHosts};
-use crate::deployment::{Diagnostic, LifecycleErrorCode, LifecycleEventStatus, TargetStatus};
-use crate::id::TargetId;
-use crate::platform::server::InPlaceOutcome;
-use crate::scenario::Scenario;
-use crate::time::SimTime;
+use crate::config::MinimumHealthyHosts;
+use crate::deployment::{Diagnostic, EventRecord, LifecycleErrorCode, LifecycleEventStatus};
+use crate::lifecycle::{Hook, LifecycleEventName};
+
 
 /// A run's report.
 #[derive(Clone, Debug, Serialize)]
@@ -28,8 +30,12 @@ pub struct Report {
     pub seed: u64,
     pub deployments: Vec<DeploymentInfo>,
     pub metrics: Metrics,
-    /// In-service instances over time: the start and every change.
+    /// In-place: in-service instances over time, the start and every change.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub capacity: Vec<CapacityPoint>,
+    /// ECS and Lambda: requests and their outcomes per metric period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<blue_green::TrafficReport>,
 }
 
 /// `deploymentInfo`.
@@ -52,6 +58,12 @@ pub struct DeploymentInfo {
     /// The resolved minimum healthy hosts and what it implies (§3.2).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub health_plan: Option<HealthPlanInfo>,
+    /// ECS and Lambda: every change of the replacement's share of production traffic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_shifts: Option<Vec<blue_green::TrafficShift>>,
+    /// ECS and Lambda: the phases (install, ready, shifting, terminationWait) with times.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<blue_green::Phase>,
     pub targets: Vec<TargetInfo>,
 }
 
@@ -115,6 +127,12 @@ pub struct TargetInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     pub lifecycle_events: Vec<LifecycleEventInfo>,
+    /// ECS: `taskSetsInfo`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_sets_info: Option<Vec<blue_green::TaskSetInfo>>,
+    /// Lambda: `lambdaFunctionInfo`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda_function_info: Option<blue_green::LambdaFunctionInfo>,
 }
 
 /// `lifecycleEvent`. Times are absent for events that never started.
@@ -141,12 +159,27 @@ pub struct Diagnostics {
     pub message: String,
 }
 
-/// Timing and availability figures of a run.
+/// Timing, capacity and availability figures of a run. The JSON is flat: the capacity and
+/// availability figures appear beside the duration when they apply.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
     /// Seconds from creation to the terminal status.
     pub duration_seconds: f64,
+    /// Events the engine delivered.
+    pub simulated_events: u64,
+    /// In-place deployments.
+    #[serde(flatten)]
+    pub capacity: Option<CapacityMetrics>,
+    /// ECS and Lambda deployments.
+    #[serde(flatten)]
+    pub availability: Option<blue_green::Availability>,
+}
+
+/// In-place capacity figures.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapacityMetrics {
     pub instances: u32,
     /// Instances in service at the start.
     pub initial_in_service: u32,
@@ -157,8 +190,6 @@ pub struct Metrics {
     pub capacity_seconds_lost: f64,
     /// Most instances deployed to at the same time.
     pub max_in_flight_observed: u32,
-    /// Events the engine delivered.
-    pub simulated_events: u64,
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -168,85 +199,15 @@ pub struct CapacityPoint {
     pub in_service: u32,
 }
 
-/// Builds the report of a finished in-place run.
-pub fn build(scenario: &Scenario, seed: u64, outcome: &InPlaceOutcome, events: u64) -> Report {
-    let deployment = deployment_info(scenario, outcome);
-    let metrics = metrics(scenario, outcome, events);
-    Report {
-        scenario: scenario.name.clone(),
-        seed,
-        deployments: vec![deployment],
-        metrics,
-        capacity: outcome
-            .capacity
-            .iter()
-            .map(|&(t, n)| CapacityPoint {
-                time: t.as_secs_f64(),
-                in_service: n,
-            })
-            .collect(),
-    }
-}
 
-fn deployment_info(scenario: &Scenario, outcome: &InPlaceOutcome) -> DeploymentInfo {
-    let mut overview = DeploymentOverview::default();
-    for s in &outcome.target_status {
-        match s {
-            TargetStatus::Pending => overview.pending += 1,
-            TargetStatus::InProgress => overview.in_progress += 1,
-            TargetStatus::Succeeded => overview.succeeded += 1,
-            TargetStatus::Failed => overview.failed += 1,
-            TargetStatus::Skipped => overview.skipped += 1,
-        }
-    }
-    let health_plan = match (&scenario.deployment_config.rule, outcome.plan) {
-        (ConfigRule::MinimumHealthy { minimum, .. }, plan) => Some(HealthPlanInfo {
-            minimum_healthy_hosts: (*minimum).into(),
-            minimum_healthy_instances: minimum.resolve(scenario.fleet.instances),
-            max_in_flight: plan.map_or(0, |p| p.max_in_flight),
-            min_successes: plan.map_or(0, |p| p.min_successes),
-        }),
-        _ => None,
-    };
-    let zonal = matches!(
-        &scenario.deployment_config.rule,
-        ConfigRule::MinimumHealthy { zonal: Some(_), .. }
-    ) || !scenario.fleet.zones.is_empty();
-    let targets = (0..scenario.fleet.instances)
-        .map(|i| target_info(scenario, outcome, TargetId(i), zonal))
-        .collect();
-    DeploymentInfo {
-        deployment_id: "d-SIMULATED1".to_string(),
-        creator: "user",
-        deployment_config_name: scenario.deployment_config.name.clone(),
-        compute_platform: scenario.deployment_config.compute_platform.api_name(),
-        deployment_style: DeploymentStyle {
-            deployment_type: "IN_PLACE",
-            deployment_option: if scenario.load_balancer.is_some() {
-                "WITH_TRAFFIC_CONTROL"
-            } else {
-                "WITHOUT_TRAFFIC_CONTROL"
-            },
-        },
-        status: outcome.status.as_str(),
-        error_information: outcome.error.as_ref().map(|e| ErrorInformation {
-            code: e.code.as_str(),
-            message: e.message.clone(),
-        }),
-        deployment_overview: overview,
-        ignore_application_stop_failures: scenario.ignore_application_stop_failures,
-        create_time: 0.0,
-        complete_time: outcome.complete_time.as_secs_f64(),
-        health_plan,
-        targets,
-    }
-}
-
-fn target_info(scenario: &Scenario, outcome: &InPlaceOutcome, t: TargetId, zonal: bool) -> TargetInfo {
-    let k = outcome.order.len();
-    let records = &outcome.records[t.index() * k..(t.index() + 1) * k];
-    let lifecycle_events = outcome
-        .order
+/// `lifecycleEvents` of one target from its records. `hook` gives script names for
+/// diagnostics (in-place); blue/green hooks have none.
+pub(crate) fn lifecycle_events<'h>(
+    order: &[LifecycleEventName],
+    records: &[EventRecord],
+    hook: impl Fn(LifecycleEventName) -> Option<&'h Hook>,
+) -> Vec<LifecycleEventInfo> {
+    order
         .iter()
         .zip(records)
         .map(|(&name, rec)| {
@@ -254,39 +215,37 @@ fn target_info(scenario: &Scenario, outcome: &InPlaceOutcome, t: TargetId, zonal
                 rec.status,
                 LifecycleEventStatus::InProgress | LifecycleEventStatus::Succeeded | LifecycleEventStatus::Failed
             );
-            let hook = scenario.agent.step(name).unwrap_or_else(|| scenario.hooks.get(name));
             LifecycleEventInfo {
                 lifecycle_event_name: name.as_str(),
                 start_time: started.then(|| rec.start.as_secs_f64()),
                 end_time: started.then(|| rec.end().as_secs_f64()),
                 status: rec.status.as_str(),
-                diagnostics: started.then(|| diagnostics(rec.diagnostic, hook)).flatten(),
+                diagnostics: started.then(|| diagnostics(rec.diagnostic, hook(name))).flatten(),
             }
         })
-        .collect();
-    TargetInfo {
-        target_id: t.to_string(),
-        status: outcome.target_status[t.index()].as_str(),
-        availability_zone: zonal.then(|| scenario.fleet.zones[scenario.fleet.zone_of(t).index()].clone()),
-        lifecycle_events,
-    }
+        .collect()
 }
 
-fn diagnostics(d: Diagnostic, hook: &crate::lifecycle::Hook) -> Option<Diagnostics> {
-    let script_name = |i: u16| hook.scripts.get(usize::from(i)).map(|s| s.location.clone());
+pub(crate) fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn diagnostics(d: Diagnostic, hook: Option<&Hook>) -> Option<Diagnostics> {
+    let script = |i: u16| hook.and_then(|h| h.scripts.get(usize::from(i)));
+    let script_name = |i: u16| script(i).map(|s| s.location.clone());
     Some(match d {
         Diagnostic::None => return None,
-        Diagnostic::Script { code, script } => Diagnostics {
+        Diagnostic::Script {
+            code,
+            script: script_index,
+        } => Diagnostics {
             error_code: code.as_str(),
-            script_name: script_name(script),
+            script_name: script_name(script_index),
             message: match code {
                 LifecycleErrorCode::Success => "Succeeded".to_string(),
                 LifecycleErrorCode::ScriptFailed => "Script at specified location exited with a non-zero code".into(),
                 LifecycleErrorCode::ScriptTimedOut => {
-                    let t = hook
-                        .scripts
-                        .get(usize::from(script))
-                        .map_or(0, |s| s.timeout.as_millis() / 1000);
+                    let t = script(script_index).map_or(0, |s| s.timeout.as_millis() / 1000);
                     format!("Script at specified location did not finish within its timeout of {t} seconds")
                 }
                 LifecycleErrorCode::UnknownError => "Unknown error".into(),
@@ -330,56 +289,3 @@ fn diagnostics(d: Diagnostic, hook: &crate::lifecycle::Hook) -> Option<Diagnosti
     })
 }
 
-fn metrics(scenario: &Scenario, outcome: &InPlaceOutcome, events: u64) -> Metrics {
-    let n = scenario.fleet.instances;
-    let initial = outcome.capacity.first().map_or(0, |&(_, c)| c);
-    let min = outcome.capacity.iter().map(|&(_, c)| c).min().unwrap_or(0);
-    let end = outcome.complete_time;
-    let mut lost_ms: u128 = 0;
-    for (i, &(t, c)) in outcome.capacity.iter().enumerate() {
-        let next = outcome.capacity.get(i + 1).map_or(end, |&(t2, _)| t2.min(end));
-        if next > t {
-            lost_ms += u128::from(initial.saturating_sub(c)) * u128::from(next.since(t).as_millis());
-        }
-    }
-    Metrics {
-        duration_seconds: end.as_secs_f64(),
-        instances: n,
-        initial_in_service: initial,
-        min_in_service: min,
-        min_in_service_percent: round2(100.0 * f64::from(min) / f64::from(n)),
-        capacity_seconds_lost: lost_ms as f64 / 1000.0,
-        max_in_flight_observed: max_in_flight(outcome),
-        simulated_events: events,
-    }
-}
-
-/// The most instances whose lifecycles overlap in time (an instance is in flight from its
-/// first event's start to its last started event's end).
-pub fn max_in_flight(outcome: &InPlaceOutcome) -> u32 {
-    let k = outcome.order.len();
-    let mut edges: Vec<(SimTime, i8)> = Vec::new();
-    for recs in outcome.records.chunks_exact(k) {
-        let started: Vec<_> = recs
-            .iter()
-            .filter(|r| !matches!(r.status, LifecycleEventStatus::Pending | LifecycleEventStatus::Skipped))
-            .collect();
-        if let (Some(first), Some(last)) = (started.first(), started.last()) {
-            // Ends sort before starts at the same instant: a finished instance frees its
-            // slot before the next one takes it.
-            edges.push((first.start, 1));
-            edges.push((last.end(), -1));
-        }
-    }
-    edges.sort();
-    let (mut cur, mut max) = (0i64, 0i64);
-    for (_, d) in edges {
-        cur += i64::from(d);
-        max = max.max(cur);
-    }
-    max as u32
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}

@@ -12,18 +12,35 @@ pub fn summary(report: &Report) -> String {
         deployment(&mut out, d);
     }
     let m = &report.metrics;
-    let _ = writeln!(
-        out,
-        "capacity: at least {} of {} instances in service ({}%), {} instance-seconds lost",
-        m.min_in_service, m.instances, m.min_in_service_percent, m.capacity_seconds_lost
-    );
-    let _ = writeln!(
-        out,
-        "at most {} {} deployed to at once; {} simulated events",
-        m.max_in_flight_observed,
-        plural(m.max_in_flight_observed, "instance", "instances"),
-        m.simulated_events
-    );
+    if let Some(c) = &m.capacity {
+        let _ = writeln!(
+            out,
+            "capacity: at least {} of {} instances in service ({}%), {} instance-seconds lost",
+            c.min_in_service, c.instances, c.min_in_service_percent, c.capacity_seconds_lost
+        );
+        let _ = writeln!(
+            out,
+            "at most {} {} deployed to at once; {} simulated events",
+            c.max_in_flight_observed,
+            plural(c.max_in_flight_observed, "instance", "instances"),
+            m.simulated_events
+        );
+    }
+    if let Some(a) = &m.availability {
+        let _ = writeln!(
+            out,
+            "requests: {} served, {} failed; {} reached the new version, {} failed there ({} because of it)",
+            a.requests,
+            a.requests_failed,
+            a.requests_to_new_version,
+            a.requests_failed_on_new_version,
+            a.requests_failed_because_of_new_version
+        );
+        if a.test_requests > 0 {
+            let _ = writeln!(out, "test listener: {} requests, {} failed", a.test_requests, a.test_requests_failed);
+        }
+        let _ = writeln!(out, "{} simulated events", m.simulated_events);
+    }
     out
 }
 
@@ -46,6 +63,7 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             let _ = writeln!(out, "status: {} after {took}", d.status);
         }
     }
+    blue_green(out, d);
     if let Some(p) = &d.health_plan {
         let _ = writeln!(
             out,
@@ -90,6 +108,36 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
         .collect();
     if !skipped.is_empty() {
         let _ = writeln!(out, "  Skipped {}", ranges(&skipped));
+    }
+}
+
+/// ECS and Lambda: the lifecycle events with their times, the phases and the shifts.
+fn blue_green(out: &mut String, d: &DeploymentInfo) {
+    let Some(shifts) = &d.traffic_shifts else { return };
+    let at = |s: f64| SimDuration::from_secs_f64(s).to_string();
+    let target = &d.targets[0];
+    let _ = writeln!(out, "target {}", target.target_id);
+    for e in &target.lifecycle_events {
+        let when = match (e.start_time, e.end_time) {
+            (Some(s), Some(t)) => format!("{} – {}", at(s), at(t)),
+            _ => String::new(),
+        };
+        let line = format!("  {:<22} {:<10} {when}", e.lifecycle_event_name, e.status);
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if !d.phases.is_empty() {
+        let phases: Vec<String> = d
+            .phases
+            .iter()
+            .map(|p| format!("{} {}", p.name, at(p.end_time - p.start_time)))
+            .collect();
+        let _ = writeln!(out, "phases: {}", phases.join(", "));
+    }
+    if shifts.is_empty() {
+        let _ = writeln!(out, "traffic shifts: none");
+    } else {
+        let list: Vec<String> = shifts.iter().map(|s| format!("{}% at {}", s.percent, at(s.time))).collect();
+        let _ = writeln!(out, "traffic shifts: {}", list.join(", "));
     }
 }
 

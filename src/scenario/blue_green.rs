@@ -53,12 +53,12 @@ pub struct EcsService {
 /// When production traffic is rerouted (`deploymentReadyOption`, §6.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reroute {
+    /// `actionOnTimeout: CONTINUE_DEPLOYMENT`: reroute as soon as the replacement is ready.
     Immediately,
-    /// Wait (status `Ready`) for a ContinueDeployment, at most `wait`.
-    Wait {
+    /// `actionOnTimeout: STOP_DEPLOYMENT`: wait (status `Ready`) for a ContinueDeployment;
+    /// if none comes within `wait` (`waitTimeInMinutes`), the deployment is `Stopped`.
+    WaitForContinue {
         wait: SimDuration,
-        /// `actionOnTimeout`: true for CONTINUE_DEPLOYMENT, false for STOP_DEPLOYMENT.
-        continue_on_timeout: bool,
         /// When the scenario calls ContinueDeployment, counted from the start of the wait.
         continue_after: Option<SimDuration>,
     },

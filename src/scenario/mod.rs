@@ -7,10 +7,13 @@
 //!
 //! Not here: running a scenario (`platform`) or the AWS file formats (a later `input`).
 
+pub mod blue_green;
 pub mod raw;
 pub mod validate;
 
 pub use validate::{Problem, Problems, load_file, load_str};
+
+pub use blue_green::BlueGreenDeployment;
 
 use crate::config::DeploymentConfig;
 use crate::fault::Faults;
@@ -26,6 +29,37 @@ pub struct Scenario {
     /// The seed used when the command line gives none.
     pub seed: u64,
     pub deployment_config: DeploymentConfig,
+    pub workload: Workload,
+}
+
+/// What is deployed, by compute platform.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Workload {
+    /// EC2/on-premises, in place (`Server`).
+    InPlace(InPlace),
+    /// ECS or Lambda: traffic shifts from the original to the replacement.
+    BlueGreen(BlueGreenDeployment),
+}
+
+impl Scenario {
+    pub fn in_place(&self) -> Option<&InPlace> {
+        match &self.workload {
+            Workload::InPlace(p) => Some(p),
+            Workload::BlueGreen(_) => None,
+        }
+    }
+
+    pub fn blue_green(&self) -> Option<&BlueGreenDeployment> {
+        match &self.workload {
+            Workload::BlueGreen(b) => Some(b),
+            Workload::InPlace(_) => None,
+        }
+    }
+}
+
+/// An EC2/on-premises in-place deployment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InPlace {
     pub fleet: Fleet,
     pub load_balancer: Option<LoadBalancer>,
     pub hooks: Hooks,

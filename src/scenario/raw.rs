@@ -116,8 +116,8 @@ pub struct RawScenario {
     pub deployment_config_name: Option<Located<String>>,
     /// A custom configuration, in the shape of `aws deploy create-deployment-config`.
     pub deployment_config: Option<Located<RawDeploymentConfig>>,
-    /// The instances of the deployment group.
-    pub fleet: RawFleet,
+    /// Server: the instances of the deployment group.
+    pub fleet: Option<RawFleet>,
     /// Present when the deployment group uses a load balancer (adds the traffic events).
     pub load_balancer: Option<RawLoadBalancer>,
     /// CodeDeploy's `ignoreApplicationStopFailures` (default false).
@@ -131,6 +131,154 @@ pub struct RawScenario {
     pub hooks: Option<RawHooks>,
     /// Injected faults.
     pub faults: Option<Vec<Located<RawFault>>>,
+    /// ECS: the service deployed blue/green.
+    pub ecs_service: Option<Located<RawEcsService>>,
+    /// Lambda: the function whose alias moves from one version to another.
+    pub lambda_function: Option<Located<RawLambdaFunction>>,
+    /// ECS and Lambda hooks: one function per lifecycle event.
+    pub hook_functions: Option<RawHookFunctions>,
+    /// ECS and Lambda: the requests, and how each version answers them.
+    pub traffic: Option<RawTraffic>,
+    /// ECS and Lambda linear configurations: when AllowTraffic ends, `atLastShift`
+    /// (default) or `oneIntervalAfter` (§2.5).
+    pub linear_end: Option<Located<String>>,
+}
+
+/// An ECS service with an original and a replacement task set.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawEcsService {
+    /// Default `cluster`.
+    pub cluster_name: Option<String>,
+    /// Default `service`.
+    pub service_name: Option<String>,
+    /// Tasks in each task set.
+    pub tasks: Located<i64>,
+    /// From the replacement task set's creation to a task's registration (default 30s).
+    pub task_startup: Option<Located<RawDurationModel>>,
+    /// Target group health checks for the replacement's tasks.
+    pub health_check: Option<RawHealthCheck>,
+    /// A test listener routes test traffic to the replacement (default false).
+    pub test_listener: Option<bool>,
+    /// `application` (default) or `network`; a Network Load Balancer allows only
+    /// all-at-once configurations (§2.3).
+    pub load_balancer_type: Option<Located<String>>,
+    /// CodeDeploy's `deploymentReadyOption`.
+    pub deployment_ready_option: Option<Located<RawDeploymentReadyOption>>,
+    /// Minutes the original task set is kept after traffic has moved (0–2880, default 0).
+    pub termination_wait_time_in_minutes: Option<Located<i64>>,
+}
+
+/// `deploymentReadyOption`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawDeploymentReadyOption {
+    /// `CONTINUE_DEPLOYMENT` (reroute at once, the default) or `STOP_DEPLOYMENT` (wait for
+    /// ContinueDeployment; stopped when the wait runs out).
+    pub action_on_timeout: Located<String>,
+    /// The wait with `STOP_DEPLOYMENT`.
+    pub wait_time_in_minutes: Option<Located<i64>>,
+    /// When the scenario calls ContinueDeployment, after the wait starts (never if absent).
+    pub continue_after: Option<Located<RawDuration>>,
+}
+
+/// A Lambda function alias.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawLambdaFunction {
+    pub function_name: Located<String>,
+    pub alias: Located<String>,
+    /// The version the alias points to now.
+    pub current_version: Option<Located<String>>,
+    /// The version being deployed.
+    pub target_version: Located<String>,
+}
+
+/// ECS and Lambda hook functions by lifecycle event. ECS: all five; Lambda:
+/// BeforeAllowTraffic and AfterAllowTraffic.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(non_snake_case)]
+pub struct RawHookFunctions {
+    pub BeforeInstall: Option<Located<RawHookFunction>>,
+    pub AfterInstall: Option<Located<RawHookFunction>>,
+    pub AfterAllowTestTraffic: Option<Located<RawHookFunction>>,
+    pub BeforeAllowTraffic: Option<Located<RawHookFunction>>,
+    pub AfterAllowTraffic: Option<Located<RawHookFunction>>,
+}
+
+impl RawHookFunctions {
+    /// (event name, hook) for every hook given, in lifecycle order.
+    pub fn entries(&self) -> Vec<(&'static str, &Located<RawHookFunction>)> {
+        [
+            ("BeforeInstall", &self.BeforeInstall),
+            ("AfterInstall", &self.AfterInstall),
+            ("AfterAllowTestTraffic", &self.AfterAllowTestTraffic),
+            ("BeforeAllowTraffic", &self.BeforeAllowTraffic),
+            ("AfterAllowTraffic", &self.AfterAllowTraffic),
+        ]
+        .into_iter()
+        .filter_map(|(n, h)| h.as_ref().map(|h| (n, h)))
+        .collect()
+    }
+}
+
+/// One hook function.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawHookFunction {
+    /// The Lambda function's name.
+    pub function: Located<String>,
+    /// How long until it reports its status (default 10s).
+    pub duration: Option<Located<RawDurationModel>>,
+    /// Probability that it reports Failed (default 0).
+    pub failure_probability: Option<Located<f64>>,
+    /// It never reports: the event fails after one hour (default false).
+    pub never_reports: Option<bool>,
+}
+
+/// Requests during the deployment.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawTraffic {
+    /// Production requests per second (default 100).
+    pub request_rate: Option<Located<f64>>,
+    /// A rate that changes over time, instead of `requestRate`: `[{from: 0s, rate: 100}, …]`.
+    pub request_rate_steps: Option<Located<Vec<RawRateStep>>>,
+    /// Requests per second on the ECS test listener (default 0).
+    pub test_request_rate: Option<Located<f64>>,
+    /// The metric period (default 60s).
+    pub metric_period: Option<Located<RawDuration>>,
+    /// `aggregated` (default) or `perRequest`.
+    pub mode: Option<Located<String>>,
+    /// The version traffic shifts away from.
+    pub original: Option<RawVersion>,
+    /// The version being deployed.
+    pub replacement: Option<RawVersion>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRateStep {
+    pub from: Located<RawDuration>,
+    pub rate: Located<f64>,
+}
+
+/// How a version answers.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawVersion {
+    /// Probability that a request fails (default 0).
+    pub error_rate: Option<Located<f64>>,
+    /// Lognormal latency; absent means latency is not modelled.
+    pub latency: Option<Located<RawLatency>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLatency {
+    pub median: RawDuration,
+    pub sigma: f64,
 }
 
 /// A deployment configuration in the shape of `create-deployment-config --cli-input-json`.
@@ -344,6 +492,8 @@ pub enum RawFault {
         target: Located<i64>,
         at: Located<RawDuration>,
     },
+    /// ECS: the replacement task set's tasks never pass health checks.
+    ReplacementTasksUnhealthy {},
     /// The new revision on this instance never passes load balancer health checks.
     FailsHealthChecks { target: Located<i64> },
 }

@@ -6,6 +6,8 @@
 //!
 //! Not here: reading files from disk beyond [`load_file`], or simulating.
 
+mod blue_green;
+
 use std::fmt;
 use std::path::Path;
 
@@ -13,7 +15,7 @@ use super::raw::{
     self, Located, RawDistribution, RawDuration, RawDurationModel, RawFault, RawHealthCheck, RawMinimumHealthyHosts,
     RawScenario, RawScript, RawStep,
 };
-use super::{Agent, Fleet, HealthClass, Hooks, InstanceScheduling, Scenario};
+use super::{Agent, Fleet, HealthClass, Hooks, InPlace, InstanceScheduling, Scenario, Workload};
 use crate::config::traffic_routing::TrafficRouting;
 use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig, MinimumHealthyHosts, ZonalConfig, predefined};
 use crate::fault::{Fault, Faults};
@@ -107,7 +109,7 @@ pub fn load_config_str(text: &str, path: &str) -> Result<DeploymentConfig, Probl
         }],
     })?;
     let mut v = Validator::default();
-    match v.custom_config(&raw, 1, 1) {
+    match v.custom_config(&raw, 1, 1, ComputePlatform::Server) {
         Some(c) if v.problems.is_empty() => Ok(c),
         _ => Err(Problems {
             path: path.to_string(),
@@ -147,20 +149,126 @@ impl Validator {
         if raw.name.value.trim().is_empty() {
             self.problem(&raw.name, "name must not be empty");
         }
-        if let Some(p) = &raw.compute_platform
-            && p.value != "Server"
-        {
-            self.problem(
-                p,
-                format!(
-                    "computePlatform {:?} is not simulated yet: this version simulates Server (EC2/on-premises) \
-                     deployments",
-                    p.value
-                ),
-            );
+        let declared = self.declared_platform(raw);
+        let config = self.deployment_config(raw, declared.unwrap_or(ComputePlatform::Server));
+        let platform = match (&config, declared) {
+            (Some(c), Some(d)) if c.compute_platform != d => {
+                let at = raw.compute_platform.as_ref().map_or((1, 1), |p| (p.line, p.column));
+                self.problem_at(
+                    at.0,
+                    at.1,
+                    format!(
+                        "this is a {} scenario, but {} is a {} configuration",
+                        d.api_name(),
+                        c.name,
+                        c.compute_platform.api_name()
+                    ),
+                );
+                None
+            }
+            (Some(c), _) => Some(c.compute_platform),
+            (None, d) => d,
+        };
+        self.misplaced_sections(raw, platform);
+        let workload = match platform {
+            Some(ComputePlatform::Server) => self.in_place(raw, config.as_ref()).map(Workload::InPlace),
+            Some(p) => self.blue_green(raw, config.as_ref(), p).map(Workload::BlueGreen),
+            None => None,
+        };
+        Some(Scenario {
+            name: raw.name.value.clone(),
+            description: raw.description.clone(),
+            seed: raw.seed.as_ref().map_or(1, |s| s.value),
+            deployment_config: config?,
+            workload: workload?,
+        })
+    }
+
+    /// The platform the scenario says it is: `computePlatform`, or the section it has.
+    fn declared_platform(&mut self, raw: &RawScenario) -> Option<ComputePlatform> {
+        if let Some(p) = &raw.compute_platform {
+            return match p.value.as_str() {
+                "Server" => Some(ComputePlatform::Server),
+                "ECS" => Some(ComputePlatform::Ecs),
+                "Lambda" => Some(ComputePlatform::Lambda),
+                other => {
+                    self.problem(p, format!("computePlatform must be Server, ECS or Lambda, found {other:?}"));
+                    None
+                }
+            };
         }
-        let config = self.deployment_config(raw);
-        let fleet = self.fleet(&raw.fleet);
+        match (&raw.fleet, &raw.ecs_service, &raw.lambda_function) {
+            (_, Some(_), None) => Some(ComputePlatform::Ecs),
+            (None, None, Some(_)) => Some(ComputePlatform::Lambda),
+            _ => None,
+        }
+    }
+
+    /// Sections that belong to another platform.
+    fn misplaced_sections(&mut self, raw: &RawScenario, platform: Option<ComputePlatform>) {
+        let Some(platform) = platform else { return };
+        let server = platform == ComputePlatform::Server;
+        let wrong = |v: &mut Self, present: Option<(u64, u64)>, what: &str, belongs: &str| {
+            if let Some((line, column)) = present {
+                v.problem_at(
+                    line,
+                    column,
+                    format!("{what} applies to {belongs} deployments, and this is a {} scenario", platform.api_name()),
+                );
+            }
+        };
+        let at = |l: Option<(u64, u64)>| l;
+        if server {
+            wrong(self, at(raw.ecs_service.as_ref().map(|e| (e.line, e.column))), "ecsService", "ECS");
+            wrong(self, at(raw.lambda_function.as_ref().map(|e| (e.line, e.column))), "lambdaFunction", "Lambda");
+            wrong(
+                self,
+                raw.hook_functions
+                    .as_ref()
+                    .and_then(|h| h.entries().first().map(|(_, h)| (h.line, h.column))),
+                "hookFunctions",
+                "ECS and Lambda",
+            );
+            wrong(self, raw.traffic.as_ref().map(|_| (1, 1)), "traffic", "ECS and Lambda");
+            wrong(self, raw.linear_end.as_ref().map(|e| (e.line, e.column)), "linearEnd", "ECS and Lambda");
+        } else {
+            wrong(self, raw.fleet.as_ref().map(|f| (f.instances.line, f.instances.column)), "fleet", "Server");
+            if let Some(h) = &raw.hooks
+                && let Some((_, scripts)) = h.entries().first()
+            {
+                let l = &scripts[0].location;
+                self.problem(
+                    l,
+                    format!(
+                        "{} hooks take Lambda function names, not scripts: use hookFunctions (§4.2, §4.3)",
+                        platform.api_name()
+                    ),
+                );
+            }
+            wrong(self, raw.instance_scheduling.as_ref().map(|e| (e.line, e.column)), "instanceScheduling", "Server");
+            if raw.load_balancer.is_some() || raw.agent.is_some() || raw.ignore_application_stop_failures.is_some() {
+                self.problem_at(
+                    1,
+                    1,
+                    "loadBalancer, agent and ignoreApplicationStopFailures apply to Server deployments; ECS health \
+                     checks go under ecsService.healthCheck",
+                );
+            }
+            if platform == ComputePlatform::Lambda {
+                wrong(self, at(raw.ecs_service.as_ref().map(|e| (e.line, e.column))), "ecsService", "ECS");
+            } else {
+                wrong(self, at(raw.lambda_function.as_ref().map(|e| (e.line, e.column))), "lambdaFunction", "Lambda");
+            }
+        }
+    }
+
+    /// The Server part of a scenario.
+    fn in_place(&mut self, raw: &RawScenario, config: Option<&DeploymentConfig>) -> Option<InPlace> {
+        let Some(raw_fleet) = &raw.fleet else {
+            self.problem_at(1, 1, "a Server scenario needs a fleet: {instances: N}");
+            return None;
+        };
+        let fleet = self.fleet(raw_fleet);
         let load_balancer = raw.load_balancer.as_ref().map(|lb| self.load_balancer(lb));
         let hooks = self.hooks(raw.hooks.as_ref());
         let agent = self.agent(raw.agent.as_ref());
@@ -173,26 +281,21 @@ impl Validator {
             raw.load_balancer.is_some(),
             hooks.as_ref(),
         );
-        if let (Some(c), Some(f)) = (&config, &fleet)
+        if let (Some(c), Some(f)) = (config, &fleet)
             && matches!(&c.rule, ConfigRule::MinimumHealthy { zonal: Some(_), .. })
             && f.zones.is_empty()
         {
             self.problem_at(
-                raw.fleet.instances.line,
-                raw.fleet.instances.column,
+                raw_fleet.instances.line,
+                raw_fleet.instances.column,
                 "a zonal configuration needs fleet.availabilityZones (§2.6: one Availability Zone at a time)",
             );
         }
-        let (config, fleet, load_balancer, hooks, agent) = (config?, fleet?, lift(load_balancer)?, hooks?, agent?);
-        Some(Scenario {
-            name: raw.name.value.clone(),
-            description: raw.description.clone(),
-            seed: raw.seed.as_ref().map_or(1, |s| s.value),
-            deployment_config: config,
-            fleet,
-            load_balancer,
-            hooks,
-            agent,
+        Some(InPlace {
+            fleet: fleet?,
+            load_balancer: lift(load_balancer)?,
+            hooks: hooks?,
+            agent: agent?,
             ignore_application_stop_failures: raw.ignore_application_stop_failures.unwrap_or(false),
             instance_scheduling: scheduling?,
             faults: faults?,
@@ -215,33 +318,40 @@ impl Validator {
 
     // ----- deployment configuration (§2) ---------------------------------------------
 
-    fn deployment_config(&mut self, raw: &RawScenario) -> Option<DeploymentConfig> {
+    /// `platform` is the scenario's declared platform (Server when it declares none): it
+    /// narrows suggestions and is the default of a custom configuration.
+    fn deployment_config(&mut self, raw: &RawScenario, platform: ComputePlatform) -> Option<DeploymentConfig> {
         match (&raw.deployment_config_name, &raw.deployment_config) {
             (Some(_), Some(c)) => {
                 self.problem(c, "give deploymentConfigName or deploymentConfig, not both");
                 None
             }
-            (Some(name), None) => self.named_config(name),
-            (None, Some(c)) => self.custom_config(&c.value, c.line, c.column),
+            (Some(name), None) => self.named_config(name, platform),
+            (None, Some(c)) => self.custom_config(&c.value, c.line, c.column, platform),
             // §2.1: no configuration anywhere ⇒ CodeDeployDefault.OneAtATime.
-            (None, None) => Some(DeploymentConfig::default_server()),
+            (None, None) if platform == ComputePlatform::Server => Some(DeploymentConfig::default_server()),
+            (None, None) => {
+                self.problem_at(
+                    1,
+                    1,
+                    format!(
+                        "an {} scenario needs deploymentConfigName or deploymentConfig (`cdsim configs` lists them)",
+                        platform.api_name()
+                    ),
+                );
+                None
+            }
         }
     }
 
-    fn named_config(&mut self, name: &Located<String>) -> Option<DeploymentConfig> {
+    fn named_config(&mut self, name: &Located<String>, platform: ComputePlatform) -> Option<DeploymentConfig> {
         let Some(config) = predefined::find(&name.value) else {
-            let server: Vec<&str> = predefined::all()
+            let same_platform: Vec<&str> = predefined::NAMES
                 .iter()
-                .filter(|c| c.compute_platform == ComputePlatform::Server)
-                .map(|c| {
-                    predefined::NAMES
-                        .iter()
-                        .copied()
-                        .find(|n| *n == c.name)
-                        .expect("listed")
-                })
+                .copied()
+                .filter(|n| predefined::find(n).is_some_and(|c| c.compute_platform == platform))
                 .collect();
-            let hint = closest(&name.value, &server);
+            let hint = closest(&name.value, &same_platform);
             self.problem(
                 name,
                 format!(
@@ -253,21 +363,18 @@ impl Validator {
             );
             return None;
         };
-        if config.compute_platform != ComputePlatform::Server {
-            self.problem(
-                name,
-                format!(
-                    "{} is a {} configuration; this version simulates Server (EC2/on-premises) deployments",
-                    config.name,
-                    config.compute_platform.api_name()
-                ),
-            );
-            return None;
-        }
         Some(config)
     }
 
-    fn custom_config(&mut self, raw: &raw::RawDeploymentConfig, line: u64, column: u64) -> Option<DeploymentConfig> {
+    /// `default_platform` applies when the file names no `computePlatform` (a scenario's
+    /// own platform; Server for a create-deployment-config file, as in the API).
+    fn custom_config(
+        &mut self,
+        raw: &raw::RawDeploymentConfig,
+        line: u64,
+        column: u64,
+        default_platform: ComputePlatform,
+    ) -> Option<DeploymentConfig> {
         let name = match &raw.deployment_config_name {
             Some(n) if predefined::is_reserved(&n.value) => {
                 // A create-deployment-config file may name a predefined config only to
@@ -295,7 +402,7 @@ impl Validator {
             None => Some("Custom".to_string()),
         };
         let platform = match &raw.compute_platform {
-            None => Some(ComputePlatform::Server),
+            None => Some(default_platform),
             Some(p) => match p.value.as_str() {
                 "Server" => Some(ComputePlatform::Server),
                 "ECS" => Some(ComputePlatform::Ecs),
@@ -806,7 +913,7 @@ impl Validator {
         let mut out = Vec::new();
         let mut ok = true;
         for f in raw {
-            match self.fault(&f.value, instances, with_lb, hooks) {
+            match self.fault(f, instances, with_lb, hooks) {
                 Some(f) => out.push(f),
                 None => ok = false,
             }
@@ -814,7 +921,14 @@ impl Validator {
         ok.then(|| Faults::new(out))
     }
 
-    fn fault(&mut self, raw: &RawFault, instances: Option<u32>, with_lb: bool, hooks: Option<&Hooks>) -> Option<Fault> {
+    fn fault(
+        &mut self,
+        located: &Located<RawFault>,
+        instances: Option<u32>,
+        with_lb: bool,
+        hooks: Option<&Hooks>,
+    ) -> Option<Fault> {
+        let raw = &located.value;
         let target = |v: &mut Self, t: &Located<i64>| {
             let max = instances.map_or(i64::from(u32::MAX), |n| i64::from(n) - 1);
             v.int_in(t, "target (instance number)", 0, max).map(TargetId)
@@ -848,6 +962,10 @@ impl Validator {
                     target: t?,
                     at: SimTime::ZERO + at?,
                 })
+            }
+            RawFault::ReplacementTasksUnhealthy {} => {
+                self.problem(located, "replacementTasksUnhealthy applies to ECS deployments");
+                None
             }
             RawFault::FailsHealthChecks { target: t } => {
                 if !with_lb {

@@ -1,0 +1,516 @@
+//! ECS and Lambda blue/green deployments: lifecycle events, traffic shifts and metrics
+//! (§4.2, §4.3, §2.5, §6.2, §6.3).
+//!
+//! One deployment target (an ECS service, or a Lambda function's alias) walks its platform's
+//! lifecycle order. Hook events run their function once: it reports Succeeded or Failed
+//! after its duration, or never reports and the event fails after one hour (§4.4); an
+//! event with no hook function is `Skipped` [I]. ECS specifics:
+//! - Install creates the replacement task set; each task starts, registers with target
+//!   group 2 and is healthy after its first passed health check; Install ends when all are
+//!   healthy, and fails after one hour otherwise [I];
+//! - AllowTestTraffic points the test listener at the replacement; without a test listener
+//!   it and AfterAllowTestTraffic are `Skipped` (§4.2);
+//! - with `actionOnTimeout: STOP_DEPLOYMENT` the deployment waits in status `Ready` after
+//!   AfterAllowTestTraffic for a ContinueDeployment, and is `Stopped` when the wait
+//!   expires (API: DeploymentReadyOption) [I: placement of the wait];
+//! - after AfterAllowTraffic the original task set is kept for the termination wait, then
+//!   removed; the deployment succeeds then [I].
+//!
+//! AllowTraffic applies the configuration's shifts at their instants (§2.5) and ends at the
+//! last shift (model A) or one interval later (model B). Metric periods are sampled from
+//! the request model at every period end (`traffic`), on their own random sub-streams.
+//!
+//! Not here: alarms and rollback (later work).
+
+use crate::config::TrafficRouting;
+use crate::deployment::{
+    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus,
+};
+use crate::engine::{Model, Scheduler};
+use crate::lifecycle::LifecycleEventName;
+use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
+use crate::rng::{RandomSource, Stream, Streams};
+use crate::scenario::blue_green::{BlueGreenDeployment, EcsService, Reroute, ShiftTarget};
+use crate::time::{SimDuration, SimTime};
+use crate::traffic::{self, PeriodSample};
+
+use LifecycleEventName::*;
+
+/// How long CodeDeploy waits for a hook function to report (§4.4).
+pub const HOOK_REPORT_LIMIT: SimDuration = SimDuration::from_secs(3600);
+
+/// The blue/green deployment's closed set of events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    Start,
+    /// The current lifecycle event or wait ends (if `generation` is still current).
+    StepEnds { generation: u32 },
+    /// Production traffic to the replacement becomes `percent`.
+    Shift { percent: u32 },
+    /// The scenario calls ContinueDeployment.
+    ContinueDeployment,
+    /// A metric period ends.
+    MetricPeriodEnds,
+}
+
+/// Where the deployment is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Lifecycle,
+    WaitingToReroute,
+    TerminationWait,
+    Done,
+}
+
+/// One metric period's observations.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PeriodRecord {
+    pub start: SimTime,
+    pub end: SimTime,
+    pub sample: PeriodSample,
+    /// Percent of production traffic on the replacement at the period's end.
+    pub new_percent: u32,
+    /// Healthy tasks at the period's end (ECS; 0 for Lambda).
+    pub healthy_original: u32,
+    pub healthy_replacement: u32,
+}
+
+/// A phase of the deployment, for reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhaseSpan {
+    pub name: &'static str,
+    pub start: SimTime,
+    pub end: SimTime,
+}
+
+/// What a finished blue/green deployment leaves behind.
+#[derive(Clone, Debug)]
+pub struct BlueGreenOutcome {
+    pub status: DeploymentStatus,
+    pub error: Option<ErrorInformation>,
+    pub complete_time: SimTime,
+    pub order: &'static [LifecycleEventName],
+    pub records: Vec<EventRecord>,
+    /// (time, percent on the replacement) at every shift.
+    pub shifts: Vec<(SimTime, u32)>,
+    pub periods: Vec<PeriodRecord>,
+    pub phases: Vec<PhaseSpan>,
+    /// When the original task set was removed (ECS).
+    pub original_removed: Option<SimTime>,
+    /// Replacement tasks running and healthy at the end (ECS).
+    pub replacement_healthy: u32,
+}
+
+/// The deployment state, changed only by [`Model::handle`].
+pub struct BlueGreenRun<'s> {
+    spec: &'s BlueGreenDeployment,
+    streams: Streams,
+    hook_rng: RandomSource,
+    order: &'static [LifecycleEventName],
+    stage: usize,
+    phase: Phase,
+    /// The wait before rerouting has been considered (it happens at most once).
+    waited: bool,
+    generation: u32,
+    records: Vec<EventRecord>,
+    status: DeploymentStatus,
+    error: Option<ErrorInformation>,
+    complete_time: Option<SimTime>,
+    /// (from, percent on the replacement); starts at (0, 0).
+    weights: Vec<(SimTime, u32)>,
+    test_from: Option<SimTime>,
+    /// Sorted times at which replacement tasks became healthy.
+    replacement_healthy_at: Vec<SimTime>,
+    original_removed: Option<SimTime>,
+    period_start: SimTime,
+    periods: Vec<PeriodRecord>,
+    phases: Vec<PhaseSpan>,
+}
+
+impl<'s> BlueGreenRun<'s> {
+    pub fn new(spec: &'s BlueGreenDeployment, seed: u64) -> Self {
+        let streams = Streams::new(seed);
+        let order = match spec.target {
+            ShiftTarget::Ecs(_) => LifecycleEventName::ECS_ORDER,
+            ShiftTarget::Lambda(_) => LifecycleEventName::LAMBDA_ORDER,
+        };
+        BlueGreenRun {
+            spec,
+            hook_rng: streams.source(Stream::Hooks, 0),
+            streams,
+            order,
+            stage: 0,
+            phase: Phase::Lifecycle,
+            waited: false,
+            generation: 0,
+            records: vec![EventRecord::PENDING; order.len()],
+            status: DeploymentStatus::Created,
+            error: None,
+            complete_time: None,
+            weights: vec![(SimTime::ZERO, 0)],
+            test_from: None,
+            replacement_healthy_at: Vec::new(),
+            original_removed: None,
+            period_start: SimTime::ZERO,
+            periods: Vec::new(),
+            phases: Vec::new(),
+        }
+    }
+
+    pub fn into_outcome(self) -> BlueGreenOutcome {
+        assert!(self.status.is_terminal(), "deployment still {}", self.status.as_str());
+        let end = self.complete_time.expect("set with the terminal status");
+        BlueGreenOutcome {
+            status: self.status,
+            error: self.error,
+            complete_time: end,
+            order: self.order,
+            records: self.records,
+            shifts: self.weights[1..].to_vec(),
+            periods: self.periods,
+            phases: self.phases,
+            original_removed: self.original_removed,
+            replacement_healthy: self.replacement_healthy_at.iter().filter(|&&t| t <= end).count() as u32,
+        }
+    }
+
+    fn ecs(&self) -> Option<&'s EcsService> {
+        match &self.spec.target {
+            ShiftTarget::Ecs(e) => Some(e),
+            ShiftTarget::Lambda(_) => None,
+        }
+    }
+
+    // ----- lifecycle --------------------------------------------------------------------
+
+    /// Begins the event at the current stage; events that have nothing to do are recorded
+    /// as Skipped inline and the next one begins.
+    fn begin_event(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        while self.stage < self.order.len() {
+            let name = self.order[self.stage];
+            if name == BeforeAllowTraffic && !self.waited {
+                self.waited = true;
+                if self.wait_before_reroute(sched) {
+                    return;
+                }
+            }
+            if self.stage_is_skipped(name) {
+                self.records[self.stage] = EventRecord {
+                    start: now,
+                    status: LifecycleEventStatus::Skipped,
+                    ..EventRecord::PENDING
+                };
+                self.stage += 1;
+                continue;
+            }
+            let (duration, diagnostic) = self.plan_event(name, now, sched);
+            self.records[self.stage] = EventRecord {
+                start: now,
+                duration,
+                status: LifecycleEventStatus::InProgress,
+                diagnostic,
+            };
+            tracing::debug!(target: "cdsim::deployment", t = %now, event = %name, "lifecycle event started");
+            sched.after(
+                duration,
+                Event::StepEnds {
+                    generation: self.generation,
+                },
+            );
+            return;
+        }
+        self.after_last_event(sched);
+    }
+
+    fn stage_is_skipped(&self, name: LifecycleEventName) -> bool {
+        let no_test_listener = self.ecs().is_some_and(|e| !e.test_listener);
+        match name {
+            AllowTestTraffic | AfterAllowTestTraffic if no_test_listener => true,
+            Install | AllowTraffic | AllowTestTraffic => false,
+            _ => !self.spec.hooks.contains_key(&name),
+        }
+    }
+
+    /// Duration and planned diagnostic of an event that runs.
+    fn plan_event(&mut self, name: LifecycleEventName, now: SimTime, sched: &mut Scheduler<Event>) -> (SimDuration, Diagnostic) {
+        match name {
+            Install => self.create_replacement(now),
+            AllowTestTraffic => {
+                self.test_from = Some(now);
+                (SimDuration::ZERO, Diagnostic::None)
+            }
+            AllowTraffic => {
+                self.open_phase("shifting", now);
+                for s in self.spec.routing.shifts() {
+                    sched.after(
+                        SimDuration::from_mins(u64::from(s.at_minute)),
+                        Event::Shift { percent: s.percent },
+                    );
+                }
+                let minutes = self.spec.routing.shifting_minutes(self.spec.linear_end);
+                (SimDuration::from_mins(u64::from(minutes)), Diagnostic::None)
+            }
+            _ => self.run_hook(name),
+        }
+    }
+
+    /// A hook function: one run, one report (or none).
+    fn run_hook(&mut self, name: LifecycleEventName) -> (SimDuration, Diagnostic) {
+        let hook = &self.spec.hooks[&name];
+        let took = hook.duration.sample(&mut self.hook_rng);
+        let failed = self.hook_rng.chance(hook.failure_probability);
+        if hook.never_reports || took > HOOK_REPORT_LIMIT {
+            (HOOK_REPORT_LIMIT, Diagnostic::HookNoReport)
+        } else if failed {
+            (took, Diagnostic::HookFailed)
+        } else {
+            (took, Diagnostic::None)
+        }
+    }
+
+    /// ECS Install: start the replacement's tasks; healthy once registered and probed.
+    fn create_replacement(&mut self, now: SimTime) -> (SimDuration, Diagnostic) {
+        let ecs = self.ecs().expect("Install is an ECS event");
+        self.open_phase("install", now);
+        let mut healthy = Vec::with_capacity(ecs.tasks as usize);
+        for task in 0..ecs.tasks {
+            let mut rng = self.streams.source(Stream::Faults, u64::from(task));
+            let registered = now + ecs.task_startup.sample(&mut rng);
+            match ecs.health_check.healthy_at(registered, !ecs.replacement_unhealthy) {
+                Some(t) if t.since(now) <= ALLOW_TRAFFIC_LIMIT => healthy.push(t),
+                _ => return (ALLOW_TRAFFIC_LIMIT, Diagnostic::TaskSetNotHealthy),
+            }
+        }
+        healthy.sort();
+        let done = healthy.last().copied().unwrap_or(now);
+        self.replacement_healthy_at = healthy;
+        (done.since(now), Diagnostic::None)
+    }
+
+    /// "Specify when to reroute traffic": wait in `Ready`. Returns true if waiting.
+    fn wait_before_reroute(&mut self, sched: &mut Scheduler<Event>) -> bool {
+        let Some(Reroute::WaitForContinue { wait, continue_after }) = self.ecs().map(|e| e.reroute)
+        else {
+            return false;
+        };
+        let now = sched.now();
+        self.phase = Phase::WaitingToReroute;
+        self.status = DeploymentStatus::Ready;
+        self.open_phase("ready", now);
+        tracing::info!(target: "cdsim::deployment", t = %now, "waiting to reroute traffic (Ready)");
+        sched.after(
+            wait,
+            Event::StepEnds {
+                generation: self.generation,
+            },
+        );
+        if let Some(after) = continue_after.filter(|&a| a <= wait) {
+            sched.after(after, Event::ContinueDeployment);
+        }
+        true
+    }
+
+    fn end_wait(&mut self, continue_deployment: bool, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.generation += 1;
+        self.close_phase(now);
+        if continue_deployment {
+            self.phase = Phase::Lifecycle;
+            self.status = DeploymentStatus::InProgress;
+            self.begin_event(sched);
+        } else {
+            self.finish(
+                now,
+                DeploymentStatus::Stopped,
+                Some((
+                    ErrorCode::Timeout,
+                    "The wait for rerouting traffic expired and actionOnTimeout is STOP_DEPLOYMENT.".to_string(),
+                )),
+            );
+        }
+    }
+
+    fn on_step_ends(&mut self, generation: u32, sched: &mut Scheduler<Event>) {
+        if generation != self.generation {
+            return;
+        }
+        let now = sched.now();
+        match self.phase {
+            Phase::WaitingToReroute => self.end_wait(false, sched),
+            Phase::TerminationWait => {
+                self.close_phase(now);
+                self.original_removed = Some(now);
+                self.finish(now, DeploymentStatus::Succeeded, None);
+            }
+            Phase::Lifecycle => self.end_event(sched),
+            Phase::Done => unreachable!("no step runs after the end"),
+        }
+    }
+
+    fn end_event(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let name = self.order[self.stage];
+        let rec = &mut self.records[self.stage];
+        assert_eq!(rec.end(), now, "event ends at its planned time");
+        let ok = rec.succeeds();
+        rec.status = if ok {
+            LifecycleEventStatus::Succeeded
+        } else {
+            LifecycleEventStatus::Failed
+        };
+        tracing::debug!(target: "cdsim::deployment", t = %now, event = %name, status = %rec.status.as_str(),
+            "lifecycle event ended");
+        if matches!(name, Install | AllowTraffic) {
+            self.close_phase(now);
+        }
+        if !ok {
+            for r in &mut self.records[self.stage + 1..] {
+                r.status = LifecycleEventStatus::Skipped;
+            }
+            let (code, message) = match name {
+                Install => (
+                    ErrorCode::EcsUpdateError,
+                    "The replacement task set did not become healthy within one hour.".to_string(),
+                ),
+                _ => (
+                    ErrorCode::HookExecutionFailure,
+                    format!("The {name} hook failed or did not report its status within one hour."),
+                ),
+            };
+            self.finish(now, DeploymentStatus::Failed, Some((code, message)));
+            return;
+        }
+        self.stage += 1;
+        self.begin_event(sched);
+    }
+
+    /// After the last lifecycle event: ECS keeps the original task set for the
+    /// termination wait; Lambda is done.
+    fn after_last_event(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        match self.ecs() {
+            Some(ecs) => {
+                self.phase = Phase::TerminationWait;
+                self.open_phase("terminationWait", now);
+                sched.after(
+                    ecs.termination_wait,
+                    Event::StepEnds {
+                        generation: self.generation,
+                    },
+                );
+            }
+            None => self.finish(now, DeploymentStatus::Succeeded, None),
+        }
+    }
+
+    // ----- traffic and metrics ----------------------------------------------------------
+
+    fn on_shift(&mut self, percent: u32, now: SimTime) {
+        let last = self.weights.last().expect("starts with 0 %").1;
+        assert!(percent >= last, "weights never decrease during a shift: {last} → {percent}");
+        self.weights.push((now, percent));
+        tracing::info!(target: "cdsim::deployment", t = %now, percent, "traffic shifted");
+    }
+
+    fn on_metric_period_ends(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.record_period(now);
+        sched.after(self.spec.traffic.period, Event::MetricPeriodEnds);
+    }
+
+    fn record_period(&mut self, end: SimTime) {
+        let start = self.period_start;
+        if end == start {
+            return;
+        }
+        let spec = &self.spec.traffic;
+        let segments = traffic::segments(&spec.rate, &self.weights, self.test_from, start, end);
+        let mut rng = self.streams.source(Stream::Traffic, self.periods.len() as u64);
+        let sample = traffic::sample(spec, &segments, &mut rng);
+        let (healthy_original, healthy_replacement) = self.healthy_tasks(end);
+        self.periods.push(PeriodRecord {
+            start,
+            end,
+            sample,
+            new_percent: self.weights.last().expect("starts with 0 %").1,
+            healthy_original,
+            healthy_replacement,
+        });
+        self.period_start = end;
+    }
+
+    fn healthy_tasks(&self, at: SimTime) -> (u32, u32) {
+        let Some(ecs) = self.ecs() else {
+            return (0, 0);
+        };
+        let original = if self.original_removed.is_some_and(|r| r <= at) {
+            0
+        } else {
+            ecs.tasks
+        };
+        let replacement = self.replacement_healthy_at.partition_point(|&t| t <= at) as u32;
+        (original, replacement)
+    }
+
+    // ----- bookkeeping ----------------------------------------------------------------
+
+    fn open_phase(&mut self, name: &'static str, now: SimTime) {
+        self.phases.push(PhaseSpan {
+            name,
+            start: now,
+            end: now,
+        });
+    }
+
+    fn close_phase(&mut self, now: SimTime) {
+        if let Some(p) = self.phases.last_mut() {
+            p.end = now;
+        }
+    }
+
+    fn finish(&mut self, now: SimTime, status: DeploymentStatus, error: Option<(ErrorCode, String)>) {
+        self.status = status;
+        self.phase = Phase::Done;
+        self.error = error.map(|(code, message)| ErrorInformation { code, message });
+        self.complete_time = Some(now);
+        self.record_period(now);
+        tracing::info!(target: "cdsim::deployment", t = %now, status = %status.as_str(), "deployment finished");
+    }
+}
+
+impl Model for BlueGreenRun<'_> {
+    type Event = Event;
+
+    fn start(&mut self, sched: &mut Scheduler<Event>) {
+        sched.at(SimTime::ZERO, Event::Start);
+    }
+
+    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+        match event {
+            Event::Start => {
+                self.status = DeploymentStatus::InProgress;
+                sched.after(self.spec.traffic.period, Event::MetricPeriodEnds);
+                self.begin_event(sched);
+            }
+            Event::StepEnds { generation } => self.on_step_ends(generation, sched),
+            Event::Shift { percent } => self.on_shift(percent, sched.now()),
+            Event::ContinueDeployment => {
+                if self.phase == Phase::WaitingToReroute {
+                    self.end_wait(true, sched);
+                }
+            }
+            Event::MetricPeriodEnds => self.on_metric_period_ends(sched),
+        }
+    }
+
+    fn finished(&self) -> bool {
+        self.status.is_terminal()
+    }
+}
+
+/// Whether a traffic-routing configuration may be used with a Network Load Balancer
+/// (§2.3: only all-at-once).
+pub fn allowed_with_nlb(routing: TrafficRouting) -> bool {
+    routing == TrafficRouting::AllAtOnce
+}

@@ -1,0 +1,327 @@
+//! The report of an ECS or Lambda (traffic-shifting) deployment: CodeDeploy's
+//! `deploymentInfo` with `trafficShifts`, the target's `taskSetsInfo` or
+//! `lambdaFunctionInfo`, the per-period traffic series and availability figures.
+
+use serde::Serialize;
+
+use super::{DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation, Metrics, Report, TargetInfo};
+use crate::deployment::{DeploymentStatus, LifecycleEventStatus};
+use crate::platform::traffic_shift::BlueGreenOutcome;
+use crate::scenario::Scenario;
+use crate::scenario::blue_green::{BlueGreenDeployment, ShiftTarget};
+use crate::traffic::{TrafficMode, VersionSample};
+
+/// `{time, percent}`: from `time`, `percent` of production traffic goes to the replacement.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct TrafficShift {
+    pub time: f64,
+    pub percent: u32,
+}
+
+/// A phase of a blue/green deployment.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Phase {
+    pub name: &'static str,
+    pub start_time: f64,
+    pub end_time: f64,
+}
+
+/// ECS `taskSetsInfo` entry, at the end of the deployment.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskSetInfo {
+    /// CodeDeploy's own spelling.
+    pub identifer: &'static str,
+    pub desired_count: u32,
+    pub running_count: u32,
+    pub status: &'static str,
+    pub traffic_weight: f64,
+    pub target_group: TargetGroup,
+    pub task_set_label: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetGroup {
+    pub name: &'static str,
+}
+
+/// Lambda `lambdaFunctionInfo`, at the end of the deployment.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LambdaFunctionInfo {
+    pub function_name: String,
+    pub function_alias: String,
+    pub current_version: String,
+    pub target_version: String,
+    pub target_version_weight: f64,
+}
+
+/// Availability figures over the whole deployment.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Availability {
+    /// Production requests served (both versions).
+    pub requests: u64,
+    pub requests_failed: u64,
+    /// Production requests that reached the replacement (the blast radius).
+    pub requests_to_new_version: u64,
+    pub requests_failed_on_new_version: u64,
+    /// Failures on the new version beyond what the original version's error rate would
+    /// have given for the same requests (expected value, rounded; never negative).
+    pub requests_failed_because_of_new_version: u64,
+    /// Requests on the ECS test listener.
+    pub test_requests: u64,
+    pub test_requests_failed: u64,
+    /// Seconds from creation to the first shift of production traffic, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_first_new_traffic_seconds: Option<f64>,
+}
+
+/// The per-period series.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrafficReport {
+    pub mode: &'static str,
+    pub period_seconds: f64,
+    pub periods: Vec<PeriodInfo>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodInfo {
+    pub start: f64,
+    pub end: f64,
+    /// Replacement's share of production traffic at the period's end.
+    pub new_version_percent: u32,
+    pub original: VersionInfo,
+    pub replacement: VersionInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<VersionInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthy_tasks: Option<HealthyTasks>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionInfo {
+    pub requests: u64,
+    pub errors: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_p50_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_p90_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_p99_ms: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct HealthyTasks {
+    pub original: u32,
+    pub replacement: u32,
+}
+
+/// Builds the report of a finished ECS or Lambda run.
+pub fn build(scenario: &Scenario, seed: u64, outcome: &BlueGreenOutcome, events: u64) -> Report {
+    let bg = scenario.blue_green().expect("a blue/green scenario");
+    Report {
+        scenario: scenario.name.clone(),
+        seed,
+        deployments: vec![deployment_info(scenario, bg, outcome)],
+        metrics: Metrics {
+            duration_seconds: outcome.complete_time.as_secs_f64(),
+            simulated_events: events,
+            capacity: None,
+            availability: Some(availability(bg, outcome)),
+        },
+        capacity: Vec::new(),
+        traffic: Some(traffic_report(bg, outcome)),
+    }
+}
+
+fn final_percent(outcome: &BlueGreenOutcome) -> u32 {
+    outcome.shifts.last().map_or(0, |&(_, p)| p)
+}
+
+fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> DeploymentInfo {
+    let target_status = match outcome.status {
+        DeploymentStatus::Succeeded => "Succeeded",
+        DeploymentStatus::Failed => "Failed",
+        DeploymentStatus::Stopped => "Skipped",
+        _ => "InProgress",
+    };
+    let mut overview = DeploymentOverview::default();
+    match target_status {
+        "Succeeded" => overview.succeeded = 1,
+        "Failed" => overview.failed = 1,
+        _ => overview.skipped = 1,
+    }
+    let (target_id, task_sets, lambda) = match &bg.target {
+        ShiftTarget::Ecs(ecs) => (
+            format!("{}:{}", ecs.cluster, ecs.service),
+            Some(task_sets(ecs.tasks, outcome)),
+            None,
+        ),
+        ShiftTarget::Lambda(f) => (
+            format!("{}:{}", f.function_name, f.alias),
+            None,
+            Some(LambdaFunctionInfo {
+                function_name: f.function_name.clone(),
+                function_alias: f.alias.clone(),
+                current_version: f.current_version.clone(),
+                target_version: f.target_version.clone(),
+                target_version_weight: f64::from(final_percent(outcome)) / 100.0,
+            }),
+        ),
+    };
+    let config = &scenario.deployment_config;
+    DeploymentInfo {
+        deployment_id: "d-SIMULATED1".to_string(),
+        creator: "user",
+        deployment_config_name: config.name.clone(),
+        compute_platform: config.compute_platform.api_name(),
+        deployment_style: DeploymentStyle {
+            deployment_type: "BLUE_GREEN",
+            deployment_option: "WITH_TRAFFIC_CONTROL",
+        },
+        status: outcome.status.as_str(),
+        error_information: outcome.error.as_ref().map(|e| ErrorInformation {
+            code: e.code.as_str(),
+            message: e.message.clone(),
+        }),
+        deployment_overview: overview,
+        ignore_application_stop_failures: false,
+        create_time: 0.0,
+        complete_time: outcome.complete_time.as_secs_f64(),
+        health_plan: None,
+        traffic_shifts: Some(
+            outcome
+                .shifts
+                .iter()
+                .map(|&(t, percent)| TrafficShift {
+                    time: t.as_secs_f64(),
+                    percent,
+                })
+                .collect(),
+        ),
+        phases: outcome
+            .phases
+            .iter()
+            .map(|p| Phase {
+                name: p.name,
+                start_time: p.start.as_secs_f64(),
+                end_time: p.end.as_secs_f64(),
+            })
+            .collect(),
+        targets: vec![TargetInfo {
+            target_id,
+            status: target_status,
+            availability_zone: None,
+            lifecycle_events: super::lifecycle_events(outcome.order, &outcome.records, |_| None),
+            task_sets_info: task_sets,
+            lambda_function_info: lambda,
+        }],
+    }
+}
+
+fn task_sets(tasks: u32, outcome: &BlueGreenOutcome) -> Vec<TaskSetInfo> {
+    let weight = f64::from(final_percent(outcome));
+    let created = outcome
+        .records
+        .iter()
+        .any(|r| r.status != LifecycleEventStatus::Pending && r.status != LifecycleEventStatus::Skipped)
+        && outcome.replacement_healthy > 0;
+    let mut sets = vec![TaskSetInfo {
+        identifer: "ecs-svc/original",
+        desired_count: tasks,
+        running_count: if outcome.original_removed.is_some() { 0 } else { tasks },
+        status: if outcome.original_removed.is_some() {
+            "DRAINED"
+        } else if weight >= 100.0 {
+            "ACTIVE"
+        } else {
+            "PRIMARY"
+        },
+        traffic_weight: 100.0 - weight,
+        target_group: TargetGroup { name: "target-group-1" },
+        task_set_label: "Blue",
+    }];
+    if created {
+        sets.push(TaskSetInfo {
+            identifer: "ecs-svc/replacement",
+            desired_count: tasks,
+            running_count: outcome.replacement_healthy,
+            status: if weight >= 100.0 { "PRIMARY" } else { "ACTIVE" },
+            traffic_weight: weight,
+            target_group: TargetGroup { name: "target-group-2" },
+            task_set_label: "Green",
+        });
+    }
+    sets
+}
+
+fn availability(bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> Availability {
+    let sum = |f: fn(&crate::traffic::PeriodSample) -> &VersionSample| {
+        outcome.periods.iter().map(|p| f(&p.sample)).fold((0u64, 0u64), |(n, k), v| (n + v.requests, k + v.errors))
+    };
+    let (old_n, old_k) = sum(|s| &s.original);
+    let (new_n, new_k) = sum(|s| &s.replacement);
+    let (test_n, test_k) = sum(|s| &s.test);
+    let baseline = new_n as f64 * bg.traffic.original.error_rate;
+    Availability {
+        requests: old_n + new_n,
+        requests_failed: old_k + new_k,
+        requests_to_new_version: new_n,
+        requests_failed_on_new_version: new_k,
+        requests_failed_because_of_new_version: (new_k as f64 - baseline).max(0.0).round() as u64,
+        test_requests: test_n,
+        test_requests_failed: test_k,
+        time_to_first_new_traffic_seconds: outcome
+            .shifts
+            .iter()
+            .find(|&&(_, p)| p > 0)
+            .map(|&(t, _)| t.as_secs_f64()),
+    }
+}
+
+fn traffic_report(bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> TrafficReport {
+    let ecs = matches!(bg.target, ShiftTarget::Ecs(_));
+    let test_listener = matches!(&bg.target, ShiftTarget::Ecs(e) if e.test_listener);
+    TrafficReport {
+        mode: match bg.traffic.mode {
+            TrafficMode::Aggregated => "aggregated",
+            TrafficMode::PerRequest => "perRequest",
+        },
+        period_seconds: bg.traffic.period.as_secs_f64(),
+        periods: outcome
+            .periods
+            .iter()
+            .map(|p| PeriodInfo {
+                start: p.start.as_secs_f64(),
+                end: p.end.as_secs_f64(),
+                new_version_percent: p.new_percent,
+                original: version_info(&p.sample.original),
+                replacement: version_info(&p.sample.replacement),
+                test: test_listener.then(|| version_info(&p.sample.test)),
+                healthy_tasks: ecs.then_some(HealthyTasks {
+                    original: p.healthy_original,
+                    replacement: p.healthy_replacement,
+                }),
+            })
+            .collect(),
+    }
+}
+
+fn version_info(v: &VersionSample) -> VersionInfo {
+    let round = |x: f64| (x * 1000.0).round() / 1000.0;
+    VersionInfo {
+        requests: v.requests,
+        errors: v.errors,
+        error_rate: v.error_rate().map(|r| (r * 1e6).round() / 1e6),
+        latency_p50_ms: v.latency.map(|l| round(l.p50)),
+        latency_p90_ms: v.latency.map(|l| round(l.p90)),
+        latency_p99_ms: v.latency.map(|l| round(l.p99)),
+    }
+}

@@ -1,0 +1,154 @@
+//! The report of an in-place (EC2/on-premises) deployment.
+
+use super::{
+    CapacityMetrics, CapacityPoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
+    HealthPlanInfo, Metrics, Report, TargetInfo, lifecycle_events, round2,
+};
+use crate::config::ConfigRule;
+use crate::deployment::{LifecycleEventStatus, TargetStatus};
+use crate::id::TargetId;
+use crate::platform::server::InPlaceOutcome;
+use crate::scenario::{InPlace, Scenario};
+use crate::time::SimTime;
+
+/// Builds the report of a finished in-place run.
+pub fn build(scenario: &Scenario, seed: u64, outcome: &InPlaceOutcome, events: u64) -> Report {
+    let ip = scenario.in_place().expect("an in-place scenario");
+    Report {
+        scenario: scenario.name.clone(),
+        seed,
+        deployments: vec![deployment_info(scenario, ip, outcome)],
+        metrics: Metrics {
+            duration_seconds: outcome.complete_time.as_secs_f64(),
+            simulated_events: events,
+            capacity: Some(capacity_metrics(ip, outcome)),
+            availability: None,
+        },
+        capacity: outcome
+            .capacity
+            .iter()
+            .map(|&(t, n)| CapacityPoint {
+                time: t.as_secs_f64(),
+                in_service: n,
+            })
+            .collect(),
+        traffic: None,
+    }
+}
+
+fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome) -> DeploymentInfo {
+    let mut overview = DeploymentOverview::default();
+    for s in &outcome.target_status {
+        match s {
+            TargetStatus::Pending => overview.pending += 1,
+            TargetStatus::InProgress => overview.in_progress += 1,
+            TargetStatus::Succeeded => overview.succeeded += 1,
+            TargetStatus::Failed => overview.failed += 1,
+            TargetStatus::Skipped => overview.skipped += 1,
+        }
+    }
+    let config = &scenario.deployment_config;
+    let health_plan = match (&config.rule, outcome.plan) {
+        (ConfigRule::MinimumHealthy { minimum, .. }, plan) => Some(HealthPlanInfo {
+            minimum_healthy_hosts: (*minimum).into(),
+            minimum_healthy_instances: minimum.resolve(ip.fleet.instances),
+            max_in_flight: plan.map_or(0, |p| p.max_in_flight),
+            min_successes: plan.map_or(0, |p| p.min_successes),
+        }),
+        _ => None,
+    };
+    let zonal = !ip.fleet.zones.is_empty();
+    let targets = (0..ip.fleet.instances)
+        .map(|i| target_info(ip, outcome, TargetId(i), zonal))
+        .collect();
+    DeploymentInfo {
+        deployment_id: "d-SIMULATED1".to_string(),
+        creator: "user",
+        deployment_config_name: config.name.clone(),
+        compute_platform: config.compute_platform.api_name(),
+        deployment_style: DeploymentStyle {
+            deployment_type: "IN_PLACE",
+            deployment_option: if ip.load_balancer.is_some() {
+                "WITH_TRAFFIC_CONTROL"
+            } else {
+                "WITHOUT_TRAFFIC_CONTROL"
+            },
+        },
+        status: outcome.status.as_str(),
+        error_information: outcome.error.as_ref().map(|e| ErrorInformation {
+            code: e.code.as_str(),
+            message: e.message.clone(),
+        }),
+        deployment_overview: overview,
+        ignore_application_stop_failures: ip.ignore_application_stop_failures,
+        create_time: 0.0,
+        complete_time: outcome.complete_time.as_secs_f64(),
+        health_plan,
+        traffic_shifts: None,
+        phases: Vec::new(),
+        targets,
+    }
+}
+
+fn target_info(ip: &InPlace, outcome: &InPlaceOutcome, t: TargetId, zonal: bool) -> TargetInfo {
+    let k = outcome.order.len();
+    let records = &outcome.records[t.index() * k..(t.index() + 1) * k];
+    TargetInfo {
+        target_id: t.to_string(),
+        status: outcome.target_status[t.index()].as_str(),
+        availability_zone: zonal.then(|| ip.fleet.zones[ip.fleet.zone_of(t).index()].clone()),
+        lifecycle_events: lifecycle_events(outcome.order, records, |name| {
+            Some(ip.agent.step(name).unwrap_or_else(|| ip.hooks.get(name)))
+        }),
+        task_sets_info: None,
+        lambda_function_info: None,
+    }
+}
+
+fn capacity_metrics(ip: &InPlace, outcome: &InPlaceOutcome) -> CapacityMetrics {
+    let n = ip.fleet.instances;
+    let initial = outcome.capacity.first().map_or(0, |&(_, c)| c);
+    let min = outcome.capacity.iter().map(|&(_, c)| c).min().unwrap_or(0);
+    let end = outcome.complete_time;
+    let mut lost_ms: u128 = 0;
+    for (i, &(t, c)) in outcome.capacity.iter().enumerate() {
+        let next = outcome.capacity.get(i + 1).map_or(end, |&(t2, _)| t2.min(end));
+        if next > t {
+            lost_ms += u128::from(initial.saturating_sub(c)) * u128::from(next.since(t).as_millis());
+        }
+    }
+    CapacityMetrics {
+        instances: n,
+        initial_in_service: initial,
+        min_in_service: min,
+        min_in_service_percent: round2(100.0 * f64::from(min) / f64::from(n)),
+        capacity_seconds_lost: lost_ms as f64 / 1000.0,
+        max_in_flight_observed: max_in_flight(outcome),
+    }
+}
+
+/// The most instances whose lifecycles overlap in time (an instance is in flight from its
+/// first event's start to its last started event's end).
+pub fn max_in_flight(outcome: &InPlaceOutcome) -> u32 {
+    let k = outcome.order.len();
+    let mut edges: Vec<(SimTime, i8)> = Vec::new();
+    for recs in outcome.records.chunks_exact(k) {
+        let started: Vec<_> = recs
+            .iter()
+            .filter(|r| !matches!(r.status, LifecycleEventStatus::Pending | LifecycleEventStatus::Skipped))
+            .collect();
+        if let (Some(first), Some(last)) = (started.first(), started.last()) {
+            // Ends sort before starts at the same instant: a finished instance frees its
+            // slot before the next one takes it.
+            edges.push((first.start, 1));
+            edges.push((last.end(), -1));
+        }
+    }
+    edges.sort();
+    let (mut cur, mut max) = (0i64, 0i64);
+    for (_, d) in edges {
+        cur += i64::from(d);
+        max = max.max(cur);
+    }
+    max as u32
+}
