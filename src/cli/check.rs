@@ -11,10 +11,17 @@ pub fn check(path: &Path) -> Result<String, Failure> {
         Workload::InPlace(ip) => format!(
             "{} instances in place{}",
             ip.fleet.instances,
-            if ip.load_balancer.is_some() { " behind a load balancer" } else { "" }
+            if ip.load_balancer.is_some() {
+                " behind a load balancer"
+            } else {
+                ""
+            }
         ),
         Workload::BlueGreen(bg) => match &bg.target {
-            ShiftTarget::Ecs(e) => format!("ECS service {}:{}, {} tasks per task set", e.cluster, e.service, e.tasks),
+            ShiftTarget::Ecs(e) => format!(
+                "ECS service {}:{}, {} tasks per task set",
+                e.cluster, e.service, e.tasks
+            ),
             ShiftTarget::Lambda(f) => format!(
                 "Lambda alias {}:{} from version {} to {}",
                 f.function_name, f.alias, f.current_version, f.target_version

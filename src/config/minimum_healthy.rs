@@ -106,12 +106,12 @@ pub struct HealthCount {
 }
 
 impl HealthCount {
-    /// Whether taking one more instance offline keeps this constraint. An instance that is
-    /// already unhealthy does not lower the healthy count (§3.1: a deployment "does not
-    /// reduce the healthy count further").
+    /// Whether taking one more instance offline keeps this constraint: a healthy one only if
+    /// the healthy count stays at or above the minimum; an instance that is already
+    /// unhealthy always, since it does not lower the healthy count (§3.1: a group that
+    /// starts below the minimum is simply not reduced further).
     pub fn allows(self, candidate_is_healthy: bool) -> bool {
-        let after = self.healthy - u32::from(candidate_is_healthy);
-        after >= self.minimum
+        !candidate_is_healthy || self.healthy > self.minimum
     }
 }
 

@@ -32,6 +32,7 @@
 
 use std::collections::VecDeque;
 
+use crate::config::DeploymentConfig;
 use crate::config::minimum_healthy::{HealthCount, HealthPlan, may_start};
 use crate::deployment::{
     DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleErrorCode, LifecycleEventStatus,
@@ -43,7 +44,6 @@ use crate::lifecycle::hook::{Hook, HookOutcome, HookResult};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
 use crate::rng::{Stream, Streams};
-use crate::config::DeploymentConfig;
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling};
 use crate::time::{SimDuration, SimTime};
 
@@ -141,9 +141,7 @@ impl<'s> InPlaceDeployment<'s> {
         let fleet = &scenario.fleet;
         let n = fleet.instances as usize;
         let order = LifecycleEventName::in_place_order(scenario.load_balancer.is_some());
-        let (minimum, zonal) = config
-            .minimum_healthy()
-            .expect("validated: a Server configuration");
+        let (minimum, zonal) = config.minimum_healthy().expect("validated: a Server configuration");
         let class = fleet.health_classes();
         let zonal_on = zonal.is_some();
         let queues = if zonal_on { fleet.zone_count() } else { 1 };

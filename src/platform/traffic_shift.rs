@@ -23,9 +23,7 @@
 //! Not here: alarms and rollback (later work).
 
 use crate::config::TrafficRouting;
-use crate::deployment::{
-    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus,
-};
+use crate::deployment::{DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus};
 use crate::engine::{Model, Scheduler};
 use crate::lifecycle::LifecycleEventName;
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
@@ -44,9 +42,13 @@ pub const HOOK_REPORT_LIMIT: SimDuration = SimDuration::from_secs(3600);
 pub enum Event {
     Start,
     /// The current lifecycle event or wait ends (if `generation` is still current).
-    StepEnds { generation: u32 },
+    StepEnds {
+        generation: u32,
+    },
     /// Production traffic to the replacement becomes `percent`.
-    Shift { percent: u32 },
+    Shift {
+        percent: u32,
+    },
     /// The scenario calls ContinueDeployment.
     ContinueDeployment,
     /// A metric period ends.
@@ -233,7 +235,12 @@ impl<'s> BlueGreenRun<'s> {
     }
 
     /// Duration and planned diagnostic of an event that runs.
-    fn plan_event(&mut self, name: LifecycleEventName, now: SimTime, sched: &mut Scheduler<Event>) -> (SimDuration, Diagnostic) {
+    fn plan_event(
+        &mut self,
+        name: LifecycleEventName,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) -> (SimDuration, Diagnostic) {
         match name {
             Install => self.create_replacement(now),
             AllowTestTraffic => {
@@ -290,8 +297,7 @@ impl<'s> BlueGreenRun<'s> {
 
     /// "Specify when to reroute traffic": wait in `Ready`. Returns true if waiting.
     fn wait_before_reroute(&mut self, sched: &mut Scheduler<Event>) -> bool {
-        let Some(Reroute::WaitForContinue { wait, continue_after }) = self.ecs().map(|e| e.reroute)
-        else {
+        let Some(Reroute::WaitForContinue { wait, continue_after }) = self.ecs().map(|e| e.reroute) else {
             return false;
         };
         let now = sched.now();
@@ -408,7 +414,10 @@ impl<'s> BlueGreenRun<'s> {
 
     fn on_shift(&mut self, percent: u32, now: SimTime) {
         let last = self.weights.last().expect("starts with 0 %").1;
-        assert!(percent >= last, "weights never decrease during a shift: {last} → {percent}");
+        assert!(
+            percent >= last,
+            "weights never decrease during a shift: {last} → {percent}"
+        );
         self.weights.push((now, percent));
         tracing::info!(target: "cdsim::deployment", t = %now, percent, "traffic shifted");
     }

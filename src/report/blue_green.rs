@@ -264,7 +264,11 @@ fn task_sets(tasks: u32, outcome: &BlueGreenOutcome) -> Vec<TaskSetInfo> {
 
 fn availability(bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> Availability {
     let sum = |f: fn(&crate::traffic::PeriodSample) -> &VersionSample| {
-        outcome.periods.iter().map(|p| f(&p.sample)).fold((0u64, 0u64), |(n, k), v| (n + v.requests, k + v.errors))
+        outcome
+            .periods
+            .iter()
+            .map(|p| f(&p.sample))
+            .fold((0u64, 0u64), |(n, k), v| (n + v.requests, k + v.errors))
     };
     let (old_n, old_k) = sum(|s| &s.original);
     let (new_n, new_k) = sum(|s| &s.replacement);

@@ -21,7 +21,6 @@ use crate::config::MinimumHealthyHosts;
 use crate::deployment::{Diagnostic, EventRecord, LifecycleErrorCode, LifecycleEventStatus};
 use crate::lifecycle::{Hook, LifecycleEventName};
 
-
 /// A run's report.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -199,7 +198,6 @@ pub struct CapacityPoint {
     pub in_service: u32,
 }
 
-
 /// `lifecycleEvents` of one target from its records. `hook` gives script names for
 /// diagnostics (in-place); blue/green hooks have none.
 pub(crate) fn lifecycle_events<'h>(
@@ -288,4 +286,3 @@ fn diagnostics(d: Diagnostic, hook: Option<&Hook>) -> Option<Diagnostics> {
         },
     })
 }
-

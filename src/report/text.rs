@@ -37,7 +37,11 @@ pub fn summary(report: &Report) -> String {
             a.requests_failed_because_of_new_version
         );
         if a.test_requests > 0 {
-            let _ = writeln!(out, "test listener: {} requests, {} failed", a.test_requests, a.test_requests_failed);
+            let _ = writeln!(
+                out,
+                "test listener: {} requests, {} failed",
+                a.test_requests, a.test_requests_failed
+            );
         }
         let _ = writeln!(out, "{} simulated events", m.simulated_events);
     }
@@ -136,7 +140,10 @@ fn blue_green(out: &mut String, d: &DeploymentInfo) {
     if shifts.is_empty() {
         let _ = writeln!(out, "traffic shifts: none");
     } else {
-        let list: Vec<String> = shifts.iter().map(|s| format!("{}% at {}", s.percent, at(s.time))).collect();
+        let list: Vec<String> = shifts
+            .iter()
+            .map(|s| format!("{}% at {}", s.percent, at(s.time)))
+            .collect();
         let _ = writeln!(out, "traffic shifts: {}", list.join(", "));
     }
 }

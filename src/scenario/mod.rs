@@ -32,8 +32,10 @@ pub struct Scenario {
     pub workload: Workload,
 }
 
-/// What is deployed, by compute platform.
+/// What is deployed, by compute platform. One per scenario, so the size difference between
+/// the variants costs nothing worth a box.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Workload {
     /// EC2/on-premises, in place (`Server`).
     InPlace(InPlace),

@@ -53,10 +53,11 @@ pub fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ParseError> 
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let mut message = strip_location_prefix(&e.without_snippet().to_string());
-        if message.starts_with("expected ") && message.ends_with(" here") {
-            if let Some(found) = token_at(text, line, column) {
-                message = format!("{message}, found {found}");
-            }
+        if message.starts_with("expected ")
+            && message.ends_with(" here")
+            && let Some(found) = token_at(text, line, column)
+        {
+            message = format!("{message}, found {found}");
         }
         ParseError { line, column, message }
     })

@@ -116,7 +116,7 @@ fn s2_2_half_at_a_time_nine_instances_four_at_a_time_five_needed() {
     let r = run(&fleet(9, &named("HalfAtATime"), ""), 1);
     let d = deployment(&r);
     assert_eq!(starts(d), vec![0.0, 0.0, 0.0, 0.0, 4.0, 4.0, 4.0, 4.0, 8.0]);
-    assert_eq!(r.metrics.max_in_flight_observed, 4);
+    assert_eq!(r.metrics.capacity.as_ref().unwrap().max_in_flight_observed, 4);
     let plan = d.health_plan.as_ref().unwrap();
     assert_eq!(
         (plan.minimum_healthy_instances, plan.max_in_flight, plan.min_successes),
@@ -196,7 +196,7 @@ fn s3_1_fleet_percent_95_of_10_fails_immediately_without_deploying() {
 #[test]
 fn s3_1_host_count_9_of_10_one_at_a_time_last_may_fail() {
     let r = run(&fleet(10, &host_count(9), ""), 1);
-    assert_eq!(r.metrics.max_in_flight_observed, 1);
+    assert_eq!(r.metrics.capacity.as_ref().unwrap().max_in_flight_observed, 1);
     let r = run(&fleet(10, &host_count(9), &failing(&[9])), 1);
     assert_eq!(deployment(&r).status, "Succeeded");
     let r = run(&fleet(10, &host_count(9), &failing(&[0])), 1);
@@ -251,7 +251,8 @@ fn s3_1_fleet_percent_85_of_10_a_single_failure_fails() {
 fn s3_1_nine_instances_host_count_6_and_fleet_percent_40() {
     let r = run(&fleet(9, &host_count(6), ""), 1);
     assert_eq!(
-        r.metrics.max_in_flight_observed, 3,
+        r.metrics.capacity.as_ref().unwrap().max_in_flight_observed,
+        3,
         "HOST_COUNT 6: up to three at a time"
     );
     let r = run(&fleet(9, &host_count(6), &failing(&[6, 7, 8])), 1);
@@ -264,7 +265,8 @@ fn s3_1_nine_instances_host_count_6_and_fleet_percent_40() {
 
     let r = run(&fleet(9, &fleet_percent(40), ""), 1);
     assert_eq!(
-        r.metrics.max_in_flight_observed, 5,
+        r.metrics.capacity.as_ref().unwrap().max_in_flight_observed,
+        5,
         "FLEET_PERCENT 40: up to five at a time"
     );
     let r = run(&fleet(9, &fleet_percent(40), &failing(&[4, 5, 6, 7, 8])), 1);
@@ -468,7 +470,11 @@ fn s4_4_a_script_over_its_timeout_is_killed_with_script_timed_out() {
 #[test]
 fn s4_4_default_timeout_is_3600_and_an_event_may_not_exceed_3600_in_total() {
     let sc = scenario(&hooks_yaml("    - {location: a.sh}\n"));
-    let hook = sc.hooks.get(cdsim::lifecycle::LifecycleEventName::AfterInstall);
+    let hook = sc
+        .in_place()
+        .unwrap()
+        .hooks
+        .get(cdsim::lifecycle::LifecycleEventName::AfterInstall);
     assert_eq!(hook.scripts[0].timeout.as_millis(), 3_600_000);
 
     let err = cdsim::scenario::load_str(

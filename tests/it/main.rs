@@ -6,7 +6,8 @@
 //! - `determinism`: same seed ⇒ same bytes;
 //! - `queue`: the event queue against a shadow model;
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
-//! - `tidy`: the core does no I/O, reads no clock, iterates no hash map.
+//! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
+//! - `traffic`: ECS and Lambda traffic shifting, and the traffic model.
 
 mod common;
 
@@ -17,3 +18,4 @@ mod properties;
 mod queue;
 mod scenarios;
 mod tidy;
+mod traffic;

@@ -5,14 +5,31 @@ use std::path::Path;
 use cdsim::scenario;
 use cdsim::simulation;
 
-/// (file, status, error code, succeeded, failed, skipped) with the scenario's own seed.
-const EXPECTED: &[(&str, &str, Option<&str>, u32, u32, u32)] = &[
+/// (file, status, error code, succeeded, failed, skipped targets) with the scenario's own
+/// seed. ECS and Lambda deployments have one target: the service or the function alias.
+/// (file, status, error code, succeeded, failed, skipped).
+type Expected = (&'static str, &'static str, Option<&'static str>, u32, u32, u32);
+
+const EXPECTED: &[Expected] = &[
     ("all-at-once.yaml", "Succeeded", None, 11, 1, 0),
+    ("ecs-all-at-once.yaml", "Succeeded", None, 1, 0, 0),
+    ("ecs-canary.yaml", "Succeeded", None, 1, 0, 0),
+    ("ecs-linear.yaml", "Succeeded", None, 1, 0, 0),
     ("fleet-percent.yaml", "Succeeded", None, 40, 0, 0),
     ("half-at-a-time.yaml", "Succeeded", None, 10, 0, 0),
     ("health-constraints.yaml", "Failed", Some("HEALTH_CONSTRAINTS"), 0, 5, 5),
     ("host-count.yaml", "Succeeded", None, 9, 1, 0),
     ("instance-stops.yaml", "Succeeded", None, 3, 2, 0),
+    ("lambda-canary.yaml", "Succeeded", None, 1, 0, 0),
+    ("lambda-linear.yaml", "Succeeded", None, 1, 0, 0),
+    (
+        "lambda-pretraffic-failure.yaml",
+        "Failed",
+        Some("HOOK_EXECUTION_FAILURE"),
+        0,
+        1,
+        0,
+    ),
     ("no-load-balancer.yaml", "Succeeded", None, 6, 0, 0),
     ("one-at-a-time.yaml", "Succeeded", None, 7, 1, 0),
     ("zonal.yaml", "Succeeded", None, 12, 0, 0),
@@ -56,8 +73,8 @@ fn the_zonal_example_keeps_both_minimums() {
     let sc = scenario::load_file(&dir().join("zonal.yaml")).unwrap();
     let report = simulation::simulate(&sc, sc.seed);
     // HOST_COUNT 6 fleet-wide, 50 % of each 4-instance zone: at most 2 at a time.
-    assert_eq!(report.metrics.max_in_flight_observed, 2);
-    assert_eq!(report.metrics.min_in_service, 10);
+    assert_eq!(report.metrics.capacity.as_ref().unwrap().max_in_flight_observed, 2);
+    assert_eq!(report.metrics.capacity.as_ref().unwrap().min_in_service, 10);
 }
 
 #[test]

@@ -61,7 +61,11 @@ impl Validator {
             && e.network_load_balancer
             && !allowed_with_nlb(r)
         {
-            let at = raw_e.value.load_balancer_type.as_ref().map_or((raw_e.line, raw_e.column), |l| (l.line, l.column));
+            let at = raw_e
+                .value
+                .load_balancer_type
+                .as_ref()
+                .map_or((raw_e.line, raw_e.column), |l| (l.line, l.column));
             self.problem_at(
                 at.0,
                 at.1,
@@ -78,7 +82,10 @@ impl Validator {
             None | Some((_, "atLastShift")) => Some(LinearEnd::AtLastShift),
             Some((_, "oneIntervalAfter")) => Some(LinearEnd::OneIntervalAfter),
             Some((v, other)) => {
-                self.problem(v, format!("linearEnd must be atLastShift or oneIntervalAfter, found {other:?}"));
+                self.problem(
+                    v,
+                    format!("linearEnd must be atLastShift or oneIntervalAfter, found {other:?}"),
+                );
                 None
             }
         };
@@ -123,7 +130,10 @@ impl Validator {
             None | Some((_, "application")) => Some(false),
             Some((_, "network")) => Some(true),
             Some((v, other)) => {
-                self.problem(v, format!("loadBalancerType must be application or network, found {other:?}"));
+                self.problem(
+                    v,
+                    format!("loadBalancerType must be application or network, found {other:?}"),
+                );
                 None
             }
         };
@@ -206,14 +216,20 @@ impl Validator {
             Some(c) if c.value == f.target_version.value => {
                 self.problem(
                     c,
-                    format!("currentVersion and targetVersion are both {:?}: there is nothing to shift", c.value),
+                    format!(
+                        "currentVersion and targetVersion are both {:?}: there is nothing to shift",
+                        c.value
+                    ),
                 );
                 None
             }
             Some(c) => non_empty(self, c, "currentVersion"),
         };
         if f.target_version.value == "$LATEST" {
-            self.problem(&f.target_version, "an alias cannot shift traffic to $LATEST; give a published version");
+            self.problem(
+                &f.target_version,
+                "an alias cannot shift traffic to $LATEST; give a published version",
+            );
             return None;
         }
         Some(LambdaFunction {
@@ -239,7 +255,9 @@ impl Validator {
             if platform == ComputePlatform::Lambda && !LifecycleEventName::LAMBDA_ORDER.contains(&event) {
                 self.problem(
                     hook,
-                    format!("Lambda deployments have no {name} hook: only BeforeAllowTraffic and AfterAllowTraffic (§4.3)"),
+                    format!(
+                        "Lambda deployments have no {name} hook: only BeforeAllowTraffic and AfterAllowTraffic (§4.3)"
+                    ),
                 );
                 ok = false;
                 continue;
@@ -300,7 +318,10 @@ impl Validator {
             None | Some((_, "aggregated")) => Some(TrafficMode::Aggregated),
             Some((_, "perRequest")) => Some(TrafficMode::PerRequest),
             Some((v, other)) => {
-                self.problem(v, format!("traffic.mode must be aggregated or perRequest, found {other:?}"));
+                self.problem(
+                    v,
+                    format!("traffic.mode must be aggregated or perRequest, found {other:?}"),
+                );
                 None
             }
         };
@@ -350,7 +371,13 @@ impl Validator {
         if r.value.is_finite() && (0.0..=1e9).contains(&r.value) {
             Some(r.value)
         } else {
-            self.problem(r, format!("{field} must be between 0 and 1e9 requests per second, found {}", r.value));
+            self.problem(
+                r,
+                format!(
+                    "{field} must be between 0 and 1e9 requests per second, found {}",
+                    r.value
+                ),
+            );
             None
         }
     }
@@ -396,4 +423,3 @@ impl Validator {
         })
     }
 }
-

@@ -192,13 +192,17 @@ impl Validator {
                 "ECS" => Some(ComputePlatform::Ecs),
                 "Lambda" => Some(ComputePlatform::Lambda),
                 other => {
-                    self.problem(p, format!("computePlatform must be Server, ECS or Lambda, found {other:?}"));
+                    self.problem(
+                        p,
+                        format!("computePlatform must be Server, ECS or Lambda, found {other:?}"),
+                    );
                     None
                 }
             };
         }
         match (&raw.fleet, &raw.ecs_service, &raw.lambda_function) {
-            (_, Some(_), None) => Some(ComputePlatform::Ecs),
+            (Some(_), None, None) => Some(ComputePlatform::Server),
+            (None, Some(_), None) => Some(ComputePlatform::Ecs),
             (None, None, Some(_)) => Some(ComputePlatform::Lambda),
             _ => None,
         }
@@ -213,14 +217,27 @@ impl Validator {
                 v.problem_at(
                     line,
                     column,
-                    format!("{what} applies to {belongs} deployments, and this is a {} scenario", platform.api_name()),
+                    format!(
+                        "{what} applies to {belongs} deployments, and this is a {} scenario",
+                        platform.api_name()
+                    ),
                 );
             }
         };
         let at = |l: Option<(u64, u64)>| l;
         if server {
-            wrong(self, at(raw.ecs_service.as_ref().map(|e| (e.line, e.column))), "ecsService", "ECS");
-            wrong(self, at(raw.lambda_function.as_ref().map(|e| (e.line, e.column))), "lambdaFunction", "Lambda");
+            wrong(
+                self,
+                at(raw.ecs_service.as_ref().map(|e| (e.line, e.column))),
+                "ecsService",
+                "ECS",
+            );
+            wrong(
+                self,
+                at(raw.lambda_function.as_ref().map(|e| (e.line, e.column))),
+                "lambdaFunction",
+                "Lambda",
+            );
             wrong(
                 self,
                 raw.hook_functions
@@ -230,9 +247,19 @@ impl Validator {
                 "ECS and Lambda",
             );
             wrong(self, raw.traffic.as_ref().map(|_| (1, 1)), "traffic", "ECS and Lambda");
-            wrong(self, raw.linear_end.as_ref().map(|e| (e.line, e.column)), "linearEnd", "ECS and Lambda");
+            wrong(
+                self,
+                raw.linear_end.as_ref().map(|e| (e.line, e.column)),
+                "linearEnd",
+                "ECS and Lambda",
+            );
         } else {
-            wrong(self, raw.fleet.as_ref().map(|f| (f.instances.line, f.instances.column)), "fleet", "Server");
+            wrong(
+                self,
+                raw.fleet.as_ref().map(|f| (f.instances.line, f.instances.column)),
+                "fleet",
+                "Server",
+            );
             if let Some(h) = &raw.hooks
                 && let Some((_, scripts)) = h.entries().first()
             {
@@ -245,7 +272,12 @@ impl Validator {
                     ),
                 );
             }
-            wrong(self, raw.instance_scheduling.as_ref().map(|e| (e.line, e.column)), "instanceScheduling", "Server");
+            wrong(
+                self,
+                raw.instance_scheduling.as_ref().map(|e| (e.line, e.column)),
+                "instanceScheduling",
+                "Server",
+            );
             if raw.load_balancer.is_some() || raw.agent.is_some() || raw.ignore_application_stop_failures.is_some() {
                 self.problem_at(
                     1,
@@ -255,9 +287,19 @@ impl Validator {
                 );
             }
             if platform == ComputePlatform::Lambda {
-                wrong(self, at(raw.ecs_service.as_ref().map(|e| (e.line, e.column))), "ecsService", "ECS");
+                wrong(
+                    self,
+                    at(raw.ecs_service.as_ref().map(|e| (e.line, e.column))),
+                    "ecsService",
+                    "ECS",
+                );
             } else {
-                wrong(self, at(raw.lambda_function.as_ref().map(|e| (e.line, e.column))), "lambdaFunction", "Lambda");
+                wrong(
+                    self,
+                    at(raw.lambda_function.as_ref().map(|e| (e.line, e.column))),
+                    "lambdaFunction",
+                    "Lambda",
+                );
             }
         }
     }
