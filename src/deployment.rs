@@ -52,6 +52,10 @@ pub enum ErrorCode {
     EcsUpdateError,
     /// A wait ran out (the blue/green wait for rerouting with STOP_DEPLOYMENT).
     Timeout,
+    /// An alarm went into ALARM, or alarm states could not be read (§7.1).
+    AlarmActive,
+    /// A StopDeployment request.
+    ManualStop,
 }
 
 impl ErrorCode {
@@ -62,6 +66,8 @@ impl ErrorCode {
             ErrorCode::HookExecutionFailure => "HOOK_EXECUTION_FAILURE",
             ErrorCode::EcsUpdateError => "ECS_UPDATE_ERROR",
             ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::AlarmActive => "ALARM_ACTIVE",
+            ErrorCode::ManualStop => "MANUAL_STOP",
         }
     }
 }
@@ -161,6 +167,8 @@ pub enum Diagnostic {
     HookNoReport,
     /// ECS Install: the replacement task set did not become healthy within one hour.
     TaskSetNotHealthy,
+    /// The deployment was stopped (an alarm, a StopDeployment, a failure) while the event ran.
+    DeploymentStopped,
 }
 
 /// One lifecycle event of one target. `duration` and `diagnostic` are planned when the

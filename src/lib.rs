@@ -19,6 +19,7 @@
 //! The core and the domain do no I/O, read no clock and use no unseeded randomness; a test
 //! (`tests/it/tidy.rs`) checks this.
 
+pub mod alarm;
 pub mod cli;
 pub mod config;
 pub mod deployment;

@@ -2,5 +2,6 @@
 //!
 //! `server` is EC2/on-premises in-place; `traffic_shift` is ECS and Lambda blue/green.
 
+pub mod alarm_watch;
 pub mod server;
 pub mod traffic_shift;

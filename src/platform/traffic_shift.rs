@@ -28,9 +28,12 @@ use crate::engine::{Model, Scheduler};
 use crate::lifecycle::LifecycleEventName;
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
 use crate::rng::{RandomSource, Stream, Streams};
+use crate::alarm::{MetricSource, Percentile, VersionRef};
+use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, injected_value};
+use crate::scenario::Monitoring;
 use crate::scenario::blue_green::{BlueGreenDeployment, EcsService, Reroute, ShiftTarget};
 use crate::time::{SimDuration, SimTime};
-use crate::traffic::{self, PeriodSample};
+use crate::traffic::{self, PeriodSample, VersionSample};
 
 use LifecycleEventName::*;
 
@@ -45,14 +48,16 @@ pub enum Event {
     StepEnds {
         generation: u32,
     },
-    /// Production traffic to the replacement becomes `percent`.
-    Shift {
-        percent: u32,
-    },
+    /// Production traffic to the replacement becomes `percent` (if `generation` is current).
+    Shift { percent: u32, generation: u32 },
     /// The scenario calls ContinueDeployment.
     ContinueDeployment,
-    /// A metric period ends.
+    /// A metric period ends; alarms due at this instant are evaluated.
     MetricPeriodEnds,
+    /// CodeDeploy reads the alarms' states.
+    AlarmPoll,
+    /// The scenario calls StopDeployment.
+    StopDeployment,
 }
 
 /// Where the deployment is.
@@ -101,11 +106,29 @@ pub struct BlueGreenOutcome {
     pub original_removed: Option<SimTime>,
     /// Replacement tasks running and healthy at the end (ECS).
     pub replacement_healthy: u32,
+    /// The rollback deployment, if one was made.
+    pub rollback: Option<RollbackOutcome>,
+    /// Why the deployment was or was not rolled back.
+    pub rollback_message: Option<String>,
+    /// Each alarm's state changes, in the configuration's alarm order.
+    pub alarm_states: Vec<AlarmTimeline>,
+}
+
+/// The rollback deployment of a blue/green deployment: production traffic back on the
+/// original (§8). It happens at once: the original is still serving capacity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RollbackOutcome {
+    pub start: SimTime,
+    pub end: SimTime,
 }
 
 /// The deployment state, changed only by [`Model::handle`].
 pub struct BlueGreenRun<'s> {
     spec: &'s BlueGreenDeployment,
+    monitoring: &'s Monitoring,
+    alarms: AlarmWatch,
+    rollback: Option<RollbackOutcome>,
+    rollback_message: Option<String>,
     streams: Streams,
     hook_rng: RandomSource,
     order: &'static [LifecycleEventName],
@@ -127,10 +150,12 @@ pub struct BlueGreenRun<'s> {
     period_start: SimTime,
     periods: Vec<PeriodRecord>,
     phases: Vec<PhaseSpan>,
+    /// The last phase has not ended yet.
+    phase_open: bool,
 }
 
 impl<'s> BlueGreenRun<'s> {
-    pub fn new(spec: &'s BlueGreenDeployment, seed: u64) -> Self {
+    pub fn new(spec: &'s BlueGreenDeployment, monitoring: &'s Monitoring, seed: u64) -> Self {
         let streams = Streams::new(seed);
         let order = match spec.target {
             ShiftTarget::Ecs(_) => LifecycleEventName::ECS_ORDER,
@@ -138,6 +163,10 @@ impl<'s> BlueGreenRun<'s> {
         };
         BlueGreenRun {
             spec,
+            monitoring,
+            alarms: AlarmWatch::new(monitoring.alarms.as_ref()),
+            rollback: None,
+            rollback_message: None,
             hook_rng: streams.source(Stream::Hooks, 0),
             streams,
             order,
@@ -156,6 +185,7 @@ impl<'s> BlueGreenRun<'s> {
             period_start: SimTime::ZERO,
             periods: Vec::new(),
             phases: Vec::new(),
+            phase_open: false,
         }
     }
 
@@ -172,7 +202,14 @@ impl<'s> BlueGreenRun<'s> {
             periods: self.periods,
             phases: self.phases,
             original_removed: self.original_removed,
-            replacement_healthy: self.replacement_healthy_at.iter().filter(|&&t| t <= end).count() as u32,
+            replacement_healthy: if self.rollback.is_some() {
+                0
+            } else {
+                self.replacement_healthy_at.iter().filter(|&&t| t <= end).count() as u32
+            },
+            rollback: self.rollback,
+            rollback_message: self.rollback_message,
+            alarm_states: self.alarms.timelines,
         }
     }
 
@@ -252,7 +289,10 @@ impl<'s> BlueGreenRun<'s> {
                 for s in self.spec.routing.shifts() {
                     sched.after(
                         SimDuration::from_mins(u64::from(s.at_minute)),
-                        Event::Shift { percent: s.percent },
+                        Event::Shift {
+                            percent: s.percent,
+                            generation: self.generation,
+                        },
                     );
                 }
                 let minutes = self.spec.routing.shifting_minutes(self.spec.linear_end);
@@ -371,9 +411,7 @@ impl<'s> BlueGreenRun<'s> {
             self.close_phase(now);
         }
         if !ok {
-            for r in &mut self.records[self.stage + 1..] {
-                r.status = LifecycleEventStatus::Skipped;
-            }
+            self.stage += 1; // the failed event is over; what follows is Skipped
             let (code, message) = match name {
                 Install => (
                     ErrorCode::EcsUpdateError,
@@ -384,7 +422,8 @@ impl<'s> BlueGreenRun<'s> {
                     format!("The {name} hook failed or did not report its status within one hour."),
                 ),
             };
-            self.finish(now, DeploymentStatus::Failed, Some((code, message)));
+            let rollback = self.monitoring.auto_rollback.on_failure;
+            self.stop(now, DeploymentStatus::Failed, code, message, rollback);
             return;
         }
         self.stage += 1;
@@ -410,6 +449,96 @@ impl<'s> BlueGreenRun<'s> {
         }
     }
 
+    // ----- alarms, stops and rollback (§7, §8) ------------------------------------------
+
+    fn on_start(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.status = DeploymentStatus::InProgress;
+        sched.after(self.spec.traffic.period, Event::MetricPeriodEnds);
+        if let Some(a) = &self.monitoring.alarms {
+            // §7.1: an alarm already in ALARM stops the deployment before it does anything.
+            if let Some(name) = self.alarms.in_alarm() {
+                let message = format!("Alarm {name} was already in ALARM when the deployment started.");
+                self.stop(now, DeploymentStatus::Stopped, ErrorCode::AlarmActive, message, false);
+                return;
+            }
+            sched.after(a.poll_interval, Event::AlarmPoll);
+        }
+        if let Some(stop) = self.monitoring.stop {
+            sched.at(stop.at.max(now), Event::StopDeployment);
+        }
+        self.begin_event(sched);
+    }
+
+    /// CodeDeploy reads the alarms (§7.1): one in ALARM stops the deployment; states that
+    /// cannot be read stop it too unless `ignorePollAlarmFailure`.
+    fn on_alarm_poll(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let config = self.monitoring.alarms.as_ref().expect("polls only with alarms");
+        if !config.readable_at(now) {
+            if !config.ignore_poll_alarm_failure {
+                let message = "The alarm states could not be retrieved and ignorePollAlarmFailure is false.".to_string();
+                let rollback = self.monitoring.auto_rollback.on_alarm;
+                self.stop(now, DeploymentStatus::Stopped, ErrorCode::AlarmActive, message, rollback);
+                return;
+            }
+        } else if let Some(name) = self.alarms.in_alarm() {
+            let message = format!("The deployment was stopped because alarm {name} went into ALARM.");
+            let rollback = self.monitoring.auto_rollback.on_alarm;
+            self.stop(now, DeploymentStatus::Stopped, ErrorCode::AlarmActive, message, rollback);
+            return;
+        }
+        sched.after(config.poll_interval, Event::AlarmPoll);
+    }
+
+    /// Ends the deployment early: no further lifecycle event is scheduled; the one running
+    /// is Failed, the rest Skipped; then, if asked and possible, the rollback.
+    fn stop(&mut self, now: SimTime, status: DeploymentStatus, code: ErrorCode, message: String, rollback: bool) {
+        self.generation += 1; // cancels pending step ends and shifts
+        if self.phase == Phase::Lifecycle && self.stage < self.order.len() {
+            let rec = &mut self.records[self.stage];
+            if rec.status == LifecycleEventStatus::InProgress {
+                rec.duration = now.since(rec.start);
+                rec.status = LifecycleEventStatus::Failed;
+                rec.diagnostic = Diagnostic::DeploymentStopped;
+                self.stage += 1;
+            }
+        }
+        for r in &mut self.records[self.stage.min(self.order.len())..] {
+            if r.status == LifecycleEventStatus::Pending {
+                r.status = LifecycleEventStatus::Skipped;
+            }
+        }
+        if self.phase_open {
+            self.close_phase(now);
+        }
+        if rollback {
+            self.roll_back(now);
+        } else if status != DeploymentStatus::Succeeded {
+            self.rollback_message = Some("Automatic rollback is not configured for this event.".to_string());
+        }
+        self.finish(now, status, Some((code, message)));
+    }
+
+    /// §8: production traffic goes back to the original at once (Lambda: the alias; ECS:
+    /// the original task set, which is still there), and the replacement is removed.
+    fn roll_back(&mut self, now: SimTime) {
+        let created = !self.replacement_healthy_at.is_empty() || self.stage > 1;
+        if self.ecs().is_some() && !created {
+            self.rollback_message = Some(
+                "The deployment cannot be rolled back: the replacement task set was never created (§4.2).".to_string(),
+            );
+            return;
+        }
+        if self.weights.last().is_some_and(|&(_, p)| p > 0) {
+            self.weights.push((now, 0));
+        }
+        self.replacement_healthy_at.clear();
+        self.rollback = Some(RollbackOutcome { start: now, end: now });
+        self.rollback_message = Some("Rolled back: production traffic is on the original version.".to_string());
+        tracing::info!(target: "cdsim::deployment", t = %now, "rolled back");
+    }
+
     // ----- traffic and metrics ----------------------------------------------------------
 
     fn on_shift(&mut self, percent: u32, now: SimTime) {
@@ -425,6 +554,9 @@ impl<'s> BlueGreenRun<'s> {
     fn on_metric_period_ends(&mut self, sched: &mut Scheduler<Event>) {
         let now = sched.now();
         self.record_period(now);
+        let mut alarms = std::mem::take(&mut self.alarms);
+        alarms.evaluate_due(now, &*self);
+        self.alarms = alarms;
         sched.after(self.spec.traffic.period, Event::MetricPeriodEnds);
     }
 
@@ -465,6 +597,7 @@ impl<'s> BlueGreenRun<'s> {
     // ----- bookkeeping ----------------------------------------------------------------
 
     fn open_phase(&mut self, name: &'static str, now: SimTime) {
+        self.phase_open = true;
         self.phases.push(PhaseSpan {
             name,
             start: now,
@@ -473,6 +606,7 @@ impl<'s> BlueGreenRun<'s> {
     }
 
     fn close_phase(&mut self, now: SimTime) {
+        self.phase_open = false;
         if let Some(p) = self.phases.last_mut() {
             p.end = now;
         }
@@ -497,19 +631,25 @@ impl Model for BlueGreenRun<'_> {
 
     fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
         match event {
-            Event::Start => {
-                self.status = DeploymentStatus::InProgress;
-                sched.after(self.spec.traffic.period, Event::MetricPeriodEnds);
-                self.begin_event(sched);
-            }
+            Event::Start => self.on_start(sched),
             Event::StepEnds { generation } => self.on_step_ends(generation, sched),
-            Event::Shift { percent } => self.on_shift(percent, sched.now()),
+            Event::Shift { percent, generation } => {
+                if generation == self.generation {
+                    self.on_shift(percent, sched.now());
+                }
+            }
             Event::ContinueDeployment => {
                 if self.phase == Phase::WaitingToReroute {
                     self.end_wait(true, sched);
                 }
             }
             Event::MetricPeriodEnds => self.on_metric_period_ends(sched),
+            Event::AlarmPoll => self.on_alarm_poll(sched),
+            Event::StopDeployment => {
+                let rollback = self.monitoring.stop_rolls_back();
+                let message = "The deployment was stopped by a StopDeployment request.".to_string();
+                self.stop(sched.now(), DeploymentStatus::Stopped, ErrorCode::ManualStop, message, rollback);
+            }
         }
     }
 
@@ -522,4 +662,52 @@ impl Model for BlueGreenRun<'_> {
 /// (§2.3: only all-at-once).
 pub fn allowed_with_nlb(routing: TrafficRouting) -> bool {
     routing == TrafficRouting::AllAtOnce
+}
+
+impl Observation for BlueGreenRun<'_> {
+    fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
+        let periods = self.periods.iter().filter(|p| p.start >= from && p.end <= to);
+        let pick = |v: VersionRef, s: &PeriodSample| -> [VersionSample; 2] {
+            match v {
+                VersionRef::Original => [s.original, VersionSample::default()],
+                VersionRef::Replacement => [s.replacement, VersionSample::default()],
+                VersionRef::All => [s.original, s.replacement],
+            }
+        };
+        match metric {
+            MetricSource::ErrorRate(v) | MetricSource::ErrorCount(v) => {
+                let (n, k) = periods
+                    .flat_map(|p| pick(*v, &p.sample))
+                    .fold((0u64, 0u64), |(n, k), s| (n + s.requests, k + s.errors));
+                match metric {
+                    _ if n == 0 => None,
+                    MetricSource::ErrorRate(_) => Some(k as f64 / n as f64),
+                    _ => Some(k as f64),
+                }
+            }
+            MetricSource::Latency(v, q) => {
+                let (mut weight, mut sum) = (0.0, 0.0);
+                for s in periods.flat_map(|p| pick(*v, &p.sample)) {
+                    if let Some(l) = s.latency {
+                        let x = match q {
+                            Percentile::P50 => l.p50,
+                            Percentile::P90 => l.p90,
+                            Percentile::P99 => l.p99,
+                        };
+                        weight += s.requests as f64;
+                        sum += x * s.requests as f64;
+                    }
+                }
+                (weight > 0.0).then(|| sum / weight)
+            }
+            MetricSource::HealthyCount => {
+                self.ecs()?;
+                self.periods
+                    .iter()
+                    .find(|p| p.end == to)
+                    .map(|p| f64::from(p.healthy_original + p.healthy_replacement))
+            }
+            MetricSource::Injected(steps) => injected_value(steps, to),
+        }
+    }
 }

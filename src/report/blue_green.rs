@@ -4,9 +4,13 @@
 
 use serde::Serialize;
 
-use super::{DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation, Metrics, Report, TargetInfo};
+use super::{
+    AlarmReport, AlarmStatePoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
+    LifecycleEventInfo, Metrics, Report, RollbackInfo, TargetInfo,
+};
+use crate::lifecycle::LifecycleEventName;
 use crate::deployment::{DeploymentStatus, LifecycleEventStatus};
-use crate::platform::traffic_shift::BlueGreenOutcome;
+use crate::platform::traffic_shift::{BlueGreenOutcome, RollbackOutcome};
 use crate::scenario::Scenario;
 use crate::scenario::blue_green::{BlueGreenDeployment, ShiftTarget};
 use crate::traffic::{TrafficMode, VersionSample};
@@ -129,7 +133,7 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &BlueGreenOutcome, events:
     Report {
         scenario: scenario.name.clone(),
         seed,
-        deployments: vec![deployment_info(scenario, bg, outcome)],
+        deployments: deployments(scenario, bg, outcome),
         metrics: Metrics {
             duration_seconds: outcome.complete_time.as_secs_f64(),
             simulated_events: events,
@@ -138,7 +142,98 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &BlueGreenOutcome, events:
         },
         capacity: Vec::new(),
         traffic: Some(traffic_report(bg, outcome)),
+        alarms: alarm_reports(outcome),
     }
+}
+
+fn alarm_reports(outcome: &BlueGreenOutcome) -> Vec<AlarmReport> {
+    outcome
+        .alarm_states
+        .iter()
+        .map(|t| AlarmReport {
+            alarm_name: t.name.clone(),
+            states: t
+                .changes
+                .iter()
+                .map(|&(time, s)| AlarmStatePoint {
+                    time: time.as_secs_f64(),
+                    state: s.as_str(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The rollback deployment (§8): a new deployment, created by CodeDeploy, that puts
+/// production traffic back on the original.
+fn rollback_deployment(first: &DeploymentInfo, rollback: RollbackOutcome, order: &[LifecycleEventName]) -> DeploymentInfo {
+    let events = order
+        .iter()
+        .map(|&name| {
+            let ran = name == LifecycleEventName::AllowTraffic;
+            LifecycleEventInfo {
+                lifecycle_event_name: name.as_str(),
+                start_time: ran.then(|| rollback.start.as_secs_f64()),
+                end_time: ran.then(|| rollback.end.as_secs_f64()),
+                status: if ran { "Succeeded" } else { "Skipped" },
+                diagnostics: None,
+            }
+        })
+        .collect();
+    let target = &first.targets[0];
+    DeploymentInfo {
+        deployment_id: ROLLBACK_ID.to_string(),
+        creator: "codeDeployRollback",
+        deployment_config_name: first.deployment_config_name.clone(),
+        compute_platform: first.compute_platform,
+        deployment_style: first.deployment_style.clone(),
+        status: "Succeeded",
+        error_information: None,
+        deployment_overview: DeploymentOverview {
+            succeeded: 1,
+            ..DeploymentOverview::default()
+        },
+        rollback_info: Some(RollbackInfo {
+            rollback_triggering_deployment_id: Some(first.deployment_id.clone()),
+            ..RollbackInfo::default()
+        }),
+        ignore_application_stop_failures: false,
+        create_time: rollback.start.as_secs_f64(),
+        complete_time: rollback.end.as_secs_f64(),
+        health_plan: None,
+        traffic_shifts: Some(vec![TrafficShift {
+            time: rollback.start.as_secs_f64(),
+            percent: 0,
+        }]),
+        phases: Vec::new(),
+        targets: vec![TargetInfo {
+            target_id: target.target_id.clone(),
+            status: "Succeeded",
+            availability_zone: None,
+            lifecycle_events: events,
+            task_sets_info: None,
+            lambda_function_info: None,
+        }],
+    }
+}
+
+const ROLLBACK_ID: &str = "d-SIMULATED2";
+
+fn deployments(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> Vec<DeploymentInfo> {
+    let mut first = deployment_info(scenario, bg, outcome);
+    if outcome.rollback.is_some() || outcome.rollback_message.is_some() {
+        first.rollback_info = Some(RollbackInfo {
+            rollback_deployment_id: outcome.rollback.map(|_| ROLLBACK_ID.to_string()),
+            rollback_triggering_deployment_id: None,
+            rollback_message: outcome.rollback_message.clone(),
+        });
+    }
+    let mut all = vec![first];
+    if let Some(r) = outcome.rollback {
+        let second = rollback_deployment(&all[0], r, outcome.order);
+        all.push(second);
+    }
+    all
 }
 
 fn final_percent(outcome: &BlueGreenOutcome) -> u32 {
@@ -146,9 +241,12 @@ fn final_percent(outcome: &BlueGreenOutcome) -> u32 {
 }
 
 fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> DeploymentInfo {
+    let started = outcome.records.iter().any(|r| r.status != LifecycleEventStatus::Skipped);
     let target_status = match outcome.status {
         DeploymentStatus::Succeeded => "Succeeded",
         DeploymentStatus::Failed => "Failed",
+        // A stopped deployment's target: Failed if anything ran on it, else Skipped [I].
+        DeploymentStatus::Stopped if started => "Failed",
         DeploymentStatus::Stopped => "Skipped",
         _ => "InProgress",
     };
@@ -192,6 +290,7 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
             message: e.message.clone(),
         }),
         deployment_overview: overview,
+        rollback_info: None,
         ignore_application_stop_failures: false,
         create_time: 0.0,
         complete_time: outcome.complete_time.as_secs_f64(),

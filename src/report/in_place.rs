@@ -33,6 +33,7 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &InPlaceOutcome, events: u
             })
             .collect(),
         traffic: None,
+        alarms: Vec::new(),
     }
 }
 
@@ -80,6 +81,7 @@ fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome) 
             message: e.message.clone(),
         }),
         deployment_overview: overview,
+        rollback_info: None,
         ignore_application_stop_failures: ip.ignore_application_stop_failures,
         create_time: 0.0,
         complete_time: outcome.complete_time.as_secs_f64(),

@@ -35,6 +35,35 @@ pub struct Report {
     /// ECS and Lambda: requests and their outcomes per metric period.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic: Option<blue_green::TrafficReport>,
+    /// Each alarm's state over time: its initial state and every change.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alarms: Vec<AlarmReport>,
+}
+
+/// An alarm's states over the run.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlarmReport {
+    pub alarm_name: String,
+    pub states: Vec<AlarmStatePoint>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct AlarmStatePoint {
+    pub time: f64,
+    pub state: &'static str,
+}
+
+/// `rollbackInfo`.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RollbackInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback_deployment_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback_triggering_deployment_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback_message: Option<String>,
 }
 
 /// `deploymentInfo`.
@@ -50,6 +79,8 @@ pub struct DeploymentInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_information: Option<ErrorInformation>,
     pub deployment_overview: DeploymentOverview,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback_info: Option<RollbackInfo>,
     pub ignore_application_stop_failures: bool,
     /// Seconds since the deployment was created (always 0 for the first deployment).
     pub create_time: f64,
@@ -278,6 +309,11 @@ fn diagnostics(d: Diagnostic, hook: Option<&Hook>) -> Option<Diagnostics> {
             error_code: LifecycleErrorCode::ScriptTimedOut.as_str(),
             script_name: None,
             message: "The hook function did not report a status within one hour".into(),
+        },
+        Diagnostic::DeploymentStopped => Diagnostics {
+            error_code: LifecycleErrorCode::UnknownError.as_str(),
+            script_name: None,
+            message: "The deployment stopped while this event was running".into(),
         },
         Diagnostic::TaskSetNotHealthy => Diagnostics {
             error_code: LifecycleErrorCode::UnknownError.as_str(),

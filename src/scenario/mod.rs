@@ -15,7 +15,9 @@ pub use validate::{Problem, Problems, load_file, load_str};
 
 pub use blue_green::BlueGreenDeployment;
 
+use crate::alarm::AlarmConfiguration;
 use crate::config::DeploymentConfig;
+use crate::time::SimTime;
 use crate::fault::Faults;
 use crate::id::{TargetId, ZoneId};
 use crate::lifecycle::{Hook, LifecycleEventName};
@@ -30,6 +32,48 @@ pub struct Scenario {
     pub seed: u64,
     pub deployment_config: DeploymentConfig,
     pub workload: Workload,
+    /// Alarms, automatic rollback and a scheduled StopDeployment (§7, §8).
+    pub monitoring: Monitoring,
+}
+
+/// What watches the deployment and what happens when it goes wrong (§7, §8).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Monitoring {
+    /// `alarmConfiguration` (absent or disabled: no alarms are polled).
+    pub alarms: Option<AlarmConfiguration>,
+    /// `autoRollbackConfiguration`.
+    pub auto_rollback: AutoRollback,
+    /// A StopDeployment the scenario makes.
+    pub stop: Option<StopRequest>,
+}
+
+/// `autoRollbackConfiguration {enabled, events}`: which events roll back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AutoRollback {
+    /// `DEPLOYMENT_FAILURE`.
+    pub on_failure: bool,
+    /// `DEPLOYMENT_STOP_ON_ALARM`.
+    pub on_alarm: bool,
+    /// `DEPLOYMENT_STOP_ON_REQUEST`.
+    pub on_request: bool,
+}
+
+/// A StopDeployment call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StopRequest {
+    pub at: SimTime,
+    /// The request's `autoRollbackEnabled`; when absent, the group's
+    /// `DEPLOYMENT_STOP_ON_REQUEST` decides.
+    pub auto_rollback_enabled: Option<bool>,
+}
+
+impl Monitoring {
+    /// Whether a manual stop rolls back.
+    pub fn stop_rolls_back(&self) -> bool {
+        self.stop
+            .and_then(|s| s.auto_rollback_enabled)
+            .unwrap_or(self.auto_rollback.on_request)
+    }
 }
 
 /// What is deployed, by compute platform. One per scenario, so the size difference between

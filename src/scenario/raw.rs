@@ -143,6 +143,90 @@ pub struct RawScenario {
     /// ECS and Lambda linear configurations: when AllowTraffic ends, `atLastShift`
     /// (default) or `oneIntervalAfter` (§2.5).
     pub linear_end: Option<Located<String>>,
+    /// CloudWatch alarms CodeDeploy watches (§7).
+    pub alarm_configuration: Option<Located<RawAlarmConfiguration>>,
+    /// `autoRollbackConfiguration {enabled, events}` (§8).
+    pub auto_rollback_configuration: Option<Located<RawAutoRollback>>,
+    /// A StopDeployment call at a time (§8).
+    pub stop_deployment: Option<Located<RawStopDeployment>>,
+}
+
+/// `alarmConfiguration`, with the alarms' definitions.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawAlarmConfiguration {
+    /// Default true.
+    pub enabled: Option<bool>,
+    /// Go on when alarm states cannot be read (default false: stop).
+    pub ignore_poll_alarm_failure: Option<bool>,
+    /// How often CodeDeploy reads alarm states (default 60s; not documented by AWS).
+    pub poll_interval: Option<Located<RawDuration>>,
+    /// At most 10 (the API's limit).
+    pub alarms: Located<Vec<Located<RawAlarm>>>,
+    /// Fault: times when alarm states cannot be read, `[{from: 5m, to: 7m}]`.
+    pub unreadable: Option<Vec<Located<RawWindow>>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    pub from: RawDuration,
+    pub to: RawDuration,
+}
+
+/// A CloudWatch metric alarm.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawAlarm {
+    pub name: Located<String>,
+    /// `errorRate`, `errorCount`, `latencyP50`, `latencyP90`, `latencyP99`, `healthyCount`,
+    /// or `injected` (with `values`).
+    pub metric: Located<String>,
+    /// `original`, `replacement` or `all` (default `all`), for traffic metrics.
+    pub version: Option<Located<String>>,
+    /// For `injected`: `[{from: 0s, value: 1.0}, {from: 5m, value: 9.0}, {from: 8m}]`
+    /// (no value: missing data).
+    pub values: Option<Vec<Located<RawInjectedValue>>>,
+    /// `Period` (default 60s): 10s, 20s, 30s or a multiple of 60s.
+    pub period: Option<Located<RawDuration>>,
+    /// `EvaluationPeriods` (default 1).
+    pub evaluation_periods: Option<Located<i64>>,
+    /// `DatapointsToAlarm` (default: `EvaluationPeriods`).
+    pub datapoints_to_alarm: Option<Located<i64>>,
+    pub threshold: Located<f64>,
+    /// Default `GreaterThanThreshold`.
+    pub comparison_operator: Option<Located<String>>,
+    /// `missing` (default), `ignore`, `breaching`, `notBreaching`.
+    pub treat_missing_data: Option<Located<String>>,
+    /// `OK` (default), `ALARM` or `INSUFFICIENT_DATA` when the deployment starts.
+    pub initial_state: Option<Located<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInjectedValue {
+    pub from: RawDuration,
+    pub value: Option<f64>,
+}
+
+/// `autoRollbackConfiguration`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAutoRollback {
+    /// Default true.
+    pub enabled: Option<bool>,
+    /// `DEPLOYMENT_FAILURE`, `DEPLOYMENT_STOP_ON_ALARM`, `DEPLOYMENT_STOP_ON_REQUEST`.
+    pub events: Located<Vec<Located<String>>>,
+}
+
+/// A StopDeployment call.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawStopDeployment {
+    /// When, after the deployment starts.
+    pub at: Located<RawDuration>,
+    /// Roll back what was deployed (default: the group's DEPLOYMENT_STOP_ON_REQUEST).
+    pub auto_rollback_enabled: Option<bool>,
 }
 
 /// An ECS service with an original and a replacement task set.

@@ -1,4 +1,5 @@
 //! The one integration-test binary (one link step). Modules:
+//! - `alarms`: CloudWatch alarm evaluation, alarms stopping deployments, rollback and stop;
 //! - `fidelity`: every documented CodeDeploy rule the code implements, citing its section of
 //!   the behavioural reference (§N);
 //! - `scenarios`: every example scenario in `scenarios/` runs;
@@ -10,6 +11,8 @@
 //! - `traffic`: ECS and Lambda traffic shifting, and the traffic model.
 
 mod common;
+
+mod alarms;
 
 mod cli;
 mod determinism;

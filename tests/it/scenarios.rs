@@ -20,6 +20,7 @@ const EXPECTED: &[Expected] = &[
     ("health-constraints.yaml", "Failed", Some("HEALTH_CONSTRAINTS"), 0, 5, 5),
     ("host-count.yaml", "Succeeded", None, 9, 1, 0),
     ("instance-stops.yaml", "Succeeded", None, 3, 2, 0),
+    ("lambda-alarm-rollback.yaml", "Stopped", Some("ALARM_ACTIVE"), 0, 1, 0),
     ("lambda-canary.yaml", "Succeeded", None, 1, 0, 0),
     ("lambda-linear.yaml", "Succeeded", None, 1, 0, 0),
     (

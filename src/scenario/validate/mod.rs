@@ -7,6 +7,7 @@
 //! Not here: reading files from disk beyond [`load_file`], or simulating.
 
 mod blue_green;
+mod monitoring;
 
 use std::fmt;
 use std::path::Path;
@@ -170,17 +171,22 @@ impl Validator {
             (None, d) => d,
         };
         self.misplaced_sections(raw, platform);
+        let monitoring = self.monitoring(raw, platform);
         let workload = match platform {
             Some(ComputePlatform::Server) => self.in_place(raw, config.as_ref()).map(Workload::InPlace),
             Some(p) => self.blue_green(raw, config.as_ref(), p).map(Workload::BlueGreen),
             None => None,
         };
+        if let (Some(Workload::BlueGreen(bg)), Some(m)) = (&workload, &monitoring) {
+            self.alarm_periods_fit(raw, bg.traffic.period, m);
+        }
         Some(Scenario {
             name: raw.name.value.clone(),
             description: raw.description.clone(),
             seed: raw.seed.as_ref().map_or(1, |s| s.value),
             deployment_config: config?,
             workload: workload?,
+            monitoring: monitoring?,
         })
     }
 

@@ -1,0 +1,230 @@
+//! CloudWatch metric alarms (§7.2): what an alarm watches, and how it changes state.
+//!
+//! An alarm turns a metric into one datapoint per alarm period, and is evaluated every
+//! minute (every 10 s for 10 and 30 s periods) over a sliding window. [`evaluate`] is the
+//! pure rule: given the datapoints of the *evaluation range* (N + 2 periods, the documented
+//! 5 for N = 3 [I for other N]), oldest first, it returns the new state:
+//!
+//! - at least N real datapoints: the most recent N real ones decide (missing-data
+//!   treatment ignored): ALARM iff at least M breach;
+//! - fewer: `breaching` / `notBreaching` fill the shortfall with breaching / non-breaching
+//!   points; `missing` and `ignore` use the real points: ALARM iff at least M breach, OK if
+//!   one of them does not breach, and otherwise (all real points breach, too few to
+//!   decide) INSUFFICIENT_DATA (`missing`; but ALARM when the real breaching points are all
+//!   older than the most recent N periods, "the metric stopped flowing") or the current
+//!   state (`ignore`); with no real point at all, INSUFFICIENT_DATA (`missing`) or the
+//!   current state (`ignore`).
+//!
+//! This reconstruction reproduces every row of CloudWatch's two worked tables (3 of 3 and
+//! 2 of 3 over 5 datapoints), which `tests/it/alarms.rs` checks.
+//!
+//! Not here: CodeDeploy's use of alarms (polling, stopping: the platforms), or where
+//! datapoints come from (the platforms aggregate their metric series).
+
+/// `StateValue`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmState {
+    Ok,
+    Alarm,
+    InsufficientData,
+}
+
+impl AlarmState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlarmState::Ok => "OK",
+            AlarmState::Alarm => "ALARM",
+            AlarmState::InsufficientData => "INSUFFICIENT_DATA",
+        }
+    }
+}
+
+/// `ComparisonOperator`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    GreaterThanOrEqualToThreshold,
+    GreaterThanThreshold,
+    LessThanThreshold,
+    LessThanOrEqualToThreshold,
+}
+
+impl Comparison {
+    pub fn breaches(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::GreaterThanOrEqualToThreshold => value >= threshold,
+            Comparison::GreaterThanThreshold => value > threshold,
+            Comparison::LessThanThreshold => value < threshold,
+            Comparison::LessThanOrEqualToThreshold => value <= threshold,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Comparison> {
+        Some(match s {
+            "GreaterThanOrEqualToThreshold" => Comparison::GreaterThanOrEqualToThreshold,
+            "GreaterThanThreshold" => Comparison::GreaterThanThreshold,
+            "LessThanThreshold" => Comparison::LessThanThreshold,
+            "LessThanOrEqualToThreshold" => Comparison::LessThanOrEqualToThreshold,
+            _ => return None,
+        })
+    }
+}
+
+/// `TreatMissingData`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TreatMissingData {
+    #[default]
+    Missing,
+    Ignore,
+    Breaching,
+    NotBreaching,
+}
+
+impl TreatMissingData {
+    pub fn parse(s: &str) -> Option<TreatMissingData> {
+        Some(match s {
+            "missing" => TreatMissingData::Missing,
+            "ignore" => TreatMissingData::Ignore,
+            "breaching" => TreatMissingData::Breaching,
+            "notBreaching" => TreatMissingData::NotBreaching,
+            _ => return None,
+        })
+    }
+}
+
+/// The evaluation settings of an alarm.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AlarmRule {
+    /// N, `EvaluationPeriods`.
+    pub evaluation_periods: u32,
+    /// M, `DatapointsToAlarm` (≤ N).
+    pub datapoints_to_alarm: u32,
+    pub threshold: f64,
+    pub comparison: Comparison,
+    pub treat_missing_data: TreatMissingData,
+}
+
+impl AlarmRule {
+    /// How many datapoints the evaluation range holds.
+    pub fn evaluation_range(&self) -> usize {
+        self.evaluation_periods as usize + 2
+    }
+}
+
+/// The new state of an alarm from the datapoints of its evaluation range, oldest first
+/// (`None` = missing). See the module docs for the rule.
+pub fn evaluate(rule: &AlarmRule, range: &[Option<f64>], current: AlarmState) -> AlarmState {
+    let n = rule.evaluation_periods as usize;
+    let m = rule.datapoints_to_alarm as usize;
+    assert!(m >= 1 && m <= n, "validated: 1 ≤ M ≤ N");
+    let breach = |v: f64| rule.comparison.breaches(v, rule.threshold);
+    let real: Vec<bool> = range.iter().flatten().map(|&v| breach(v)).collect();
+    let decide = |breaching: usize| if breaching >= m { AlarmState::Alarm } else { AlarmState::Ok };
+    if real.len() >= n {
+        return decide(real[real.len() - n..].iter().filter(|&&b| b).count());
+    }
+    let breaching = real.iter().filter(|&&b| b).count();
+    let shortfall = n - real.len();
+    match rule.treat_missing_data {
+        TreatMissingData::Breaching => decide(breaching + shortfall),
+        TreatMissingData::NotBreaching => decide(breaching),
+        TreatMissingData::Missing | TreatMissingData::Ignore => {
+            let undecided = if rule.treat_missing_data == TreatMissingData::Missing {
+                AlarmState::InsufficientData
+            } else {
+                current
+            };
+            if real.is_empty() {
+                undecided
+            } else if breaching >= m {
+                AlarmState::Alarm
+            } else if breaching < real.len() {
+                AlarmState::Ok
+            } else if rule.treat_missing_data == TreatMissingData::Missing && stopped_flowing(range, n) {
+                AlarmState::Alarm
+            } else {
+                undecided
+            }
+        }
+    }
+}
+
+/// No real datapoint among the most recent `n` of the range.
+fn stopped_flowing(range: &[Option<f64>], n: usize) -> bool {
+    range[range.len().saturating_sub(n)..].iter().all(Option::is_none)
+}
+
+/// Which version's traffic a metric counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VersionRef {
+    Original,
+    Replacement,
+    /// Both versions together (the production listener's view).
+    All,
+}
+
+/// A latency percentile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Percentile {
+    P50,
+    P90,
+    P99,
+}
+
+/// What an alarm watches.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MetricSource {
+    /// Errors / requests of a version in the period (`None` without requests).
+    ErrorRate(VersionRef),
+    /// Errors of a version in the period.
+    ErrorCount(VersionRef),
+    /// Request-weighted latency percentile of a version, in milliseconds [I: periods longer
+    /// than the metric period average their percentiles].
+    Latency(VersionRef, Percentile),
+    /// Healthy tasks (ECS) or in-service instances (Server) at the period's end.
+    HealthyCount,
+    /// A metric the scenario injects: `value` from `from` until the next step; missing
+    /// before the first step and where a step's value is absent.
+    Injected(Vec<(crate::time::SimTime, Option<f64>)>),
+}
+
+/// A CloudWatch alarm associated with the deployment group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alarm {
+    pub name: String,
+    pub metric: MetricSource,
+    /// `Period`: 10, 20, 30 s or a multiple of 60 s.
+    pub period: crate::time::SimDuration,
+    pub rule: AlarmRule,
+    /// The state when the deployment starts (an alarm already in ALARM blocks it, §7.1).
+    pub initial_state: AlarmState,
+}
+
+impl Alarm {
+    /// How often CloudWatch evaluates the alarm: every minute, or every 10 s for periods
+    /// shorter than a minute (§7.2).
+    pub fn evaluation_interval(&self) -> crate::time::SimDuration {
+        if self.period.as_millis() >= 60_000 {
+            crate::time::SimDuration::from_secs(60)
+        } else {
+            crate::time::SimDuration::from_secs(10)
+        }
+    }
+}
+
+/// The deployment group's `alarmConfiguration` and CodeDeploy's polling of it (§7.1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlarmConfiguration {
+    pub alarms: Vec<Alarm>,
+    /// `ignorePollAlarmFailure`: go on when alarm states cannot be read.
+    pub ignore_poll_alarm_failure: bool,
+    /// How often CodeDeploy reads the alarms' states (undocumented; default 60 s).
+    pub poll_interval: crate::time::SimDuration,
+    /// Fault: windows [from, to) in which alarm states cannot be read.
+    pub unreadable: Vec<(crate::time::SimTime, crate::time::SimTime)>,
+}
+
+impl AlarmConfiguration {
+    pub fn readable_at(&self, t: crate::time::SimTime) -> bool {
+        !self.unreadable.iter().any(|&(from, to)| from <= t && t < to)
+    }
+}

@@ -1,0 +1,106 @@
+//! The alarms of a running deployment: their datapoints, evaluations and states over time,
+//! shared by the platforms (§7).
+//!
+//! A platform calls [`AlarmWatch::evaluate_due`] at every metric period end with a way to
+//! observe a metric over a window; alarms whose evaluation falls due then (every minute, or
+//! every 10 s for short periods, §7.2) build their evaluation range and move to the state
+//! `alarm::evaluate` gives. CodeDeploy's side (polling, stopping) stays in the platform.
+//!
+//! Not here: the evaluation rule itself (`alarm`).
+
+use crate::alarm::{self, Alarm, AlarmConfiguration, AlarmState, MetricSource};
+use crate::time::{SimDuration, SimTime};
+
+/// An alarm's states over a run: its initial state and every change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlarmTimeline {
+    pub name: String,
+    pub changes: Vec<(SimTime, AlarmState)>,
+}
+
+/// A metric's value over [from, to), or `None` when there is no data.
+pub trait Observation {
+    fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64>;
+}
+
+/// The alarms being watched.
+#[derive(Clone, Debug, Default)]
+pub struct AlarmWatch {
+    alarms: Vec<Alarm>,
+    states: Vec<AlarmState>,
+    pub timelines: Vec<AlarmTimeline>,
+}
+
+impl AlarmWatch {
+    pub fn new(config: Option<&AlarmConfiguration>) -> Self {
+        let alarms = config.map_or_else(Vec::new, |c| c.alarms.clone());
+        AlarmWatch {
+            states: alarms.iter().map(|a| a.initial_state).collect(),
+            timelines: alarms
+                .iter()
+                .map(|a| AlarmTimeline {
+                    name: a.name.clone(),
+                    changes: vec![(SimTime::ZERO, a.initial_state)],
+                })
+                .collect(),
+            alarms,
+        }
+    }
+
+    /// The first alarm in ALARM, if any.
+    pub fn in_alarm(&self) -> Option<&str> {
+        self.alarms
+            .iter()
+            .zip(&self.states)
+            .find(|(_, s)| **s == AlarmState::Alarm)
+            .map(|(a, _)| a.name.as_str())
+    }
+
+    /// Evaluates every alarm whose evaluation is due at `now`.
+    pub fn evaluate_due(&mut self, now: SimTime, data: &impl Observation) {
+        for i in 0..self.alarms.len() {
+            let a = &self.alarms[i];
+            if !now.as_millis().is_multiple_of(a.evaluation_interval().as_millis()) {
+                continue;
+            }
+            let range = datapoints(a, now, data);
+            let next = alarm::evaluate(&a.rule, &range, self.states[i]);
+            if next != self.states[i] {
+                tracing::info!(target: "cdsim::alarm", t = %now, alarm = %a.name, state = %next.as_str(),
+                    "alarm state changed");
+                self.states[i] = next;
+                self.timelines[i].changes.push((now, next));
+            }
+        }
+    }
+}
+
+/// The evaluation range ending at `now`, oldest first: datapoint j covers
+/// [now − (j+1)·P, now − j·P); periods before the deployment started are missing.
+fn datapoints(a: &Alarm, now: SimTime, data: &impl Observation) -> Vec<Option<f64>> {
+    let p = a.period.as_millis();
+    let k = a.rule.evaluation_range() as u64;
+    (0..k)
+        .rev()
+        .map(|j| {
+            let end = now.as_millis().checked_sub(j * p)?;
+            let start = end.checked_sub(p)?;
+            data.observe(&a.metric, SimTime::from_millis(start), SimTime::from_millis(end))
+        })
+        .collect()
+}
+
+/// The step value of an injected metric in force just before `to`.
+pub fn injected_value(steps: &[(SimTime, Option<f64>)], to: SimTime) -> Option<f64> {
+    let before = to.as_millis().checked_sub(1)?;
+    steps
+        .iter()
+        .rev()
+        .find(|(from, _)| from.as_millis() <= before)
+        .and_then(|&(_, v)| v)
+}
+
+/// Whether `small` divides `large` (both positive).
+pub fn divides(small: SimDuration, large: SimDuration) -> bool {
+    small.as_millis() > 0 && large.as_millis().is_multiple_of(small.as_millis())
+}

@@ -1,0 +1,255 @@
+//! CloudWatch alarm evaluation (§7.2), CodeDeploy's use of alarms (§7.1), automatic rollback
+//! and StopDeployment (§8).
+
+use cdsim::alarm::{AlarmRule, AlarmState, Comparison, TreatMissingData, evaluate};
+use cdsim::report::{DeploymentInfo, Report};
+
+use crate::common::run;
+
+/// Parses a row of CloudWatch's worked tables: `0` non-breaching, `X` breaching, `-`
+/// missing (threshold 1, GreaterThanThreshold: 0 → 0.0, X → 2.0).
+fn points(row: &str) -> Vec<Option<f64>> {
+    row.split_whitespace()
+        .map(|c| match c {
+            "0" => Some(0.0),
+            "X" => Some(2.0),
+            "-" => None,
+            other => panic!("bad cell {other}"),
+        })
+        .collect()
+}
+
+fn rule(m: u32, n: u32, treat: TreatMissingData) -> AlarmRule {
+    AlarmRule {
+        evaluation_periods: n,
+        datapoints_to_alarm: m,
+        threshold: 1.0,
+        comparison: Comparison::GreaterThanThreshold,
+        treat_missing_data: treat,
+    }
+}
+
+/// `R` = retain the current state.
+fn expected(cell: &str, current: AlarmState) -> AlarmState {
+    match cell {
+        "OK" => AlarmState::Ok,
+        "ALARM" => AlarmState::Alarm,
+        "INS" => AlarmState::InsufficientData,
+        "R" => current,
+        other => panic!("bad expectation {other}"),
+    }
+}
+
+/// Checks one worked table: rows of (datapoints, MISSING, IGNORE, BREACHING, NOT BREACHING).
+fn check_table(m: u32, n: u32, rows: &[(&str, [&str; 4])]) {
+    use TreatMissingData::*;
+    for (row, cells) in rows {
+        let range = points(row);
+        assert_eq!(range.len(), rule(m, n, Missing).evaluation_range(), "the range holds N + 2 points");
+        for (treat, cell) in [Missing, Ignore, Breaching, NotBreaching].into_iter().zip(cells) {
+            // "Retain current state" is checked from both OK and ALARM.
+            for current in [AlarmState::Ok, AlarmState::Alarm] {
+                let got = evaluate(&rule(m, n, treat), &range, current);
+                assert_eq!(got, expected(cell, current), "{m} of {n}, [{row}], {treat:?}, from {current:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn s7_2_worked_table_three_of_three() {
+    check_table(
+        3,
+        3,
+        &[
+            ("0 - X - X", ["OK", "OK", "OK", "OK"]),
+            ("0 - - - -", ["OK", "OK", "OK", "OK"]),
+            ("- - - - -", ["INS", "R", "ALARM", "OK"]),
+            ("0 X X - X", ["ALARM", "ALARM", "ALARM", "ALARM"]),
+            ("- - - - X", ["INS", "R", "ALARM", "OK"]),
+            ("X - - - -", ["ALARM", "R", "ALARM", "OK"]),
+        ],
+    );
+}
+
+#[test]
+fn s7_2_worked_table_two_of_three() {
+    check_table(
+        2,
+        3,
+        &[
+            ("0 - X - X", ["ALARM", "ALARM", "ALARM", "ALARM"]),
+            ("0 0 X 0 X", ["ALARM", "ALARM", "ALARM", "ALARM"]),
+            ("0 - X - -", ["OK", "OK", "ALARM", "OK"]),
+            ("- - - - 0", ["OK", "OK", "ALARM", "OK"]),
+            ("- - - - X", ["INS", "R", "ALARM", "OK"]),
+        ],
+    );
+}
+
+#[test]
+fn s7_2_m_of_n_need_not_be_consecutive_and_comparisons_hold() {
+    let r = rule(2, 4, TreatMissingData::Missing);
+    // X 0 X 0 inside a 6-point range: two breaching of the last four real points.
+    assert_eq!(evaluate(&r, &points("0 0 X 0 X 0"), AlarmState::Ok), AlarmState::Alarm);
+    assert_eq!(evaluate(&r, &points("X X 0 0 X 0"), AlarmState::Ok), AlarmState::Ok);
+    let le = AlarmRule {
+        comparison: Comparison::LessThanOrEqualToThreshold,
+        ..rule(1, 1, TreatMissingData::Missing)
+    };
+    assert_eq!(evaluate(&le, &[None, None, Some(1.0)], AlarmState::Ok), AlarmState::Alarm);
+    assert_eq!(evaluate(&le, &[None, None, Some(1.5)], AlarmState::Alarm), AlarmState::Ok);
+}
+
+// ----- CodeDeploy's use of alarms, rollback and stop ----------------------------------------
+
+fn lambda(extra: &str) -> String {
+    format!(
+        "name: alarms\ncomputePlatform: Lambda\ndeploymentConfigName: CodeDeployDefault.LambdaLinear10PercentEvery1Minute\n\
+         lambdaFunction: {{functionName: f, alias: live, currentVersion: \"1\", targetVersion: \"2\"}}\n\
+         traffic: {{requestRate: 200, original: {{errorRate: 0.0}}, replacement: {{errorRate: 0.5}}}}\n{extra}\n"
+    )
+}
+
+const ERROR_ALARM: &str = "alarmConfiguration:\n  alarms:\n    - {name: errors, metric: errorRate, version: replacement, threshold: 0.1}\n";
+const ROLLBACK_ALL: &str =
+    "autoRollbackConfiguration:\n  events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST]\n";
+
+fn first(r: &Report) -> &DeploymentInfo {
+    &r.deployments[0]
+}
+
+#[test]
+fn s7_1_an_alarm_in_alarm_stops_the_deployment_and_s8_rolls_it_back() {
+    let r = run(&lambda(&format!("{ERROR_ALARM}{ROLLBACK_ALL}")), 1);
+    let d = first(&r);
+    // 10 % from t = 0; the one-minute alarm breaches at its first evaluation (t = 60 s) and
+    // CodeDeploy's poll at the same instant (after the evaluation) stops the deployment.
+    assert_eq!(d.status, "Stopped");
+    assert_eq!(d.error_information.as_ref().unwrap().code, "ALARM_ACTIVE");
+    assert_eq!(d.complete_time, 60.0);
+    let alarm = &r.alarms[0];
+    let states: Vec<(f64, &str)> = alarm.states.iter().map(|s| (s.time, s.state)).collect();
+    assert_eq!(states, vec![(0.0, "OK"), (60.0, "ALARM")]);
+    // A rollback deployment exists, linked both ways, and traffic is back at 0 %.
+    assert_eq!(r.deployments.len(), 2);
+    let rb = &r.deployments[1];
+    assert_eq!((rb.creator, rb.status), ("codeDeployRollback", "Succeeded"));
+    assert_eq!(
+        d.rollback_info.as_ref().unwrap().rollback_deployment_id.as_deref(),
+        Some(rb.deployment_id.as_str())
+    );
+    assert_eq!(
+        rb.rollback_info.as_ref().unwrap().rollback_triggering_deployment_id.as_deref(),
+        Some(d.deployment_id.as_str())
+    );
+    assert_eq!(d.traffic_shifts.as_ref().unwrap().last().unwrap().percent, 0);
+    assert_eq!(d.targets[0].lambda_function_info.as_ref().unwrap().target_version_weight, 0.0);
+    // No traffic reaches the new version after the rollback decision.
+    let t = r.traffic.as_ref().unwrap();
+    let after: u64 = t.periods.iter().filter(|p| p.start >= 60.0).map(|p| p.replacement.requests).sum();
+    assert_eq!(after, 0);
+}
+
+#[test]
+fn s8_without_rollback_configured_the_deployment_only_stops() {
+    let r = run(&lambda(ERROR_ALARM), 1);
+    assert_eq!(first(&r).status, "Stopped");
+    assert_eq!(r.deployments.len(), 1, "no rollback deployment");
+    let msg = first(&r).rollback_info.as_ref().unwrap().rollback_message.as_deref().unwrap();
+    assert!(msg.contains("not configured"), "{msg}");
+    // Traffic stays where the stop found it.
+    assert_eq!(first(&r).traffic_shifts.as_ref().unwrap().last().unwrap().percent, 10);
+}
+
+#[test]
+fn s7_1_an_alarm_already_in_alarm_blocks_the_start() {
+    let alarm = "alarmConfiguration:\n  alarms:\n    - {name: old, metric: errorRate, threshold: 0.1, initialState: ALARM}\n";
+    let r = run(&lambda(&format!("{alarm}{ROLLBACK_ALL}")), 1);
+    let d = first(&r);
+    assert_eq!((d.status, d.complete_time), ("Stopped", 0.0));
+    assert!(d.targets[0].lifecycle_events.iter().all(|e| e.status == "Skipped"));
+    assert!(d.traffic_shifts.as_ref().unwrap().is_empty());
+}
+
+#[test]
+fn s7_1_unreadable_alarm_states_stop_unless_ignored() {
+    let quiet = "alarmConfiguration:\n  unreadable: [{from: 1m, to: 3m}]\n  alarms:\n    - {name: a, metric: errorRate, threshold: 0.9}\n";
+    let r = run(&lambda(quiet), 1);
+    assert_eq!((first(&r).status, first(&r).complete_time), ("Stopped", 60.0));
+    let ignored = quiet.replace("  unreadable:", "  ignorePollAlarmFailure: true\n  unreadable:");
+    let r = run(&lambda(&ignored), 1);
+    assert_eq!(first(&r).status, "Succeeded");
+}
+
+#[test]
+fn s8_a_stop_request_with_and_without_rollback() {
+    let stop = |rollback: bool| format!("stopDeployment: {{at: 150s, autoRollbackEnabled: {rollback}}}\n");
+    let r = run(&lambda(&stop(true)), 1);
+    let d = first(&r);
+    assert_eq!((d.status, d.error_information.as_ref().unwrap().code), ("Stopped", "MANUAL_STOP"));
+    assert_eq!(d.complete_time, 150.0);
+    assert_eq!(r.deployments.len(), 2);
+    let r = run(&lambda(&stop(false)), 1);
+    assert_eq!(r.deployments.len(), 1);
+    // Shifts at 0, 60 and 120 s happened; none after the stop.
+    let shifts: Vec<u32> = first(&r).traffic_shifts.as_ref().unwrap().iter().map(|s| s.percent).collect();
+    assert_eq!(shifts, vec![10, 20, 30]);
+}
+
+#[test]
+fn s8_ecs_before_install_failure_cannot_be_rolled_back() {
+    let yaml = format!(
+        "name: e\ncomputePlatform: ECS\ndeploymentConfigName: CodeDeployDefault.ECSAllAtOnce\necsService: {{tasks: 2}}\n\
+         hookFunctions:\n  BeforeInstall: {{function: pre, failureProbability: 1}}\n{ROLLBACK_ALL}"
+    );
+    let r = run(&yaml, 1);
+    let d = first(&r);
+    assert_eq!(d.status, "Failed");
+    assert_eq!(r.deployments.len(), 1);
+    let msg = d.rollback_info.as_ref().unwrap().rollback_message.as_deref().unwrap();
+    assert!(msg.contains("cannot be rolled back"), "{msg}");
+}
+
+#[test]
+fn s8_an_ecs_failure_after_the_shift_reroutes_to_the_original() {
+    let yaml = format!(
+        "name: e\ncomputePlatform: ECS\ndeploymentConfigName: CodeDeployDefault.ECSAllAtOnce\n\
+         ecsService: {{tasks: 2, terminationWaitTimeInMinutes: 30}}\n\
+         hookFunctions:\n  AfterAllowTraffic: {{function: post, duration: 20s, failureProbability: 1}}\n{ROLLBACK_ALL}"
+    );
+    let r = run(&yaml, 1);
+    let d = first(&r);
+    assert_eq!(d.status, "Failed");
+    assert_eq!(r.deployments.len(), 2);
+    let sets = d.targets[0].task_sets_info.as_ref().unwrap();
+    assert_eq!(sets[0].traffic_weight, 100.0, "all traffic back on the original task set");
+    assert_eq!(sets[0].running_count, 2, "the original task set still runs");
+}
+
+#[test]
+fn alarm_configuration_is_validated() {
+    let bad = [
+        ("alarmConfiguration:\n  alarms: []\n", "at least one alarm"),
+        (
+            "alarmConfiguration:\n  alarms:\n    - {name: a, metric: errorRate, threshold: 1, period: 45s}\n",
+            "10s, 20s, 30s or a multiple of 60s",
+        ),
+        (
+            "alarmConfiguration:\n  alarms:\n    - {name: a, metric: errorRate, threshold: 1, evaluationPeriods: 2, datapointsToAlarm: 3}\n",
+            "datapointsToAlarm must be between 1 and 2",
+        ),
+        ("autoRollbackConfiguration:\n  events: [DEPLOYMENT_FAILED]\n", "found \"DEPLOYMENT_FAILED\""),
+    ];
+    for (extra, expected) in bad {
+        let err = cdsim::scenario::load_str(&lambda(extra), "t.yaml").unwrap_err().to_string();
+        assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+    }
+    let eleven: String = (0..11)
+        .map(|i| format!("    - {{name: a{i}, metric: errorRate, threshold: 1}}\n"))
+        .collect();
+    let err = cdsim::scenario::load_str(&lambda(&format!("alarmConfiguration:\n  alarms:\n{eleven}")), "t.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("at most 10 alarms"), "{err}");
+}
