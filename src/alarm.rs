@@ -118,7 +118,13 @@ pub fn evaluate(rule: &AlarmRule, range: &[Option<f64>], current: AlarmState) ->
     assert!(m >= 1 && m <= n, "validated: 1 ≤ M ≤ N");
     let breach = |v: f64| rule.comparison.breaches(v, rule.threshold);
     let real: Vec<bool> = range.iter().flatten().map(|&v| breach(v)).collect();
-    let decide = |breaching: usize| if breaching >= m { AlarmState::Alarm } else { AlarmState::Ok };
+    let decide = |breaching: usize| {
+        if breaching >= m {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        }
+    };
     if real.len() >= n {
         return decide(real[real.len() - n..].iter().filter(|&&b| b).count());
     }

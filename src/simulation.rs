@@ -4,11 +4,12 @@
 //! the CLI needs.
 
 use crate::deployment::DeploymentStatus;
+use crate::deployment::TargetStatus;
 use crate::engine;
-use crate::platform::server::{InPlaceDeployment, InPlaceOutcome};
+use crate::platform::server::{InPlaceDeployment, InPlaceOutcome, RollbackStart};
 use crate::platform::traffic_shift::{BlueGreenOutcome, BlueGreenRun};
 use crate::report::{self, Report};
-use crate::scenario::{Scenario, Workload};
+use crate::scenario::{InPlace, Scenario, Workload};
 use crate::time::SimTime;
 
 /// A finished run: the raw outcome and the engine's counters.
@@ -17,23 +18,32 @@ pub struct Run {
     pub stats: engine::RunStats,
 }
 
-/// The raw outcome, by platform.
+/// The raw outcome, by platform (one per run: the size difference costs nothing).
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
-    InPlace(InPlaceOutcome),
+    InPlace(InPlaceRuns),
     BlueGreen(BlueGreenOutcome),
+}
+
+/// An in-place deployment and, if one was made, its rollback deployment (§8).
+pub struct InPlaceRuns {
+    pub deployment: InPlaceOutcome,
+    pub rollback: Option<InPlaceOutcome>,
+    /// Why it was or was not rolled back, when a rollback was asked for.
+    pub rollback_message: Option<String>,
 }
 
 impl Outcome {
     pub fn status(&self) -> DeploymentStatus {
         match self {
-            Outcome::InPlace(o) => o.status,
+            Outcome::InPlace(o) => o.deployment.status,
             Outcome::BlueGreen(o) => o.status,
         }
     }
 
     pub fn complete_time(&self) -> SimTime {
         match self {
-            Outcome::InPlace(o) => o.complete_time,
+            Outcome::InPlace(o) => o.rollback.as_ref().unwrap_or(&o.deployment).complete_time,
             Outcome::BlueGreen(o) => o.complete_time,
         }
     }
@@ -43,10 +53,27 @@ impl Outcome {
 pub fn run(scenario: &Scenario, seed: u64) -> Run {
     match &scenario.workload {
         Workload::InPlace(ip) => {
-            let mut model = InPlaceDeployment::new(&scenario.deployment_config, ip, seed);
-            let stats = engine::run(&mut model);
+            let config = &scenario.deployment_config;
+            let mut model = InPlaceDeployment::new(config, ip, &scenario.monitoring, seed);
+            let mut stats = engine::run(&mut model);
+            let deployment = model.into_outcome();
+            let (rollback, rollback_message) = match rollback_from(ip, &deployment) {
+                Err(message) => (None, message),
+                Ok(from) => {
+                    let mut rb = InPlaceDeployment::rollback(config, ip, &scenario.monitoring, seed, from);
+                    let more = engine::run(&mut rb);
+                    stats.events += more.events;
+                    stats.end = more.end;
+                    let message = "Rolled back: the last good revision was redeployed.".to_string();
+                    (Some(rb.into_outcome()), Some(message))
+                }
+            };
             Run {
-                outcome: Outcome::InPlace(model.into_outcome()),
+                outcome: Outcome::InPlace(InPlaceRuns {
+                    deployment,
+                    rollback,
+                    rollback_message,
+                }),
                 stats,
             }
         }
@@ -59,6 +86,34 @@ pub fn run(scenario: &Scenario, seed: u64) -> Run {
             }
         }
     }
+}
+
+/// Where an in-place rollback starts, or why there is none (`Err(None)`: none was asked
+/// for). §8: a rollback redeploys the last good revision; with no earlier successful
+/// deployment (a first deployment) or nothing deployed yet, there is nothing to roll back.
+fn rollback_from(ip: &InPlace, d: &InPlaceOutcome) -> Result<RollbackStart, Option<String>> {
+    if d.status == DeploymentStatus::Succeeded {
+        return Err(None);
+    }
+    if !d.rollback_requested {
+        return Err(Some("Automatic rollback is not configured for this event.".to_string()));
+    }
+    if ip.fleet.first_deployment {
+        return Err(Some(
+            "The deployment cannot be rolled back: the deployment group has no earlier successful revision."
+                .to_string(),
+        ));
+    }
+    let touched = d
+        .target_status
+        .iter()
+        .any(|s| matches!(s, TargetStatus::Succeeded | TargetStatus::Failed));
+    if !touched {
+        return Err(Some(
+            "Nothing was deployed, so there is nothing to roll back.".to_string(),
+        ));
+    }
+    Ok(RollbackStart::from_outcome(d))
 }
 
 /// Runs the scenario and builds its report.

@@ -112,6 +112,28 @@ impl Hook {
         self.scripts.iter().fold(SimDuration::ZERO, |a, s| a + s.timeout)
     }
 
+    /// Plans one run of a known-good revision's scripts (a rollback): the same durations,
+    /// no failure draws, no injected faults [I]; a script slower than its timeout still
+    /// times out.
+    pub fn run_known_good(&self, rng: &mut RandomSource) -> HookOutcome {
+        let mut elapsed = SimDuration::ZERO;
+        for (i, script) in self.scripts.iter().enumerate() {
+            let took = script.duration.sample(rng);
+            if took > script.timeout {
+                let i = u16::try_from(i).expect("fewer than 65536 scripts");
+                return HookOutcome {
+                    duration: elapsed + script.timeout,
+                    result: HookResult::ScriptTimedOut(i),
+                };
+            }
+            elapsed += took;
+        }
+        HookOutcome {
+            duration: elapsed,
+            result: HookResult::Succeeded,
+        }
+    }
+
     /// Plans one run. Draws, per script that runs: its duration, then (if its failure
     /// probability is positive) one uniform for the failure.
     pub fn run(&self, rng: &mut RandomSource, faults: &[HookFault]) -> HookOutcome {

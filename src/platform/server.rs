@@ -32,6 +32,7 @@
 
 use std::collections::VecDeque;
 
+use crate::alarm::MetricSource;
 use crate::config::DeploymentConfig;
 use crate::config::minimum_healthy::{HealthCount, HealthPlan, may_start};
 use crate::deployment::{
@@ -43,9 +44,18 @@ use crate::id::TargetId;
 use crate::lifecycle::hook::{Hook, HookOutcome, HookResult};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
+use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, injected_value};
 use crate::rng::{Stream, Streams};
-use crate::scenario::{HealthClass, InPlace, InstanceScheduling};
+use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
 use crate::time::{SimDuration, SimTime};
+
+/// Metric periods for Server alarms: 10 s, so that 10 s alarms and one-minute alarms are
+/// both evaluated on time.
+const METRIC_PERIOD: SimDuration = SimDuration::from_secs(10);
+
+/// Salt of a rollback deployment's random streams, so its draws differ from the failed
+/// deployment's.
+const ROLLBACK_STREAM_SALT: u64 = 0x726F_6C6C_6261_636B;
 
 /// How long CodeDeploy waits for a lifecycle event that never starts (§3.3, §11).
 pub const EVENT_START_LIMIT: SimDuration = SimDuration::from_mins(5);
@@ -61,6 +71,12 @@ pub enum Event {
     InstanceStops { target: TargetId },
     /// The monitor duration after an Availability Zone has passed.
     ZoneBakeEnds,
+    /// A metric period ends; alarms due at this instant are evaluated.
+    MetricPeriodEnds,
+    /// CodeDeploy reads the alarms' states.
+    AlarmPoll,
+    /// The scenario calls StopDeployment.
+    StopDeployment,
 }
 
 /// Instances waiting to start, in priority order.
@@ -91,6 +107,17 @@ impl PendingQueue {
 pub struct InPlaceDeployment<'s> {
     config: &'s DeploymentConfig,
     scenario: &'s InPlace,
+    monitoring: &'s Monitoring,
+    /// When the deployment is created (a rollback starts when the failed one ended).
+    origin: SimTime,
+    /// This is a rollback deployment (§8): the last good revision, not zonal, without the
+    /// new revision's hook faults and failure probabilities [I].
+    is_rollback: bool,
+    alarms: AlarmWatch,
+    /// A stop is under way: (status, error) to finish with once nothing is in flight.
+    stopping: Option<(ErrorCode, String)>,
+    /// Whether the ending (failure or stop) asked for a rollback.
+    rollback_requested: bool,
     streams: Streams,
     order: &'static [LifecycleEventName],
     plan: Option<HealthPlan>,
@@ -134,15 +161,85 @@ pub struct InPlaceOutcome {
     pub records: Vec<EventRecord>,
     /// (time, instances in service) at the start and at every change.
     pub capacity: Vec<(SimTime, u32)>,
+    /// When the deployment was created.
+    pub create_time: SimTime,
+    /// The ending asked for a rollback (§8).
+    pub rollback_requested: bool,
+    pub is_rollback: bool,
+    /// Each alarm's state changes.
+    pub alarm_states: Vec<AlarmTimeline>,
+    /// Per instance at the end: health class, in service, stopped (the rollback starts
+    /// from this).
+    pub final_class: Vec<HealthClass>,
+    pub final_serving: Vec<bool>,
+    pub final_stopped: Vec<bool>,
+}
+
+/// Where a rollback deployment starts from: the failed deployment's end state.
+#[derive(Clone, Debug)]
+pub struct RollbackStart {
+    pub origin: SimTime,
+    pub class: Vec<HealthClass>,
+    pub serving: Vec<bool>,
+    pub stopped: Vec<bool>,
+}
+
+impl RollbackStart {
+    /// The rollback redeploys the last good revision to every instance (§8 [I]): those that
+    /// failed first (Unhealthy), then those now on the bad revision, then those never
+    /// touched, which already run the good one (Current).
+    pub fn from_outcome(o: &InPlaceOutcome) -> RollbackStart {
+        let class = o
+            .target_status
+            .iter()
+            .map(|s| match s {
+                TargetStatus::Failed => HealthClass::Unhealthy,
+                TargetStatus::Succeeded | TargetStatus::InProgress => HealthClass::Old,
+                TargetStatus::Pending | TargetStatus::Skipped => HealthClass::Current,
+            })
+            .collect();
+        RollbackStart {
+            origin: o.complete_time,
+            class,
+            serving: o.final_serving.clone(),
+            stopped: o.final_stopped.clone(),
+        }
+    }
 }
 
 impl<'s> InPlaceDeployment<'s> {
-    pub fn new(config: &'s DeploymentConfig, scenario: &'s InPlace, seed: u64) -> Self {
+    /// A rollback deployment (§8), starting where the failed deployment ended.
+    pub fn rollback(
+        config: &'s DeploymentConfig,
+        scenario: &'s InPlace,
+        monitoring: &'s Monitoring,
+        seed: u64,
+        from: RollbackStart,
+    ) -> Self {
+        let mut d = Self::build(config, scenario, monitoring, seed, Some(&from));
+        d.is_rollback = true;
+        d.origin = from.origin;
+        d.stopped = from.stopped;
+        d
+    }
+
+    pub fn new(config: &'s DeploymentConfig, scenario: &'s InPlace, monitoring: &'s Monitoring, seed: u64) -> Self {
+        Self::build(config, scenario, monitoring, seed, None)
+    }
+    fn build(
+        config: &'s DeploymentConfig,
+        scenario: &'s InPlace,
+        monitoring: &'s Monitoring,
+        seed: u64,
+        rollback: Option<&RollbackStart>,
+    ) -> Self {
         let fleet = &scenario.fleet;
         let n = fleet.instances as usize;
         let order = LifecycleEventName::in_place_order(scenario.load_balancer.is_some());
         let (minimum, zonal) = config.minimum_healthy().expect("validated: a Server configuration");
-        let class = fleet.health_classes();
+        // §2.6: rollbacks are not zonal.
+        let zonal = zonal.filter(|_| rollback.is_none());
+        let class = rollback.map_or_else(|| fleet.health_classes(), |r| r.class.clone());
         let zonal_on = zonal.is_some();
         let queues = if zonal_on { fleet.zone_count() } else { 1 };
         let mut pending = vec![PendingQueue::default(); queues];
@@ -167,11 +264,30 @@ impl<'s> InPlaceDeployment<'s> {
             None => Vec::new(),
         };
         let healthy: u32 = zone_healthy.iter().sum();
-        let serving: Vec<bool> = class.iter().map(|c| c.is_healthy()).collect();
+        let serving: Vec<bool> =
+            rollback.map_or_else(|| class.iter().map(|c| c.is_healthy()).collect(), |r| r.serving.clone());
+        let in_service = serving.iter().filter(|&&s| s).count() as u32;
+        let origin = rollback.map_or(SimTime::ZERO, |r| r.origin);
+        let stream_seed = if rollback.is_some() {
+            seed ^ ROLLBACK_STREAM_SALT
+        } else {
+            seed
+        };
+        let alarms = if rollback.is_some() {
+            AlarmWatch::new(None)
+        } else {
+            AlarmWatch::new(monitoring.alarms.as_ref())
+        };
         InPlaceDeployment {
             config,
             scenario,
-            streams: Streams::new(seed),
+            monitoring,
+            origin,
+            is_rollback: false,
+            alarms,
+            stopping: None,
+            rollback_requested: false,
+            streams: Streams::new(stream_seed),
             order,
             plan: HealthPlan::new(minimum, fleet.instances),
             status: DeploymentStatus::Created,
@@ -196,8 +312,8 @@ impl<'s> InPlaceDeployment<'s> {
             last_start: SimTime::ZERO,
             succeeded: 0,
             failed: 0,
-            in_service: healthy,
-            capacity: vec![(SimTime::ZERO, healthy)],
+            in_service,
+            capacity: vec![(origin, in_service)],
         }
     }
 
@@ -213,6 +329,13 @@ impl<'s> InPlaceDeployment<'s> {
             target_status: self.target_status,
             records: self.records,
             capacity: self.capacity,
+            create_time: self.origin,
+            rollback_requested: self.rollback_requested,
+            is_rollback: self.is_rollback,
+            alarm_states: self.alarms.timelines,
+            final_class: self.class,
+            final_serving: self.serving,
+            final_stopped: self.stopped,
         }
     }
 
@@ -230,12 +353,34 @@ impl<'s> InPlaceDeployment<'s> {
         self.status = DeploymentStatus::InProgress;
         tracing::info!(target: "cdsim::deployment", t = %sched.now(), config = %self.config.name,
             instances = self.scenario.fleet.instances, "deployment started");
+        let now = sched.now();
         if let Some(message) = self.invalid_health_constraints() {
-            self.finish(sched.now(), Some((ErrorCode::HealthConstraintsInvalid, message)));
+            self.finish(
+                now,
+                DeploymentStatus::Failed,
+                Some((ErrorCode::HealthConstraintsInvalid, message)),
+            );
             return;
         }
         for (target, at) in self.scenario.faults.stops() {
-            sched.at(at, Event::InstanceStops { target });
+            if at >= now && !self.stopped[target.index()] {
+                sched.at(at, Event::InstanceStops { target });
+            }
+        }
+        if !self.is_rollback {
+            if let Some(a) = &self.monitoring.alarms {
+                // §7.1: an alarm already in ALARM stops the deployment before it starts.
+                if let Some(name) = self.alarms.in_alarm() {
+                    let message = format!("Alarm {name} was already in ALARM when the deployment started.");
+                    self.finish(now, DeploymentStatus::Stopped, Some((ErrorCode::AlarmActive, message)));
+                    return;
+                }
+                sched.after(METRIC_PERIOD, Event::MetricPeriodEnds);
+                sched.after(a.poll_interval, Event::AlarmPoll);
+            }
+            if let Some(stop) = self.monitoring.stop {
+                sched.at(stop.at.max(now), Event::StopDeployment);
+            }
         }
         self.start_more(sched);
     }
@@ -261,7 +406,10 @@ impl<'s> InPlaceDeployment<'s> {
             self.set_serving(t, true, now);
         }
         let forgiven = !ok && self.scenario.ignore_application_stop_failures && name.failure_may_be_ignored();
-        if !ok && !forgiven {
+        if self.stopping.is_some() {
+            // No more lifecycle events are scheduled after a stop (§8) [I: the instance ends Failed].
+            self.finish_target(t, false, sched);
+        } else if !ok && !forgiven {
             self.finish_target(t, false, sched);
         } else if stage + 1 == self.order.len() {
             self.finish_target(t, true, sched);
@@ -308,6 +456,61 @@ impl<'s> InPlaceDeployment<'s> {
         self.start_more(sched);
     }
 
+    fn on_metric_period_ends(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let mut alarms = std::mem::take(&mut self.alarms);
+        alarms.evaluate_due(now, &*self);
+        self.alarms = alarms;
+        sched.after(METRIC_PERIOD, Event::MetricPeriodEnds);
+    }
+
+    /// CodeDeploy reads the alarms (§7.1).
+    fn on_alarm_poll(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        if self.stopping.is_some() {
+            return;
+        }
+        let config = self.monitoring.alarms.as_ref().expect("polls only with alarms");
+        let rollback = self.monitoring.auto_rollback.on_alarm;
+        if !config.readable_at(now) {
+            if !config.ignore_poll_alarm_failure {
+                let message =
+                    "The alarm states could not be retrieved and ignorePollAlarmFailure is false.".to_string();
+                self.stop(now, ErrorCode::AlarmActive, message, rollback);
+                return;
+            }
+        } else if let Some(name) = self.alarms.in_alarm() {
+            let message = format!("The deployment was stopped because alarm {name} went into ALARM.");
+            self.stop(now, ErrorCode::AlarmActive, message, rollback);
+            return;
+        }
+        sched.after(config.poll_interval, Event::AlarmPoll);
+    }
+
+    /// StopDeployment (§8): no instance starts any more and no further lifecycle event is
+    /// scheduled; events already running finish, then the deployment is Stopped.
+    fn stop(&mut self, now: SimTime, code: ErrorCode, message: String, rollback: bool) {
+        if self.status.is_terminal() || self.stopping.is_some() {
+            return;
+        }
+        self.rollback_requested = rollback;
+        for q in &mut self.pending {
+            while let Some(t) = q.pop() {
+                self.target_status[t.index()] = TargetStatus::Skipped;
+                let base = t.index() * self.order.len();
+                for rec in &mut self.records[base..base + self.order.len()] {
+                    rec.status = LifecycleEventStatus::Skipped;
+                }
+            }
+        }
+        if self.in_flight == 0 {
+            self.finish(now, DeploymentStatus::Stopped, Some((code, message)));
+        } else {
+            tracing::info!(target: "cdsim::deployment", t = %now, in_flight = self.in_flight, "stopping");
+            self.stopping = Some((code, message));
+        }
+    }
+
     // ----- scheduling -----------------------------------------------------------------
 
     /// `Some(message)` when the deployment cannot start (§3.1: M ≥ N; zonal: a zone's
@@ -341,6 +544,12 @@ impl<'s> InPlaceDeployment<'s> {
         let plan = self.plan.expect("checked at start");
         let q = if self.zonal { self.zone_cursor } else { 0 };
         let waves = self.scenario.instance_scheduling == InstanceScheduling::Waves;
+        if let Some((code, message)) = self.stopping.clone() {
+            if self.in_flight == 0 {
+                self.finish(now, DeploymentStatus::Stopped, Some((code, message)));
+            }
+            return;
+        }
         while let Some(t) = self.pending[q].peek() {
             if waves && self.in_flight > 0 && self.last_start < now {
                 break; // a wave starts only when the previous one has finished
@@ -364,21 +573,31 @@ impl<'s> InPlaceDeployment<'s> {
                  experiencing problems. ({} failed; at least {} must stay healthy.)",
                 self.failed, plan.minimum
             );
-            self.finish(sched.now(), Some((ErrorCode::HealthConstraints, message)));
+            self.rollback_requested = self.monitoring.auto_rollback.on_failure;
+            self.finish(
+                sched.now(),
+                DeploymentStatus::Failed,
+                Some((ErrorCode::HealthConstraints, message)),
+            );
         } else if self.zonal && self.zone_cursor + 1 < self.pending.len() {
             let zc = self.zonal_config();
             let bake = zc.bake_after(self.zone_cursor);
             self.status = DeploymentStatus::Baking;
             sched.after(bake, Event::ZoneBakeEnds);
         } else if self.succeeded >= plan.min_successes {
-            self.finish(sched.now(), None);
+            self.finish(sched.now(), DeploymentStatus::Succeeded, None);
         } else {
             let message = format!(
                 "The overall deployment failed because too few instances succeeded: {} succeeded, at least {} \
                  required.",
                 self.succeeded, plan.min_successes
             );
-            self.finish(sched.now(), Some((ErrorCode::HealthConstraints, message)));
+            self.rollback_requested = self.monitoring.auto_rollback.on_failure;
+            self.finish(
+                sched.now(),
+                DeploymentStatus::Failed,
+                Some((ErrorCode::HealthConstraints, message)),
+            );
         }
     }
 
@@ -414,8 +633,11 @@ impl<'s> InPlaceDeployment<'s> {
                 continue;
             }
             let hook = self.hook_for(name);
-            let faults = self.scenario.faults.hook_faults(t, name);
-            let HookOutcome { duration, result } = hook.run(&mut rng, &faults);
+            let HookOutcome { duration, result } = if self.is_rollback {
+                hook.run_known_good(&mut rng)
+            } else {
+                hook.run(&mut rng, &self.scenario.faults.hook_faults(t, name))
+            };
             let diagnostic = match (name.runner(), result) {
                 (_, _) if hook.is_empty() => Diagnostic::None,
                 (Runner::Agent, HookResult::Succeeded) => Diagnostic::None,
@@ -489,7 +711,7 @@ impl<'s> InPlaceDeployment<'s> {
                         .load_balancer
                         .as_ref()
                         .expect("traffic events need a load balancer");
-                    let answers = !self.scenario.faults.fails_health_checks(t);
+                    let answers = self.is_rollback || !self.scenario.faults.fails_health_checks(t);
                     match lb.health_check.allow_traffic(now, answers) {
                         (d, true) => (d, Diagnostic::None),
                         (d, false) => (d, Diagnostic::NotHealthyInTime),
@@ -552,13 +774,14 @@ impl<'s> InPlaceDeployment<'s> {
         self.capacity.push((now, self.in_service));
     }
 
-    fn finish(&mut self, now: SimTime, error: Option<(ErrorCode, String)>) {
+    fn finish(&mut self, now: SimTime, status: DeploymentStatus, error: Option<(ErrorCode, String)>) {
         assert_eq!(self.in_flight, 0, "a deployment ends with nothing in flight");
-        self.status = if error.is_some() {
-            DeploymentStatus::Failed
-        } else {
-            DeploymentStatus::Succeeded
-        };
+        assert_eq!(
+            status == DeploymentStatus::Succeeded,
+            error.is_none(),
+            "an error exactly when not succeeded"
+        );
+        self.status = status;
         self.error = error.map(|(code, message)| ErrorInformation { code, message });
         self.complete_time = Some(now);
         for q in &mut self.pending {
@@ -579,7 +802,7 @@ impl Model for InPlaceDeployment<'_> {
     type Event = Event;
 
     fn start(&mut self, sched: &mut Scheduler<Event>) {
-        sched.at(SimTime::ZERO, Event::Start);
+        sched.at(self.origin, Event::Start);
     }
 
     fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
@@ -588,10 +811,37 @@ impl Model for InPlaceDeployment<'_> {
             Event::LifecycleEventEnds { target, generation } => self.on_lifecycle_event_ends(target, generation, sched),
             Event::InstanceStops { target } => self.on_instance_stops(target, sched),
             Event::ZoneBakeEnds => self.on_zone_bake_ends(sched),
+            Event::MetricPeriodEnds => self.on_metric_period_ends(sched),
+            Event::AlarmPoll => self.on_alarm_poll(sched),
+            Event::StopDeployment => {
+                let rollback = self.monitoring.stop_rolls_back();
+                let message = "The deployment was stopped by a StopDeployment request.".to_string();
+                self.stop(sched.now(), ErrorCode::ManualStop, message, rollback);
+            }
         }
     }
 
     fn finished(&self) -> bool {
         self.status.is_terminal()
+    }
+}
+
+impl Observation for InPlaceDeployment<'_> {
+    /// Server metrics: the fewest instances in service during the window (CloudWatch's
+    /// `HealthyHostCount` with the Minimum statistic), or an injected metric.
+    fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
+        match metric {
+            MetricSource::HealthyCount => {
+                let at_from = self.capacity.iter().rev().find(|&&(t, _)| t <= from).map(|&(_, c)| c)?;
+                let within = self
+                    .capacity
+                    .iter()
+                    .filter(|&&(t, _)| t > from && t < to)
+                    .map(|&(_, c)| c);
+                Some(f64::from(within.fold(at_from, u32::min)))
+            }
+            MetricSource::Injected(steps) => injected_value(steps, to),
+            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
+        }
     }
 }

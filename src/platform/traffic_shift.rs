@@ -22,14 +22,14 @@
 //!
 //! Not here: alarms and rollback (later work).
 
+use crate::alarm::{MetricSource, Percentile, VersionRef};
 use crate::config::TrafficRouting;
 use crate::deployment::{DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus};
 use crate::engine::{Model, Scheduler};
 use crate::lifecycle::LifecycleEventName;
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
-use crate::rng::{RandomSource, Stream, Streams};
-use crate::alarm::{MetricSource, Percentile, VersionRef};
 use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, injected_value};
+use crate::rng::{RandomSource, Stream, Streams};
 use crate::scenario::Monitoring;
 use crate::scenario::blue_green::{BlueGreenDeployment, EcsService, Reroute, ShiftTarget};
 use crate::time::{SimDuration, SimTime};
@@ -49,7 +49,10 @@ pub enum Event {
         generation: u32,
     },
     /// Production traffic to the replacement becomes `percent` (if `generation` is current).
-    Shift { percent: u32, generation: u32 },
+    Shift {
+        percent: u32,
+        generation: u32,
+    },
     /// The scenario calls ContinueDeployment.
     ContinueDeployment,
     /// A metric period ends; alarms due at this instant are evaluated.
@@ -477,15 +480,28 @@ impl<'s> BlueGreenRun<'s> {
         let config = self.monitoring.alarms.as_ref().expect("polls only with alarms");
         if !config.readable_at(now) {
             if !config.ignore_poll_alarm_failure {
-                let message = "The alarm states could not be retrieved and ignorePollAlarmFailure is false.".to_string();
+                let message =
+                    "The alarm states could not be retrieved and ignorePollAlarmFailure is false.".to_string();
                 let rollback = self.monitoring.auto_rollback.on_alarm;
-                self.stop(now, DeploymentStatus::Stopped, ErrorCode::AlarmActive, message, rollback);
+                self.stop(
+                    now,
+                    DeploymentStatus::Stopped,
+                    ErrorCode::AlarmActive,
+                    message,
+                    rollback,
+                );
                 return;
             }
         } else if let Some(name) = self.alarms.in_alarm() {
             let message = format!("The deployment was stopped because alarm {name} went into ALARM.");
             let rollback = self.monitoring.auto_rollback.on_alarm;
-            self.stop(now, DeploymentStatus::Stopped, ErrorCode::AlarmActive, message, rollback);
+            self.stop(
+                now,
+                DeploymentStatus::Stopped,
+                ErrorCode::AlarmActive,
+                message,
+                rollback,
+            );
             return;
         }
         sched.after(config.poll_interval, Event::AlarmPoll);
@@ -648,7 +664,13 @@ impl Model for BlueGreenRun<'_> {
             Event::StopDeployment => {
                 let rollback = self.monitoring.stop_rolls_back();
                 let message = "The deployment was stopped by a StopDeployment request.".to_string();
-                self.stop(sched.now(), DeploymentStatus::Stopped, ErrorCode::ManualStop, message, rollback);
+                self.stop(
+                    sched.now(),
+                    DeploymentStatus::Stopped,
+                    ErrorCode::ManualStop,
+                    message,
+                    rollback,
+                );
             }
         }
     }

@@ -8,8 +8,9 @@ use super::{
     AlarmReport, AlarmStatePoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
     LifecycleEventInfo, Metrics, Report, RollbackInfo, TargetInfo,
 };
-use crate::lifecycle::LifecycleEventName;
 use crate::deployment::{DeploymentStatus, LifecycleEventStatus};
+use crate::lifecycle::LifecycleEventName;
+use crate::platform::alarm_watch::AlarmTimeline;
 use crate::platform::traffic_shift::{BlueGreenOutcome, RollbackOutcome};
 use crate::scenario::Scenario;
 use crate::scenario::blue_green::{BlueGreenDeployment, ShiftTarget};
@@ -142,13 +143,13 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &BlueGreenOutcome, events:
         },
         capacity: Vec::new(),
         traffic: Some(traffic_report(bg, outcome)),
-        alarms: alarm_reports(outcome),
+        alarms: alarm_reports(&outcome.alarm_states),
     }
 }
 
-fn alarm_reports(outcome: &BlueGreenOutcome) -> Vec<AlarmReport> {
-    outcome
-        .alarm_states
+/// Each alarm's state timeline, for reports.
+pub(crate) fn alarm_reports(timelines: &[AlarmTimeline]) -> Vec<AlarmReport> {
+    timelines
         .iter()
         .map(|t| AlarmReport {
             alarm_name: t.name.clone(),
@@ -166,7 +167,11 @@ fn alarm_reports(outcome: &BlueGreenOutcome) -> Vec<AlarmReport> {
 
 /// The rollback deployment (§8): a new deployment, created by CodeDeploy, that puts
 /// production traffic back on the original.
-fn rollback_deployment(first: &DeploymentInfo, rollback: RollbackOutcome, order: &[LifecycleEventName]) -> DeploymentInfo {
+fn rollback_deployment(
+    first: &DeploymentInfo,
+    rollback: RollbackOutcome,
+    order: &[LifecycleEventName],
+) -> DeploymentInfo {
     let events = order
         .iter()
         .map(|&name| {
@@ -241,7 +246,10 @@ fn final_percent(outcome: &BlueGreenOutcome) -> u32 {
 }
 
 fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> DeploymentInfo {
-    let started = outcome.records.iter().any(|r| r.status != LifecycleEventStatus::Skipped);
+    let started = outcome
+        .records
+        .iter()
+        .any(|r| r.status != LifecycleEventStatus::Skipped);
     let target_status = match outcome.status {
         DeploymentStatus::Succeeded => "Succeeded",
         DeploymentStatus::Failed => "Failed",

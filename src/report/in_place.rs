@@ -2,30 +2,57 @@
 
 use super::{
     CapacityMetrics, CapacityPoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
-    HealthPlanInfo, Metrics, Report, TargetInfo, lifecycle_events, round2,
+    HealthPlanInfo, Metrics, Report, RollbackInfo, TargetInfo, lifecycle_events, round2,
 };
 use crate::config::ConfigRule;
 use crate::deployment::{LifecycleEventStatus, TargetStatus};
 use crate::id::TargetId;
 use crate::platform::server::InPlaceOutcome;
 use crate::scenario::{InPlace, Scenario};
+use crate::simulation::InPlaceRuns;
 use crate::time::SimTime;
 
-/// Builds the report of a finished in-place run.
-pub fn build(scenario: &Scenario, seed: u64, outcome: &InPlaceOutcome, events: u64) -> Report {
+const FIRST_ID: &str = "d-SIMULATED1";
+const ROLLBACK_ID: &str = "d-SIMULATED2";
+
+/// Builds the report of a finished in-place run and of its rollback, if any.
+pub fn build(scenario: &Scenario, seed: u64, runs: &InPlaceRuns, events: u64) -> Report {
     let ip = scenario.in_place().expect("an in-place scenario");
+    let outcome = &runs.deployment;
+    let mut first = deployment_info(scenario, ip, outcome, FIRST_ID);
+    let mut deployments = Vec::new();
+    if runs.rollback.is_some() || runs.rollback_message.is_some() {
+        first.rollback_info = Some(RollbackInfo {
+            rollback_deployment_id: runs.rollback.as_ref().map(|_| ROLLBACK_ID.to_string()),
+            rollback_triggering_deployment_id: None,
+            rollback_message: runs.rollback_message.clone(),
+        });
+    }
+    deployments.push(first);
+    // The capacity series runs on through the rollback.
+    let mut capacity = outcome.capacity.clone();
+    if let Some(rb) = &runs.rollback {
+        let mut second = deployment_info(scenario, ip, rb, ROLLBACK_ID);
+        second.creator = "codeDeployRollback";
+        second.rollback_info = Some(RollbackInfo {
+            rollback_triggering_deployment_id: Some(FIRST_ID.to_string()),
+            ..RollbackInfo::default()
+        });
+        deployments.push(second);
+        capacity.extend(rb.capacity.iter().skip(1));
+    }
+    let end = runs.rollback.as_ref().unwrap_or(outcome).complete_time;
     Report {
         scenario: scenario.name.clone(),
         seed,
-        deployments: vec![deployment_info(scenario, ip, outcome)],
+        deployments,
         metrics: Metrics {
             duration_seconds: outcome.complete_time.as_secs_f64(),
             simulated_events: events,
-            capacity: Some(capacity_metrics(ip, outcome)),
+            capacity: Some(capacity_metrics(ip, outcome, &capacity, end)),
             availability: None,
         },
-        capacity: outcome
-            .capacity
+        capacity: capacity
             .iter()
             .map(|&(t, n)| CapacityPoint {
                 time: t.as_secs_f64(),
@@ -33,11 +60,11 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &InPlaceOutcome, events: u
             })
             .collect(),
         traffic: None,
-        alarms: Vec::new(),
+        alarms: super::blue_green::alarm_reports(&outcome.alarm_states),
     }
 }
 
-fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome) -> DeploymentInfo {
+fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome, id: &str) -> DeploymentInfo {
     let mut overview = DeploymentOverview::default();
     for s in &outcome.target_status {
         match s {
@@ -58,12 +85,12 @@ fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome) 
         }),
         _ => None,
     };
-    let zonal = !ip.fleet.zones.is_empty();
+    let zonal = !ip.fleet.zones.is_empty() && !outcome.is_rollback;
     let targets = (0..ip.fleet.instances)
         .map(|i| target_info(ip, outcome, TargetId(i), zonal))
         .collect();
     DeploymentInfo {
-        deployment_id: "d-SIMULATED1".to_string(),
+        deployment_id: id.to_string(),
         creator: "user",
         deployment_config_name: config.name.clone(),
         compute_platform: config.compute_platform.api_name(),
@@ -83,7 +110,7 @@ fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome) 
         deployment_overview: overview,
         rollback_info: None,
         ignore_application_stop_failures: ip.ignore_application_stop_failures,
-        create_time: 0.0,
+        create_time: outcome.create_time.as_secs_f64(),
         complete_time: outcome.complete_time.as_secs_f64(),
         health_plan,
         traffic_shifts: None,
@@ -107,14 +134,20 @@ fn target_info(ip: &InPlace, outcome: &InPlaceOutcome, t: TargetId, zonal: bool)
     }
 }
 
-fn capacity_metrics(ip: &InPlace, outcome: &InPlaceOutcome) -> CapacityMetrics {
+/// Capacity figures over `capacity` up to `end` (through the rollback, if any); the most
+/// instances in flight is the deployment's own.
+fn capacity_metrics(
+    ip: &InPlace,
+    outcome: &InPlaceOutcome,
+    capacity: &[(SimTime, u32)],
+    end: SimTime,
+) -> CapacityMetrics {
     let n = ip.fleet.instances;
-    let initial = outcome.capacity.first().map_or(0, |&(_, c)| c);
-    let min = outcome.capacity.iter().map(|&(_, c)| c).min().unwrap_or(0);
-    let end = outcome.complete_time;
+    let initial = capacity.first().map_or(0, |&(_, c)| c);
+    let min = capacity.iter().map(|&(_, c)| c).min().unwrap_or(0);
     let mut lost_ms: u128 = 0;
-    for (i, &(t, c)) in outcome.capacity.iter().enumerate() {
-        let next = outcome.capacity.get(i + 1).map_or(end, |&(t2, _)| t2.min(end));
+    for (i, &(t, c)) in capacity.iter().enumerate() {
+        let next = capacity.get(i + 1).map_or(end, |&(t2, _)| t2.min(end));
         if next > t {
             lost_ms += u128::from(initial.saturating_sub(c)) * u128::from(next.since(t).as_millis());
         }

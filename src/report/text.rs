@@ -67,6 +67,24 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             let _ = writeln!(out, "status: {} after {took}", d.status);
         }
     }
+    if d.creator == "codeDeployRollback" {
+        let _ = writeln!(
+            out,
+            "  a rollback deployment, created by CodeDeploy at {}",
+            SimDuration::from_secs_f64(d.create_time)
+        );
+    }
+    if let Some(r) = &d.rollback_info {
+        match (&r.rollback_deployment_id, &r.rollback_message) {
+            (Some(id), _) => {
+                let _ = writeln!(out, "  rolled back by {id}");
+            }
+            (None, Some(m)) => {
+                let _ = writeln!(out, "  not rolled back: {m}");
+            }
+            (None, None) => {}
+        }
+    }
     blue_green(out, d);
     if let Some(p) = &d.health_plan {
         let _ = writeln!(
@@ -102,6 +120,11 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
                 .unwrap_or_default();
             format!(": {} {code}{script}{at}", e.lifecycle_event_name)
         });
+        let detail = if detail.is_empty() {
+            ": stopped before its lifecycle completed".to_string()
+        } else {
+            detail
+        };
         let _ = writeln!(out, "  Failed  {}{detail}", t.target_id);
     }
     let skipped: Vec<&str> = d

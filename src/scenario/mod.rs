@@ -17,11 +17,11 @@ pub use blue_green::BlueGreenDeployment;
 
 use crate::alarm::AlarmConfiguration;
 use crate::config::DeploymentConfig;
-use crate::time::SimTime;
 use crate::fault::Faults;
 use crate::id::{TargetId, ZoneId};
 use crate::lifecycle::{Hook, LifecycleEventName};
 use crate::load_balancer::LoadBalancer;
+use crate::time::SimTime;
 
 /// A validated scenario.
 #[derive(Clone, Debug, PartialEq)]

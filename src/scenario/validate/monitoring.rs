@@ -29,7 +29,12 @@ impl Validator {
         let stop = match &raw.stop_deployment {
             None => Some(None),
             Some(s) => self
-                .duration(&s.value.at.value, "stopDeployment.at", s.value.at.line, s.value.at.column)
+                .duration(
+                    &s.value.at.value,
+                    "stopDeployment.at",
+                    s.value.at.line,
+                    s.value.at.column,
+                )
                 .map(|at| {
                     Some(StopRequest {
                         at: SimTime::ZERO + at,
@@ -71,7 +76,10 @@ impl Validator {
     fn auto_rollback(&mut self, events: &Located<Vec<Located<String>>>) -> Option<AutoRollback> {
         let mut r = AutoRollback::default();
         if events.value.is_empty() {
-            self.problem(events, "an enabled autoRollbackConfiguration needs at least one event (§8)");
+            self.problem(
+                events,
+                "an enabled autoRollbackConfiguration needs at least one event (§8)",
+            );
             return None;
         }
         let mut ok = true;
@@ -102,19 +110,28 @@ impl Validator {
     ) -> Option<AlarmConfiguration> {
         let a = &raw.value;
         if a.alarms.value.is_empty() {
-            self.problem(&a.alarms, "an enabled alarmConfiguration needs at least one alarm (§7.1)");
+            self.problem(
+                &a.alarms,
+                "an enabled alarmConfiguration needs at least one alarm (§7.1)",
+            );
             return None;
         }
         if a.alarms.value.len() > MAX_ALARMS {
             self.problem(
                 &a.alarms,
-                format!("at most {MAX_ALARMS} alarms per deployment group (§7.1), found {}", a.alarms.value.len()),
+                format!(
+                    "at most {MAX_ALARMS} alarms per deployment group (§7.1), found {}",
+                    a.alarms.value.len()
+                ),
             );
         }
         let mut names: Vec<&str> = a.alarms.value.iter().map(|x| x.value.name.value.as_str()).collect();
         names.sort_unstable();
         if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-            self.problem(&a.alarms, format!("alarm names must be unique; {:?} appears twice", w[0]));
+            self.problem(
+                &a.alarms,
+                format!("alarm names must be unique; {:?} appears twice", w[0]),
+            );
         }
         let poll = self.duration_in(&a.poll_interval, "pollInterval", 1, 3600, SimDuration::from_secs(60));
         let mut alarms = Vec::new();
@@ -188,7 +205,10 @@ impl Validator {
             Some(t) => TreatMissingData::parse(&t.value).or_else(|| {
                 self.problem(
                     t,
-                    format!("treatMissingData must be missing, ignore, breaching or notBreaching; found {:?}", t.value),
+                    format!(
+                        "treatMissingData must be missing, ignore, breaching or notBreaching; found {:?}",
+                        t.value
+                    ),
                 );
                 None
             }),
@@ -198,7 +218,10 @@ impl Validator {
             Some((_, "ALARM")) => Some(AlarmState::Alarm),
             Some((_, "INSUFFICIENT_DATA")) => Some(AlarmState::InsufficientData),
             Some((v, other)) => {
-                self.problem(v, format!("initialState must be OK, ALARM or INSUFFICIENT_DATA; found {other:?}"));
+                self.problem(
+                    v,
+                    format!("initialState must be OK, ALARM or INSUFFICIENT_DATA; found {other:?}"),
+                );
                 None
             }
         };
@@ -231,7 +254,10 @@ impl Validator {
         if [10_000, 20_000, 30_000].contains(&ms) || (ms > 0 && ms % 60_000 == 0) {
             Some(d)
         } else {
-            self.problem(p, format!("an alarm period is 10s, 20s, 30s or a multiple of 60s (§7.2), found {d}"));
+            self.problem(
+                p,
+                format!("an alarm period is 10s, 20s, 30s or a multiple of 60s (§7.2), found {d}"),
+            );
             None
         }
     }
@@ -242,7 +268,10 @@ impl Validator {
             Some((_, "original")) => Some(VersionRef::Original),
             Some((_, "replacement")) => Some(VersionRef::Replacement),
             Some((v, other)) => {
-                self.problem(v, format!("version must be original, replacement or all; found {other:?}"));
+                self.problem(
+                    v,
+                    format!("version must be original, replacement or all; found {other:?}"),
+                );
                 None
             }
         };
@@ -269,7 +298,10 @@ impl Validator {
             "healthyCount" => Some(MetricSource::HealthyCount),
             "injected" => {
                 let Some(values) = &a.values else {
-                    self.problem(&a.metric, "an injected metric needs values: [{from: 0s, value: 1.0}, …]");
+                    self.problem(
+                        &a.metric,
+                        "an injected metric needs values: [{from: 0s, value: 1.0}, …]",
+                    );
                     return None;
                 };
                 let mut out = Vec::new();
