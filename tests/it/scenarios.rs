@@ -14,6 +14,7 @@ const EXPECTED: &[Expected] = &[
     ("all-at-once.yaml", "Succeeded", None, 11, 1, 0),
     ("ecs-all-at-once.yaml", "Succeeded", None, 1, 0, 0),
     ("ecs-canary.yaml", "Succeeded", None, 1, 0, 0),
+    ("ecs-latency-rollback.yaml", "Stopped", Some("ALARM_ACTIVE"), 0, 1, 0),
     ("ecs-linear.yaml", "Succeeded", None, 1, 0, 0),
     ("fleet-percent.yaml", "Succeeded", None, 40, 0, 0),
     ("half-at-a-time.yaml", "Succeeded", None, 10, 0, 0),
