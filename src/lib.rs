@@ -12,8 +12,8 @@
 //!   [`lifecycle`] (event orders, hooks), [`load_balancer`], [`traffic`] (requests and
 //!   their metrics), [`fault`], [`deployment`]
 //!   (status vocabulary), [`platform`] (the deployment state machines);
-//! - boundary types: [`scenario`] (raw YAML → validated model), [`report`] (plain data and
-//!   its renderings);
+//! - boundary types: [`scenario`] (raw YAML → validated model), [`input`] (AWS's own file
+//!   formats → scenario YAML), [`report`] (plain data and its renderings);
 //! - the edge: [`simulation`] (runs a scenario), [`cli`] (the `cdsim` command).
 //!
 //! The core and the domain do no I/O, read no clock and use no unseeded randomness; a test
@@ -26,6 +26,7 @@ pub mod deployment;
 pub mod engine;
 pub mod fault;
 pub mod id;
+pub mod input;
 pub mod lifecycle;
 pub mod load_balancer;
 pub mod platform;

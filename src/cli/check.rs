@@ -1,12 +1,21 @@
 //! `cdsim check`: validate only.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use super::Failure;
-use crate::scenario::{self, Workload, blue_green::ShiftTarget};
+use super::import::{self, ImportArgs};
+use crate::scenario::{Workload, blue_green::ShiftTarget};
 
-pub fn check(path: &Path) -> Result<String, Failure> {
-    let s = scenario::load_file(path).map_err(|p| Failure(p.to_string()))?;
+pub fn check(files: &[PathBuf], args: &ImportArgs) -> Result<String, Failure> {
+    let loaded = import::load(files, args, false)?;
+    eprint!("{}", loaded.warnings);
+    let s = loaded.scenario;
+    let shown: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let kind = if loaded.imported_yaml.is_some() {
+        "imported scenario"
+    } else {
+        "scenario"
+    };
     let what = match &s.workload {
         Workload::InPlace(ip) => format!(
             "{} instances in place{}",
@@ -29,8 +38,8 @@ pub fn check(path: &Path) -> Result<String, Failure> {
         },
     };
     Ok(format!(
-        "{}: ok: scenario {:?}, {what}, {}\n",
-        path.display(),
+        "{}: ok: {kind} {:?}, {what}, {}\n",
+        shown.join(", "),
         s.name,
         s.deployment_config.name
     ))

@@ -1,14 +1,16 @@
 //! `cdsim explain`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Failure;
+use super::import::{self, ImportArgs};
 use crate::config::{DeploymentConfig, predefined};
+use crate::input::{self, Format};
 use crate::report::config::{ServerExplanation, TrafficExplanation};
 use crate::scenario::validate::load_config_str;
 
-pub fn explain(config: &str, instances: Option<u32>, json: bool) -> Result<String, Failure> {
-    let config = resolve(config)?;
+pub fn explain(config: &str, parameters: &[String], instances: Option<u32>, json: bool) -> Result<String, Failure> {
+    let config = resolve(config, parameters)?;
     if config.minimum_healthy().is_some() {
         let n = instances
             .ok_or_else(|| Failure(format!("{} is a Server configuration: give --instances N", config.name)))?;
@@ -22,8 +24,10 @@ pub fn explain(config: &str, instances: Option<u32>, json: bool) -> Result<Strin
     Ok(if json { to_json(&e) } else { e.text() })
 }
 
-/// A predefined name, or a path to a create-deployment-config file.
-fn resolve(config: &str) -> Result<DeploymentConfig, Failure> {
+/// A predefined name, or a path to a create-deployment-config file, or an AWS file that
+/// defines or names a configuration (get-deployment-config output, a deployment group, a
+/// CloudFormation or SAM template, an AWS CLI example page).
+fn resolve(config: &str, parameters: &[String]) -> Result<DeploymentConfig, Failure> {
     if let Some(c) = predefined::find(config) {
         return Ok(c);
     }
@@ -35,7 +39,20 @@ fn resolve(config: &str) -> Result<DeploymentConfig, Failure> {
     }
     let text =
         std::fs::read_to_string(path).map_err(|e| Failure(format!("{config}:1:1: cannot read the file: {e}")))?;
-    load_config_str(&text, config).map_err(|p| Failure(p.to_string()))
+    let wrapped = input::document::read(&text, true)
+        .is_ok_and(|d| d.root.entries().iter().any(|(k, _)| k.name.ends_with("Info")));
+    match input::detect(config, &text) {
+        Format::Template | Format::CliTranscript | Format::AppSpec => {}
+        Format::CliJson if wrapped => {}
+        _ => return load_config_str(&text, config).map_err(|p| Failure(p.to_string())),
+    }
+    let args = ImportArgs {
+        parameters: parameters.to_vec(),
+        ..ImportArgs::default()
+    };
+    let loaded = import::load(&[PathBuf::from(config)], &args, true)?;
+    eprint!("{}", loaded.warnings);
+    Ok(loaded.scenario.deployment_config)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {

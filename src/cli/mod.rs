@@ -10,6 +10,7 @@
 mod check;
 mod configs;
 mod explain;
+mod import;
 mod output;
 mod run;
 mod schema;
@@ -32,10 +33,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Simulate a scenario and print its report.
+    /// Simulate a scenario (or AWS files) and print its report.
     Run {
-        /// The scenario file (YAML).
-        scenario: PathBuf,
+        /// The scenario file (YAML), or AWS files (AppSpec, SAM or CloudFormation template,
+        /// AWS CLI JSON) combined into one scenario.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        import: import::ImportArgs,
         /// Seed of the run (default: the scenario's `seed`, else 1).
         #[arg(long)]
         seed: Option<u64>,
@@ -53,16 +58,40 @@ enum Command {
     },
     /// Show what a deployment configuration does for a fleet.
     Explain {
-        /// A predefined name, or a create-deployment-config JSON/YAML file.
+        /// A predefined name, or a file that defines a configuration (create-deployment-config
+        /// or get-deployment-config JSON, a CloudFormation or SAM template).
         config: String,
+        /// Template parameter values (KEY=VALUE), over their defaults.
+        #[arg(long = "parameter", value_name = "KEY=VALUE")]
+        parameters: Vec<String>,
         /// Number of instances (Server configurations).
         #[arg(long)]
         instances: Option<u32>,
         #[arg(long)]
         json: bool,
     },
-    /// Validate a scenario without running it.
-    Check { scenario: PathBuf },
+    /// Validate a scenario, or AWS files, without running it.
+    Check {
+        /// The scenario file, or AWS files combined into one scenario.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        import: import::ImportArgs,
+    },
+    /// Write a scenario from AWS files (AppSpec, SAM, CloudFormation, AWS CLI JSON).
+    ///
+    /// The files combine into one deployment; what they do not say comes from documented
+    /// defaults, marked in the scenario (scenarios/README.md, "Importing AWS files").
+    Import {
+        /// AppSpec files, SAM or CloudFormation templates, AWS CLI JSON.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Write the scenario to this file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        import: import::ImportArgs,
+    },
     /// Print the JSON Schema of scenario files (for editor completion).
     Schema,
 }
@@ -76,18 +105,21 @@ pub fn main() -> ExitCode {
     init_tracing();
     let result = match cli.command {
         Command::Run {
-            scenario,
+            files,
+            import,
             seed,
             json,
             out,
-        } => run::run(&scenario, seed, json, out.as_deref()),
+        } => run::run(&files, &import, seed, json, out.as_deref()),
         Command::Configs { json } => configs::configs(json),
         Command::Explain {
             config,
+            parameters,
             instances,
             json,
-        } => explain::explain(&config, instances, json),
-        Command::Check { scenario } => check::check(&scenario),
+        } => explain::explain(&config, &parameters, instances, json),
+        Command::Check { files, import } => check::check(&files, &import),
+        Command::Import { files, out, import } => import::import(&files, &import, out.as_deref()),
         Command::Schema => schema::schema(),
     };
     match result {

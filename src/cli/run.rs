@@ -1,14 +1,22 @@
 //! `cdsim run`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::import::{self, ImportArgs};
 use super::{Failure, output};
 use crate::report::{json, text};
-use crate::scenario;
 use crate::simulation;
 
-pub fn run(path: &Path, seed: Option<u64>, as_json: bool, out: Option<&Path>) -> Result<String, Failure> {
-    let scenario = scenario::load_file(path).map_err(|p| Failure(p.to_string()))?;
+pub fn run(
+    files: &[PathBuf],
+    args: &ImportArgs,
+    seed: Option<u64>,
+    as_json: bool,
+    out: Option<&Path>,
+) -> Result<String, Failure> {
+    let loaded = import::load(files, args, false)?;
+    eprint!("{}", loaded.warnings);
+    let scenario = loaded.scenario;
     let seed = seed.unwrap_or(scenario.seed);
     let report = simulation::simulate(&scenario, seed);
     // Rendered only when asked for: the JSON of a large fleet is large.

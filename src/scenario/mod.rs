@@ -5,7 +5,8 @@
 //! *every* problem with its file, line and column, and builds the [`Scenario`] below, whose
 //! types carry no serde and cannot hold an invalid value.
 //!
-//! Not here: running a scenario (`platform`) or the AWS file formats (a later `input`).
+//! Not here: running a scenario (`platform`) or the AWS file formats (`input`, which writes
+//! scenario text that comes through here).
 
 pub mod blue_green;
 pub mod raw;

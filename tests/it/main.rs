@@ -9,16 +9,25 @@
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
 //! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
 //! - `traffic`: ECS and Lambda traffic shifting, and the traffic model.
+//! - `inputs`: AWS's own file formats (AppSpec, SAM, CloudFormation, AWS CLI JSON) on the
+//!   project's fixtures in `tests/fixtures/aws/`;
+//! - `corpus`: every file of the shared corpus of real AWS files imports or is rejected
+//!   with a located message (skipped, with a message, when the corpus is absent);
+//! - `robustness`: mutated fixtures never make a reader panic
+//!   (long run: `PROPTEST_CASES=100000 cargo test --release --test it robustness -- --nocapture`).
 
 mod common;
 
 mod alarms;
 
 mod cli;
+mod corpus;
 mod determinism;
 mod fidelity;
+mod inputs;
 mod properties;
 mod queue;
+mod robustness;
 mod scenarios;
 mod tidy;
 mod traffic;

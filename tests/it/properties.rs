@@ -632,6 +632,10 @@ pub fn arb_case(knobs: Knobs) -> impl Strategy<Value = Case> {
                 .collect();
             let mut health: Vec<(u32, &'static str)> = Vec::new();
             for (t, c) in raw_health {
+                // On a first deployment every instance is Unhealthy: no other class applies.
+                if b.first_deployment && c != 0 {
+                    continue;
+                }
                 if !health.iter().any(|&(x, _)| x == t) {
                     health.push((t, ["unhealthy", "unknown", "current"][c]));
                 }

@@ -36,7 +36,8 @@ const EDGE: &[&str] = &["src/cli/", "src/main.rs", "src/simulation.rs"];
 const HOMES: &[(&str, &[&str])] = &[
     ("rand", &["src/rng.rs"]),
     ("rand_distr", &["src/rng.rs"]),
-    ("serde_saphyr", &["src/scenario/raw.rs"]),
+    // The scenario mirror, and the located value tree the AWS formats are read into.
+    ("serde_saphyr", &["src/scenario/raw.rs", "src/input/document.rs"]),
     ("clap", &["src/cli/"]),
     ("schemars", &["src/scenario/raw.rs", "src/cli/schema.rs"]),
     // Declared homes beyond the design notes' list: stats.rs and cli/mod.rs say so.

@@ -665,6 +665,17 @@ impl Validator {
             }
         }
         initial_health.sort();
+        if raw.first_deployment == Some(true)
+            && let Some(h) = &raw.instance_health
+            && let Some(t) = h.unknown.iter().chain(h.current.iter()).flatten().next()
+        {
+            self.problem(
+                t,
+                "on a first deployment every instance is Unhealthy (nothing was ever deployed): instanceHealth may \
+                 list only unhealthy instances",
+            );
+            return None;
+        }
         Some(Fleet {
             instances: n,
             zones,

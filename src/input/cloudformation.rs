@@ -1,0 +1,401 @@
+//! CloudFormation templates (PascalCase keys): `AWS::CodeDeploy::DeploymentConfig`,
+//! `AWS::CodeDeploy::DeploymentGroup` (with its `AWS::CodeDeploy::Application`'s compute
+//! platform and its Auto Scaling group's size), a Lambda alias's
+//! `UpdatePolicy.CodeDeployLambdaAliasUpdate` hooks, and the ECS blue/green hook of
+//! `Transform: AWS::CodeDeployBlueGreen` (`Hooks: {…: {Type: AWS::CodeDeploy::BlueGreen}}`),
+//! whose `TimeBasedCanary`/`TimeBasedLinear` use `StepPercentage` and `BakeTimeMins`
+//! (defaults 15 % and 5 minutes). SAM functions in the same template are read by `sam`.
+//!
+//! Intrinsic functions are evaluated first (`intrinsics`); the shapes are read by `shapes`,
+//! the same reader as the AWS CLI's camelCase JSON.
+//!
+//! Not here: SAM's `DeploymentPreference` (`sam`).
+
+use super::Options;
+use super::appspec::set_platform;
+use super::document::{Node, Value};
+use super::intrinsics::{Context, OPAQUE, RESOURCE_REF, UNRESOLVED};
+use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, LambdaDef, Number, Origin, TrafficDef};
+use super::sam;
+use super::shapes::{self, Style};
+use crate::config::ComputePlatform;
+use crate::lifecycle::LifecycleEventName;
+
+/// Whether a document is a CloudFormation or SAM template.
+pub fn looks_like(root: &Node) -> bool {
+    root.get("Resources").is_some_and(Node::is_map)
+        || root.get("AWSTemplateFormatVersion").is_some()
+        || root.get("Transform").is_some()
+        || root.get("Hooks").is_some_and(|h| {
+            h.entries()
+                .iter()
+                .any(|(_, v)| v.get("Type").and_then(|t| t.as_str()) == Some("AWS::CodeDeploy::BlueGreen"))
+        })
+}
+
+/// The resources of a template: (logical id, type, the resource).
+pub fn resources(root: &Node) -> Vec<(&str, &str, &Node)> {
+    root.get("Resources")
+        .map(|r| {
+            r.entries()
+                .iter()
+                .map(|(k, v)| (k.name.as_str(), v.get("Type").and_then(|t| t.as_str()).unwrap_or(""), v))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The name a Lambda function resource is deployed under: its `FunctionName` when the
+/// template gives it, else its logical id.
+pub fn function_name(root: &Node, ctx: &Context, logical_id: &str, f: &mut Findings) -> String {
+    let r = resources(root).into_iter().find(|(id, _, _)| *id == logical_id);
+    r.and_then(|(_, _, res)| res.get("Properties"))
+        .and_then(|p| p.get("FunctionName"))
+        .and_then(|n| ctx.eval(n, f))
+        .filter(|n| n.tag.is_none())
+        .and_then(|n| n.scalar_text())
+        .unwrap_or_else(|| logical_id.to_string())
+}
+
+/// Reads a template into `out`.
+pub fn read(root: &Node, file: usize, options: &Options, out: &mut Deployment, f: &mut Findings) {
+    if !root.is_map() {
+        f.error(
+            root.line,
+            root.column,
+            format!("a template is a map, found {}", root.describe()),
+        );
+        return;
+    }
+    let ctx = Context::new(root, &options.parameters, f);
+    let mut found = false;
+    // Configurations first: groups and SAM functions refer to them.
+    for (id, kind, res) in resources(root) {
+        if kind == "AWS::CodeDeploy::DeploymentConfig" {
+            found = true;
+            if let Some(c) = deployment_config(id, res, &ctx, file, f) {
+                out.configs.push(c);
+            }
+        }
+    }
+    found |= sam::read(root, &ctx, file, options, out, f);
+    found |= groups(root, &ctx, file, options, out, f);
+    found |= blue_green_hook(root, &ctx, file, out, f);
+    if !found {
+        let state_machine = resources(root).iter().any(|(_, k, r)| {
+            *k == "AWS::Serverless::StateMachine"
+                && r.get("Properties")
+                    .and_then(|p| p.get("DeploymentPreference"))
+                    .is_some()
+        });
+        f.error(
+            root.line,
+            root.column,
+            if state_machine {
+                "no CodeDeploy deployment in this template: an AWS::Serverless::StateMachine's DeploymentPreference is Step Functions alias routing, not CodeDeploy"
+            } else {
+                "no CodeDeploy deployment in this template: expected an AWS::CodeDeploy::DeploymentConfig or DeploymentGroup, an AWS::Serverless::Function with a DeploymentPreference, or an AWS::CodeDeploy::BlueGreen hook"
+            },
+        );
+    }
+}
+
+fn deployment_config(id: &str, res: &Node, ctx: &Context, file: usize, f: &mut Findings) -> Option<ConfigDef> {
+    let props = res
+        .get("Properties")
+        .and_then(|p| ctx.eval(p, f))
+        .unwrap_or_else(|| Node::new(Value::Map(Vec::new()), res.line, res.column));
+    let mut c = shapes::config(&props, Style::Pascal, file, f)?;
+    c.logical_id = Some(id.to_string());
+    let named = props.get("DeploymentConfigName").filter(|n| n.tag.is_none());
+    if named.is_none() {
+        // CloudFormation generates a name; the logical id stands for it.
+        c.name = Some(At::new(id.to_string(), Origin::of(file, res)));
+    }
+    Some(c)
+}
+
+/// Deployment groups and the Lambda aliases that deploy through them.
+fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut Deployment, f: &mut Findings) -> bool {
+    let all = resources(root);
+    let groups: Vec<_> = all
+        .iter()
+        .filter(|(_, k, _)| *k == "AWS::CodeDeploy::DeploymentGroup")
+        .collect();
+    if groups.is_empty() {
+        return false;
+    }
+    // An alias deployed through a group names it; else --select, else the first group.
+    let aliases: Vec<(String, Node, &Node)> = all
+        .iter()
+        .filter(|(_, k, _)| *k == "AWS::Lambda::Alias")
+        .filter_map(|(_, _, r)| {
+            let update = r.get("UpdatePolicy")?.get("CodeDeployLambdaAliasUpdate")?;
+            let update = ctx.eval(update, f)?;
+            let group = update.get("DeploymentGroupName")?.scalar_text()?;
+            Some((group, update, *r))
+        })
+        .collect();
+    let selected = options
+        .select
+        .as_deref()
+        .and_then(|s| groups.iter().find(|(id, _, _)| *id == s));
+    let chosen = selected.unwrap_or(&groups[0]);
+    if selected.is_none() && groups.len() > 1 {
+        let names: Vec<&str> = groups.iter().map(|(id, _, _)| *id).collect();
+        f.warn(
+            chosen.2.line,
+            chosen.2.column,
+            format!(
+                "the template has {} deployment groups ({}); the first is imported (choose with --select NAME)",
+                groups.len(),
+                names.join(", ")
+            ),
+        );
+    }
+    let (id, _, _) = **chosen;
+    for (other, _, r) in &groups {
+        // Every group is checked; the chosen one is imported.
+        let props = r.get("Properties").and_then(|p| ctx.eval(p, f));
+        let Some(props) = props else {
+            f.error(r.line, r.column, "an AWS::CodeDeploy::DeploymentGroup needs Properties");
+            continue;
+        };
+        if *other != id {
+            let mut scratch = Deployment::default();
+            shapes::group(&props, Style::Pascal, file, &mut scratch, f);
+            continue;
+        }
+        let info = shapes::group(&props, Style::Pascal, file, out, f);
+        if let Some(n) = info.config_name {
+            out.config_name = Some(n);
+        }
+        if info.blue_green.is_some() {
+            out.blue_green = info.blue_green;
+        }
+        // The application's compute platform.
+        if let Some(app) = props
+            .get("ApplicationName")
+            .filter(|a| a.tag.as_deref() == Some(RESOURCE_REF))
+            && let Some((_, _, a)) = all
+                .iter()
+                .find(|(i, k, _)| Some(*i) == app.as_str() && *k == "AWS::CodeDeploy::Application")
+            && let Some(p) = a.get("Properties").and_then(|p| p.get("ComputePlatform"))
+        {
+            let platform = match p.as_str() {
+                Some("Server") => Some(ComputePlatform::Server),
+                Some("ECS") => Some(ComputePlatform::Ecs),
+                Some("Lambda") => Some(ComputePlatform::Lambda),
+                _ => None,
+            };
+            if let Some(platform) = platform {
+                set_platform(out, platform, Origin::of(file, p), f);
+            }
+        }
+        // The fleet: the Auto Scaling groups' desired (or minimum) sizes.
+        if options.instances.is_none()
+            && let Some(asgs) = props.get("AutoScalingGroups")
+        {
+            let mut total = 0i64;
+            for a in asgs.items().iter().filter(|a| a.tag.as_deref() == Some(RESOURCE_REF)) {
+                let size = all
+                    .iter()
+                    .find(|(i, _, _)| Some(*i) == a.as_str())
+                    .and_then(|(_, _, r)| r.get("Properties"))
+                    .and_then(|p| p.get("DesiredCapacity").or_else(|| p.get("MinSize")))
+                    .and_then(|s| ctx.eval(s, f));
+                if let Some(Number::Int(n)) = size.as_ref().map(Number::of) {
+                    total += n;
+                }
+            }
+            if let Ok(n) = u32::try_from(total)
+                && n > 0
+            {
+                out.instances = Some(At::new(n, Origin::of(file, asgs)));
+                out.notes.push(format!(
+                    "fleet size {n}: the deployment group's Auto Scaling groups' desired sizes"
+                ));
+            }
+        }
+        if let Some((_, update, alias)) = aliases.iter().find(|(g, _, _)| g == id) {
+            lambda_alias(root, ctx, alias, update, file, out, f);
+        }
+    }
+    true
+}
+
+fn lambda_alias(
+    root: &Node,
+    ctx: &Context,
+    alias: &Node,
+    update: &Node,
+    file: usize,
+    out: &mut Deployment,
+    f: &mut Findings,
+) {
+    set_platform(out, ComputePlatform::Lambda, Origin::of(file, alias), f);
+    let props = alias.get("Properties").and_then(|p| ctx.eval(p, f));
+    let name = props
+        .as_ref()
+        .and_then(|p| p.get("Name"))
+        .and_then(|n| n.scalar_text().map(|s| At::new(s, Origin::of(file, n))));
+    let function = props.as_ref().and_then(|p| p.get("FunctionName")).map(|n| {
+        let text = match n.tag.as_deref() {
+            Some(RESOURCE_REF) => function_name(root, ctx, n.as_str().unwrap_or_default(), f),
+            _ => n.scalar_text().unwrap_or_default(),
+        };
+        At::new(text, Origin::of(file, n))
+    });
+    out.lambda = Some(LambdaDef {
+        function_name: function,
+        alias: name,
+        current_version: None,
+        target_version: None,
+        origin: Origin::of(file, alias),
+    });
+    for (key, event) in [
+        ("BeforeAllowTrafficHook", LifecycleEventName::BeforeAllowTraffic),
+        ("AfterAllowTrafficHook", LifecycleEventName::AfterAllowTraffic),
+    ] {
+        if let Some(h) = update.get(key) {
+            let text = match h.tag.as_deref() {
+                Some(RESOURCE_REF) => function_name(root, ctx, h.as_str().unwrap_or_default(), f),
+                _ => h.scalar_text().unwrap_or_default(),
+            };
+            out.functions.push((event, At::new(text, Origin::of(file, h))));
+        }
+    }
+}
+
+/// The `AWS::CodeDeploy::BlueGreen` hook of `Transform: AWS::CodeDeployBlueGreen` (ECS).
+fn blue_green_hook(root: &Node, ctx: &Context, file: usize, out: &mut Deployment, f: &mut Findings) -> bool {
+    let Some(hooks) = root.get("Hooks") else { return false };
+    let Some((key, hook)) = hooks
+        .entries()
+        .iter()
+        .find(|(_, v)| v.get("Type").and_then(|t| t.as_str()) == Some("AWS::CodeDeploy::BlueGreen"))
+    else {
+        return false;
+    };
+    set_platform(out, ComputePlatform::Ecs, Origin::of(file, hook), f);
+    let Some(props) = hook.get("Properties").and_then(|p| ctx.eval(p, f)) else {
+        f.error(
+            hook.line,
+            hook.column,
+            "the AWS::CodeDeploy::BlueGreen hook needs Properties",
+        );
+        return true;
+    };
+    let known = [
+        "TrafficRoutingConfig",
+        "AdditionalOptions",
+        "Applications",
+        "ServiceRole",
+        "LifecycleEventHooks",
+    ];
+    for (k, _) in props.entries() {
+        if !known.contains(&k.name.as_str()) {
+            f.error(
+                k.line,
+                k.column,
+                format!(
+                    "{:?} is not a property of the AWS::CodeDeploy::BlueGreen hook ({})",
+                    k.name,
+                    known.join(", ")
+                ),
+            );
+        }
+    }
+    let origin = Origin::of(file, &props);
+    let mut config = ConfigDef {
+        name: Some(At::new(
+            key.name.clone(),
+            Origin {
+                file,
+                line: key.line,
+                column: key.column,
+            },
+        )),
+        platform: Some(At::new("ECS".to_string(), origin)),
+        origin,
+        ..ConfigDef::default()
+    };
+    let routing = props.get("TrafficRoutingConfig");
+    let kind = routing
+        .and_then(|r| r.get("Type"))
+        .and_then(|t| t.scalar_text().map(|s| At::new(s, Origin::of(file, t))));
+    let kind = kind.unwrap_or_else(|| At::new("AllAtOnce".to_string(), origin));
+    let step = match kind.value.as_str() {
+        "TimeBasedCanary" | "TimeBasedLinear" => {
+            let block = routing.and_then(|r| r.get(&kind.value));
+            let num = |k: &str, default: i64| -> At<Number> {
+                match block.and_then(|b| b.get(k)) {
+                    Some(v) => At::new(Number::of(v), Origin::of(file, v)),
+                    None => At::new(Number::Int(default), kind.origin),
+                }
+            };
+            Some((num("StepPercentage", 15), num("BakeTimeMins", 5)))
+        }
+        _ => None,
+    };
+    config.traffic = Some(TrafficDef {
+        origin: kind.origin,
+        kind,
+        step,
+    });
+    out.configs.push(config.clone());
+    out.config = Some(config);
+    let ecs = out.ecs.get_or_insert_with(EcsDef::default);
+    ecs.origin = origin;
+    if let Some(w) = props
+        .get("AdditionalOptions")
+        .and_then(|a| a.get("TerminationWaitTimeInMinutes"))
+    {
+        ecs.termination_wait_minutes = Some(At::new(Number::of(w), Origin::of(file, w)));
+    }
+    if let Some(app) = props.get("Applications").and_then(|a| a.items().first()) {
+        let test = app
+            .get("ECSAttributes")
+            .and_then(|e| e.get("TrafficRouting"))
+            .and_then(|t| t.get("TestTrafficRoute"))
+            .is_some();
+        ecs.test_listener = Some(test);
+        if let Some(id) = app
+            .get("Target")
+            .and_then(|t| t.get("LogicalID"))
+            .and_then(|l| l.as_str())
+        {
+            let service = resources(root).into_iter().find(|(i, _, _)| *i == id);
+            match service
+                .and_then(|(_, _, s)| s.get("Properties"))
+                .and_then(|p| ctx.eval(p, f))
+            {
+                Some(p) => {
+                    let plain = |k: &str| {
+                        p.get(k)
+                            .filter(|v| v.tag.is_none() || v.tag.as_deref() == Some(UNRESOLVED))
+                            .and_then(|v| v.scalar_text())
+                    };
+                    ecs.service = plain("ServiceName").or_else(|| Some(id.to_string()));
+                    ecs.cluster = plain("Cluster");
+                    if let Some(d) = p.get("DesiredCount").filter(|d| d.tag.as_deref() != Some(OPAQUE)) {
+                        ecs.tasks = Some(At::new(Number::of(d), Origin::of(file, d)));
+                    }
+                }
+                None => ecs.service = Some(id.to_string()),
+            }
+        }
+    }
+    if let Some(h) = props.get("LifecycleEventHooks") {
+        for (k, v) in h.entries() {
+            match LifecycleEventName::parse(&k.name) {
+                Some(e) if v.scalar_text().is_some() => {
+                    out.functions
+                        .push((e, At::new(v.scalar_text().unwrap_or_default(), Origin::of(file, v))));
+                }
+                _ => f.error(k.line, k.column, format!("{:?} is not an ECS hook event", k.name)),
+            }
+        }
+    }
+    true
+}

@@ -1,0 +1,235 @@
+//! The one internal model of what AWS files say about a deployment: every format reader
+//! (AppSpec, SAM, CloudFormation, AWS CLI JSON) fills it, and `emit` turns it into a
+//! scenario. Values keep the file, line and column they came from, so a problem found
+//! later (by scenario validation) is reported where the user wrote the value.
+//!
+//! Not here: reading any syntax (the format modules) or defaults (`emit`).
+
+use super::document::{Node, Value};
+use crate::config::ComputePlatform;
+use crate::lifecycle::LifecycleEventName;
+use crate::scenario::validate::Problem;
+
+/// Where a value was written: the index of the input file, line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub file: usize,
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Origin {
+    pub fn of(file: usize, node: &Node) -> Origin {
+        Origin {
+            file,
+            line: node.line.max(1),
+            column: node.column.max(1),
+        }
+    }
+}
+
+/// A value and its origin.
+#[derive(Clone, Debug, PartialEq)]
+pub struct At<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> At<T> {
+    pub fn new(value: T, origin: Origin) -> At<T> {
+        At { value, origin }
+    }
+}
+
+/// A number as written: CloudFormation and AppSpec files write numbers as numbers or as
+/// quoted strings (`Value: '25'`, `"timeout": "10"`); anything else is kept as text so
+/// that validation can say what it found.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Number {
+    Int(i64),
+    Text(String),
+}
+
+impl Number {
+    /// A whole number, or a string holding one; anything else as text for messages.
+    pub fn of(node: &Node) -> Number {
+        match &node.value {
+            Value::Int(i) => Number::Int(*i),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Number::Int(*f as i64),
+            Value::Str(s) => s.trim().parse().map_or_else(|_| Number::Text(s.clone()), Number::Int),
+            _ => Number::Text(node.describe()),
+        }
+    }
+}
+
+/// A deployment configuration's definition (CreateDeploymentConfig's shape).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConfigDef {
+    /// The name the configuration is known by (given, or the template's logical id).
+    pub name: Option<At<String>>,
+    /// How a template refers to it (`Ref: LogicalId`).
+    pub logical_id: Option<String>,
+    pub platform: Option<At<String>>,
+    pub minimum_healthy_hosts: Option<MinimumDef>,
+    pub traffic: Option<TrafficDef>,
+    pub zonal: Option<ZonalDef>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MinimumDef {
+    pub kind: At<String>,
+    pub value: At<Number>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrafficDef {
+    pub kind: At<String>,
+    /// (percentage, interval in minutes), for TimeBasedCanary or TimeBasedLinear.
+    pub step: Option<(At<Number>, At<Number>)>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ZonalDef {
+    pub first_zone_monitor_duration_in_seconds: Option<At<Number>>,
+    pub monitor_duration_in_seconds: Option<At<Number>>,
+    pub minimum_healthy_hosts_per_zone: Option<MinimumDef>,
+}
+
+/// One AppSpec script.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScriptDef {
+    pub location: At<String>,
+    pub timeout: Option<At<Number>>,
+    pub runas: Option<String>,
+}
+
+/// The ECS service deployed blue/green.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EcsDef {
+    pub cluster: Option<String>,
+    pub service: Option<String>,
+    pub tasks: Option<At<Number>>,
+    pub test_listener: Option<bool>,
+    /// `deploymentReadyOption`: (actionOnTimeout, waitTimeInMinutes).
+    pub ready: Option<(At<String>, Option<At<Number>>)>,
+    pub termination_wait_minutes: Option<At<Number>>,
+    pub origin: Origin,
+}
+
+/// The Lambda alias shifted between two versions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LambdaDef {
+    pub function_name: Option<At<String>>,
+    pub alias: Option<At<String>>,
+    pub current_version: Option<At<String>>,
+    pub target_version: Option<At<String>>,
+    pub origin: Origin,
+}
+
+/// Everything the input files say, merged.
+#[derive(Clone, Debug, Default)]
+pub struct Deployment {
+    pub platform: Option<At<ComputePlatform>>,
+    /// The configuration the deployment uses, by name.
+    pub config_name: Option<At<String>>,
+    /// Configurations defined in the files (templates, create-deployment-config files).
+    pub configs: Vec<ConfigDef>,
+    /// The configuration to use, when a file defines it directly (a template's
+    /// `Type: Ref: MyConfig`, a create-deployment-config file).
+    pub config: Option<ConfigDef>,
+    /// EC2/on-premises AppSpec scripts by event, in file order.
+    pub scripts: Vec<(LifecycleEventName, Vec<ScriptDef>)>,
+    /// ECS and Lambda hook functions by event.
+    pub functions: Vec<(LifecycleEventName, At<String>)>,
+    pub ecs: Option<EcsDef>,
+    pub lambda: Option<LambdaDef>,
+    /// A deployment group with traffic control (a load balancer), for Server.
+    pub load_balancer: Option<bool>,
+    pub ignore_application_stop_failures: Option<At<bool>>,
+    pub instances: Option<At<u32>>,
+    pub zones: Vec<String>,
+    pub alarms: Vec<String>,
+    pub auto_rollback_events: Option<Vec<String>>,
+    pub names: Vec<String>,
+    /// A deployment group with `deploymentType: BLUE_GREEN`.
+    pub blue_green: Option<Origin>,
+    /// Lines for the scenario's header comment: what was read, what was assumed.
+    pub notes: Vec<String>,
+}
+
+/// What reading one file found: problems (the file is rejected) and warnings.
+#[derive(Clone, Debug, Default)]
+pub struct Findings {
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+impl Findings {
+    pub fn error(&mut self, line: u64, column: u64, message: impl Into<String>) {
+        self.problems.push(Problem {
+            line: line.max(1),
+            column: column.max(1),
+            message: message.into(),
+        });
+    }
+
+    pub fn warn(&mut self, line: u64, column: u64, message: impl Into<String>) {
+        self.warnings.push(Problem {
+            line: line.max(1),
+            column: column.max(1),
+            message: message.into(),
+        });
+    }
+}
+
+/// `${name}`, `{{name}}`, `<NAME>` or `%{ … }`: text a template engine has not filled in.
+pub fn placeholder(text: &str) -> Option<&str> {
+    let pairs = [("${", "}"), ("{{", "}}"), ("%{", "}")];
+    for (open, close) in pairs {
+        if let Some(i) = text.find(open)
+            && let Some(j) = text[i + open.len()..].find(close)
+        {
+            let inner = &text[i + open.len()..i + open.len() + j];
+            if !inner.trim().is_empty() && !inner.contains(['\n', '"']) {
+                return Some(&text[i..i + open.len() + j + close.len()]);
+            }
+        }
+    }
+    let mut rest = text;
+    let mut base = 0;
+    while let Some(i) = rest.find('<') {
+        let tail = &rest[i + 1..];
+        if let Some(j) = tail.find('>') {
+            let inner = &tail[..j];
+            if !inner.is_empty()
+                && inner
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                && inner.chars().any(|c| c.is_ascii_uppercase())
+            {
+                let start = base + i;
+                return Some(&text[start..start + j + 2]);
+            }
+        }
+        base += i + 1;
+        rest = &rest[i + 1..];
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholder;
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(placeholder("<TASK_DEFINITION>"), Some("<TASK_DEFINITION>"));
+        assert_eq!(placeholder("x ${app}-y"), Some("${app}"));
+        assert_eq!(placeholder("{{LAMBDA_ALIAS}}"), Some("{{LAMBDA_ALIAS}}"));
+        assert_eq!(placeholder("%{ if HOOKS }"), Some("%{ if HOOKS }"));
+        assert_eq!(placeholder("a < b > c"), None);
+        assert_eq!(placeholder("arn:aws:ecs:us-east-1:1:task-definition/x:3"), None);
+    }
+}
