@@ -43,7 +43,11 @@ fn benches(c: &mut Criterion) {
             for mode in ["aggregated", "perRequest"] {
                 let sc = scenario(rate, e, mode);
                 let first = simulation::run(&sc, SEED);
-                assert_eq!(first.outcome.complete_time().as_millis(), end_s, "W2 R={rate} e={e} {mode}");
+                assert_eq!(
+                    first.outcome.complete_time().as_millis(),
+                    end_s,
+                    "W2 R={rate} e={e} {mode}"
+                );
                 // Throughput in simulated requests (what the peer counts as events).
                 group.throughput(Throughput::Elements(u64::from(rate) * end_s / 1000));
                 group.bench_function(BenchmarkId::new(mode, format!("R={rate}")), |b| {
