@@ -35,5 +35,7 @@ pub mod rng;
 pub mod scenario;
 pub mod simulation;
 pub mod stats;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod time;
 pub mod traffic;

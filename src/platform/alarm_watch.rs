@@ -29,6 +29,8 @@ pub struct AlarmWatch {
     alarms: Vec<Alarm>,
     states: Vec<AlarmState>,
     pub timelines: Vec<AlarmTimeline>,
+    /// The instant of the last evaluation round: each instant is evaluated once.
+    evaluated_at: Option<SimTime>,
 }
 
 impl AlarmWatch {
@@ -44,6 +46,7 @@ impl AlarmWatch {
                 })
                 .collect(),
             alarms,
+            evaluated_at: None,
         }
     }
 
@@ -56,8 +59,14 @@ impl AlarmWatch {
             .map(|(a, _)| a.name.as_str())
     }
 
-    /// Evaluates every alarm whose evaluation is due at `now`.
+    /// Evaluates every alarm whose evaluation is due at `now`, once per instant: a poll
+    /// at the same instant calls this first, so CodeDeploy always reads the states the
+    /// evaluations of that instant produced, whichever event the queue delivers first.
     pub fn evaluate_due(&mut self, now: SimTime, data: &impl Observation) {
+        if self.evaluated_at == Some(now) {
+            return;
+        }
+        self.evaluated_at = Some(now);
         for i in 0..self.alarms.len() {
             let a = &self.alarms[i];
             if !now.as_millis().is_multiple_of(a.evaluation_interval().as_millis()) {

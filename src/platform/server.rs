@@ -372,6 +372,7 @@ impl<'s> InPlaceDeployment<'s> {
                 // §7.1: an alarm already in ALARM stops the deployment before it starts.
                 if let Some(name) = self.alarms.in_alarm() {
                     let message = format!("Alarm {name} was already in ALARM when the deployment started.");
+                    self.rollback_requested = self.monitoring.auto_rollback.on_alarm;
                     self.finish(now, DeploymentStatus::Stopped, Some((ErrorCode::AlarmActive, message)));
                     return;
                 }
@@ -458,10 +459,14 @@ impl<'s> InPlaceDeployment<'s> {
 
     fn on_metric_period_ends(&mut self, sched: &mut Scheduler<Event>) {
         let now = sched.now();
+        self.evaluate_alarms(now);
+        sched.after(METRIC_PERIOD, Event::MetricPeriodEnds);
+    }
+
+    fn evaluate_alarms(&mut self, now: SimTime) {
         let mut alarms = std::mem::take(&mut self.alarms);
         alarms.evaluate_due(now, &*self);
         self.alarms = alarms;
-        sched.after(METRIC_PERIOD, Event::MetricPeriodEnds);
     }
 
     /// CodeDeploy reads the alarms (§7.1).
@@ -469,6 +474,10 @@ impl<'s> InPlaceDeployment<'s> {
         let now = sched.now();
         if self.stopping.is_some() {
             return;
+        }
+        if now.as_millis().is_multiple_of(METRIC_PERIOD.as_millis()) {
+            // Evaluations due now come before the poll, whatever the queue order.
+            self.evaluate_alarms(now);
         }
         let config = self.monitoring.alarms.as_ref().expect("polls only with alarms");
         let rollback = self.monitoring.auto_rollback.on_alarm;

@@ -462,7 +462,14 @@ impl<'s> BlueGreenRun<'s> {
             // §7.1: an alarm already in ALARM stops the deployment before it does anything.
             if let Some(name) = self.alarms.in_alarm() {
                 let message = format!("Alarm {name} was already in ALARM when the deployment started.");
-                self.stop(now, DeploymentStatus::Stopped, ErrorCode::AlarmActive, message, false);
+                let rollback = self.monitoring.auto_rollback.on_alarm;
+                self.stop(
+                    now,
+                    DeploymentStatus::Stopped,
+                    ErrorCode::AlarmActive,
+                    message,
+                    rollback,
+                );
                 return;
             }
             sched.after(a.poll_interval, Event::AlarmPoll);
@@ -477,6 +484,11 @@ impl<'s> BlueGreenRun<'s> {
     /// cannot be read stop it too unless `ignorePollAlarmFailure`.
     fn on_alarm_poll(&mut self, sched: &mut Scheduler<Event>) {
         let now = sched.now();
+        if now.as_millis().is_multiple_of(self.spec.traffic.period.as_millis()) {
+            // A period ends now too: its evaluations come before the poll (§7 decision).
+            self.record_period(now);
+            self.evaluate_alarms(now);
+        }
         let config = self.monitoring.alarms.as_ref().expect("polls only with alarms");
         if !config.readable_at(now) {
             if !config.ignore_poll_alarm_failure {
@@ -539,6 +551,14 @@ impl<'s> BlueGreenRun<'s> {
     /// §8: production traffic goes back to the original at once (Lambda: the alias; ECS:
     /// the original task set, which is still there), and the replacement is removed.
     fn roll_back(&mut self, now: SimTime) {
+        let started = self
+            .records
+            .iter()
+            .any(|r| r.status != LifecycleEventStatus::Skipped && r.status != LifecycleEventStatus::Pending);
+        if !started {
+            self.rollback_message = Some("Nothing was deployed, so there is nothing to roll back.".to_string());
+            return;
+        }
         let created = !self.replacement_healthy_at.is_empty() || self.stage > 1;
         if self.ecs().is_some() && !created {
             self.rollback_message = Some(
@@ -570,10 +590,14 @@ impl<'s> BlueGreenRun<'s> {
     fn on_metric_period_ends(&mut self, sched: &mut Scheduler<Event>) {
         let now = sched.now();
         self.record_period(now);
+        self.evaluate_alarms(now);
+        sched.after(self.spec.traffic.period, Event::MetricPeriodEnds);
+    }
+
+    fn evaluate_alarms(&mut self, now: SimTime) {
         let mut alarms = std::mem::take(&mut self.alarms);
         alarms.evaluate_due(now, &*self);
         self.alarms = alarms;
-        sched.after(self.spec.traffic.period, Event::MetricPeriodEnds);
     }
 
     fn record_period(&mut self, end: SimTime) {

@@ -13,6 +13,8 @@
 //!   project's fixtures in `tests/fixtures/aws/`;
 //! - `corpus`: every file of the shared corpus of real AWS files imports or is rejected
 //!   with a located message (skipped, with a message, when the corpus is absent);
+//! - `testkit`: the property-testing kit (`--features testkit`) on cdsim's own rollback and
+//!   stop logic (empty without the feature);
 //! - `robustness`: mutated fixtures never make a reader panic
 //!   (long run: `PROPTEST_CASES=100000 cargo test --release --test it robustness -- --nocapture`).
 
@@ -29,5 +31,6 @@ mod properties;
 mod queue;
 mod robustness;
 mod scenarios;
+mod testkit;
 mod tidy;
 mod traffic;

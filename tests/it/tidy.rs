@@ -43,6 +43,8 @@ const HOMES: &[(&str, &[&str])] = &[
     // Declared homes beyond the design notes' list: stats.rs and cli/mod.rs say so.
     ("statrs", &["src/stats.rs"]),
     ("tracing_subscriber", &["src/cli/"]),
+    // The property-testing kit (feature `testkit`).
+    ("proptest", &["src/testkit/"]),
 ];
 
 /// The one narrow exception: `load_file`, in the scenario validator (`validate.rs` or
