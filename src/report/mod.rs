@@ -15,6 +15,8 @@ pub mod text;
 
 pub use in_place::max_in_flight;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::config::MinimumHealthyHosts;
@@ -176,7 +178,7 @@ pub struct LifecycleEventInfo {
     pub end_time: Option<f64>,
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub diagnostics: Option<Diagnostics>,
+    pub diagnostics: Option<Box<Diagnostics>>,
 }
 
 /// `diagnostics`.
@@ -186,7 +188,7 @@ pub struct Diagnostics {
     pub error_code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub script_name: Option<String>,
-    pub message: String,
+    pub message: Cow<'static, str>,
 }
 
 /// Timing, capacity and availability figures of a run. The JSON is flat: the capacity and
@@ -249,7 +251,7 @@ pub(crate) fn lifecycle_events<'h>(
                 start_time: started.then(|| rec.start.as_secs_f64()),
                 end_time: started.then(|| rec.end().as_secs_f64()),
                 status: rec.status.as_str(),
-                diagnostics: started.then(|| diagnostics(rec.diagnostic, hook(name))).flatten(),
+                diagnostics: started.then(|| diagnostics(rec.diagnostic, hook(name))).flatten().map(Box::new),
             }
         })
         .collect()
@@ -271,11 +273,11 @@ fn diagnostics(d: Diagnostic, hook: Option<&Hook>) -> Option<Diagnostics> {
             error_code: code.as_str(),
             script_name: script_name(script_index),
             message: match code {
-                LifecycleErrorCode::Success => "Succeeded".to_string(),
+                LifecycleErrorCode::Success => "Succeeded".into(),
                 LifecycleErrorCode::ScriptFailed => "Script at specified location exited with a non-zero code".into(),
                 LifecycleErrorCode::ScriptTimedOut => {
                     let t = script(script_index).map_or(0, |s| s.timeout.as_millis() / 1000);
-                    format!("Script at specified location did not finish within its timeout of {t} seconds")
+                    format!("Script at specified location did not finish within its timeout of {t} seconds").into()
                 }
                 LifecycleErrorCode::UnknownError => "Unknown error".into(),
             },
