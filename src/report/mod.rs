@@ -251,7 +251,10 @@ pub(crate) fn lifecycle_events<'h>(
                 start_time: started.then(|| rec.start.as_secs_f64()),
                 end_time: started.then(|| rec.end().as_secs_f64()),
                 status: rec.status.as_str(),
-                diagnostics: started.then(|| diagnostics(rec.diagnostic, hook(name))).flatten().map(Box::new),
+                diagnostics: started
+                    .then(|| diagnostics(rec.diagnostic, hook(name)))
+                    .flatten()
+                    .map(Box::new),
             }
         })
         .collect()
