@@ -86,6 +86,16 @@ impl RandomSource {
         dist.sample(&mut self.rng)
     }
 
+    /// The same draw as [`Self::lognormal`], given ln(median) computed once.
+    pub fn lognormal_ln(&mut self, ln_median: f64, sigma: f64) -> f64 {
+        assert!(
+            ln_median.is_finite() && sigma >= 0.0,
+            "lognormal(e^{ln_median}, {sigma})"
+        );
+        let dist = LogNormal::new(ln_median, sigma).expect("validated lognormal parameters");
+        dist.sample(&mut self.rng)
+    }
+
     /// An exponential draw with the given mean (> 0).
     pub fn exponential(&mut self, mean: f64) -> f64 {
         assert!(mean > 0.0, "exponential mean {mean}");

@@ -18,10 +18,12 @@ pub const MAX_EVENT_TIMEOUT: SimDuration = SimDuration::from_secs(3600);
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DurationModel {
     Fixed(SimDuration),
-    /// Lognormal with this median (seconds) and shape sigma.
+    /// Lognormal with this median (seconds) and shape sigma; `ln_median` is ln(median_s),
+    /// kept so that a draw does not compute it again (use [`DurationModel::lognormal`]).
     LogNormal {
         median_s: f64,
         sigma: f64,
+        ln_median: f64,
     },
     /// Exponential with this mean (seconds).
     Exponential {
@@ -35,10 +37,22 @@ pub enum DurationModel {
 }
 
 impl DurationModel {
+    /// A lognormal duration model with this median (seconds, > 0) and sigma.
+    pub fn lognormal(median_s: f64, sigma: f64) -> DurationModel {
+        assert!(median_s > 0.0, "lognormal median {median_s}");
+        DurationModel::LogNormal {
+            median_s,
+            sigma,
+            ln_median: median_s.ln(),
+        }
+    }
+
     pub fn sample(&self, rng: &mut RandomSource) -> SimDuration {
         match *self {
             DurationModel::Fixed(d) => d,
-            DurationModel::LogNormal { median_s, sigma } => SimDuration::from_secs_f64(rng.lognormal(median_s, sigma)),
+            DurationModel::LogNormal { ln_median, sigma, .. } => {
+                SimDuration::from_secs_f64(rng.lognormal_ln(ln_median, sigma))
+            }
             DurationModel::Exponential { mean_s } => SimDuration::from_secs_f64(rng.exponential(mean_s)),
             DurationModel::Uniform { min, max } => {
                 SimDuration::from_secs_f64(rng.uniform_between(min.as_secs_f64(), max.as_secs_f64()))
@@ -50,7 +64,7 @@ impl DurationModel {
     pub fn mean_secs(&self) -> f64 {
         match *self {
             DurationModel::Fixed(d) => d.as_secs_f64(),
-            DurationModel::LogNormal { median_s, sigma } => median_s * (sigma * sigma / 2.0).exp(),
+            DurationModel::LogNormal { median_s, sigma, .. } => median_s * (sigma * sigma / 2.0).exp(),
             DurationModel::Exponential { mean_s } => mean_s,
             DurationModel::Uniform { min, max } => (min.as_secs_f64() + max.as_secs_f64()) / 2.0,
         }

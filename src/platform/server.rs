@@ -114,6 +114,10 @@ pub struct InPlaceDeployment<'s> {
     /// new revision's hook faults and failure probabilities [I].
     is_rollback: bool,
     alarms: AlarmWatch,
+    /// Fold each instance's consecutive lifecycle events that change nothing shared into
+    /// one engine event (see `begin_event`). Only when nothing can interrupt an instance
+    /// mid-way: no instance stops, no StopDeployment, no alarms that could stop it.
+    fold: bool,
     /// A stop is under way: (status, error) to finish with once nothing is in flight.
     stopping: Option<(ErrorCode, String)>,
     /// Whether the ending (failure or stop) asked for a rollback.
@@ -128,6 +132,8 @@ pub struct InPlaceDeployment<'s> {
     target_status: Vec<TargetStatus>,
     class: Vec<HealthClass>,
     stage: Vec<u8>,
+    /// The last stage of the block of lifecycle events now running (see `fold`).
+    block_last: Vec<u8>,
     generation: Vec<u32>,
     serving: Vec<bool>,
     stopped: Vec<bool>,
@@ -278,10 +284,13 @@ impl<'s> InPlaceDeployment<'s> {
         } else {
             AlarmWatch::new(monitoring.alarms.as_ref())
         };
+        let fold = scenario.faults.stops().next().is_none()
+            && (rollback.is_some() || (monitoring.stop.is_none() && monitoring.alarms.is_none()));
         InPlaceDeployment {
             config,
             scenario,
             monitoring,
+            fold,
             origin,
             is_rollback: false,
             alarms,
@@ -296,6 +305,7 @@ impl<'s> InPlaceDeployment<'s> {
             target_status: vec![TargetStatus::Pending; n],
             class,
             stage: vec![0; n],
+            block_last: vec![0; n],
             generation: vec![0; n],
             serving,
             stopped: vec![false; n],
@@ -391,6 +401,7 @@ impl<'s> InPlaceDeployment<'s> {
             return; // superseded by a stop
         }
         let now = sched.now();
+        self.close_block(t);
         let stage = usize::from(self.stage[t.index()]);
         let name = self.order[stage];
         let rec = self.record_mut(t, stage);
@@ -734,10 +745,101 @@ impl<'s> InPlaceDeployment<'s> {
                 diagnostic,
             };
             tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, event = %name, "lifecycle event started");
+            let end = self.extend_block(t, stage, now + duration);
             let generation = self.generation[t.index()];
-            sched.after(duration, Event::LifecycleEventEnds { target: t, generation });
+            sched.at(end, Event::LifecycleEventEnds { target: t, generation });
             return;
         }
+    }
+
+    /// Folding: after the event at `stage` (ending at `end`), plans the following events
+    /// into the same block while the block's last event ends without touching shared
+    /// state: it succeeds (or its failure is forgiven), it is not AllowTraffic (which puts
+    /// the instance back in service) and not the last event; and the next event is not
+    /// BlockTraffic (which takes the instance out of service when it starts). Returns when
+    /// the block ends, where one engine event is scheduled instead of one per lifecycle
+    /// event. The records are exactly those of event-by-event execution.
+    fn extend_block(&mut self, t: TargetId, stage: usize, mut end: SimTime) -> SimTime {
+        let mut last = stage;
+        let first = self.scenario.fleet.first_deployment;
+        while self.fold && self.ends_quietly(t, last) {
+            let next = last + 1;
+            let name = self.order[next];
+            if name.runner() == Runner::Deregister {
+                break;
+            }
+            let rec = if first && name.uses_previous_revision() {
+                EventRecord {
+                    start: end,
+                    status: LifecycleEventStatus::Skipped,
+                    ..EventRecord::PENDING
+                }
+            } else {
+                let (duration, diagnostic) = match name.runner() {
+                    Runner::Scripts | Runner::Agent => {
+                        let planned = self.records[t.index() * self.order.len() + next];
+                        (planned.duration, planned.diagnostic)
+                    }
+                    Runner::Register => {
+                        let lb = self
+                            .scenario
+                            .load_balancer
+                            .as_ref()
+                            .expect("AllowTraffic needs a load balancer");
+                        let answers = self.is_rollback || !self.scenario.faults.fails_health_checks(t);
+                        match lb.health_check.allow_traffic(end, answers) {
+                            (d, true) => (d, Diagnostic::None),
+                            (d, false) => (d, Diagnostic::NotHealthyInTime),
+                        }
+                    }
+                    Runner::Deregister | Runner::TestTraffic => unreachable!("not folded"),
+                };
+                EventRecord {
+                    start: end,
+                    duration,
+                    status: LifecycleEventStatus::InProgress,
+                    diagnostic,
+                }
+            };
+            end = rec.end();
+            *self.record_mut(t, next) = rec;
+            last = next;
+        }
+        self.block_last[t.index()] = u8::try_from(last).expect("at most 13 stages");
+        end
+    }
+
+    /// Whether the event at `stage` ends without touching shared state (see `extend_block`).
+    fn ends_quietly(&self, t: TargetId, stage: usize) -> bool {
+        let rec = self.records[t.index() * self.order.len() + stage];
+        let name = self.order[stage];
+        let forgiven = self.scenario.ignore_application_stop_failures && name.failure_may_be_ignored();
+        stage + 1 < self.order.len()
+            && name.runner() != Runner::Register
+            && (rec.status == LifecycleEventStatus::Skipped || rec.succeeds() || forgiven)
+    }
+
+    /// Ends the events of `t`'s block before its last one (they changed nothing shared) and
+    /// moves the stage to the block's last event.
+    fn close_block(&mut self, t: TargetId) {
+        let i = t.index();
+        let (from, last) = (usize::from(self.stage[i]), usize::from(self.block_last[i]));
+        for stage in from..last {
+            let name = self.order[stage];
+            let rec = self.record_mut(t, stage);
+            if rec.status == LifecycleEventStatus::Skipped {
+                continue;
+            }
+            rec.status = if rec.succeeds() {
+                LifecycleEventStatus::Succeeded
+            } else {
+                LifecycleEventStatus::Failed
+            };
+            let (end, status) = (rec.end(), rec.status);
+            tracing::debug!(target: "cdsim::deployment", t = %end, target = %t, event = %name,
+                status = %status.as_str(), "lifecycle event ended");
+        }
+        self.stage[i] = self.block_last[i].max(self.stage[i]);
     }
 
     fn finish_target(&mut self, t: TargetId, ok: bool, sched: &mut Scheduler<Event>) {

@@ -885,10 +885,7 @@ impl Validator {
                     self.problem(raw, format!("lognormal sigma must be between 0 and 5, found {sigma}"));
                     return None;
                 }
-                Some(DurationModel::LogNormal {
-                    median_s: median.as_secs_f64(),
-                    sigma: *sigma,
-                })
+                Some(DurationModel::lognormal(median.as_secs_f64(), *sigma))
             }
             RawDurationModel::Distribution(RawDistribution::Exponential { mean }) => {
                 let mean = dur(mean, "exponential mean")?;
