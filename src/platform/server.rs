@@ -24,6 +24,10 @@
 //! fails after five minutes. CodeDeploy learns an instance's health only by deploying to it,
 //! so a stop does not change the healthy count until the instance fails.
 //!
+//! **Folding** (speed): when nothing can interrupt an instance mid-way, consecutive
+//! lifecycle events that touch nothing shared run as one engine event (`extend_block`);
+//! the records are the same as event by event.
+//!
 //! **Capacity** is the number of instances in service: with a load balancer, registered and
 //! healthy (out from BlockTraffic, back when AllowTraffic succeeds); without one, not being
 //! deployed to and not failed.
