@@ -50,6 +50,18 @@ impl AlarmWatch {
         }
     }
 
+    /// CodeDeploy's reading of the alarms at `now` (§7.1): `Some(reason)` when the
+    /// deployment must stop — an alarm is in ALARM, or the states cannot be read and
+    /// `ignorePollAlarmFailure` is false.
+    pub fn poll(&self, config: &AlarmConfiguration, now: SimTime) -> Option<String> {
+        if !config.readable_at(now) {
+            return (!config.ignore_poll_alarm_failure)
+                .then(|| "The alarm states could not be retrieved and ignorePollAlarmFailure is false.".to_string());
+        }
+        self.in_alarm()
+            .map(|name| format!("The deployment was stopped because alarm {name} went into ALARM."))
+    }
+
     /// The first alarm in ALARM, if any.
     pub fn in_alarm(&self) -> Option<&str> {
         self.alarms

@@ -495,17 +495,13 @@ impl<'s> InPlaceDeployment<'s> {
             self.evaluate_alarms(now);
         }
         let config = self.monitoring.alarms.as_ref().expect("polls only with alarms");
-        let rollback = self.monitoring.auto_rollback.on_alarm;
-        if !config.readable_at(now) {
-            if !config.ignore_poll_alarm_failure {
-                let message =
-                    "The alarm states could not be retrieved and ignorePollAlarmFailure is false.".to_string();
-                self.stop(now, ErrorCode::AlarmActive, message, rollback);
-                return;
-            }
-        } else if let Some(name) = self.alarms.in_alarm() {
-            let message = format!("The deployment was stopped because alarm {name} went into ALARM.");
-            self.stop(now, ErrorCode::AlarmActive, message, rollback);
+        if let Some(message) = self.alarms.poll(config, now) {
+            self.stop(
+                now,
+                ErrorCode::AlarmActive,
+                message,
+                self.monitoring.auto_rollback.on_alarm,
+            );
             return;
         }
         sched.after(config.poll_interval, Event::AlarmPoll);
@@ -729,18 +725,7 @@ impl<'s> InPlaceDeployment<'s> {
                         .expect("traffic events need a load balancer");
                     (lb.deregistration_delay, Diagnostic::None)
                 }
-                Runner::Register => {
-                    let lb = self
-                        .scenario
-                        .load_balancer
-                        .as_ref()
-                        .expect("traffic events need a load balancer");
-                    let answers = self.is_rollback || !self.scenario.faults.fails_health_checks(t);
-                    match lb.health_check.allow_traffic(now, answers) {
-                        (d, true) => (d, Diagnostic::None),
-                        (d, false) => (d, Diagnostic::NotHealthyInTime),
-                    }
-                }
+                Runner::Register => self.allow_traffic(t, now),
             };
             *self.record_mut(t, stage) = EventRecord {
                 start: now,
@@ -784,18 +769,7 @@ impl<'s> InPlaceDeployment<'s> {
                         let planned = self.records[t.index() * self.order.len() + next];
                         (planned.duration, planned.diagnostic)
                     }
-                    Runner::Register => {
-                        let lb = self
-                            .scenario
-                            .load_balancer
-                            .as_ref()
-                            .expect("AllowTraffic needs a load balancer");
-                        let answers = self.is_rollback || !self.scenario.faults.fails_health_checks(t);
-                        match lb.health_check.allow_traffic(end, answers) {
-                            (d, true) => (d, Diagnostic::None),
-                            (d, false) => (d, Diagnostic::NotHealthyInTime),
-                        }
-                    }
+                    Runner::Register => self.allow_traffic(t, end),
                     Runner::Deregister | Runner::TestTraffic => unreachable!("not folded"),
                 };
                 EventRecord {
@@ -811,6 +785,21 @@ impl<'s> InPlaceDeployment<'s> {
         }
         self.block_last[t.index()] = u8::try_from(last).expect("at most 13 stages");
         end
+    }
+
+    /// AllowTraffic for `t` registered at `registered`: how long until healthy, and whether
+    /// it ever is (§10). The new revision's health-check fault does not apply to a rollback.
+    fn allow_traffic(&self, t: TargetId, registered: SimTime) -> (SimDuration, Diagnostic) {
+        let lb = self
+            .scenario
+            .load_balancer
+            .as_ref()
+            .expect("AllowTraffic needs a load balancer");
+        let answers = self.is_rollback || !self.scenario.faults.fails_health_checks(t);
+        match lb.health_check.allow_traffic(registered, answers) {
+            (d, true) => (d, Diagnostic::None),
+            (d, false) => (d, Diagnostic::NotHealthyInTime),
+        }
     }
 
     /// Whether the event at `stage` ends without touching shared state (see `extend_block`).

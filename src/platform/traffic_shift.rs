@@ -490,22 +490,7 @@ impl<'s> BlueGreenRun<'s> {
             self.evaluate_alarms(now);
         }
         let config = self.monitoring.alarms.as_ref().expect("polls only with alarms");
-        if !config.readable_at(now) {
-            if !config.ignore_poll_alarm_failure {
-                let message =
-                    "The alarm states could not be retrieved and ignorePollAlarmFailure is false.".to_string();
-                let rollback = self.monitoring.auto_rollback.on_alarm;
-                self.stop(
-                    now,
-                    DeploymentStatus::Stopped,
-                    ErrorCode::AlarmActive,
-                    message,
-                    rollback,
-                );
-                return;
-            }
-        } else if let Some(name) = self.alarms.in_alarm() {
-            let message = format!("The deployment was stopped because alarm {name} went into ALARM.");
+        if let Some(message) = self.alarms.poll(config, now) {
             let rollback = self.monitoring.auto_rollback.on_alarm;
             self.stop(
                 now,
