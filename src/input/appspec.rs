@@ -671,21 +671,13 @@ pub fn near<'a>(s: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = s.to_ascii_lowercase();
     candidates
         .iter()
-        .map(|c| (distance(&lower, &c.to_ascii_lowercase()), *c))
+        .map(|c| {
+            (
+                crate::scenario::validate::edit_distance(&lower, &c.to_ascii_lowercase()),
+                *c,
+            )
+        })
         .filter(|&(d, _)| d <= 2)
         .min()
         .map(|(_, c)| c)
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
