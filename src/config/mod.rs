@@ -25,6 +25,16 @@ pub enum ComputePlatform {
 }
 
 impl ComputePlatform {
+    /// From the API spelling.
+    pub fn parse(s: &str) -> Option<ComputePlatform> {
+        match s {
+            "Server" => Some(ComputePlatform::Server),
+            "ECS" => Some(ComputePlatform::Ecs),
+            "Lambda" => Some(ComputePlatform::Lambda),
+            _ => None,
+        }
+    }
+
     /// The API spelling: `Server`, `ECS`, `Lambda`.
     pub fn api_name(self) -> &'static str {
         match self {

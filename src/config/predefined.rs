@@ -39,6 +39,15 @@ pub fn all() -> Vec<DeploymentConfig> {
         .collect()
 }
 
+/// The predefined names of one compute platform, in [`NAMES`] order.
+pub fn names_for(platform: ComputePlatform) -> Vec<&'static str> {
+    NAMES
+        .iter()
+        .copied()
+        .filter(|n| find(n).is_some_and(|c| c.compute_platform == platform))
+        .collect()
+}
+
 /// The predefined configuration with exactly this name.
 pub fn find(name: &str) -> Option<DeploymentConfig> {
     let (platform, rule) = match name {

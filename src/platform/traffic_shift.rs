@@ -462,14 +462,7 @@ impl<'s> BlueGreenRun<'s> {
             // §7.1: an alarm already in ALARM stops the deployment before it does anything.
             if let Some(name) = self.alarms.in_alarm() {
                 let message = format!("Alarm {name} was already in ALARM when the deployment started.");
-                let rollback = self.monitoring.auto_rollback.on_alarm;
-                self.stop(
-                    now,
-                    DeploymentStatus::Stopped,
-                    ErrorCode::AlarmActive,
-                    message,
-                    rollback,
-                );
+                self.stop_on_alarm(now, message);
                 return;
             }
             sched.after(a.poll_interval, Event::AlarmPoll);
@@ -491,17 +484,22 @@ impl<'s> BlueGreenRun<'s> {
         }
         let config = self.monitoring.alarms.as_ref().expect("polls only with alarms");
         if let Some(message) = self.alarms.poll(config, now) {
-            let rollback = self.monitoring.auto_rollback.on_alarm;
-            self.stop(
-                now,
-                DeploymentStatus::Stopped,
-                ErrorCode::AlarmActive,
-                message,
-                rollback,
-            );
+            self.stop_on_alarm(now, message);
             return;
         }
         sched.after(config.poll_interval, Event::AlarmPoll);
+    }
+
+    /// Stopped with ALARM_ACTIVE, rolled back if `DEPLOYMENT_STOP_ON_ALARM` is configured.
+    fn stop_on_alarm(&mut self, now: SimTime, message: String) {
+        let rollback = self.monitoring.auto_rollback.on_alarm;
+        self.stop(
+            now,
+            DeploymentStatus::Stopped,
+            ErrorCode::AlarmActive,
+            message,
+            rollback,
+        );
     }
 
     /// Ends the deployment early: no further lifecycle event is scheduled; the one running

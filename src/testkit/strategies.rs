@@ -30,6 +30,7 @@ use std::fmt::Write as _;
 
 use proptest::prelude::*;
 
+use crate::config::{ComputePlatform, predefined};
 use crate::report::Report;
 use crate::scenario::{self, Problems, Scenario};
 use crate::simulation;
@@ -578,15 +579,6 @@ pub const ECS_HOOKS: [&str; 5] = [
     "AfterAllowTraffic",
 ];
 
-/// The predefined ECS configurations.
-pub const ECS_CONFIGS: [&str; 5] = [
-    "CodeDeployDefault.ECSAllAtOnce",
-    "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
-    "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
-    "CodeDeployDefault.ECSCanary10Percent5Minutes",
-    "CodeDeployDefault.ECSCanary10Percent15Minutes",
-];
-
 impl EcsSpec {
     pub fn yaml(&self) -> String {
         let mut y = String::from("name: generated-ecs\ncomputePlatform: ECS\n");
@@ -641,19 +633,6 @@ pub struct LambdaSpec {
 
 /// Lambda hook events (SAM's PreTraffic and PostTraffic).
 pub const LAMBDA_HOOKS: [&str; 2] = ["BeforeAllowTraffic", "AfterAllowTraffic"];
-
-/// The predefined Lambda configurations.
-pub const LAMBDA_CONFIGS: [&str; 9] = [
-    "CodeDeployDefault.LambdaAllAtOnce",
-    "CodeDeployDefault.LambdaCanary10Percent5Minutes",
-    "CodeDeployDefault.LambdaCanary10Percent10Minutes",
-    "CodeDeployDefault.LambdaCanary10Percent15Minutes",
-    "CodeDeployDefault.LambdaCanary10Percent30Minutes",
-    "CodeDeployDefault.LambdaLinear10PercentEvery1Minute",
-    "CodeDeployDefault.LambdaLinear10PercentEvery2Minutes",
-    "CodeDeployDefault.LambdaLinear10PercentEvery3Minutes",
-    "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes",
-];
 
 impl LambdaSpec {
     pub fn yaml(&self) -> String {
@@ -1039,7 +1018,7 @@ pub fn server_spec() -> impl Strategy<Value = ServerSpec> {
 }
 
 /// A routing configuration: predefined (from `names`) or custom canary or linear.
-fn arb_routing(names: &'static [&'static str]) -> impl Strategy<Value = RoutingSpec> {
+fn arb_routing(names: Vec<&'static str>) -> impl Strategy<Value = RoutingSpec> {
     prop_oneof![
         3 => prop::sample::select(names).prop_map(RoutingSpec::Predefined),
         1 => (1u32..=99, 1u32..=10).prop_map(|(percent, interval_min)| RoutingSpec::Canary { percent, interval_min }),
@@ -1114,7 +1093,7 @@ pub fn ecs_spec() -> impl Strategy<Value = EcsSpec> {
         (
             (
                 Just(tasks),
-                arb_routing(&ECS_CONFIGS),
+                arb_routing(predefined::names_for(ComputePlatform::Ecs)),
                 1u32..=90,
                 any::<bool>(),
                 0u32..=10,
@@ -1161,7 +1140,7 @@ pub fn ecs_spec() -> impl Strategy<Value = EcsSpec> {
 /// settings.
 pub fn lambda_spec() -> impl Strategy<Value = LambdaSpec> {
     (
-        arb_routing(&LAMBDA_CONFIGS),
+        arb_routing(predefined::names_for(ComputePlatform::Lambda)),
         prop::bool::weighted(0.2),
         arb_hook_fns(&LAMBDA_HOOKS),
         traffic(),

@@ -190,21 +190,22 @@ impl Validator {
         })
     }
 
+    /// A `computePlatform` value.
+    fn platform(&mut self, p: &Located<String>) -> Option<ComputePlatform> {
+        let parsed = ComputePlatform::parse(&p.value);
+        if parsed.is_none() {
+            self.problem(
+                p,
+                format!("computePlatform must be Server, ECS or Lambda, found {:?}", p.value),
+            );
+        }
+        parsed
+    }
+
     /// The platform the scenario says it is: `computePlatform`, or the section it has.
     fn declared_platform(&mut self, raw: &RawScenario) -> Option<ComputePlatform> {
         if let Some(p) = &raw.compute_platform {
-            return match p.value.as_str() {
-                "Server" => Some(ComputePlatform::Server),
-                "ECS" => Some(ComputePlatform::Ecs),
-                "Lambda" => Some(ComputePlatform::Lambda),
-                other => {
-                    self.problem(
-                        p,
-                        format!("computePlatform must be Server, ECS or Lambda, found {other:?}"),
-                    );
-                    None
-                }
-            };
+            return self.platform(p);
         }
         match (&raw.fleet, &raw.ecs_service, &raw.lambda_function) {
             (Some(_), None, None) => Some(ComputePlatform::Server),
@@ -394,11 +395,7 @@ impl Validator {
 
     fn named_config(&mut self, name: &Located<String>, platform: ComputePlatform) -> Option<DeploymentConfig> {
         let Some(config) = predefined::find(&name.value) else {
-            let same_platform: Vec<&str> = predefined::NAMES
-                .iter()
-                .copied()
-                .filter(|n| predefined::find(n).is_some_and(|c| c.compute_platform == platform))
-                .collect();
+            let same_platform = predefined::names_for(platform);
             let hint = closest(&name.value, &same_platform);
             self.problem(
                 name,
@@ -451,18 +448,7 @@ impl Validator {
         };
         let platform = match &raw.compute_platform {
             None => Some(default_platform),
-            Some(p) => match p.value.as_str() {
-                "Server" => Some(ComputePlatform::Server),
-                "ECS" => Some(ComputePlatform::Ecs),
-                "Lambda" => Some(ComputePlatform::Lambda),
-                other => {
-                    self.problem(
-                        p,
-                        format!("computePlatform must be Server, ECS or Lambda, found {other:?}"),
-                    );
-                    None
-                }
-            },
+            Some(p) => self.platform(p),
         };
         let rule = match (platform?, &raw.minimum_healthy_hosts, &raw.traffic_routing_config) {
             (ComputePlatform::Server, Some(m), None) => {
