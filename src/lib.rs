@@ -10,11 +10,12 @@
 //! - the pure core: [`engine`] (event queue with documented tie order, the loop);
 //! - the pure domain: [`config`] (deployment configurations and their planners),
 //!   [`lifecycle`] (event orders, hooks), [`load_balancer`], [`traffic`] (requests and
-//!   their metrics), [`fault`], [`deployment`]
+//!   their metrics), [`alarm`] (CloudWatch alarm evaluation), [`fault`], [`deployment`]
 //!   (status vocabulary), [`platform`] (the deployment state machines);
 //! - boundary types: [`scenario`] (raw YAML → validated model), [`input`] (AWS's own file
 //!   formats → scenario YAML), [`report`] (plain data and its renderings);
-//! - the edge: [`simulation`] (runs a scenario), [`cli`] (the `cdsim` command).
+//! - the edge: [`simulation`] (runs a scenario), [`cli`] (the `cdsim` command);
+//! - behind the `testkit` feature: `testkit` (proptest strategies and invariant checkers).
 //!
 //! The core and the domain do no I/O, read no clock and use no unseeded randomness; a test
 //! (`tests/it/tidy.rs`) checks this.
