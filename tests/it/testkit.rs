@@ -1,5 +1,5 @@
 //! The property-testing kit (`cdsim::testkit`, feature `testkit`) used on cdsim itself: its
-//! strategies generate Server, ECS and Lambda deployments with faults, alarms, rollback and
+//! strategies generate Server (in place and blue/green), ECS and Lambda deployments with faults, alarms, rollback and
 //! stop settings; its checkers hold cdsim's rollback and stop logic to the documented rules
 //! (stated exactly in `src/testkit/invariants.rs`).
 //!
