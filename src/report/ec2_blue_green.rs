@@ -3,6 +3,9 @@
 //! `instanceTerminationWaitTimeStarted`; instance targets labelled `Blue` (original) or
 //! `Green` (replacement), as `aws deploy get-deployment-target` shows them; the capacity of
 //! both fleets over time and the extra instance-minutes the second fleet costs.
+//!
+//! Not here: simulation (this only reads a finished `Ec2BlueGreenOutcome`), or rendering
+//! (`json`, `text`).
 
 use serde::Serialize;
 

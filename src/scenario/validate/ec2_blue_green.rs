@@ -1,5 +1,8 @@
 //! Validation of an EC2 blue/green scenario (§1, §2.6, §6.1, §11): the Server part plus
 //! `blueGreenDeploymentConfiguration`, and which fleet each fault may name.
+//!
+//! Not here: the Server part's own checks (fleet, load balancer, hooks, faults: `mod.rs`,
+//! reused with the replacement instances counted), or simulating.
 
 use super::{Located, Validator};
 use crate::config::{ConfigRule, DeploymentConfig};
