@@ -6,6 +6,7 @@
 use crate::deployment::DeploymentStatus;
 use crate::deployment::TargetStatus;
 use crate::engine;
+use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2BlueGreenRun};
 use crate::platform::server::{InPlaceDeployment, InPlaceOutcome, RollbackStart};
 use crate::platform::traffic_shift::{BlueGreenOutcome, BlueGreenRun};
 use crate::report::{self, Report};
@@ -23,6 +24,7 @@ pub struct Run {
 pub enum Outcome {
     InPlace(InPlaceRuns),
     BlueGreen(BlueGreenOutcome),
+    Ec2BlueGreen(Ec2BlueGreenOutcome),
 }
 
 /// An in-place deployment and, if one was made, its rollback deployment (§8).
@@ -38,6 +40,7 @@ impl Outcome {
         match self {
             Outcome::InPlace(o) => o.deployment.status,
             Outcome::BlueGreen(o) => o.status,
+            Outcome::Ec2BlueGreen(o) => o.deployment.status,
         }
     }
 
@@ -45,6 +48,7 @@ impl Outcome {
         match self {
             Outcome::InPlace(o) => o.rollback.as_ref().unwrap_or(&o.deployment).complete_time,
             Outcome::BlueGreen(o) => o.complete_time,
+            Outcome::Ec2BlueGreen(o) => o.rollback.as_ref().unwrap_or(&o.deployment).complete_time,
         }
     }
 }
@@ -85,6 +89,14 @@ pub fn run(scenario: &Scenario, seed: u64) -> Run {
                 stats,
             }
         }
+        Workload::Ec2BlueGreen(bg) => {
+            let mut model = Ec2BlueGreenRun::new(&scenario.deployment_config, bg, &scenario.monitoring, seed);
+            let stats = engine::run(&mut model);
+            Run {
+                outcome: Outcome::Ec2BlueGreen(model.into_outcome()),
+                stats,
+            }
+        }
     }
 }
 
@@ -122,5 +134,6 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> Report {
     match &r.outcome {
         Outcome::InPlace(o) => report::in_place::build(scenario, seed, o, r.stats.events),
         Outcome::BlueGreen(o) => report::blue_green::build(scenario, seed, o, r.stats.events),
+        Outcome::Ec2BlueGreen(o) => report::ec2_blue_green::build(scenario, seed, o, r.stats.events),
     }
 }

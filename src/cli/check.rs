@@ -26,6 +26,11 @@ pub fn check(files: &[PathBuf], args: &ImportArgs) -> Result<String, Failure> {
                 ""
             }
         ),
+        Workload::Ec2BlueGreen(bg) => format!(
+            "{} original and {} replacement instances, blue/green behind a load balancer",
+            bg.originals(),
+            bg.replacements()
+        ),
         Workload::BlueGreen(bg) => match &bg.target {
             ShiftTarget::Ecs(e) => format!(
                 "ECS service {}:{}, {} tasks per task set",

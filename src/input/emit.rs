@@ -170,6 +170,15 @@ pub fn scenario(d: &Deployment, name: &str, sources: &[String], instances: Optio
                     "loadBalancer: {}   # the deployment group has traffic control; health checks are cdsim defaults",
                     None,
                 );
+            } else if d.blue_green.is_some() {
+                w.line(
+                    0,
+                    "loadBalancer: {}   # cdsim default: blue/green needs a load balancer; health checks are cdsim defaults",
+                    None,
+                );
+            }
+            if let Some(origin) = d.blue_green {
+                ec2_blue_green(&mut w, d, origin);
             }
             if let Some(i) = &d.ignore_application_stop_failures {
                 w.field(0, "ignoreApplicationStopFailures", &i.value.to_string(), Some(i.origin));
@@ -292,6 +301,41 @@ pub fn scenario(d: &Deployment, name: &str, sources: &[String], instances: Optio
         text: w.text,
         origins: w.origins,
         assumed,
+    }
+}
+
+/// `blueGreenDeploymentConfiguration` of an EC2 deployment group (§6.1).
+fn ec2_blue_green(w: &mut Writer, d: &Deployment, origin: Origin) {
+    let bg = &d.ec2_blue_green;
+    let ecs = d.ecs.clone().unwrap_or_default();
+    w.line(0, "blueGreenDeploymentConfiguration:", Some(origin));
+    w.line(2, "greenFleetProvisioningOption:", None);
+    match &bg.green_fleet_action {
+        Some(a) => w.field(4, "action", &quote(&a.value), Some(a.origin)),
+        None => w.line(4, "action: COPY_AUTO_SCALING_GROUP   # cdsim default", None),
+    }
+    if let Some((action, wait)) = &ecs.ready {
+        w.line(2, "deploymentReadyOption:", None);
+        w.field(4, "actionOnTimeout", &quote(&action.value), Some(action.origin));
+        if let Some(m) = wait.as_ref().filter(|_| action.value == "STOP_DEPLOYMENT") {
+            w.number(4, "waitTimeInMinutes", m);
+            w.line(
+                4,
+                "# continueAfter: 5m   # when ContinueDeployment is called; without it the wait runs out (Stopped)",
+                None,
+            );
+        }
+    }
+    let keep_alive = bg.terminate_action.as_ref().is_some_and(|a| a.value == "KEEP_ALIVE");
+    if bg.terminate_action.is_some() || ecs.termination_wait_minutes.is_some() {
+        w.line(2, "terminateBlueInstancesOnDeploymentSuccess:", None);
+        match &bg.terminate_action {
+            Some(a) => w.field(4, "action", &quote(&a.value), Some(a.origin)),
+            None => w.line(4, "action: TERMINATE   # cdsim default", None),
+        }
+        if let Some(t) = ecs.termination_wait_minutes.as_ref().filter(|_| !keep_alive) {
+            w.number(4, "terminationWaitTimeInMinutes", t);
+        }
     }
 }
 

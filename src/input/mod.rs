@@ -231,18 +231,6 @@ pub fn import(sources: &[Source], name: &str, options: &Options) -> Result<Impor
             });
         }
     }
-    if let Some(o) = deployment.blue_green
-        && emit::platform_of(&deployment).is_none_or(|p| p == crate::config::ComputePlatform::Server)
-    {
-        problems.push(Problems {
-            path: sources.get(o.file).map_or("", |s| s.path).to_string(),
-            problems: vec![Problem {
-                line: o.line,
-                column: o.column,
-                message: "EC2/on-premises blue/green deployments are not simulated by this version (in-place, ECS and Lambda are); use deploymentType IN_PLACE".to_string(),
-            }],
-        });
-    }
     if !problems.is_empty() {
         return Err(ImportError { problems, warnings });
     }

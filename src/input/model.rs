@@ -118,6 +118,16 @@ pub struct EcsDef {
     pub origin: Origin,
 }
 
+/// What an EC2 blue/green deployment group's `blueGreenDeploymentConfiguration` says
+/// beyond the waits.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ec2BlueGreenDef {
+    /// `greenFleetProvisioningOption.action`.
+    pub green_fleet_action: Option<At<String>>,
+    /// `terminateBlueInstancesOnDeploymentSuccess.action`.
+    pub terminate_action: Option<At<String>>,
+}
+
 /// The Lambda alias shifted between two versions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LambdaDef {
@@ -155,6 +165,9 @@ pub struct Deployment {
     pub names: Vec<String>,
     /// A deployment group with `deploymentType: BLUE_GREEN`.
     pub blue_green: Option<Origin>,
+    /// EC2 blue/green options (the ready wait and the termination wait are in `ecs`, which
+    /// the deployment group's reader fills whatever the platform).
+    pub ec2_blue_green: Ec2BlueGreenDef,
     /// Lines for the scenario's header comment: what was read, what was assumed.
     pub notes: Vec<String>,
 }

@@ -437,7 +437,11 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
                 ],
                 true,
             );
+            if let Some(g) = r.get(bg, "greenFleetProvisioningOption") {
+                out.ec2_blue_green.green_fleet_action = r.get(g, "action").and_then(|a| r.text(a, "action"));
+            }
             if let Some(t) = r.get(bg, "terminateBlueInstancesOnDeploymentSuccess") {
+                out.ec2_blue_green.terminate_action = r.get(t, "action").and_then(|a| r.text(a, "action"));
                 let wait = r.get(t, "terminationWaitTimeInMinutes").map(|m| r.number(m));
                 if let Some(wait) = wait {
                     out.ecs.get_or_insert_with(EcsDef::default).termination_wait_minutes = Some(wait);

@@ -32,7 +32,8 @@
 //! healthy (out from BlockTraffic, back when AllowTraffic succeeds); without one, not being
 //! deployed to and not failed.
 //!
-//! Not here: rollbacks, alarms, blue/green (later work), and rendering (`report`).
+//! Not here: EC2 blue/green (`ec2_blue_green`, which shares `script_diagnostic`), and
+//! rendering (`report`).
 
 use std::collections::VecDeque;
 
@@ -658,23 +659,7 @@ impl<'s> InPlaceDeployment<'s> {
             } else {
                 hook.run(&mut rng, &self.scenario.faults.hook_faults(t, name))
             };
-            let diagnostic = match (name.runner(), result) {
-                (_, _) if hook.is_empty() => Diagnostic::None,
-                (Runner::Agent, HookResult::Succeeded) => Diagnostic::None,
-                (Runner::Agent, _) => Diagnostic::AgentStepFailed,
-                (_, HookResult::Succeeded) => Diagnostic::Script {
-                    code: LifecycleErrorCode::Success,
-                    script: 0,
-                },
-                (_, HookResult::ScriptFailed(s)) => Diagnostic::Script {
-                    code: LifecycleErrorCode::ScriptFailed,
-                    script: s,
-                },
-                (_, HookResult::ScriptTimedOut(s)) => Diagnostic::Script {
-                    code: LifecycleErrorCode::ScriptTimedOut,
-                    script: s,
-                },
-            };
+            let diagnostic = script_diagnostic(name.runner(), hook, result);
             let rec = self.record_mut(t, stage);
             rec.duration = duration;
             rec.diagnostic = diagnostic;
@@ -899,6 +884,28 @@ impl<'s> InPlaceDeployment<'s> {
         }
         tracing::info!(target: "cdsim::deployment", t = %now, status = %self.status.as_str(),
             error = self.error.as_ref().map(|e| e.code.as_str()), "deployment finished");
+    }
+}
+
+/// The diagnostic a planned run of an event's scripts (or an agent step) ends with; shared
+/// with the EC2 blue/green model.
+pub(crate) fn script_diagnostic(runner: Runner, hook: &Hook, result: HookResult) -> Diagnostic {
+    match (runner, result) {
+        (_, _) if hook.is_empty() => Diagnostic::None,
+        (Runner::Agent, HookResult::Succeeded) => Diagnostic::None,
+        (Runner::Agent, _) => Diagnostic::AgentStepFailed,
+        (_, HookResult::Succeeded) => Diagnostic::Script {
+            code: LifecycleErrorCode::Success,
+            script: 0,
+        },
+        (_, HookResult::ScriptFailed(s)) => Diagnostic::Script {
+            code: LifecycleErrorCode::ScriptFailed,
+            script: s,
+        },
+        (_, HookResult::ScriptTimedOut(s)) => Diagnostic::Script {
+            code: LifecycleErrorCode::ScriptTimedOut,
+            script: s,
+        },
     }
 }
 

@@ -211,9 +211,12 @@ fn rollback_deployment(
             percent: 0,
         }]),
         phases: Vec::new(),
+        blue_green_deployment_configuration: None,
+        instance_termination_wait_time_started: None,
         targets: vec![TargetInfo {
             target_id: target.target_id.clone(),
             status: "Succeeded",
+            instance_label: None,
             availability_zone: None,
             lifecycle_events: events,
             task_sets_info: None,
@@ -322,9 +325,12 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
                 end_time: p.end.as_secs_f64(),
             })
             .collect(),
+        blue_green_deployment_configuration: None,
+        instance_termination_wait_time_started: None,
         targets: vec![TargetInfo {
             target_id,
             status: target_status,
+            instance_label: None,
             availability_zone: None,
             lifecycle_events: super::lifecycle_events(outcome.order, &outcome.records, |_| None),
             task_sets_info: task_sets,

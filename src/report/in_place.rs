@@ -57,6 +57,9 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &InPlaceRuns, events: u64) ->
             .map(|&(t, n)| CapacityPoint {
                 time: t.as_secs_f64(),
                 in_service: n,
+                on_new_revision: None,
+                original_running: None,
+                replacement_running: None,
             })
             .collect(),
         traffic: None,
@@ -115,6 +118,8 @@ fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome, 
         health_plan,
         traffic_shifts: None,
         phases: Vec::new(),
+        blue_green_deployment_configuration: None,
+        instance_termination_wait_time_started: None,
         targets,
     }
 }
@@ -125,6 +130,7 @@ fn target_info(ip: &InPlace, outcome: &InPlaceOutcome, t: TargetId, zonal: bool)
     TargetInfo {
         target_id: t.to_string(),
         status: outcome.target_status[t.index()].as_str(),
+        instance_label: None,
         availability_zone: zonal.then(|| ip.fleet.zones[ip.fleet.zone_of(t).index()].clone()),
         lifecycle_events: lifecycle_events(outcome.order, records, |name| {
             Some(ip.agent.step(name).unwrap_or_else(|| ip.hooks.get(name)))
@@ -159,6 +165,7 @@ fn capacity_metrics(
         min_in_service_percent: round2(100.0 * f64::from(min) / f64::from(n)),
         capacity_seconds_lost: lost_ms as f64 / 1000.0,
         max_in_flight_observed: max_in_flight(outcome),
+        extra_instance_minutes: None,
     }
 }
 

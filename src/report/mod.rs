@@ -9,6 +9,7 @@
 
 pub mod blue_green;
 pub mod config;
+pub mod ec2_blue_green;
 pub mod in_place;
 pub mod json;
 pub mod text;
@@ -96,6 +97,12 @@ pub struct DeploymentInfo {
     /// ECS and Lambda: the phases (install, ready, shifting, terminationWait) with times.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub phases: Vec<blue_green::Phase>,
+    /// EC2 blue/green: the deployment group's `blueGreenDeploymentConfiguration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blue_green_deployment_configuration: Option<ec2_blue_green::BlueGreenDeploymentConfigurationInfo>,
+    /// EC2 blue/green: whether the wait before terminating the originals has started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_termination_wait_time_started: Option<bool>,
     pub targets: Vec<TargetInfo>,
 }
 
@@ -156,6 +163,9 @@ impl From<MinimumHealthyHosts> for MinimumHealthyHostsInfo {
 pub struct TargetInfo {
     pub target_id: String,
     pub status: &'static str,
+    /// EC2 blue/green: `Blue` (original) or `Green` (replacement).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_label: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     pub lifecycle_events: Vec<LifecycleEventInfo>,
@@ -222,6 +232,10 @@ pub struct CapacityMetrics {
     pub capacity_seconds_lost: f64,
     /// Most instances deployed to at the same time.
     pub max_in_flight_observed: u32,
+    /// EC2 blue/green: ∫ max(0, original running + replacement running − original
+    /// instances) dt, in instance-minutes: what the second fleet costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_instance_minutes: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -229,6 +243,15 @@ pub struct CapacityMetrics {
 pub struct CapacityPoint {
     pub time: f64,
     pub in_service: u32,
+    /// EC2 blue/green: in-service replacement instances.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_new_revision: Option<u32>,
+    /// EC2 blue/green: original instances that exist (launched, not terminated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_running: Option<u32>,
+    /// EC2 blue/green: replacement instances that exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement_running: Option<u32>,
 }
 
 /// `lifecycleEvents` of one target from its records. `hook` gives script names for

@@ -25,6 +25,13 @@ pub fn summary(report: &Report) -> String {
             plural(c.max_in_flight_observed, "instance", "instances"),
             m.simulated_events
         );
+        if let Some(extra) = c.extra_instance_minutes {
+            let _ = writeln!(
+                out,
+                "second fleet: {extra} instance-minutes beyond the {} original instances",
+                c.instances
+            );
+        }
     }
     if let Some(a) = &m.availability {
         let _ = writeln!(
@@ -86,6 +93,7 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
         }
     }
     blue_green(out, d);
+    ec2_blue_green(out, d);
     if let Some(p) = &d.health_plan {
         let _ = writeln!(
             out,
@@ -93,7 +101,7 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             p.minimum_healthy_hosts.kind,
             p.minimum_healthy_hosts.value,
             p.minimum_healthy_instances,
-            d.targets.len(),
+            d.targets.iter().filter(|t| t.instance_label != Some("Blue")).count(),
             p.max_in_flight,
             p.min_successes,
             plural(p.min_successes, "success", "successes")
@@ -168,6 +176,40 @@ fn blue_green(out: &mut String, d: &DeploymentInfo) {
             .map(|s| format!("{}% at {}", s.percent, at(s.time)))
             .collect();
         let _ = writeln!(out, "traffic shifts: {}", list.join(", "));
+    }
+}
+
+/// EC2 blue/green: both fleets, the options, and the phases with their durations.
+fn ec2_blue_green(out: &mut String, d: &DeploymentInfo) {
+    let Some(c) = &d.blue_green_deployment_configuration else {
+        return;
+    };
+    let count = |label: &str| d.targets.iter().filter(|t| t.instance_label == Some(label)).count();
+    let t = &c.terminate_blue_instances_on_deployment_success;
+    let termination = match t.action {
+        "TERMINATE" => format!("terminate after {} min", t.termination_wait_time_in_minutes),
+        other => other.to_string(),
+    };
+    let r = &c.deployment_ready_option;
+    let ready = match r.action_on_timeout {
+        "STOP_DEPLOYMENT" => format!("wait up to {} min for ContinueDeployment", r.wait_time_in_minutes),
+        _ => "reroute at once".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "blue/green: {} original (Blue), {} replacement (Green) instances, {}; {ready}; originals: {termination}",
+        count("Blue"),
+        count("Green"),
+        c.green_fleet_provisioning_option.action
+    );
+    if !d.phases.is_empty() {
+        let at = |s: f64| SimDuration::from_secs_f64(s).to_string();
+        let phases: Vec<String> = d
+            .phases
+            .iter()
+            .map(|p| format!("{} {} – {}", p.name, at(p.start_time), at(p.end_time)))
+            .collect();
+        let _ = writeln!(out, "phases: {}", phases.join(", "));
     }
 }
 

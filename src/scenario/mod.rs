@@ -9,12 +9,14 @@
 //! scenario text that comes through here).
 
 pub mod blue_green;
+pub mod ec2_blue_green;
 pub mod raw;
 pub mod validate;
 
 pub use validate::{Problem, Problems, load_file, load_str};
 
 pub use blue_green::BlueGreenDeployment;
+pub use ec2_blue_green::Ec2BlueGreen;
 
 use crate::alarm::AlarmConfiguration;
 use crate::config::DeploymentConfig;
@@ -86,20 +88,29 @@ pub enum Workload {
     InPlace(InPlace),
     /// ECS or Lambda: traffic shifts from the original to the replacement.
     BlueGreen(BlueGreenDeployment),
+    /// EC2 blue/green (`Server` with `blueGreenDeploymentConfiguration`): a replacement fleet.
+    Ec2BlueGreen(Ec2BlueGreen),
 }
 
 impl Scenario {
     pub fn in_place(&self) -> Option<&InPlace> {
         match &self.workload {
             Workload::InPlace(p) => Some(p),
-            Workload::BlueGreen(_) => None,
+            Workload::BlueGreen(_) | Workload::Ec2BlueGreen(_) => None,
         }
     }
 
     pub fn blue_green(&self) -> Option<&BlueGreenDeployment> {
         match &self.workload {
             Workload::BlueGreen(b) => Some(b),
-            Workload::InPlace(_) => None,
+            Workload::InPlace(_) | Workload::Ec2BlueGreen(_) => None,
+        }
+    }
+
+    pub fn ec2_blue_green(&self) -> Option<&Ec2BlueGreen> {
+        match &self.workload {
+            Workload::Ec2BlueGreen(b) => Some(b),
+            Workload::InPlace(_) | Workload::BlueGreen(_) => None,
         }
     }
 }

@@ -132,6 +132,9 @@ pub struct RawScenario {
     pub hooks: Option<RawHooks>,
     /// Injected faults.
     pub faults: Option<Vec<Located<RawFault>>>,
+    /// Server blue/green: CodeDeploy's `blueGreenDeploymentConfiguration` (§6.1): a
+    /// replacement fleet behind the `loadBalancer`. Absent: in place.
+    pub blue_green_deployment_configuration: Option<Located<RawBlueGreenDeploymentConfiguration>>,
     /// ECS: the service deployed blue/green.
     pub ecs_service: Option<Located<RawEcsService>>,
     /// Lambda: the function whose alias moves from one version to another.
@@ -265,6 +268,39 @@ pub struct RawDeploymentReadyOption {
     pub wait_time_in_minutes: Option<Located<i64>>,
     /// When the scenario calls ContinueDeployment, after the wait starts (never if absent).
     pub continue_after: Option<Located<RawDuration>>,
+}
+
+/// `blueGreenDeploymentConfiguration` of an EC2 deployment group (§6.1).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawBlueGreenDeploymentConfiguration {
+    /// How the replacement fleet is provisioned (default `COPY_AUTO_SCALING_GROUP`).
+    pub green_fleet_provisioning_option: Option<Located<RawGreenFleetProvisioningOption>>,
+    /// When traffic is rerouted (default: at once, `CONTINUE_DEPLOYMENT`).
+    pub deployment_ready_option: Option<Located<RawDeploymentReadyOption>>,
+    /// What happens to the original instances (default `TERMINATE` after 0 minutes).
+    pub terminate_blue_instances_on_deployment_success: Option<Located<RawBlueInstanceTerminationOption>>,
+}
+
+/// `greenFleetProvisioningOption`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawGreenFleetProvisioningOption {
+    /// `COPY_AUTO_SCALING_GROUP` (as many instances as the originals have healthy ones) or
+    /// `DISCOVER_EXISTING` (the `instances` given).
+    pub action: Located<String>,
+    /// `DISCOVER_EXISTING`: how many replacement instances exist.
+    pub instances: Option<Located<i64>>,
+}
+
+/// `terminateBlueInstancesOnDeploymentSuccess` (`BlueInstanceTerminationOption`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawBlueInstanceTerminationOption {
+    /// `TERMINATE` or `KEEP_ALIVE`.
+    pub action: Located<String>,
+    /// `TERMINATE`: minutes to wait before terminating the originals (0–2880, default 0).
+    pub termination_wait_time_in_minutes: Option<Located<i64>>,
 }
 
 /// A Lambda function alias.

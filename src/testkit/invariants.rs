@@ -49,6 +49,19 @@
 //!   `Skipped`; ECS and Lambda stop at once: the deployment completes at T, no event ends
 //!   after T and no traffic shift but the rollback's 0 % comes after T; in place running
 //!   events may end later and the deployment completes when the last one ends (≥ T).
+//!   EC2 blue/green stops as in place.
+//! - EC2 blue/green ([`check_ec2_blue_green`]): [`RULE_ROLLBACK_RESTORES`] reads: when the
+//!   rollback `Succeeded`, each of its targets is `Succeeded` or `Skipped` (or `Failed` and
+//!   stopped by the scenario), and at its completion `onNewRevision` is 0 and `inService`
+//!   counts the originals that serve again (rolled back, or never deregistered and healthy
+//!   from the start) but not those the scenario stops. [`RULE_FLEET_CAPACITY`]: at every
+//!   capacity point `onNewRevision` ≤ `replacementRunning` ≤ R, `originalRunning` ≤ N and
+//!   `inService` − `onNewRevision` ≤ `originalRunning` (never negative). [`RULE_TERMINAL`]:
+//!   every deployment lists all N + R instances, each `Succeeded`, `Failed` or `Skipped`,
+//!   no event left `Pending` or `InProgress`. [`RULE_TIME`]: capacity times never
+//!   decrease; each target's events run one after another within their deployment.
+//!   [`RULE_INSTALL_IN_FLIGHT`]: the replacements' install spans (ApplicationStop to
+//!   ValidateService) overlap at most `healthPlan.maxInFlight` at a time.
 
 use std::fmt;
 
@@ -75,6 +88,17 @@ pub const RULE_NO_NEW_TRAFFIC_AFTER_ROLLBACK: &str =
 pub const RULE_WEIGHTS: &str = "traffic weights are percentages that sum to 100 and only grow until a rollback";
 /// The rule of [`check_stop_schedules_nothing_more`] and [`check_stop_at`].
 pub const RULE_STOP: &str = "a stopped deployment schedules no further lifecycle events";
+
+/// The rule of [`check_ec2_blue_green`]: capacity is a count of instances that exist.
+pub const RULE_FLEET_CAPACITY: &str =
+    "in-service instances are running instances of one fleet or the other, never more";
+/// The rule of [`check_ec2_blue_green`]: targets and events end in one terminal status.
+pub const RULE_TERMINAL: &str = "every target and lifecycle event ends in exactly one terminal status";
+/// The rule of [`check_ec2_blue_green`]: time runs forward.
+pub const RULE_TIME: &str = "simulated time is monotone: capacity points, events and deployments in order";
+/// The rule of [`check_ec2_blue_green`]: the install keeps the configuration's limit.
+pub const RULE_INSTALL_IN_FLIGHT: &str =
+    "at most R − M replacement instances install the revision at once (§3.2 on the replacement fleet)";
 
 /// A broken rule: which, where, and what was seen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,6 +145,7 @@ pub fn check_all(report: &Report, scenario: &Scenario) -> Check {
     check_no_new_traffic_after_rollback(report)?;
     check_traffic_weights(report)?;
     check_stop_schedules_nothing_more(report, scenario)?;
+    check_ec2_blue_green(report, scenario)?;
     Ok(())
 }
 
@@ -176,6 +201,7 @@ pub fn good_revision_existed(report: &Report, scenario: &Scenario) -> Option<boo
         Workload::InPlace(ip) => {
             Some(!ip.fleet.first_deployment && first.targets.iter().any(|t| matches!(t.status, "Succeeded" | "Failed")))
         }
+        Workload::Ec2BlueGreen(_) => Some(events().any(|e| matches!(e.status, "Succeeded" | "Failed"))),
         Workload::BlueGreen(bg) => match bg.target {
             ShiftTarget::Lambda(_) => Some(events().any(|e| e.start_time.is_some())),
             ShiftTarget::Ecs(_) => {
@@ -269,6 +295,13 @@ pub fn check_rollback_exists_iff_configured(report: &Report, scenario: &Scenario
 /// The instances the scenario stops at or before `until` seconds.
 fn stopped_by(scenario: &Scenario, until: f64) -> Vec<String> {
     match &scenario.workload {
+        Workload::Ec2BlueGreen(bg) => bg
+            .server
+            .faults
+            .stops()
+            .filter(|&(_, at)| at.as_secs_f64() <= until)
+            .map(|(t, _)| t.to_string())
+            .collect(),
         Workload::InPlace(ip) => ip
             .faults
             .stops()
@@ -286,6 +319,9 @@ pub fn check_rollback_restores_last_good_revision(report: &Report, scenario: &Sc
         return Ok(());
     };
     let first = &report.deployments[0];
+    if scenario.ec2_blue_green().is_some() {
+        return check_ec2_rollback_restores(report, scenario, first, rb);
+    }
     if scenario.in_place().is_some() {
         if rb.status != "Succeeded" {
             return Ok(());
@@ -370,6 +406,164 @@ pub fn check_rollback_restores_last_good_revision(report: &Report, scenario: &Sc
                 },
             )?;
         }
+    }
+    Ok(())
+}
+
+/// [`RULE_ROLLBACK_RESTORES`] for EC2 blue/green: when the rollback `Succeeded`, every
+/// target it ran on `Succeeded` (or is an instance the scenario stops), and at its
+/// completion no replacement is in service while every original is, except those the
+/// scenario stops and those that were out of service from the start and never
+/// deregistered.
+fn check_ec2_rollback_restores(
+    report: &Report,
+    scenario: &Scenario,
+    first: &DeploymentInfo,
+    rb: &DeploymentInfo,
+) -> Check {
+    let rule = RULE_ROLLBACK_RESTORES;
+    let Some(bg) = scenario.ec2_blue_green() else {
+        return Ok(());
+    };
+    if rb.status != "Succeeded" {
+        return Ok(());
+    }
+    let stopped = stopped_by(scenario, rb.complete_time);
+    for t in &rb.targets {
+        let excused = t.status == "Failed" && stopped.contains(&t.target_id);
+        ensure(
+            report,
+            rule,
+            matches!(t.status, "Succeeded" | "Skipped") || excused,
+            || format!("the rollback Succeeded but its target {} is {}", t.target_id, t.status),
+        )?;
+    }
+    let healthy_at_start = bg.server.fleet.health_classes();
+    let serving_originals = (0..bg.originals() as usize)
+        .filter(|&i| {
+            let id = &first.targets[i].target_id;
+            let back = rb.targets[i].status == "Succeeded";
+            let never_left = rb.targets[i].status == "Skipped" && healthy_at_start[i].is_healthy();
+            (back || never_left) && !stopped.contains(id)
+        })
+        .count() as u32;
+    let last = report.capacity.iter().take_while(|p| p.time <= rb.complete_time).last();
+    let (in_service, on_new) = (last.map(|p| p.in_service), last.and_then(|p| p.on_new_revision));
+    ensure(
+        report,
+        rule,
+        in_service == Some(serving_originals) && on_new == Some(0),
+        || {
+            format!(
+                "the rollback Succeeded at {} s with {in_service:?} instances in service, {on_new:?} of them \
+                 replacements; expected the {serving_originals} originals that serve again",
+                rb.complete_time
+            )
+        },
+    )
+}
+
+/// [`RULE_FLEET_CAPACITY`], [`RULE_TERMINAL`], [`RULE_TIME`] and
+/// [`RULE_INSTALL_IN_FLIGHT`] for EC2 blue/green scenarios (passes for any other).
+pub fn check_ec2_blue_green(report: &Report, scenario: &Scenario) -> Check {
+    let Some(bg) = scenario.ec2_blue_green() else {
+        return Ok(());
+    };
+    let (n, r) = (bg.originals(), bg.replacements());
+    let mut prev = 0.0;
+    for p in &report.capacity {
+        let on_new = p.on_new_revision.unwrap_or(0);
+        let (orig, repl) = (p.original_running.unwrap_or(0), p.replacement_running.unwrap_or(0));
+        let ok = p.on_new_revision.is_some()
+            && orig <= n
+            && repl <= r
+            && on_new <= repl
+            && p.in_service >= on_new
+            && p.in_service - on_new <= orig;
+        ensure(report, RULE_FLEET_CAPACITY, ok, || {
+            format!(
+                "at {} s: {} in service, {on_new} on the new revision, {orig} of {n} originals and {repl} of {r} \
+                 replacements running",
+                p.time, p.in_service
+            )
+        })?;
+        ensure(report, RULE_TIME, p.time >= prev, || {
+            format!("capacity point at {} s follows one at {prev} s", p.time)
+        })?;
+        prev = p.time;
+    }
+    for d in &report.deployments {
+        ensure(report, RULE_TIME, d.complete_time >= d.create_time, || {
+            format!(
+                "{} completes at {} s, before its creation at {} s",
+                d.deployment_id, d.complete_time, d.create_time
+            )
+        })?;
+        ensure(report, RULE_TERMINAL, d.targets.len() == (n + r) as usize, || {
+            format!("{} has {} targets, not {}", d.deployment_id, d.targets.len(), n + r)
+        })?;
+        for t in &d.targets {
+            ensure(
+                report,
+                RULE_TERMINAL,
+                matches!(t.status, "Succeeded" | "Failed" | "Skipped"),
+                || format!("{} of {} ends {}", t.target_id, d.deployment_id, t.status),
+            )?;
+            let mut last_end = d.create_time;
+            for e in &t.lifecycle_events {
+                ensure(
+                    report,
+                    RULE_TERMINAL,
+                    e.status != "InProgress" && e.status != "Pending",
+                    || format!("{} of {} is left {}", e.lifecycle_event_name, t.target_id, e.status),
+                )?;
+                if let (Some(s), Some(end)) = (e.start_time, e.end_time) {
+                    ensure(
+                        report,
+                        RULE_TIME,
+                        s >= last_end && end >= s && end <= d.complete_time,
+                        || {
+                            format!(
+                                "{} of {} runs {s}–{end} s, after an event ending at {last_end} s, in a deployment \
+                             completing at {} s",
+                                e.lifecycle_event_name, t.target_id, d.complete_time
+                            )
+                        },
+                    )?;
+                    last_end = end;
+                }
+            }
+        }
+    }
+    let first = &report.deployments[0];
+    if let Some(plan) = &first.health_plan {
+        let mut edges: Vec<(f64, i32)> = Vec::new();
+        for t in first.targets.iter().filter(|t| t.instance_label == Some("Green")) {
+            let install = t
+                .lifecycle_events
+                .iter()
+                .take(7)
+                .filter_map(|e| e.start_time.zip(e.end_time));
+            let span = install.fold(None, |acc: Option<(f64, f64)>, (s, e)| {
+                Some(acc.map_or((s, e), |(a, b)| (a.min(s), b.max(e))))
+            });
+            if let Some((s, e)) = span {
+                edges.push((s, 1));
+                edges.push((e, -1));
+            }
+        }
+        edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut cur, mut max) = (0, 0);
+        for (_, d) in edges {
+            cur += d;
+            max = max.max(cur);
+        }
+        ensure(report, RULE_INSTALL_IN_FLIGHT, max <= plan.max_in_flight as i32, || {
+            format!(
+                "{max} replacements installing at once, more than {}",
+                plan.max_in_flight
+            )
+        })?;
     }
     Ok(())
 }

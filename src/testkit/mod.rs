@@ -1,7 +1,7 @@
 //! A property-testing kit for rollback logic (cargo feature `testkit`).
 //!
 //! - [`strategies`]: proptest strategies that generate scenarios on every platform
-//!   (Server in place, ECS, Lambda) as scenario YAML plus a small spec struct, with fault
+//!   (Server in place and blue/green, ECS, Lambda) as scenario YAML plus a small spec struct, with fault
 //!   schedules (failing, hanging and slow hooks, instances that stop, a bad revision's error
 //!   rate and latency, alarm metric series given as data), alarm configurations,
 //!   `autoRollbackConfiguration` and `stopDeployment`;

@@ -235,6 +235,59 @@ fn codedeploy_blue_green_hook_traffic_routing() {
     assert_eq!((e.tasks, e.termination_wait), (6, SimDuration::from_mins(10)));
 }
 
+/// §6.1: EC2 blue/green deployment groups (deploymentType BLUE_GREEN on Server) import with
+/// their blueGreenDeploymentConfiguration, from CLI JSON and from CloudFormation, and run.
+#[test]
+fn s6_1_ec2_blue_green_deployment_groups_import_from_cli_json_and_cloudformation() {
+    use cdsim::scenario::ec2_blue_green::{BlueTermination, GreenFleetProvisioning};
+    let s = import(&["create-deployment-group-ec2-blue-green.json", "appspec-ec2.yml"]);
+    let Workload::Ec2BlueGreen(bg) = &s.workload else {
+        panic!("an EC2 blue/green scenario: {:?}", s.workload)
+    };
+    assert_eq!(
+        bg.green_fleet.provisioning,
+        GreenFleetProvisioning::CopyAutoScalingGroup
+    );
+    assert_eq!(bg.green_fleet.instances, 10, "a copy of the healthy originals");
+    assert_eq!(
+        bg.reroute,
+        Reroute::WaitForContinue {
+            wait: SimDuration::from_mins(45),
+            continue_after: None
+        }
+    );
+    assert_eq!(
+        bg.blue_termination,
+        BlueTermination::Terminate {
+            wait: SimDuration::from_mins(120)
+        }
+    );
+    assert!(bg.server.load_balancer.is_some());
+    assert!(!bg.server.hooks.get(E::BeforeInstall).is_empty(), "the AppSpec's hooks");
+    assert!(s.monitoring.auto_rollback.on_failure && s.monitoring.auto_rollback.on_alarm);
+    // Without a ContinueDeployment the ready wait runs out: Stopped (§6.1).
+    let r = cdsim::simulation::simulate(&s, 1);
+    let d = &r.deployments[0];
+    assert_eq!(
+        (d.status, d.error_information.as_ref().map(|e| e.code)),
+        ("Stopped", Some("TIMEOUT"))
+    );
+
+    let c = import(&["cloudformation-group-blue-green.yaml"]);
+    let Workload::Ec2BlueGreen(bg) = &c.workload else {
+        panic!("an EC2 blue/green scenario: {:?}", c.workload)
+    };
+    assert_eq!(
+        bg.server.fleet.instances, 6,
+        "the Auto Scaling group's desired capacity"
+    );
+    assert_eq!(bg.green_fleet.instances, 6);
+    assert_eq!(bg.reroute, Reroute::Immediately);
+    assert_eq!(bg.blue_termination, BlueTermination::KeepAlive);
+    assert_eq!(c.deployment_config.name, "CodeDeployDefault.HalfAtATime");
+    assert_eq!(cdsim::simulation::simulate(&c, 1).deployments[0].status, "Succeeded");
+}
+
 #[test]
 fn aws_cli_json_group_config_and_appspec_combine() {
     let s = import(&["appspec-ec2.yml", "create-deployment-group-ec2.json"]);
@@ -310,6 +363,11 @@ fn invalid_files_are_rejected_at_the_line_and_column_with_the_field_and_what_was
         (
             "invalid/cfn-misplaced.yaml",
             "invalid/cfn-misplaced.yaml:7:9: \"ApplicationName\" is not a field of AlarmConfiguration",
+        ),
+        // §6.1, §11: the termination wait is at most 2880 minutes.
+        (
+            "invalid/ec2-blue-green-termination-wait.json",
+            "invalid/ec2-blue-green-termination-wait.json:7:106: terminationWaitTimeInMinutes must be between 0 and 2880, found 3000",
         ),
         // Validation of the imported values is reported where they were written.
         (

@@ -2,6 +2,8 @@
 //! - `alarms`: CloudWatch alarm evaluation, alarms stopping deployments, rollback and stop;
 //! - `fidelity`: every documented CodeDeploy rule the code implements, citing its section of
 //!   the behavioural reference (§N);
+//! - `ec2_blue_green`: the EC2 blue/green rules (§2.2, §3.1, §4.1, §6.1, §7, §8, §10), its
+//!   report, validation and determinism;
 //! - `scenarios`: every example scenario in `scenarios/` runs;
 //! - `properties`: proptest invariants over generated scenarios;
 //! - `determinism`: same seed ⇒ same bytes;
@@ -25,6 +27,7 @@ mod alarms;
 mod cli;
 mod corpus;
 mod determinism;
+mod ec2_blue_green;
 mod fidelity;
 mod inputs;
 mod properties;

@@ -12,6 +12,16 @@ type Expected = (&'static str, &'static str, Option<&'static str>, u32, u32, u32
 
 const EXPECTED: &[Expected] = &[
     ("all-at-once.yaml", "Succeeded", None, 11, 1, 0),
+    ("ec2-blue-green-ready-wait.yaml", "Succeeded", None, 9, 1, 0),
+    (
+        "ec2-blue-green-rollback.yaml",
+        "Stopped",
+        Some("ALARM_ACTIVE"),
+        12,
+        0,
+        0,
+    ),
+    ("ec2-blue-green.yaml", "Succeeded", None, 16, 0, 0),
     ("ecs-all-at-once.yaml", "Succeeded", None, 1, 0, 0),
     ("ecs-canary.yaml", "Succeeded", None, 1, 0, 0),
     ("ecs-latency-rollback.yaml", "Stopped", Some("ALARM_ACTIVE"), 0, 1, 0),

@@ -1,5 +1,5 @@
 //! The property-testing kit (`cdsim::testkit`, feature `testkit`) used on cdsim itself: its
-//! strategies generate Server, ECS and Lambda deployments with faults, alarms, rollback and
+//! strategies generate Server (in place and blue/green), ECS and Lambda deployments with faults, alarms, rollback and
 //! stop settings; its checkers hold cdsim's rollback and stop logic to the documented rules
 //! (stated exactly in `src/testkit/invariants.rs`).
 //!
@@ -108,6 +108,73 @@ proptest! {
     fn every_rule_holds(case in strategies::any_case()) {
         let (s, r) = run(&case);
         with_yaml(check_every_rule(&r, &s), &case)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// EC2 blue/green (§6.1, §8): every rule, including the fleet rules (capacity never
+    /// negative, one terminal status per target, time monotone, the install's in-flight
+    /// limit), with every rollback event on.
+    #[test]
+    fn ec2_blue_green_every_rule_holds(
+        case in strategies::ec2_blue_green_case().prop_map(|c| c.edit(|s| *s.monitoring().rollback = RollbackSpec::ALL))
+    ) {
+        let (s, r) = run(&case);
+        with_yaml(invariants::check_ec2_blue_green(&r, &s), &case)?;
+        with_yaml(check_every_rule(&r, &s), &case)?;
+    }
+
+    /// EC2 blue/green (§8): a stopped deployment schedules no further lifecycle events,
+    /// whatever phase the stop falls in (install, ready wait, rerouting, blocking,
+    /// termination wait).
+    #[test]
+    fn ec2_blue_green_stop_schedules_nothing_more(
+        case in strategies::ec2_blue_green_case(),
+        at_s in 0u32..=2400,
+        auto in proptest::option::of(any::<bool>()),
+    ) {
+        let case = case.edit(|s| {
+            *s.monitoring().stop = Some(strategies::StopSpec { at_s, auto_rollback_enabled: auto });
+        });
+        let (s, r) = run(&case);
+        with_yaml(check_stop(&r, &s), &case)?;
+        with_yaml(check_every_rule(&r, &s), &case)?;
+    }
+}
+
+/// The EC2 blue/green generator reaches success, each failing ending with a rollback, the
+/// ready wait's expiry, and rollbacks that bring the originals back.
+#[test]
+fn the_ec2_blue_green_generator_covers_its_endings() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::collections::BTreeMap;
+    let mut runner = TestRunner::deterministic();
+    let strategy = strategies::ec2_blue_green_case();
+    let mut seen: BTreeMap<(String, bool), u32> = BTreeMap::new();
+    for _ in 0..200 {
+        let case = strategy.new_tree(&mut runner).expect("a case").current();
+        let (_, r) = run(&case);
+        let d = &r.deployments[0];
+        let end = format!("{} {}", d.status, d.error_information.as_ref().map_or("", |e| e.code));
+        *seen
+            .entry((end, invariants::rollback_deployment(&r).is_some()))
+            .or_default() += 1;
+    }
+    for key in [
+        ("Succeeded ", false),
+        ("Failed HEALTH_CONSTRAINTS", true),
+        ("Stopped ALARM_ACTIVE", true),
+        ("Stopped MANUAL_STOP", true),
+        ("Stopped TIMEOUT", false),
+    ] {
+        let key = (key.0.to_string(), key.1);
+        assert!(
+            seen.get(&key).copied().unwrap_or(0) >= 2,
+            "the generator made fewer than 2 of 200 cases of {key:?}: {seen:?}"
+        );
     }
 }
 

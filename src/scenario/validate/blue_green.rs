@@ -162,6 +162,15 @@ impl Validator {
     }
 
     fn ready_option(&mut self, raw: &Located<crate::scenario::raw::RawDeploymentReadyOption>) -> Option<Reroute> {
+        self.ready_option_within(raw, MAX_READY_WAIT_MIN)
+    }
+
+    /// `deploymentReadyOption` with a wait of at most `max_wait` minutes.
+    pub(super) fn ready_option_within(
+        &mut self,
+        raw: &Located<crate::scenario::raw::RawDeploymentReadyOption>,
+        max_wait: i64,
+    ) -> Option<Reroute> {
         let o = &raw.value;
         match o.action_on_timeout.value.as_str() {
             "CONTINUE_DEPLOYMENT" => Some(Reroute::Immediately),
@@ -170,7 +179,7 @@ impl Validator {
                     self.problem(raw, "STOP_DEPLOYMENT needs waitTimeInMinutes");
                     return None;
                 };
-                let wait = self.int_in(w, "waitTimeInMinutes", 0, MAX_READY_WAIT_MIN);
+                let wait = self.int_in(w, "waitTimeInMinutes", 0, max_wait);
                 let after = match &o.continue_after {
                     None => Some(None),
                     Some(a) => self.duration(&a.value, "continueAfter", a.line, a.column).map(Some),

@@ -7,6 +7,7 @@
 //! Not here: reading files from disk beyond [`load_file`], or simulating.
 
 mod blue_green;
+mod ec2_blue_green;
 mod monitoring;
 
 use std::fmt;
@@ -173,6 +174,9 @@ impl Validator {
         self.misplaced_sections(raw, platform);
         let monitoring = self.monitoring(raw, platform);
         let workload = match platform {
+            Some(ComputePlatform::Server) if raw.blue_green_deployment_configuration.is_some() => {
+                self.ec2_blue_green(raw, config.as_ref()).map(Workload::Ec2BlueGreen)
+            }
             Some(ComputePlatform::Server) => self.in_place(raw, config.as_ref()).map(Workload::InPlace),
             Some(p) => self.blue_green(raw, config.as_ref(), p).map(Workload::BlueGreen),
             None => None,
@@ -261,6 +265,17 @@ impl Validator {
                 "ECS and Lambda",
             );
         } else {
+            if let Some(b) = &raw.blue_green_deployment_configuration {
+                self.problem(
+                    b,
+                    format!(
+                        "blueGreenDeploymentConfiguration describes EC2 (Server) blue/green deployments; {} \
+                         deployments are always blue/green (deploymentReadyOption and terminationWaitTimeInMinutes \
+                         go under ecsService)",
+                        platform.api_name()
+                    ),
+                );
+            }
             wrong(
                 self,
                 raw.fleet.as_ref().map(|f| (f.instances.line, f.instances.column)),
@@ -313,6 +328,17 @@ impl Validator {
 
     /// The Server part of a scenario.
     fn in_place(&mut self, raw: &RawScenario, config: Option<&DeploymentConfig>) -> Option<InPlace> {
+        self.server_part(raw, config, 0)
+    }
+
+    /// The Server part; `replacements` more instances (numbered after the fleet) may be
+    /// named by faults (EC2 blue/green).
+    fn server_part(
+        &mut self,
+        raw: &RawScenario,
+        config: Option<&DeploymentConfig>,
+        replacements: u32,
+    ) -> Option<InPlace> {
         let Some(raw_fleet) = &raw.fleet else {
             self.problem_at(1, 1, "a Server scenario needs a fleet: {instances: N}");
             return None;
@@ -326,7 +352,7 @@ impl Validator {
         // reported together with the others.
         let faults = self.faults(
             raw.faults.as_deref().unwrap_or(&[]),
-            fleet.as_ref().map(|f| f.instances),
+            fleet.as_ref().map(|f| f.instances + replacements),
             raw.load_balancer.is_some(),
             hooks.as_ref(),
         );

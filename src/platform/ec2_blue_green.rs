@@ -1,0 +1,1201 @@
+//! EC2 blue/green deployments (§6.1, §4.1 blue/green table, §2.2, §3, §8, §10): the model
+//! the engine runs.
+//!
+//! Instances are numbered across both fleets: originals 0..N, replacements N..N+R. The
+//! deployment goes through these phases:
+//!
+//! 1. **Provisioning** [I]: the replacement fleet exists from the start (R instances:
+//!    `COPY_AUTO_SCALING_GROUP` copies as many as the originals have healthy ones,
+//!    `DISCOVER_EXISTING` takes the scenario's count); launching takes no simulated time.
+//! 2. **Install** on the replacements: ApplicationStop (`Skipped`: a fresh instance has no
+//!    previous revision, §4.1), DownloadBundle … ValidateService, under the configuration's
+//!    rules applied to the replacement environment (§3.1, §6.1): M resolved over R, at most
+//!    R − M at once, a failure counted as in place (§3.2), `HEALTH_CONSTRAINTS_INVALID`
+//!    when M ≥ R, `HEALTH_CONSTRAINTS` when too many fail.
+//! 3. **Ready wait** (`deploymentReadyOption: STOP_DEPLOYMENT`): status `Ready` until a
+//!    ContinueDeployment; `Stopped` with `TIMEOUT` when `waitTimeInMinutes` runs out.
+//! 4. **Rerouting** (§2.2): BeforeAllowTraffic, AllowTraffic (registration and the load
+//!    balancer's health checks, §10), AfterAllowTraffic on the replacements that installed
+//!    [I: the rules are applied afresh to them: M′ = the minimum resolved over those N′
+//!    instances, at most N′ − 1, so AllAtOnce reroutes all at once and needs one success,
+//!    HalfAtATime up to half at a time and needs half, OneAtATime one at a time and fails
+//!    on the first failure but the last].
+//! 5. **Blocking** the originals [I: all at once, after the last replacement is
+//!    rerouted]: BeforeBlockTraffic, BlockTraffic (the deregistration delay),
+//!    AfterBlockTraffic. One original that fails fails the deployment (§3.1), with
+//!    `HEALTH_CONSTRAINTS` [I], once the others have finished.
+//! 6. **Termination wait**: `TERMINATE` keeps the originals for
+//!    `terminationWaitTimeInMinutes`, terminates them, and the deployment succeeds then
+//!    [I: as CodeDeploy shows the step in progress]; `KEEP_ALIVE` succeeds at once and leaves
+//!    the originals running, deregistered.
+//!
+//! Alarms are read from the start until the deployment is terminal, waits included (§7.1).
+//! A stop (alarm, StopDeployment) starts nothing more; lifecycle events already running
+//! finish and their instances end `Failed`, as in place. A failed or stopped deployment
+//! that asked for it is **rolled back** (§8) by a second deployment (creator
+//! `codeDeployRollback`) that starts when the first ends: the AllowTraffic trio on every
+//! original that was deregistered, all at once, then the BlockTraffic trio on every
+//! replacement that was registered, all at once (the deployment's order reversed) [I],
+//! with the known-good durations and none of the new revision's faults [I]; the originals
+//! still exist (they are only terminated when the deployment has
+//! succeeded). When it succeeds, copied replacements are terminated; discovered ones, and
+//! every replacement after a failed rollback, are left running [I]. Rollbacks are not
+//! watched by alarms [I], as in place.
+//!
+//! Faults reach both fleets by instance number: hook faults on the replacements' install
+//! and traffic events or the originals' block events, a replacement that never passes
+//! health checks, an instance that stops (§3.3: a running event fails at its timeout, an
+//! event due to start fails after five minutes).
+//!
+//! **Capacity** is recorded at every change: instances in service (registered and healthy
+//! behind the load balancer, both fleets), those on the new revision, and the instances
+//! running in each fleet.
+//!
+//! Not here: in-place deployments (`server`), rendering (`report::ec2_blue_green`).
+
+use std::collections::VecDeque;
+
+use crate::alarm::MetricSource;
+use crate::config::DeploymentConfig;
+use crate::config::minimum_healthy::{HealthCount, HealthPlan, MinimumHealthyHosts, may_start};
+use crate::deployment::{
+    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus, TargetStatus,
+};
+use crate::engine::{Model, Scheduler};
+use crate::id::TargetId;
+use crate::lifecycle::hook::Hook;
+use crate::lifecycle::{LifecycleEventName, Runner};
+use crate::load_balancer::{ALLOW_TRAFFIC_LIMIT, LoadBalancer};
+use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, injected_value};
+use crate::platform::server::{EVENT_START_LIMIT, script_diagnostic};
+use crate::platform::traffic_shift::PhaseSpan;
+use crate::rng::{Stream, Streams};
+use crate::scenario::blue_green::Reroute;
+use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen, GreenFleetProvisioning};
+use crate::scenario::{InPlace, Monitoring};
+use crate::time::{SimDuration, SimTime};
+
+use LifecycleEventName::*;
+
+/// Metric periods for alarms, as in place.
+const METRIC_PERIOD: SimDuration = SimDuration::from_secs(10);
+
+/// Salt of the rollback deployment's random streams.
+const ROLLBACK_STREAM_SALT: u64 = 0x726F_6C6C_6261_636B;
+
+/// §4.1 table, deployment: the originals' events.
+pub const BLUE_ORDER: [LifecycleEventName; 3] = [BeforeBlockTraffic, BlockTraffic, AfterBlockTraffic];
+
+/// §4.1 table, deployment: the replacements' events (install, then traffic).
+pub const GREEN_ORDER: [LifecycleEventName; 10] = [
+    ApplicationStop,
+    DownloadBundle,
+    BeforeInstall,
+    Install,
+    AfterInstall,
+    ApplicationStart,
+    ValidateService,
+    BeforeAllowTraffic,
+    AllowTraffic,
+    AfterAllowTraffic,
+];
+
+/// §4.1 table, rollback: the originals get traffic back…
+pub const BLUE_ROLLBACK_ORDER: [LifecycleEventName; 3] = [BeforeAllowTraffic, AllowTraffic, AfterAllowTraffic];
+
+/// …and the replacements lose it.
+pub const GREEN_ROLLBACK_ORDER: [LifecycleEventName; 3] = BLUE_ORDER;
+
+/// Where the install phase ends in [`GREEN_ORDER`].
+const INSTALL_STAGES: usize = 7;
+
+/// The model's closed set of events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    Start,
+    /// The lifecycle event an instance is running ends (if `generation` is still current).
+    LifecycleEventEnds {
+        target: TargetId,
+        generation: u32,
+    },
+    /// An instance stops (a fault).
+    InstanceStops {
+        target: TargetId,
+    },
+    /// The ready wait or the termination wait ends (if `generation` is still current).
+    WaitEnds {
+        generation: u32,
+    },
+    /// The scenario calls ContinueDeployment.
+    ContinueDeployment,
+    MetricPeriodEnds,
+    AlarmPoll,
+    StopDeployment,
+}
+
+/// Where the deployment is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Install,
+    Ready,
+    Reroute,
+    BlockTraffic,
+    TerminationWait,
+    /// The first deployment has ended; its rollback runs.
+    RollingBack,
+    Done,
+}
+
+/// One capacity point of both fleets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FleetPoint {
+    pub time: SimTime,
+    /// Instances registered and healthy behind the load balancer, both fleets.
+    pub in_service: u32,
+    /// In-service replacements.
+    pub on_new_revision: u32,
+    /// Original instances that exist (launched and not terminated).
+    pub original_running: u32,
+    pub replacement_running: u32,
+}
+
+/// One deployment's per-target lifecycle records (the first deployment, or its rollback).
+#[derive(Clone, Debug)]
+pub struct Track {
+    pub originals: u32,
+    pub blue_order: &'static [LifecycleEventName],
+    pub green_order: &'static [LifecycleEventName],
+    pub target_status: Vec<TargetStatus>,
+    pub records: Vec<EventRecord>,
+    stage: Vec<u8>,
+}
+
+impl Track {
+    fn new(
+        originals: u32,
+        replacements: u32,
+        blue: &'static [LifecycleEventName],
+        green: &'static [LifecycleEventName],
+    ) -> Track {
+        let n = (originals + replacements) as usize;
+        let len = originals as usize * blue.len() + replacements as usize * green.len();
+        Track {
+            originals,
+            blue_order: blue,
+            green_order: green,
+            target_status: vec![TargetStatus::Pending; n],
+            records: vec![EventRecord::PENDING; len],
+            stage: vec![0; n],
+        }
+    }
+
+    pub fn order(&self, t: TargetId) -> &'static [LifecycleEventName] {
+        if t.0 < self.originals {
+            self.blue_order
+        } else {
+            self.green_order
+        }
+    }
+
+    fn base(&self, t: TargetId) -> usize {
+        let n = self.originals as usize;
+        if t.index() < n {
+            t.index() * self.blue_order.len()
+        } else {
+            n * self.blue_order.len() + (t.index() - n) * self.green_order.len()
+        }
+    }
+
+    /// The records of `t`, in its order.
+    pub fn records_of(&self, t: TargetId) -> &[EventRecord] {
+        let b = self.base(t);
+        &self.records[b..b + self.order(t).len()]
+    }
+
+    fn rec(&mut self, t: TargetId, stage: usize) -> &mut EventRecord {
+        let b = self.base(t);
+        &mut self.records[b + stage]
+    }
+
+    /// Marks every event of `t` from `stage` on that has not run as Skipped.
+    fn skip_from(&mut self, t: TargetId, stage: usize) {
+        let (b, len) = (self.base(t), self.order(t).len());
+        for r in &mut self.records[b + stage.min(len)..b + len] {
+            if r.status == LifecycleEventStatus::Pending {
+                r.status = LifecycleEventStatus::Skipped;
+            }
+        }
+    }
+}
+
+/// One deployment of the run, for reports.
+#[derive(Clone, Debug)]
+pub struct Ec2Deployment {
+    pub status: DeploymentStatus,
+    pub error: Option<ErrorInformation>,
+    pub create_time: SimTime,
+    pub complete_time: SimTime,
+    pub track: Track,
+}
+
+/// What a finished EC2 blue/green run leaves behind.
+#[derive(Clone, Debug)]
+pub struct Ec2BlueGreenOutcome {
+    pub deployment: Ec2Deployment,
+    pub rollback: Option<Ec2Deployment>,
+    /// Why it was or was not rolled back, when it did not succeed.
+    pub rollback_message: Option<String>,
+    /// The configuration's rules over the replacement fleet (None: M ≥ R).
+    pub install_plan: Option<HealthPlan>,
+    /// The rules over the replacements that installed, for rerouting.
+    pub reroute_plan: Option<HealthPlan>,
+    pub capacity: Vec<FleetPoint>,
+    pub phases: Vec<PhaseSpan>,
+    /// `instanceTerminationWaitTimeStarted`.
+    pub termination_wait_started: bool,
+    pub alarm_states: Vec<AlarmTimeline>,
+    /// Most replacement instances installing at once.
+    pub max_install_in_flight: u32,
+}
+
+/// The EC2 blue/green deployment: all mutable state, changed only by [`Model::handle`].
+pub struct Ec2BlueGreenRun<'s> {
+    config: &'s DeploymentConfig,
+    spec: &'s Ec2BlueGreen,
+    monitoring: &'s Monitoring,
+    streams: Streams,
+    rollback_streams: Streams,
+    alarms: AlarmWatch,
+    phase: Phase,
+    status: DeploymentStatus,
+    error: Option<ErrorInformation>,
+    complete_time: Option<SimTime>,
+    track: Track,
+    rollback: Option<Ec2Deployment>,
+    rollback_message: Option<String>,
+    rollback_requested: bool,
+    stopping: Option<(ErrorCode, String)>,
+    /// Per instance: generation of its scheduled event end, in service, stopped.
+    generation: Vec<u32>,
+    serving: Vec<bool>,
+    stopped: Vec<bool>,
+    /// Generation of the ready and termination waits.
+    wait_generation: u32,
+    // Scheduling of the phase under way.
+    pending: VecDeque<TargetId>,
+    /// Rollback: the replacements to deregister once the originals serve again.
+    rollback_block: VecDeque<TargetId>,
+    health: HealthCount,
+    max_in_flight: u32,
+    in_flight: u32,
+    succeeded: u32,
+    failed: u32,
+    install_plan: Option<HealthPlan>,
+    reroute_plan: Option<HealthPlan>,
+    max_install_in_flight: u32,
+    // Observations.
+    in_service: u32,
+    on_new: u32,
+    original_running: u32,
+    replacement_running: u32,
+    capacity: Vec<FleetPoint>,
+    phases: Vec<PhaseSpan>,
+    termination_wait_started: bool,
+}
+
+impl<'s> Ec2BlueGreenRun<'s> {
+    pub fn new(config: &'s DeploymentConfig, spec: &'s Ec2BlueGreen, monitoring: &'s Monitoring, seed: u64) -> Self {
+        let n = spec.originals();
+        let r = spec.replacements();
+        let total = spec.targets() as usize;
+        let classes = spec.server.fleet.health_classes();
+        let mut serving = vec![false; total];
+        for (i, c) in classes.iter().enumerate() {
+            serving[i] = c.is_healthy();
+        }
+        let in_service = serving.iter().filter(|&&s| s).count() as u32;
+        Ec2BlueGreenRun {
+            config,
+            spec,
+            monitoring,
+            streams: Streams::new(seed),
+            rollback_streams: Streams::new(seed ^ ROLLBACK_STREAM_SALT),
+            alarms: AlarmWatch::new(monitoring.alarms.as_ref()),
+            phase: Phase::Install,
+            status: DeploymentStatus::Created,
+            error: None,
+            complete_time: None,
+            track: Track::new(n, r, &BLUE_ORDER, &GREEN_ORDER),
+            rollback: None,
+            rollback_message: None,
+            rollback_requested: false,
+            stopping: None,
+            generation: vec![0; total],
+            serving,
+            stopped: vec![false; total],
+            wait_generation: 0,
+            pending: VecDeque::new(),
+            rollback_block: VecDeque::new(),
+            health: HealthCount { healthy: 0, minimum: 0 },
+            max_in_flight: 0,
+            in_flight: 0,
+            succeeded: 0,
+            failed: 0,
+            install_plan: None,
+            reroute_plan: None,
+            max_install_in_flight: 0,
+            in_service,
+            on_new: 0,
+            original_running: n,
+            replacement_running: r,
+            capacity: vec![FleetPoint {
+                time: SimTime::ZERO,
+                in_service,
+                on_new_revision: 0,
+                original_running: n,
+                replacement_running: r,
+            }],
+            phases: Vec::new(),
+            termination_wait_started: false,
+        }
+    }
+
+    pub fn into_outcome(self) -> Ec2BlueGreenOutcome {
+        assert_eq!(self.phase, Phase::Done, "the run has ended");
+        Ec2BlueGreenOutcome {
+            deployment: Ec2Deployment {
+                status: self.status,
+                error: self.error,
+                create_time: SimTime::ZERO,
+                complete_time: self.complete_time.expect("set at the end"),
+                track: self.track,
+            },
+            rollback: self.rollback,
+            rollback_message: self.rollback_message,
+            install_plan: self.install_plan,
+            reroute_plan: self.reroute_plan,
+            capacity: self.capacity,
+            phases: self.phases,
+            termination_wait_started: self.termination_wait_started,
+            alarm_states: self.alarms.timelines,
+            max_install_in_flight: self.max_install_in_flight,
+        }
+    }
+
+    fn server(&self) -> &'s InPlace {
+        &self.spec.server
+    }
+
+    fn load_balancer(&self) -> &'s LoadBalancer {
+        self.spec
+            .server
+            .load_balancer
+            .as_ref()
+            .expect("validated: blue/green needs a load balancer")
+    }
+
+    fn minimum(&self) -> MinimumHealthyHosts {
+        self.config
+            .minimum_healthy()
+            .expect("validated: a Server configuration")
+            .0
+    }
+
+    fn is_replacement(&self, t: TargetId) -> bool {
+        self.spec.is_replacement(t)
+    }
+
+    fn active(&mut self) -> &mut Track {
+        match self.phase {
+            Phase::RollingBack => &mut self.rollback.as_mut().expect("rolling back").track,
+            _ => &mut self.track,
+        }
+    }
+
+    fn active_ref(&self) -> &Track {
+        match self.phase {
+            Phase::RollingBack => &self.rollback.as_ref().expect("rolling back").track,
+            _ => &self.track,
+        }
+    }
+
+    // ----- start and phases -------------------------------------------------------------
+
+    fn on_start(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.status = DeploymentStatus::InProgress;
+        tracing::info!(target: "cdsim::deployment", t = %now, config = %self.config.name,
+            originals = self.spec.originals(), replacements = self.spec.replacements(), "deployment started");
+        for (target, at) in self.server().faults.stops() {
+            sched.at(at.max(now), Event::InstanceStops { target });
+        }
+        if let Some(a) = &self.monitoring.alarms {
+            if let Some(name) = self.alarms.in_alarm() {
+                let message = format!("Alarm {name} was already in ALARM when the deployment started.");
+                self.stop(
+                    now,
+                    ErrorCode::AlarmActive,
+                    message,
+                    self.monitoring.auto_rollback.on_alarm,
+                    sched,
+                );
+                return;
+            }
+            sched.after(METRIC_PERIOD, Event::MetricPeriodEnds);
+            sched.after(a.poll_interval, Event::AlarmPoll);
+        }
+        if let Some(stop) = self.monitoring.stop {
+            sched.at(stop.at.max(now), Event::StopDeployment);
+        }
+        let r = self.spec.replacements();
+        self.install_plan = HealthPlan::new(self.minimum(), r);
+        let Some(plan) = self.install_plan else {
+            let m = self.minimum().resolve(r);
+            let message = format!(
+                "The deployment failed because the minimum number of healthy instances ({m}) is not below the \
+                 number of replacement instances ({r}) (§6.1: the minimum applies to the replacement environment)."
+            );
+            self.end_deployment(
+                now,
+                DeploymentStatus::Failed,
+                ErrorCode::HealthConstraintsInvalid,
+                message,
+                false,
+                sched,
+            );
+            return;
+        };
+        self.open_phase("install", now);
+        let first = self.spec.originals();
+        self.begin_rolling_phase((first..first + r).map(TargetId).collect(), plan, sched);
+    }
+
+    /// Starts a phase whose targets go under the minimum-healthy start rule.
+    fn begin_rolling_phase(&mut self, targets: VecDeque<TargetId>, plan: HealthPlan, sched: &mut Scheduler<Event>) {
+        self.health = HealthCount {
+            healthy: targets.len() as u32,
+            minimum: plan.minimum,
+        };
+        self.max_in_flight = plan.max_in_flight;
+        self.pending = targets;
+        self.succeeded = 0;
+        self.failed = 0;
+        self.start_more(sched);
+    }
+
+    /// Starts every instance the rule allows; ends the phase when nothing is in flight.
+    fn start_more(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        if let Some((code, message)) = self.stopping.clone() {
+            if self.in_flight == 0 {
+                let rollback = self.rollback_requested;
+                self.end_deployment(now, DeploymentStatus::Stopped, code, message, rollback, sched);
+            }
+            return;
+        }
+        let all_at_once = matches!(self.phase, Phase::BlockTraffic | Phase::RollingBack);
+        while let Some(&t) = self.pending.front() {
+            if !all_at_once && !may_start(true, self.health, None, self.in_flight, self.max_in_flight) {
+                break;
+            }
+            self.pending.pop_front();
+            self.start_target(t, sched);
+        }
+        if self.phase == Phase::Install {
+            self.max_install_in_flight = self.max_install_in_flight.max(self.in_flight);
+        }
+        if self.in_flight == 0 {
+            self.phase_done(sched);
+        }
+    }
+
+    fn start_target(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.in_flight += 1;
+        if !matches!(self.phase, Phase::BlockTraffic | Phase::RollingBack) {
+            self.health.healthy -= 1;
+        }
+        let track_stage = match self.phase {
+            Phase::Reroute => INSTALL_STAGES,
+            _ => 0,
+        };
+        let track = self.active();
+        track.target_status[t.index()] = TargetStatus::InProgress;
+        track.stage[t.index()] = track_stage as u8;
+        self.plan_hooks(t);
+        tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, phase = ?self.phase, "instance started");
+        self.begin_event(t, sched);
+    }
+
+    /// Draws the hook outcomes of `t`'s events in this phase from its own sub-stream.
+    fn plan_hooks(&mut self, t: TargetId) {
+        let rollback = self.phase == Phase::RollingBack;
+        let streams = if rollback { self.rollback_streams } else { self.streams };
+        let salt = match self.phase {
+            Phase::Reroute => 1u64 << 40,
+            _ => 0,
+        };
+        let mut rng = streams.source(Stream::Hooks, u64::from(t.0) | salt);
+        let order = self.active_ref().order(t);
+        let from = usize::from(self.active_ref().stage[t.index()]);
+        let to = self.segment_end(t);
+        for (stage, &name) in order.iter().enumerate().take(to).skip(from) {
+            if !matches!(name.runner(), Runner::Scripts | Runner::Agent) || self.skips(t, name) {
+                continue;
+            }
+            let hook = self.hook_for(name);
+            let outcome = if rollback {
+                hook.run_known_good(&mut rng)
+            } else {
+                hook.run(&mut rng, &self.server().faults.hook_faults(t, name))
+            };
+            let diagnostic = script_diagnostic(name.runner(), hook, outcome.result);
+            let rec = self.active().rec(t, stage);
+            rec.duration = outcome.duration;
+            rec.diagnostic = diagnostic;
+        }
+    }
+
+    fn hook_for(&self, name: LifecycleEventName) -> &'s Hook {
+        let sc = self.server();
+        sc.agent.step(name).unwrap_or_else(|| sc.hooks.get(name))
+    }
+
+    /// ApplicationStop has nothing to run on a fresh replacement instance (§4.1).
+    fn skips(&self, t: TargetId, name: LifecycleEventName) -> bool {
+        self.phase != Phase::RollingBack && self.is_replacement(t) && name == ApplicationStop
+    }
+
+    /// The stage after the last event `t` runs in the current phase.
+    fn segment_end(&self, t: TargetId) -> usize {
+        match self.phase {
+            Phase::Install => INSTALL_STAGES,
+            _ => self.active_ref().order(t).len(),
+        }
+    }
+
+    fn begin_event(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        loop {
+            let stage = usize::from(self.active_ref().stage[t.index()]);
+            let name = self.active_ref().order(t)[stage];
+            if self.skips(t, name) {
+                *self.active().rec(t, stage) = EventRecord {
+                    start: now,
+                    status: LifecycleEventStatus::Skipped,
+                    ..EventRecord::PENDING
+                };
+                self.active().stage[t.index()] += 1;
+                continue;
+            }
+            let (duration, diagnostic) = match name.runner() {
+                _ if self.stopped[t.index()] => (EVENT_START_LIMIT, Diagnostic::EventNotStarted),
+                Runner::Scripts | Runner::Agent => {
+                    let rec = self.active_ref().records_of(t)[stage];
+                    (rec.duration, rec.diagnostic)
+                }
+                Runner::Deregister => {
+                    self.set_serving(t, false, now);
+                    (self.load_balancer().deregistration_delay, Diagnostic::None)
+                }
+                Runner::Register => {
+                    let answers = self.phase == Phase::RollingBack || !self.server().faults.fails_health_checks(t);
+                    match self.load_balancer().health_check.allow_traffic(now, answers) {
+                        (d, true) => (d, Diagnostic::None),
+                        (d, false) => (d, Diagnostic::NotHealthyInTime),
+                    }
+                }
+                Runner::TestTraffic => unreachable!("not an EC2 event"),
+            };
+            *self.active().rec(t, stage) = EventRecord {
+                start: now,
+                duration,
+                status: LifecycleEventStatus::InProgress,
+                diagnostic,
+            };
+            tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, event = %name, "lifecycle event started");
+            let generation = self.generation[t.index()];
+            sched.after(duration, Event::LifecycleEventEnds { target: t, generation });
+            return;
+        }
+    }
+
+    fn on_lifecycle_event_ends(&mut self, t: TargetId, generation: u32, sched: &mut Scheduler<Event>) {
+        if generation != self.generation[t.index()] {
+            return;
+        }
+        let now = sched.now();
+        let stage = usize::from(self.active_ref().stage[t.index()]);
+        let name = self.active_ref().order(t)[stage];
+        let rec = self.active().rec(t, stage);
+        assert_eq!(rec.end(), now, "event ends at its planned time");
+        let ok = rec.succeeds();
+        rec.status = if ok {
+            LifecycleEventStatus::Succeeded
+        } else {
+            LifecycleEventStatus::Failed
+        };
+        tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, event = %name,
+            ok, "lifecycle event ended");
+        if ok && name.runner() == Runner::Register {
+            self.set_serving(t, true, now);
+        }
+        let forgiven = !ok && self.server().ignore_application_stop_failures && name.failure_may_be_ignored();
+        if self.stopping.is_some() || (!ok && !forgiven) {
+            self.finish_target(t, false, sched);
+        } else if stage + 1 == self.segment_end(t) {
+            self.finish_target(t, true, sched);
+        } else {
+            self.active().stage[t.index()] += 1;
+            self.begin_event(t, sched);
+        }
+    }
+
+    /// `t` has finished its part of the current phase.
+    fn finish_target(&mut self, t: TargetId, ok: bool, sched: &mut Scheduler<Event>) {
+        self.in_flight -= 1;
+        let installed = ok && self.phase == Phase::Install;
+        let track = self.active();
+        let stage = usize::from(track.stage[t.index()]);
+        if ok {
+            track.stage[t.index()] += 1;
+            if !installed {
+                track.target_status[t.index()] = TargetStatus::Succeeded;
+            }
+            self.succeeded += 1;
+            if !matches!(self.phase, Phase::BlockTraffic | Phase::RollingBack) {
+                self.health.healthy += 1;
+            }
+        } else {
+            track.target_status[t.index()] = TargetStatus::Failed;
+            track.skip_from(t, stage + 1);
+            self.failed += 1;
+        }
+        self.start_more(sched);
+    }
+
+    /// Nothing is in flight: the phase is over (or cannot go on).
+    fn phase_done(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        match self.phase {
+            Phase::Install | Phase::Reroute => {
+                let plan = if self.phase == Phase::Install {
+                    self.install_plan
+                } else {
+                    self.reroute_plan
+                }
+                .expect("a plan for a rolling phase");
+                let what = if self.phase == Phase::Install {
+                    "installed the revision"
+                } else {
+                    "took traffic"
+                };
+                if !self.pending.is_empty() || self.succeeded < plan.min_successes {
+                    let message = format!(
+                        "The overall deployment failed because too many replacement instances failed: {} {what}, at \
+                         least {} required ({} failed).",
+                        self.succeeded, plan.min_successes, self.failed
+                    );
+                    let rollback = self.monitoring.auto_rollback.on_failure;
+                    self.end_deployment(
+                        now,
+                        DeploymentStatus::Failed,
+                        ErrorCode::HealthConstraints,
+                        message,
+                        rollback,
+                        sched,
+                    );
+                } else if self.phase == Phase::Install {
+                    self.close_phase(now);
+                    self.after_install(sched);
+                } else {
+                    self.close_phase(now);
+                    self.block_originals(sched);
+                }
+            }
+            Phase::BlockTraffic => {
+                self.close_phase(now);
+                if self.failed > 0 {
+                    let message = format!(
+                        "The deployment failed because {} original {} could not be deregistered from the load \
+                         balancer (§3.1).",
+                        self.failed,
+                        if self.failed == 1 { "instance" } else { "instances" }
+                    );
+                    let rollback = self.monitoring.auto_rollback.on_failure;
+                    self.end_deployment(
+                        now,
+                        DeploymentStatus::Failed,
+                        ErrorCode::HealthConstraints,
+                        message,
+                        rollback,
+                        sched,
+                    );
+                } else {
+                    self.termination_wait(sched);
+                }
+            }
+            Phase::RollingBack if !self.rollback_block.is_empty() => {
+                // The originals serve again: now the replacements are deregistered.
+                self.pending = std::mem::take(&mut self.rollback_block);
+                self.start_more(sched);
+            }
+            Phase::RollingBack => self.end_rollback(now),
+            Phase::Ready | Phase::TerminationWait | Phase::Done => {}
+        }
+    }
+
+    fn after_install(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        match self.spec.reroute {
+            Reroute::Immediately => self.reroute(sched),
+            Reroute::WaitForContinue { wait, continue_after } => {
+                self.phase = Phase::Ready;
+                self.status = DeploymentStatus::Ready;
+                self.open_phase("ready", now);
+                tracing::info!(target: "cdsim::deployment", t = %now, "waiting to reroute traffic (Ready)");
+                self.wait_generation += 1;
+                sched.after(
+                    wait,
+                    Event::WaitEnds {
+                        generation: self.wait_generation,
+                    },
+                );
+                if let Some(after) = continue_after.filter(|&a| a <= wait) {
+                    sched.after(after, Event::ContinueDeployment);
+                }
+            }
+        }
+    }
+
+    /// §2.2: the rules applied to the replacements that installed.
+    fn reroute(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.phase = Phase::Reroute;
+        self.status = DeploymentStatus::InProgress;
+        self.open_phase("reroute", now);
+        let installed: VecDeque<TargetId> = (self.spec.originals()..self.spec.targets())
+            .map(TargetId)
+            .filter(|t| self.track.target_status[t.index()] == TargetStatus::InProgress)
+            .collect();
+        let n = installed.len() as u32;
+        let m = self.minimum().resolve(n).min(n.saturating_sub(1));
+        let plan = HealthPlan {
+            instances: n,
+            minimum: m,
+            max_in_flight: n - m,
+            min_successes: m.max(1),
+        };
+        self.reroute_plan = Some(plan);
+        self.begin_rolling_phase(installed, plan, sched);
+    }
+
+    fn block_originals(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.phase = Phase::BlockTraffic;
+        self.open_phase("blockTraffic", now);
+        self.pending = (0..self.spec.originals()).map(TargetId).collect();
+        self.succeeded = 0;
+        self.failed = 0;
+        self.start_more(sched);
+    }
+
+    fn termination_wait(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        match self.spec.blue_termination {
+            BlueTermination::Terminate { wait } => {
+                self.phase = Phase::TerminationWait;
+                self.termination_wait_started = true;
+                self.open_phase("terminationWait", now);
+                self.wait_generation += 1;
+                sched.after(
+                    wait,
+                    Event::WaitEnds {
+                        generation: self.wait_generation,
+                    },
+                );
+            }
+            BlueTermination::KeepAlive => self.succeed(now),
+        }
+    }
+
+    fn on_wait_ends(&mut self, generation: u32, sched: &mut Scheduler<Event>) {
+        if generation != self.wait_generation {
+            return;
+        }
+        let now = sched.now();
+        match self.phase {
+            Phase::Ready => {
+                self.close_phase(now);
+                let message = "The wait for rerouting traffic expired and actionOnTimeout is STOP_DEPLOYMENT.";
+                self.end_deployment(
+                    now,
+                    DeploymentStatus::Stopped,
+                    ErrorCode::Timeout,
+                    message.to_string(),
+                    false,
+                    sched,
+                );
+            }
+            Phase::TerminationWait => {
+                self.close_phase(now);
+                self.original_running = 0;
+                self.push_capacity(now);
+                tracing::info!(target: "cdsim::deployment", t = %now, "original instances terminated");
+                self.succeed(now);
+            }
+            _ => unreachable!("a wait ends only while waiting"),
+        }
+    }
+
+    fn on_continue(&mut self, sched: &mut Scheduler<Event>) {
+        if self.phase != Phase::Ready {
+            return;
+        }
+        self.wait_generation += 1;
+        self.close_phase(sched.now());
+        self.reroute(sched);
+    }
+
+    fn succeed(&mut self, now: SimTime) {
+        self.status = DeploymentStatus::Succeeded;
+        self.complete_time = Some(now);
+        self.phase = Phase::Done;
+        tracing::info!(target: "cdsim::deployment", t = %now, status = "Succeeded", "deployment finished");
+    }
+
+    // ----- stops, failures and rollback (§8) ----------------------------------------------
+
+    /// StopDeployment or an alarm: nothing more starts; what runs finishes, then Stopped.
+    fn stop(&mut self, now: SimTime, code: ErrorCode, message: String, rollback: bool, sched: &mut Scheduler<Event>) {
+        if self.status.is_terminal() || self.stopping.is_some() || self.phase == Phase::RollingBack {
+            return;
+        }
+        self.rollback_requested = rollback;
+        self.wait_generation += 1; // cancels a ready or termination wait
+        if matches!(self.phase, Phase::Ready | Phase::TerminationWait) {
+            self.close_phase(now);
+        }
+        self.pending.clear();
+        if self.in_flight == 0 {
+            self.end_deployment(now, DeploymentStatus::Stopped, code, message, rollback, sched);
+        } else {
+            tracing::info!(target: "cdsim::deployment", t = %now, in_flight = self.in_flight, "stopping");
+            self.stopping = Some((code, message));
+        }
+    }
+
+    /// The first deployment ends Failed or Stopped; its rollback starts if asked for.
+    fn end_deployment(
+        &mut self,
+        now: SimTime,
+        status: DeploymentStatus,
+        code: ErrorCode,
+        message: String,
+        rollback: bool,
+        sched: &mut Scheduler<Event>,
+    ) {
+        assert_eq!(self.in_flight, 0, "a deployment ends with nothing in flight");
+        self.status = status;
+        self.error = Some(ErrorInformation { code, message });
+        self.complete_time = Some(now);
+        self.stopping = None;
+        self.pending.clear();
+        self.close_phase(now);
+        for i in 0..self.track.target_status.len() {
+            let t = TargetId(i as u32);
+            if matches!(
+                self.track.target_status[i],
+                TargetStatus::Pending | TargetStatus::InProgress
+            ) {
+                self.track.target_status[i] = TargetStatus::Skipped;
+            }
+            self.track.skip_from(t, 0);
+        }
+        tracing::info!(target: "cdsim::deployment", t = %now, status = %status.as_str(), error = code.as_str(),
+            "deployment finished");
+        let touched = self
+            .track
+            .records
+            .iter()
+            .any(|r| matches!(r.status, LifecycleEventStatus::Succeeded | LifecycleEventStatus::Failed));
+        if !rollback {
+            self.rollback_message = Some("Automatic rollback is not configured for this event.".to_string());
+            self.phase = Phase::Done;
+        } else if !touched {
+            self.rollback_message = Some("Nothing was deployed, so there is nothing to roll back.".to_string());
+            self.phase = Phase::Done;
+        } else {
+            self.start_rollback(sched);
+        }
+    }
+
+    /// §8: traffic back to the originals (they exist until a successful deployment
+    /// terminates them), away from the replacements.
+    fn start_rollback(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let n = self.spec.originals();
+        let r = self.spec.replacements();
+        self.rollback = Some(Ec2Deployment {
+            status: DeploymentStatus::InProgress,
+            error: None,
+            create_time: now,
+            complete_time: now,
+            track: Track::new(n, r, &BLUE_ROLLBACK_ORDER, &GREEN_ROLLBACK_ORDER),
+        });
+        self.phase = Phase::RollingBack;
+        self.open_phase("rollback", now);
+        tracing::info!(target: "cdsim::deployment", t = %now, "rollback deployment started");
+        let (mut todo, mut later) = (VecDeque::new(), VecDeque::new());
+        for i in 0..(n + r) {
+            let t = TargetId(i);
+            let blocked = self
+                .track
+                .records_of(t)
+                .iter()
+                .zip(self.track.order(t))
+                .any(|(rec, &name)| {
+                    name == BlockTraffic
+                        && !matches!(
+                            rec.status,
+                            LifecycleEventStatus::Pending | LifecycleEventStatus::Skipped
+                        )
+                });
+            let registered = self.is_replacement(t)
+                && self
+                    .track
+                    .records_of(t)
+                    .iter()
+                    .zip(self.track.order(t))
+                    .any(|(rec, &name)| {
+                        name == AllowTraffic
+                            && !matches!(
+                                rec.status,
+                                LifecycleEventStatus::Pending | LifecycleEventStatus::Skipped
+                            )
+                    });
+            if !self.is_replacement(t) && blocked {
+                todo.push_back(t);
+            } else if registered {
+                later.push_back(t);
+            }
+        }
+        if todo.is_empty() {
+            todo = std::mem::take(&mut later);
+        }
+        self.pending = todo;
+        self.rollback_block = later;
+        self.succeeded = 0;
+        self.failed = 0;
+        self.start_more(sched);
+    }
+
+    fn end_rollback(&mut self, now: SimTime) {
+        self.close_phase(now);
+        let failed = self.failed;
+        let rb = self.rollback.as_mut().expect("rolling back");
+        for s in &mut rb.track.target_status {
+            if *s == TargetStatus::Pending {
+                *s = TargetStatus::Skipped;
+            }
+        }
+        for i in 0..rb.track.target_status.len() {
+            rb.track.skip_from(TargetId(i as u32), 0);
+        }
+        rb.complete_time = now;
+        if failed == 0 {
+            rb.status = DeploymentStatus::Succeeded;
+            self.rollback_message = Some("Rolled back: production traffic is on the original instances.".to_string());
+        } else {
+            rb.status = DeploymentStatus::Failed;
+            rb.error = Some(ErrorInformation {
+                code: ErrorCode::HealthConstraints,
+                message: format!("The rollback failed on {failed} instances."),
+            });
+            self.rollback_message = Some("The rollback deployment failed.".to_string());
+        }
+        let status = rb.status;
+        if status == DeploymentStatus::Succeeded
+            && self.spec.green_fleet.provisioning == GreenFleetProvisioning::CopyAutoScalingGroup
+        {
+            self.replacement_running = 0;
+            self.push_capacity(now);
+        }
+        self.phase = Phase::Done;
+        tracing::info!(target: "cdsim::deployment", t = %now, status = %status.as_str(), "rollback finished");
+    }
+
+    // ----- instances ----------------------------------------------------------------------
+
+    fn on_instance_stops(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        if self.phase == Phase::Done {
+            return;
+        }
+        tracing::info!(target: "cdsim::deployment", t = %now, target = %t, "instance stopped");
+        self.stopped[t.index()] = true;
+        self.set_serving(t, false, now);
+        if self.active_ref().target_status[t.index()] != TargetStatus::InProgress {
+            return;
+        }
+        let stage = usize::from(self.active_ref().stage[t.index()]);
+        let Some(&name) = self.active_ref().order(t).get(stage) else {
+            return;
+        };
+        let rec = self.active_ref().records_of(t)[stage];
+        if rec.status != LifecycleEventStatus::InProgress {
+            return;
+        }
+        let (limit, diagnostic) = match name.runner() {
+            Runner::Scripts | Runner::Agent => (self.hook_for(name).total_timeout(), Diagnostic::InstanceStopped),
+            Runner::Register => (ALLOW_TRAFFIC_LIMIT, Diagnostic::NotHealthyInTime),
+            Runner::Deregister | Runner::TestTraffic => return,
+        };
+        let end = (rec.start + limit).max(now);
+        let rec = self.active().rec(t, stage);
+        rec.duration = end.since(rec.start);
+        rec.diagnostic = diagnostic;
+        self.generation[t.index()] += 1;
+        let generation = self.generation[t.index()];
+        sched.at(end, Event::LifecycleEventEnds { target: t, generation });
+    }
+
+    fn set_serving(&mut self, t: TargetId, serving: bool, now: SimTime) {
+        let s = &mut self.serving[t.index()];
+        if *s == serving || (serving && self.stopped[t.index()]) {
+            return;
+        }
+        *s = serving;
+        let new = self.spec.is_replacement(t);
+        if serving {
+            self.in_service += 1;
+            self.on_new += u32::from(new);
+        } else {
+            self.in_service -= 1;
+            self.on_new -= u32::from(new);
+        }
+        self.push_capacity(now);
+    }
+
+    fn push_capacity(&mut self, now: SimTime) {
+        self.capacity.push(FleetPoint {
+            time: now,
+            in_service: self.in_service,
+            on_new_revision: self.on_new,
+            original_running: self.original_running,
+            replacement_running: self.replacement_running,
+        });
+    }
+
+    // ----- alarms ---------------------------------------------------------------------------
+
+    fn watching(&self) -> bool {
+        !matches!(self.phase, Phase::RollingBack | Phase::Done)
+    }
+
+    fn on_metric_period_ends(&mut self, sched: &mut Scheduler<Event>) {
+        if !self.watching() {
+            return;
+        }
+        let now = sched.now();
+        self.evaluate_alarms(now);
+        sched.after(METRIC_PERIOD, Event::MetricPeriodEnds);
+    }
+
+    fn evaluate_alarms(&mut self, now: SimTime) {
+        let mut alarms = std::mem::take(&mut self.alarms);
+        alarms.evaluate_due(now, &*self);
+        self.alarms = alarms;
+    }
+
+    fn on_alarm_poll(&mut self, sched: &mut Scheduler<Event>) {
+        if !self.watching() || self.stopping.is_some() {
+            return;
+        }
+        let now = sched.now();
+        if now.as_millis().is_multiple_of(METRIC_PERIOD.as_millis()) {
+            self.evaluate_alarms(now);
+        }
+        let config = self.monitoring.alarms.as_ref().expect("polls only with alarms");
+        if let Some(message) = self.alarms.poll(config, now) {
+            self.stop(
+                now,
+                ErrorCode::AlarmActive,
+                message,
+                self.monitoring.auto_rollback.on_alarm,
+                sched,
+            );
+            return;
+        }
+        sched.after(config.poll_interval, Event::AlarmPoll);
+    }
+
+    // ----- bookkeeping ----------------------------------------------------------------------
+
+    fn open_phase(&mut self, name: &'static str, now: SimTime) {
+        self.phases.push(PhaseSpan {
+            name,
+            start: now,
+            end: now,
+        });
+    }
+
+    fn close_phase(&mut self, now: SimTime) {
+        if let Some(p) = self.phases.last_mut() {
+            p.end = now;
+        }
+    }
+}
+
+impl Model for Ec2BlueGreenRun<'_> {
+    type Event = Event;
+
+    fn start(&mut self, sched: &mut Scheduler<Event>) {
+        sched.at(SimTime::ZERO, Event::Start);
+    }
+
+    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+        match event {
+            Event::Start => self.on_start(sched),
+            Event::LifecycleEventEnds { target, generation } => self.on_lifecycle_event_ends(target, generation, sched),
+            Event::InstanceStops { target } => self.on_instance_stops(target, sched),
+            Event::WaitEnds { generation } => self.on_wait_ends(generation, sched),
+            Event::ContinueDeployment => self.on_continue(sched),
+            Event::MetricPeriodEnds => self.on_metric_period_ends(sched),
+            Event::AlarmPoll => self.on_alarm_poll(sched),
+            Event::StopDeployment => {
+                let rollback = self.monitoring.stop_rolls_back();
+                let message = "The deployment was stopped by a StopDeployment request.".to_string();
+                self.stop(sched.now(), ErrorCode::ManualStop, message, rollback, sched);
+            }
+        }
+    }
+
+    fn finished(&self) -> bool {
+        self.phase == Phase::Done
+    }
+}
+
+impl Observation for Ec2BlueGreenRun<'_> {
+    /// `healthyCount`: the fewest instances in service during the window, both fleets.
+    fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
+        match metric {
+            MetricSource::HealthyCount => {
+                let at_from = self
+                    .capacity
+                    .iter()
+                    .rev()
+                    .find(|p| p.time <= from)
+                    .map(|p| p.in_service)?;
+                let within = self
+                    .capacity
+                    .iter()
+                    .filter(|p| p.time > from && p.time < to)
+                    .map(|p| p.in_service);
+                Some(f64::from(within.fold(at_from, u32::min)))
+            }
+            MetricSource::Injected(steps) => injected_value(steps, to),
+            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
+        }
+    }
+}

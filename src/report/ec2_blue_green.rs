@@ -1,0 +1,249 @@
+//! The report of an EC2 blue/green deployment: CodeDeploy's `deploymentInfo` with
+//! `deploymentStyle` BLUE_GREEN, `blueGreenDeploymentConfiguration` and
+//! `instanceTerminationWaitTimeStarted`; instance targets labelled `Blue` (original) or
+//! `Green` (replacement), as `aws deploy get-deployment-target` shows them; the capacity of
+//! both fleets over time and the extra instance-minutes the second fleet costs.
+//!
+//! Not here: simulation (this only reads a finished `Ec2BlueGreenOutcome`), or rendering
+//! (`json`, `text`).
+
+use serde::Serialize;
+
+use super::{
+    CapacityMetrics, CapacityPoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
+    HealthPlanInfo, Metrics, Report, RollbackInfo, TargetInfo, blue_green::Phase, lifecycle_events, round2,
+};
+use crate::config::ConfigRule;
+use crate::deployment::TargetStatus;
+use crate::id::TargetId;
+use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2Deployment, FleetPoint};
+use crate::scenario::blue_green::Reroute;
+use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen, GreenFleetProvisioning};
+use crate::scenario::{Scenario, Workload};
+use crate::time::SimTime;
+
+const FIRST_ID: &str = "d-SIMULATED1";
+const ROLLBACK_ID: &str = "d-SIMULATED2";
+
+/// `blueGreenDeploymentConfiguration`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlueGreenDeploymentConfigurationInfo {
+    pub terminate_blue_instances_on_deployment_success: BlueInstanceTerminationOption,
+    pub deployment_ready_option: DeploymentReadyOption,
+    pub green_fleet_provisioning_option: GreenFleetProvisioningOption,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlueInstanceTerminationOption {
+    pub action: &'static str,
+    pub termination_wait_time_in_minutes: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentReadyOption {
+    pub action_on_timeout: &'static str,
+    pub wait_time_in_minutes: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GreenFleetProvisioningOption {
+    pub action: &'static str,
+}
+
+impl BlueGreenDeploymentConfigurationInfo {
+    pub fn of(bg: &Ec2BlueGreen) -> Self {
+        let (action, wait) = match bg.blue_termination {
+            BlueTermination::Terminate { wait } => ("TERMINATE", wait.as_millis() / 60_000),
+            BlueTermination::KeepAlive => ("KEEP_ALIVE", 0),
+        };
+        let (on_timeout, ready_wait) = match bg.reroute {
+            Reroute::Immediately => ("CONTINUE_DEPLOYMENT", 0),
+            Reroute::WaitForContinue { wait, .. } => ("STOP_DEPLOYMENT", wait.as_millis() / 60_000),
+        };
+        BlueGreenDeploymentConfigurationInfo {
+            terminate_blue_instances_on_deployment_success: BlueInstanceTerminationOption {
+                action,
+                termination_wait_time_in_minutes: wait,
+            },
+            deployment_ready_option: DeploymentReadyOption {
+                action_on_timeout: on_timeout,
+                wait_time_in_minutes: ready_wait,
+            },
+            green_fleet_provisioning_option: GreenFleetProvisioningOption {
+                action: match bg.green_fleet.provisioning {
+                    GreenFleetProvisioning::CopyAutoScalingGroup => "COPY_AUTO_SCALING_GROUP",
+                    GreenFleetProvisioning::DiscoverExisting => "DISCOVER_EXISTING",
+                },
+            },
+        }
+    }
+}
+
+/// Builds the report of a finished EC2 blue/green run and of its rollback, if any.
+pub fn build(scenario: &Scenario, seed: u64, outcome: &Ec2BlueGreenOutcome, events: u64) -> Report {
+    let Workload::Ec2BlueGreen(bg) = &scenario.workload else {
+        unreachable!("an EC2 blue/green scenario")
+    };
+    let mut first = deployment_info(scenario, bg, outcome, &outcome.deployment, FIRST_ID);
+    first.instance_termination_wait_time_started = Some(outcome.termination_wait_started);
+    first.phases = outcome
+        .phases
+        .iter()
+        .filter(|p| p.name != "rollback")
+        .map(|p| Phase {
+            name: p.name,
+            start_time: p.start.as_secs_f64(),
+            end_time: p.end.as_secs_f64(),
+        })
+        .collect();
+    if outcome.deployment.status != crate::deployment::DeploymentStatus::Succeeded {
+        first.rollback_info = Some(RollbackInfo {
+            rollback_deployment_id: outcome.rollback.as_ref().map(|_| ROLLBACK_ID.to_string()),
+            rollback_triggering_deployment_id: None,
+            rollback_message: outcome.rollback_message.clone(),
+        });
+    }
+    let mut deployments = vec![first];
+    if let Some(rb) = &outcome.rollback {
+        let mut second = deployment_info(scenario, bg, outcome, rb, ROLLBACK_ID);
+        second.creator = "codeDeployRollback";
+        second.health_plan = None;
+        second.instance_termination_wait_time_started = Some(false);
+        second.rollback_info = Some(RollbackInfo {
+            rollback_triggering_deployment_id: Some(FIRST_ID.to_string()),
+            ..RollbackInfo::default()
+        });
+        deployments.push(second);
+    }
+    let end = outcome.rollback.as_ref().unwrap_or(&outcome.deployment).complete_time;
+    Report {
+        scenario: scenario.name.clone(),
+        seed,
+        deployments,
+        metrics: Metrics {
+            duration_seconds: outcome.deployment.complete_time.as_secs_f64(),
+            simulated_events: events,
+            capacity: Some(capacity_metrics(bg, outcome, end)),
+            availability: None,
+        },
+        capacity: outcome
+            .capacity
+            .iter()
+            .map(|p| CapacityPoint {
+                time: p.time.as_secs_f64(),
+                in_service: p.in_service,
+                on_new_revision: Some(p.on_new_revision),
+                original_running: Some(p.original_running),
+                replacement_running: Some(p.replacement_running),
+            })
+            .collect(),
+        traffic: None,
+        alarms: super::blue_green::alarm_reports(&outcome.alarm_states),
+    }
+}
+
+fn deployment_info(
+    scenario: &Scenario,
+    bg: &Ec2BlueGreen,
+    outcome: &Ec2BlueGreenOutcome,
+    d: &Ec2Deployment,
+    id: &str,
+) -> DeploymentInfo {
+    let mut overview = DeploymentOverview::default();
+    for s in &d.track.target_status {
+        match s {
+            TargetStatus::Pending => overview.pending += 1,
+            TargetStatus::InProgress => overview.in_progress += 1,
+            TargetStatus::Succeeded => overview.succeeded += 1,
+            TargetStatus::Failed => overview.failed += 1,
+            TargetStatus::Skipped => overview.skipped += 1,
+        }
+    }
+    let config = &scenario.deployment_config;
+    let health_plan = match &config.rule {
+        ConfigRule::MinimumHealthy { minimum, .. } => Some(HealthPlanInfo {
+            minimum_healthy_hosts: (*minimum).into(),
+            minimum_healthy_instances: minimum.resolve(bg.replacements()),
+            max_in_flight: outcome.install_plan.map_or(0, |p| p.max_in_flight),
+            min_successes: outcome.install_plan.map_or(0, |p| p.min_successes),
+        }),
+        ConfigRule::TrafficRouting(_) => None,
+    };
+    let server = &bg.server;
+    let targets = (0..bg.targets())
+        .map(TargetId)
+        .map(|t| TargetInfo {
+            target_id: t.to_string(),
+            status: d.track.target_status[t.index()].as_str(),
+            instance_label: Some(if bg.is_replacement(t) { "Green" } else { "Blue" }),
+            availability_zone: None,
+            lifecycle_events: lifecycle_events(d.track.order(t), d.track.records_of(t), |name| {
+                Some(server.agent.step(name).unwrap_or_else(|| server.hooks.get(name)))
+            }),
+            task_sets_info: None,
+            lambda_function_info: None,
+        })
+        .collect();
+    DeploymentInfo {
+        deployment_id: id.to_string(),
+        creator: "user",
+        deployment_config_name: config.name.clone(),
+        compute_platform: config.compute_platform.api_name(),
+        deployment_style: DeploymentStyle {
+            deployment_type: "BLUE_GREEN",
+            deployment_option: "WITH_TRAFFIC_CONTROL",
+        },
+        status: d.status.as_str(),
+        error_information: d.error.as_ref().map(|e| ErrorInformation {
+            code: e.code.as_str(),
+            message: e.message.clone(),
+        }),
+        deployment_overview: overview,
+        rollback_info: None,
+        ignore_application_stop_failures: server.ignore_application_stop_failures,
+        create_time: d.create_time.as_secs_f64(),
+        complete_time: d.complete_time.as_secs_f64(),
+        health_plan,
+        traffic_shifts: None,
+        phases: Vec::new(),
+        blue_green_deployment_configuration: Some(BlueGreenDeploymentConfigurationInfo::of(bg)),
+        instance_termination_wait_time_started: None,
+        targets,
+    }
+}
+
+/// Capacity figures over both fleets up to `end` (through the rollback, if any).
+fn capacity_metrics(bg: &Ec2BlueGreen, outcome: &Ec2BlueGreenOutcome, end: SimTime) -> CapacityMetrics {
+    let n = bg.originals();
+    let cap = &outcome.capacity;
+    let initial = cap.first().map_or(0, |p| p.in_service);
+    let min = cap.iter().map(|p| p.in_service).min().unwrap_or(0);
+    let lost_ms = integrate(cap, end, |p| u64::from(initial.saturating_sub(p.in_service)));
+    let extra_ms = integrate(cap, end, |p| {
+        u64::from((p.original_running + p.replacement_running).saturating_sub(n))
+    });
+    CapacityMetrics {
+        instances: n,
+        initial_in_service: initial,
+        min_in_service: min,
+        min_in_service_percent: round2(100.0 * f64::from(min) / f64::from(n)),
+        capacity_seconds_lost: lost_ms as f64 / 1000.0,
+        max_in_flight_observed: outcome.max_install_in_flight,
+        extra_instance_minutes: Some(round2(extra_ms as f64 / 60_000.0)),
+    }
+}
+
+/// ∫ f dt over the step function `points` up to `end`, in instance-milliseconds.
+fn integrate(points: &[FleetPoint], end: SimTime, f: impl Fn(&FleetPoint) -> u64) -> u128 {
+    let mut total: u128 = 0;
+    for (i, p) in points.iter().enumerate() {
+        let next = points.get(i + 1).map_or(end, |q| q.time.min(end));
+        if next > p.time {
+            total += u128::from(f(p)) * u128::from(next.since(p.time).as_millis());
+        }
+    }
+    total
+}
