@@ -8,10 +8,17 @@
 //! Not here: simulation (the report only reads a finished run).
 
 pub mod blue_green;
+pub mod charts;
 pub mod config;
+pub mod files;
+pub mod html;
 pub mod in_place;
 pub mod json;
+pub mod markdown;
+pub mod schedule;
 pub mod text;
+pub mod timeseries;
+pub mod timing;
 
 pub use in_place::max_in_flight;
 
@@ -47,6 +54,12 @@ pub struct Report {
 #[serde(rename_all = "camelCase")]
 pub struct AlarmReport {
     pub alarm_name: String,
+    /// What the alarm watches: `errorRate`, `errorCount`, `latencyP50|P90|P99` (ms),
+    /// `healthyCount` or `injected`; and whose traffic (`original`, `replacement`, `all`).
+    pub metric: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<&'static str>,
+    pub threshold: f64,
     pub states: Vec<AlarmStatePoint>,
 }
 
@@ -206,6 +219,9 @@ pub struct Metrics {
     /// ECS and Lambda deployments.
     #[serde(flatten)]
     pub availability: Option<blue_green::Availability>,
+    /// Detection, rollback and phase timings (all platforms).
+    #[serde(flatten)]
+    pub timing: timing::Timing,
 }
 
 /// In-place capacity figures.
@@ -222,13 +238,24 @@ pub struct CapacityMetrics {
     pub capacity_seconds_lost: f64,
     /// Most instances deployed to at the same time.
     pub max_in_flight_observed: u32,
+    /// Seconds from creation until the first instance is back in service on the new
+    /// revision (with a load balancer: its first production traffic), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_first_new_traffic_seconds: Option<f64>,
 }
 
+/// From `time`: instances in service, and of them those already on the deployment's
+/// revision. EC2 blue/green fleets also give the instances running in each fleet.
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityPoint {
     pub time: f64,
     pub in_service: u32,
+    pub on_new_revision: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_running: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement_running: Option<u32>,
 }
 
 /// `lifecycleEvents` of one target from its records. `hook` gives script names for
