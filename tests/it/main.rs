@@ -6,6 +6,7 @@
 //! - `properties`: proptest invariants over generated scenarios;
 //! - `determinism`: same seed ⇒ same bytes;
 //! - `queue`: the event queue against a shadow model;
+//! - `browser`: `report.html` in headless Chromium (its chart check, console, a screenshot);
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
 //! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
 //! - `traffic`: ECS and Lambda traffic shifting, and the traffic model.
@@ -21,6 +22,7 @@
 mod common;
 
 mod alarms;
+mod browser;
 
 mod cli;
 mod corpus;
