@@ -30,6 +30,8 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
     pub step: bool,
     pub dashed: bool,
+    /// Line width in pixels; a wide pale series drawn first makes a backdrop for others.
+    pub width: u32,
 }
 
 /// A shaded x interval ("ALARM"); bands with the same label share one legend entry.
@@ -102,7 +104,7 @@ where
         }
     }
     for s in &c.series {
-        let style = s.color.color().stroke_width(2);
+        let style = s.color.color().stroke_width(s.width);
         let points = if s.step {
             steps(&s.points, xs.end)
         } else {

@@ -11,7 +11,7 @@
 
 use super::{DeploymentInfo, Report};
 use crate::chart::{
-    Band, Chart, Gantt, GanttRow, LineChart, Marker, Series, Span, Strip, StripRow, Threshold, palette,
+    Band, Chart, Gantt, GanttRow, LineChart, Marker, Rgb, Series, Span, Strip, StripRow, Threshold, palette,
 };
 
 /// Fleets up to this size get one Gantt row per target; larger ones a density strip.
@@ -114,6 +114,7 @@ fn step(label: &str, color: crate::chart::Rgb, points: Vec<(f64, f64)>) -> Serie
         points,
         step: true,
         dashed: false,
+        width: 2,
     }
 }
 
@@ -147,16 +148,16 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis) -> CapacitySeries {
             .collect()
     };
     let mut series = vec![
+        Series {
+            width: 7,
+            ..step("in service (both revisions)", Rgb(200, 200, 200), at(&|p| p.in_service))
+        },
         step("on the new revision", palette::GREEN, at(&|p| p.on_new_revision)),
         step(
             "on the original revision",
             palette::BLUE,
             at(&|p| p.in_service - p.on_new_revision),
         ),
-        Series {
-            dashed: true,
-            ..step("in service (both)", palette::BLACK, at(&|p| p.in_service))
-        },
     ];
     let mut top = report.capacity.iter().map(|p| p.in_service).max().unwrap_or(0);
     if report.capacity.iter().any(|p| p.original_running.is_some()) {
@@ -335,6 +336,7 @@ fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
                 points: original,
                 step: false,
                 dashed: false,
+                width: 2,
             },
             Series {
                 label: per("new version"),
@@ -342,6 +344,7 @@ fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
                 points: replacement,
                 step: false,
                 dashed: false,
+                width: 2,
             },
         ],
         bands: alarm_bands(report, axis),

@@ -24,6 +24,7 @@ fn step(label: &str, color: crate::chart::Rgb, points: Vec<(f64, f64)>) -> Serie
         points,
         step: true,
         dashed: false,
+        width: 2,
     }
 }
 
