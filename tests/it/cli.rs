@@ -513,3 +513,39 @@ fn check_accepts_every_example_scenario() {
     }
     assert!(n > 0, "no scenarios in {}", dir.display());
 }
+
+#[test]
+fn explain_plot_draws_the_schedule_as_svg_or_png_and_rejects_other_names() {
+    let dir = TempDir::new("plot");
+    let svg = dir.0.join("canary.svg");
+    let o = cdsim(&[
+        "explain",
+        "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        "--plot",
+        arg(&svg),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).expect("the SVG");
+    assert!(text.starts_with("<svg") && text.contains("share of production traffic (%)"));
+    let png = dir.0.join("waves.png");
+    let o = cdsim(&[
+        "explain",
+        "CodeDeployDefault.HalfAtATime",
+        "--instances",
+        "10",
+        "--plot",
+        arg(&png),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(std::fs::read(&png).expect("the PNG").starts_with(b"\x89PNG"));
+    let o = cdsim(&[
+        "explain",
+        "CodeDeployDefault.HalfAtATime",
+        "--instances",
+        "10",
+        "--plot",
+        "waves.gif",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains(".svg or .png"), "{}", stderr(&o));
+}

@@ -6,6 +6,7 @@
 //! - `properties`: proptest invariants over generated scenarios;
 //! - `determinism`: same seed ⇒ same bytes;
 //! - `queue`: the event queue against a shadow model;
+//! - `reports`: the capacity series by revision, timing metrics, charts and report files;
 //! - `browser`: `report.html` in headless Chromium (its chart check, console, a screenshot);
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
 //! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
@@ -31,6 +32,7 @@ mod fidelity;
 mod inputs;
 mod properties;
 mod queue;
+mod reports;
 mod robustness;
 mod scenarios;
 mod testkit;
