@@ -141,7 +141,7 @@ fn report_html_loads_without_console_errors_and_every_chart_is_visible() {
 }
 
 #[test]
-fn the_page_check_catches_a_blank_chart_and_a_broken_image() {
+fn the_page_check_catches_a_blank_chart_a_broken_image_and_a_script_error() {
     let Some(browser) = browser_or_skip() else { return };
     let dir = work_dir("broken");
     let sc = scenario::load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lambda-canary.yaml")).unwrap();
