@@ -204,7 +204,7 @@ fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
     let periods = &report.traffic.as_ref()?.periods;
     let healthy: Vec<_> = periods
         .iter()
-        .filter_map(|p| p.healthy_tasks.map(|h| (axis.at(p.start), h)))
+        .filter_map(|p| p.healthy_tasks.map(|h| (axis.at(p.end), h)))
         .collect();
     if healthy.is_empty() {
         return None;
@@ -215,11 +215,15 @@ fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
         .max()
         .unwrap_or(0);
     let series = vec![
-        step(
-            "original task set (healthy tasks)",
-            palette::BLUE,
-            healthy.iter().map(|&(t, h)| (t, f64::from(h.original))).collect(),
-        ),
+        // Wide, so the replacement's line drawn over it leaves it visible where they agree.
+        Series {
+            width: 6,
+            ..step(
+                "original task set (healthy tasks)",
+                palette::SKY,
+                healthy.iter().map(|&(t, h)| (t, f64::from(h.original))).collect(),
+            )
+        },
         step(
             "replacement task set (healthy tasks)",
             palette::GREEN,
@@ -229,12 +233,15 @@ fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
     Some((series, f64::from(top), "healthy tasks at each period's end", Vec::new()))
 }
 
+/// (time, new %, original %) points: the shifts (ECS, Lambda), or the in-service
+/// instances' revisions (in-place; both 0 while no instance is in service).
 fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
-    let new: Vec<(f64, f64)> = if report.traffic.is_some() {
-        let mut points = vec![(0.0, 0.0)];
+    let shares: Vec<(f64, f64, f64)> = if report.traffic.is_some() {
+        let mut points = vec![(0.0, 0.0, 100.0)];
         for d in &report.deployments {
             for s in d.traffic_shifts.iter().flatten() {
-                points.push((axis.at(s.time), f64::from(s.percent)));
+                let p = f64::from(s.percent);
+                points.push((axis.at(s.time), p, 100.0 - p));
             }
         }
         points
@@ -243,19 +250,23 @@ fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
             .capacity
             .iter()
             .map(|p| {
-                let share = if p.in_service == 0 {
-                    0.0
+                let t = axis.at(p.time);
+                if p.in_service == 0 {
+                    (t, 0.0, 0.0)
                 } else {
-                    100.0 * f64::from(p.on_new_revision) / f64::from(p.in_service)
-                };
-                (axis.at(p.time), share)
+                    let new = 100.0 * f64::from(p.on_new_revision) / f64::from(p.in_service);
+                    (t, new, 100.0 - new)
+                }
             })
             .collect()
     };
-    if new.is_empty() {
+    if shares.is_empty() {
         return None;
     }
-    let original = new.iter().map(|&(t, p)| (t, 100.0 - p)).collect();
+    let new = shares.iter().map(|&(t, n, _)| (t, n)).collect();
+    let original = shares.iter().map(|&(t, _, o)| (t, o)).collect();
+    let mut bands = alarm_bands(report, axis);
+    bands.extend(out_of_service(report, axis));
     let y_label = if report.traffic.is_some() {
         "share of production traffic (%)"
     } else {
@@ -271,10 +282,28 @@ fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
             step("original version", palette::BLUE, original),
             step("new version", palette::GREEN, new),
         ],
-        bands: alarm_bands(report, axis),
+        bands,
         markers: rollback_marker(report, axis),
         thresholds: Vec::new(),
     })
+}
+
+/// The intervals with no instance in service (in-place), shaded: nothing serves traffic.
+fn out_of_service(report: &Report, axis: &TimeAxis) -> Vec<Band> {
+    let points = &report.capacity;
+    let mut bands = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let to = points.get(i + 1).map_or(axis.end, |n| axis.at(n.time));
+        if p.in_service == 0 && to > axis.at(p.time) {
+            bands.push(Band {
+                label: "no instance in service".into(),
+                color: palette::GREY,
+                from: axis.at(p.time),
+                to,
+            });
+        }
+    }
+    bands
 }
 
 /// Reads one figure of a version's period.
