@@ -92,7 +92,7 @@ fn main() -> ExitCode {
                 "status": out.status.as_str(),
                 "sim_end_s": out.complete_time.as_secs_f64(),
                 "events_processed": run.stats.events,
-                "min_in_service": out.capacity.iter().map(|&(_, c)| c).min(),
+                "min_in_service": out.capacity.iter().map(|p| p.in_service).min(),
                 "capacity_changes": out.capacity.len() - 1,
                 "wall_s": wall,
             })

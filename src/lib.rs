@@ -21,6 +21,7 @@
 //! (`tests/it/tidy.rs`) checks this.
 
 pub mod alarm;
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod deployment;

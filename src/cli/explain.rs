@@ -2,14 +2,21 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Failure;
 use super::import::{self, ImportArgs};
+use super::{Failure, output};
 use crate::config::{DeploymentConfig, predefined};
 use crate::input::{self, Format};
 use crate::report::config::{ServerExplanation, TrafficExplanation};
+use crate::report::schedule;
 use crate::scenario::validate::load_config_str;
 
-pub fn explain(config: &str, parameters: &[String], instances: Option<u32>, json: bool) -> Result<String, Failure> {
+pub fn explain(
+    config: &str,
+    parameters: &[String],
+    instances: Option<u32>,
+    json: bool,
+    plot: Option<&Path>,
+) -> Result<String, Failure> {
     let config = resolve(config, parameters)?;
     if config.minimum_healthy().is_some() {
         let n = instances
@@ -17,8 +24,14 @@ pub fn explain(config: &str, parameters: &[String], instances: Option<u32>, json
         if n == 0 {
             return Err(Failure("--instances must be at least 1".into()));
         }
+        if let Some(file) = plot {
+            write_plot(&config, n, file)?;
+        }
         let e = ServerExplanation::new(&config, n).expect("a Server configuration");
         return Ok(if json { to_json(&e) } else { e.text() });
+    }
+    if let Some(file) = plot {
+        write_plot(&config, 0, file)?;
     }
     let e = TrafficExplanation::new(&config).expect("a traffic-routing configuration");
     Ok(if json { to_json(&e) } else { e.text() })
@@ -59,4 +72,29 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
     let mut s = serde_json::to_string_pretty(v).expect("serializes");
     s.push('\n');
     s
+}
+
+/// The configuration's schedule chart into `file`: SVG or PNG by its extension.
+fn write_plot(config: &DeploymentConfig, instances: u32, file: &Path) -> Result<(), Failure> {
+    let chart = schedule::chart(config, instances);
+    let bytes = match file.extension().and_then(|x| x.to_str()) {
+        Some("svg") => chart.svg().map(String::into_bytes),
+        Some("png") => chart.png(),
+        _ => {
+            return Err(Failure(format!(
+                "{}: --plot needs a file name ending in .svg or .png",
+                file.display()
+            )));
+        }
+    }
+    .map_err(|e| Failure(e.to_string()))?;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Failure(format!("{}: not a file name", file.display())))?;
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    output::write_atomic(dir, name, &bytes)
 }

@@ -10,6 +10,7 @@
 mod check;
 mod configs;
 mod explain;
+mod gallery;
 mod import;
 mod output;
 mod run;
@@ -47,7 +48,8 @@ enum Command {
         /// Print the report as JSON instead of a summary.
         #[arg(long)]
         json: bool,
-        /// Also write report.json and summary.txt into this directory.
+        /// Also write report.json, summary.md, report.html, timeseries.csv and the charts
+        /// (SVG and PNG) into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -69,6 +71,10 @@ enum Command {
         instances: Option<u32>,
         #[arg(long)]
         json: bool,
+        /// Also draw the schedule (traffic steps, or waves for --instances) into this file:
+        /// FILE.svg or FILE.png.
+        #[arg(long, value_name = "FILE")]
+        plot: Option<PathBuf>,
     },
     /// Validate a scenario, or AWS files, without running it.
     Check {
@@ -94,6 +100,16 @@ enum Command {
     },
     /// Print the JSON Schema of scenario files (for editor completion).
     Schema,
+    /// Regenerate the gallery: every report file of every example scenario, and a
+    /// schedule plot per predefined configuration (see reports/README.md).
+    Gallery {
+        /// The gallery directory (`reports`): one folder per scenario, and `configs/`.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Where the example scenarios are.
+        #[arg(long, value_name = "DIR", default_value = "scenarios")]
+        scenarios: PathBuf,
+    },
 }
 
 /// Usage or input problem: printed to stderr, exit code 2.
@@ -117,10 +133,12 @@ pub fn main() -> ExitCode {
             parameters,
             instances,
             json,
-        } => explain::explain(&config, &parameters, instances, json),
+            plot,
+        } => explain::explain(&config, &parameters, instances, json, plot.as_deref()),
         Command::Check { files, import } => check::check(&files, &import),
         Command::Import { files, out, import } => import::import(&files, &import, out.as_deref()),
         Command::Schema => schema::schema(),
+        Command::Gallery { dir, scenarios } => gallery::gallery(&dir, &scenarios),
     };
     match result {
         Ok(stdout) => {

@@ -20,14 +20,22 @@ pub fn run(
     let seed = seed.unwrap_or(scenario.seed);
     let report = simulation::simulate(&scenario, seed);
     // Rendered only when asked for: the JSON of a large fleet is large.
-    let json_text = (as_json || out.is_some()).then(|| json::to_string(&report));
+    let json_text = as_json.then(|| json::to_string(&report));
     let summary = text::summary(&report);
-    if let (Some(dir), Some(json_text)) = (out, &json_text) {
-        output::write_atomic(dir, "report.json", json_text.as_bytes())?;
-        output::write_atomic(dir, "summary.txt", summary.as_bytes())?;
+    if let Some(dir) = out {
+        write_report(dir, &report)?;
     }
     Ok(match json_text {
         Some(j) if as_json => j,
         _ => summary,
     })
+}
+
+/// Every report file (`report::files`) into `dir`, each atomically.
+pub fn write_report(dir: &Path, report: &crate::report::Report) -> Result<(), Failure> {
+    let files = crate::report::files::files(report).map_err(|e| Failure(e.to_string()))?;
+    for (name, bytes) in files {
+        output::write_atomic(dir, &name, &bytes)?;
+    }
+    Ok(())
 }

@@ -156,7 +156,22 @@ pub struct InPlaceDeployment<'s> {
     failed: u32,
     // Observations.
     in_service: u32,
-    capacity: Vec<(SimTime, u32)>,
+    /// Per instance: it runs the revision of the deployment the report is about (the first
+    /// deployment's, also during its rollback) — set when that revision's Install succeeds,
+    /// cleared when a rollback's Install puts the last good revision back.
+    on_new_revision: Vec<bool>,
+    /// In service and on the new revision (kept with `in_service`).
+    in_service_new: u32,
+    capacity: Vec<CapacityPoint>,
+}
+
+/// A point of the capacity series: from `time`, `in_service` instances are in service, of
+/// which `on_new_revision` run the new revision (the first deployment's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CapacityPoint {
+    pub time: SimTime,
+    pub in_service: u32,
+    pub on_new_revision: u32,
 }
 
 /// What a finished in-place deployment leaves behind, for reports.
@@ -170,8 +185,8 @@ pub struct InPlaceOutcome {
     pub target_status: Vec<TargetStatus>,
     /// `order.len()` records per instance, instance after instance.
     pub records: Vec<EventRecord>,
-    /// (time, instances in service) at the start and at every change.
-    pub capacity: Vec<(SimTime, u32)>,
+    /// Instances in service (and of them on the new revision) at the start and at every change.
+    pub capacity: Vec<CapacityPoint>,
     /// When the deployment was created.
     pub create_time: SimTime,
     /// The ending asked for a rollback (§8).
@@ -184,6 +199,7 @@ pub struct InPlaceOutcome {
     pub final_class: Vec<HealthClass>,
     pub final_serving: Vec<bool>,
     pub final_stopped: Vec<bool>,
+    pub final_on_new_revision: Vec<bool>,
 }
 
 /// Where a rollback deployment starts from: the failed deployment's end state.
@@ -193,6 +209,7 @@ pub struct RollbackStart {
     pub class: Vec<HealthClass>,
     pub serving: Vec<bool>,
     pub stopped: Vec<bool>,
+    pub on_new_revision: Vec<bool>,
 }
 
 impl RollbackStart {
@@ -214,6 +231,7 @@ impl RollbackStart {
             class,
             serving: o.final_serving.clone(),
             stopped: o.final_stopped.clone(),
+            on_new_revision: o.final_on_new_revision.clone(),
         }
     }
 }
@@ -278,6 +296,8 @@ impl<'s> InPlaceDeployment<'s> {
         let serving: Vec<bool> =
             rollback.map_or_else(|| class.iter().map(|c| c.is_healthy()).collect(), |r| r.serving.clone());
         let in_service = serving.iter().filter(|&&s| s).count() as u32;
+        let on_new_revision = rollback.map_or_else(|| vec![false; n], |r| r.on_new_revision.clone());
+        let on_new = count_on_new(&serving, &on_new_revision);
         let origin = rollback.map_or(SimTime::ZERO, |r| r.origin);
         let stream_seed = if rollback.is_some() {
             seed ^ ROLLBACK_STREAM_SALT
@@ -328,7 +348,13 @@ impl<'s> InPlaceDeployment<'s> {
             succeeded: 0,
             failed: 0,
             in_service,
-            capacity: vec![(origin, in_service)],
+            on_new_revision,
+            in_service_new: on_new,
+            capacity: vec![CapacityPoint {
+                time: origin,
+                in_service,
+                on_new_revision: on_new,
+            }],
         }
     }
 
@@ -351,6 +377,7 @@ impl<'s> InPlaceDeployment<'s> {
             final_class: self.class,
             final_serving: self.serving,
             final_stopped: self.stopped,
+            final_on_new_revision: self.on_new_revision,
         }
     }
 
@@ -421,6 +448,9 @@ impl<'s> InPlaceDeployment<'s> {
             status = %rec.status.as_str(), "lifecycle event ended");
         if ok && name.runner() == Runner::Register {
             self.set_serving(t, true, now);
+        }
+        if ok && name == LifecycleEventName::Install {
+            self.set_on_new_revision(t, !self.is_rollback, now);
         }
         let forgiven = !ok && self.scenario.ignore_application_stop_failures && name.failure_may_be_ignored();
         if self.stopping.is_some() {
@@ -816,6 +846,9 @@ impl<'s> InPlaceDeployment<'s> {
             let (end, status) = (rec.end(), rec.status);
             tracing::debug!(target: "cdsim::deployment", t = %end, target = %t, event = %name,
                 status = %status.as_str(), "lifecycle event ended");
+            if status == LifecycleEventStatus::Succeeded && name == LifecycleEventName::Install {
+                self.set_on_new_revision(t, !self.is_rollback, end);
+            }
         }
         self.stage[i] = self.block_last[i].max(self.stage[i]);
     }
@@ -855,12 +888,38 @@ impl<'s> InPlaceDeployment<'s> {
             return;
         }
         *s = serving;
+        let new = u32::from(self.on_new_revision[t.index()]);
         if serving {
             self.in_service += 1;
+            self.in_service_new += new;
         } else {
             self.in_service -= 1;
+            self.in_service_new -= new;
         }
-        self.capacity.push((now, self.in_service));
+        self.record_capacity(now);
+    }
+
+    fn set_on_new_revision(&mut self, t: TargetId, on_new: bool, now: SimTime) {
+        let flag = &mut self.on_new_revision[t.index()];
+        if *flag != on_new {
+            *flag = on_new;
+            if self.serving[t.index()] {
+                if on_new {
+                    self.in_service_new += 1;
+                } else {
+                    self.in_service_new -= 1;
+                }
+                self.record_capacity(now);
+            }
+        }
+    }
+
+    fn record_capacity(&mut self, now: SimTime) {
+        self.capacity.push(CapacityPoint {
+            time: now,
+            in_service: self.in_service,
+            on_new_revision: self.in_service_new,
+        });
     }
 
     fn finish(&mut self, now: SimTime, status: DeploymentStatus, error: Option<(ErrorCode, String)>) {
@@ -951,16 +1010,26 @@ impl Observation for InPlaceDeployment<'_> {
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
         match metric {
             MetricSource::HealthyCount => {
-                let at_from = self.capacity.iter().rev().find(|&&(t, _)| t <= from).map(|&(_, c)| c)?;
+                let at_from = self
+                    .capacity
+                    .iter()
+                    .rev()
+                    .find(|p| p.time <= from)
+                    .map(|p| p.in_service)?;
                 let within = self
                     .capacity
                     .iter()
-                    .filter(|&&(t, _)| t > from && t < to)
-                    .map(|&(_, c)| c);
+                    .filter(|p| p.time > from && p.time < to)
+                    .map(|p| p.in_service);
                 Some(f64::from(within.fold(at_from, u32::min)))
             }
             MetricSource::Injected(steps) => injected_value(steps, to),
             MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
         }
     }
+}
+
+/// Instances in service that run the new revision.
+fn count_on_new(serving: &[bool], on_new_revision: &[bool]) -> u32 {
+    serving.iter().zip(on_new_revision).filter(|&(&s, &n)| s && n).count() as u32
 }

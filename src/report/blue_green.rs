@@ -8,6 +8,7 @@ use super::{
     AlarmReport, AlarmStatePoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
     LifecycleEventInfo, Metrics, Report, RollbackInfo, TargetInfo,
 };
+use crate::alarm::{AlarmConfiguration, MetricSource, Percentile, VersionRef};
 use crate::deployment::{DeploymentStatus, LifecycleEventStatus};
 use crate::lifecycle::LifecycleEventName;
 use crate::platform::alarm_watch::AlarmTimeline;
@@ -131,7 +132,7 @@ pub struct HealthyTasks {
 /// Builds the report of a finished ECS or Lambda run.
 pub fn build(scenario: &Scenario, seed: u64, outcome: &BlueGreenOutcome, events: u64) -> Report {
     let bg = scenario.blue_green().expect("a blue/green scenario");
-    Report {
+    let mut report = Report {
         scenario: scenario.name.clone(),
         seed,
         deployments: deployments(scenario, bg, outcome),
@@ -140,19 +141,29 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &BlueGreenOutcome, events:
             simulated_events: events,
             capacity: None,
             availability: Some(availability(bg, outcome)),
+            timing: super::timing::Timing::default(),
         },
         capacity: Vec::new(),
         traffic: Some(traffic_report(bg, outcome)),
-        alarms: alarm_reports(&outcome.alarm_states),
-    }
+        alarms: alarm_reports(&outcome.alarm_states, scenario.monitoring.alarms.as_ref()),
+    };
+    report.metrics.timing = super::timing::of(&report);
+    report
 }
 
-/// Each alarm's state timeline, for reports.
-pub(crate) fn alarm_reports(timelines: &[AlarmTimeline]) -> Vec<AlarmReport> {
+/// Each alarm's state timeline, for reports, with what it watches (`config` holds the
+/// alarms in the timelines' order).
+pub(crate) fn alarm_reports(timelines: &[AlarmTimeline], config: Option<&AlarmConfiguration>) -> Vec<AlarmReport> {
+    let alarms = config.map_or(&[][..], |c| &c.alarms[..]);
+    assert_eq!(alarms.len(), timelines.len(), "one timeline per alarm");
     timelines
         .iter()
-        .map(|t| AlarmReport {
+        .zip(alarms)
+        .map(|(t, a)| AlarmReport {
             alarm_name: t.name.clone(),
+            metric: metric_name(&a.metric),
+            version: metric_version(&a.metric),
+            threshold: a.rule.threshold,
             states: t
                 .changes
                 .iter()
@@ -163,6 +174,29 @@ pub(crate) fn alarm_reports(timelines: &[AlarmTimeline]) -> Vec<AlarmReport> {
                 .collect(),
         })
         .collect()
+}
+
+fn metric_name(m: &MetricSource) -> &'static str {
+    match m {
+        MetricSource::ErrorRate(_) => "errorRate",
+        MetricSource::ErrorCount(_) => "errorCount",
+        MetricSource::Latency(_, Percentile::P50) => "latencyP50",
+        MetricSource::Latency(_, Percentile::P90) => "latencyP90",
+        MetricSource::Latency(_, Percentile::P99) => "latencyP99",
+        MetricSource::HealthyCount => "healthyCount",
+        MetricSource::Injected(_) => "injected",
+    }
+}
+
+fn metric_version(m: &MetricSource) -> Option<&'static str> {
+    match m {
+        MetricSource::ErrorRate(v) | MetricSource::ErrorCount(v) | MetricSource::Latency(v, _) => Some(match v {
+            VersionRef::Original => "original",
+            VersionRef::Replacement => "replacement",
+            VersionRef::All => "all",
+        }),
+        MetricSource::HealthyCount | MetricSource::Injected(_) => None,
+    }
 }
 
 /// The rollback deployment (§8): a new deployment, created by CodeDeploy, that puts

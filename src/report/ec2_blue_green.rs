@@ -119,7 +119,7 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &Ec2BlueGreenOutcome, even
         deployments.push(second);
     }
     let end = outcome.rollback.as_ref().unwrap_or(&outcome.deployment).complete_time;
-    Report {
+    let mut report = Report {
         scenario: scenario.name.clone(),
         seed,
         deployments,
@@ -128,6 +128,7 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &Ec2BlueGreenOutcome, even
             simulated_events: events,
             capacity: Some(capacity_metrics(bg, outcome, end)),
             availability: None,
+            timing: super::timing::Timing::default(),
         },
         capacity: outcome
             .capacity
@@ -135,14 +136,16 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &Ec2BlueGreenOutcome, even
             .map(|p| CapacityPoint {
                 time: p.time.as_secs_f64(),
                 in_service: p.in_service,
-                on_new_revision: Some(p.on_new_revision),
+                on_new_revision: p.on_new_revision,
                 original_running: Some(p.original_running),
                 replacement_running: Some(p.replacement_running),
             })
             .collect(),
         traffic: None,
-        alarms: super::blue_green::alarm_reports(&outcome.alarm_states),
-    }
+        alarms: super::blue_green::alarm_reports(&outcome.alarm_states, scenario.monitoring.alarms.as_ref()),
+    };
+    report.metrics.timing = super::timing::of(&report);
+    report
 }
 
 fn deployment_info(
@@ -233,6 +236,7 @@ fn capacity_metrics(bg: &Ec2BlueGreen, outcome: &Ec2BlueGreenOutcome, end: SimTi
         capacity_seconds_lost: lost_ms as f64 / 1000.0,
         max_in_flight_observed: outcome.max_install_in_flight,
         extra_instance_minutes: Some(round2(extra_ms as f64 / 60_000.0)),
+        time_to_first_new_traffic_seconds: cap.iter().find(|p| p.on_new_revision > 0).map(|p| p.time.as_secs_f64()),
     }
 }
 

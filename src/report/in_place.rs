@@ -7,7 +7,7 @@ use super::{
 use crate::config::ConfigRule;
 use crate::deployment::{LifecycleEventStatus, TargetStatus};
 use crate::id::TargetId;
-use crate::platform::server::InPlaceOutcome;
+use crate::platform::server::{self, InPlaceOutcome};
 use crate::scenario::{InPlace, Scenario};
 use crate::simulation::InPlaceRuns;
 use crate::time::SimTime;
@@ -42,7 +42,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &InPlaceRuns, events: u64) ->
         capacity.extend(rb.capacity.iter().skip(1));
     }
     let end = runs.rollback.as_ref().unwrap_or(outcome).complete_time;
-    Report {
+    let mut report = Report {
         scenario: scenario.name.clone(),
         seed,
         deployments,
@@ -51,20 +51,23 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &InPlaceRuns, events: u64) ->
             simulated_events: events,
             capacity: Some(capacity_metrics(ip, outcome, &capacity, end)),
             availability: None,
+            timing: super::timing::Timing::default(),
         },
         capacity: capacity
             .iter()
-            .map(|&(t, n)| CapacityPoint {
-                time: t.as_secs_f64(),
-                in_service: n,
-                on_new_revision: None,
+            .map(|p| CapacityPoint {
+                time: p.time.as_secs_f64(),
+                in_service: p.in_service,
+                on_new_revision: p.on_new_revision,
                 original_running: None,
                 replacement_running: None,
             })
             .collect(),
         traffic: None,
-        alarms: super::blue_green::alarm_reports(&outcome.alarm_states),
-    }
+        alarms: super::blue_green::alarm_reports(&outcome.alarm_states, scenario.monitoring.alarms.as_ref()),
+    };
+    report.metrics.timing = super::timing::of(&report);
+    report
 }
 
 fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome, id: &str) -> DeploymentInfo {
@@ -145,15 +148,16 @@ fn target_info(ip: &InPlace, outcome: &InPlaceOutcome, t: TargetId, zonal: bool)
 fn capacity_metrics(
     ip: &InPlace,
     outcome: &InPlaceOutcome,
-    capacity: &[(SimTime, u32)],
+    capacity: &[server::CapacityPoint],
     end: SimTime,
 ) -> CapacityMetrics {
     let n = ip.fleet.instances;
-    let initial = capacity.first().map_or(0, |&(_, c)| c);
-    let min = capacity.iter().map(|&(_, c)| c).min().unwrap_or(0);
+    let initial = capacity.first().map_or(0, |p| p.in_service);
+    let min = capacity.iter().map(|p| p.in_service).min().unwrap_or(0);
     let mut lost_ms: u128 = 0;
-    for (i, &(t, c)) in capacity.iter().enumerate() {
-        let next = capacity.get(i + 1).map_or(end, |&(t2, _)| t2.min(end));
+    for (i, p) in capacity.iter().enumerate() {
+        let (t, c) = (p.time, p.in_service);
+        let next = capacity.get(i + 1).map_or(end, |p2| p2.time.min(end));
         if next > t {
             lost_ms += u128::from(initial.saturating_sub(c)) * u128::from(next.since(t).as_millis());
         }
@@ -166,6 +170,10 @@ fn capacity_metrics(
         capacity_seconds_lost: lost_ms as f64 / 1000.0,
         max_in_flight_observed: max_in_flight(outcome),
         extra_instance_minutes: None,
+        time_to_first_new_traffic_seconds: capacity
+            .iter()
+            .find(|p| p.on_new_revision > 0)
+            .map(|p| p.time.as_secs_f64()),
     }
 }
 

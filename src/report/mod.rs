@@ -8,11 +8,18 @@
 //! Not here: simulation (the report only reads a finished run).
 
 pub mod blue_green;
+pub mod charts;
 pub mod config;
 pub mod ec2_blue_green;
+pub mod files;
+pub mod html;
 pub mod in_place;
 pub mod json;
+pub mod markdown;
+pub mod schedule;
 pub mod text;
+pub mod timeseries;
+pub mod timing;
 
 pub use in_place::max_in_flight;
 
@@ -48,6 +55,12 @@ pub struct Report {
 #[serde(rename_all = "camelCase")]
 pub struct AlarmReport {
     pub alarm_name: String,
+    /// What the alarm watches: `errorRate`, `errorCount`, `latencyP50|P90|P99` (ms),
+    /// `healthyCount` or `injected`; and whose traffic (`original`, `replacement`, `all`).
+    pub metric: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<&'static str>,
+    pub threshold: f64,
     pub states: Vec<AlarmStatePoint>,
 }
 
@@ -216,6 +229,9 @@ pub struct Metrics {
     /// ECS and Lambda deployments.
     #[serde(flatten)]
     pub availability: Option<blue_green::Availability>,
+    /// Detection, rollback and phase timings (all platforms).
+    #[serde(flatten)]
+    pub timing: timing::Timing,
 }
 
 /// In-place capacity figures.
@@ -236,16 +252,22 @@ pub struct CapacityMetrics {
     /// instances) dt, in instance-minutes: what the second fleet costs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_instance_minutes: Option<f64>,
+    /// Seconds from creation until the first instance is back in service on the new
+    /// revision (with a load balancer: its first production traffic), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_first_new_traffic_seconds: Option<f64>,
 }
 
+/// From `time`: instances in service, and of them those already on the deployment's
+/// revision. EC2 blue/green fleets also give the instances running in each fleet.
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityPoint {
     pub time: f64,
     pub in_service: u32,
-    /// EC2 blue/green: in-service replacement instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub on_new_revision: Option<u32>,
+    /// In-place: instances in service on the deployment's revision. EC2 blue/green:
+    /// in-service replacement instances.
+    pub on_new_revision: u32,
     /// EC2 blue/green: original instances that exist (launched, not terminated).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_running: Option<u32>,

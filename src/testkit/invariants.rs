@@ -448,7 +448,7 @@ fn check_ec2_rollback_restores(
         })
         .count() as u32;
     let last = report.capacity.iter().take_while(|p| p.time <= rb.complete_time).last();
-    let (in_service, on_new) = (last.map(|p| p.in_service), last.and_then(|p| p.on_new_revision));
+    let (in_service, on_new) = (last.map(|p| p.in_service), last.map(|p| p.on_new_revision));
     ensure(
         report,
         rule,
@@ -472,9 +472,10 @@ pub fn check_ec2_blue_green(report: &Report, scenario: &Scenario) -> Check {
     let (n, r) = (bg.originals(), bg.replacements());
     let mut prev = 0.0;
     for p in &report.capacity {
-        let on_new = p.on_new_revision.unwrap_or(0);
+        let on_new = p.on_new_revision;
         let (orig, repl) = (p.original_running.unwrap_or(0), p.replacement_running.unwrap_or(0));
-        let ok = p.on_new_revision.is_some()
+        let ok = p.original_running.is_some()
+            && p.replacement_running.is_some()
             && orig <= n
             && repl <= r
             && on_new <= repl

@@ -438,7 +438,7 @@ fn schema_is_json_with_the_fleet_property() {
 // ----- run --out, check ------------------------------------------------------------------
 
 #[test]
-fn run_out_writes_the_report_and_summary_and_nothing_else() {
+fn run_out_writes_every_report_file_and_nothing_else() {
     let dir = TempDir::new("out");
     let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/half-at-a-time.yaml");
     let out = dir.0.join("results/nested");
@@ -449,19 +449,50 @@ fn run_out_writes_the_report_and_summary_and_nothing_else() {
         .map(|e| e.expect("entry").file_name().into_string().expect("UTF-8 name"))
         .collect();
     names.sort();
-    assert_eq!(names, ["report.json", "summary.txt"], "no temporary files are left");
+    assert_eq!(
+        names,
+        [
+            "capacity.png",
+            "capacity.svg",
+            "report.html",
+            "report.json",
+            "summary.md",
+            "timeline.png",
+            "timeline.svg",
+            "timeseries.csv",
+            "traffic.png",
+            "traffic.svg"
+        ],
+        "no temporary files are left"
+    );
     let report = std::fs::read_to_string(out.join("report.json")).expect("report.json");
     assert_eq!(report, stdout(&o), "report.json is what --json prints");
     let v: Value = serde_json::from_str(&report).expect("report.json is JSON");
     assert_eq!(v["seed"], 3);
-    let summary = std::fs::read_to_string(out.join("summary.txt")).expect("summary.txt");
+    let summary = std::fs::read_to_string(out.join("summary.md")).expect("summary.md");
     let text = cdsim(&["run", arg(&scenario), "--seed", "3"]);
-    assert_eq!(summary, stdout(&text), "summary.txt is what the text run prints");
+    assert!(
+        summary.contains(&stdout(&text)),
+        "summary.md holds what the text run prints"
+    );
+    assert!(
+        summary.contains("| deployment duration |"),
+        "summary.md has the metrics table"
+    );
+    let png = std::fs::read(out.join("capacity.png")).expect("capacity.png");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let svg = std::fs::read_to_string(out.join("capacity.svg")).expect("capacity.svg");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("In-service capacity"),
+        "an SVG with its title"
+    );
+    let csv = std::fs::read_to_string(out.join("timeseries.csv")).expect("timeseries.csv");
+    assert!(csv.starts_with("time_s,in_service,on_new_revision\n"), "{csv}");
 
     // A second run replaces the files, still leaving nothing else behind.
     let o = cdsim(&["run", arg(&scenario), "--seed", "4", "--out", arg(&out)]);
     assert_eq!(code(&o), 0);
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 10);
     let v: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(v["seed"], 4);
 }
@@ -481,4 +512,40 @@ fn check_accepts_every_example_scenario() {
         assert!(stdout(&o).contains("ok"), "{}: {}", path.display(), stdout(&o));
     }
     assert!(n > 0, "no scenarios in {}", dir.display());
+}
+
+#[test]
+fn explain_plot_draws_the_schedule_as_svg_or_png_and_rejects_other_names() {
+    let dir = TempDir::new("plot");
+    let svg = dir.0.join("canary.svg");
+    let o = cdsim(&[
+        "explain",
+        "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        "--plot",
+        arg(&svg),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).expect("the SVG");
+    assert!(text.starts_with("<svg") && text.contains("share of production traffic (%)"));
+    let png = dir.0.join("waves.png");
+    let o = cdsim(&[
+        "explain",
+        "CodeDeployDefault.HalfAtATime",
+        "--instances",
+        "10",
+        "--plot",
+        arg(&png),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(std::fs::read(&png).expect("the PNG").starts_with(b"\x89PNG"));
+    let o = cdsim(&[
+        "explain",
+        "CodeDeployDefault.HalfAtATime",
+        "--instances",
+        "10",
+        "--plot",
+        "waves.gif",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains(".svg or .png"), "{}", stderr(&o));
 }

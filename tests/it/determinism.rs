@@ -52,6 +52,23 @@ fn every_example_scenario_gives_the_same_bytes_twice() {
     }
 }
 
+/// Every report file (charts in SVG and PNG, HTML, Markdown, CSV) is the same twice, for
+/// a seed other than the gallery's (which `scenarios::the_committed_gallery_is_current`
+/// pins byte for byte).
+#[test]
+fn every_report_file_is_the_same_bytes_twice() {
+    for name in [
+        "in-place-rollback.yaml",
+        "ecs-latency-rollback.yaml",
+        "fleet-percent.yaml",
+    ] {
+        let text = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name));
+        let a = cdsim::report::files::files(&common::run(&text, 11)).unwrap();
+        let b = cdsim::report::files::files(&common::run(&text, 11)).unwrap();
+        assert!(a == b, "{name}: two renderings differ");
+    }
+}
+
 /// The part of a report that the seed may change (everything but the `seed` field).
 fn outcome_json(yaml: &str, seed: u64) -> String {
     let r = common::run(yaml, seed);

@@ -156,11 +156,7 @@ fn s6_1_terminate_waits_then_terminates_the_originals_and_keep_alive_leaves_them
     let last = r.capacity.last().unwrap();
     assert_eq!(last.original_running, Some(4), "the originals are left running");
     assert_eq!(last.in_service, 4);
-    assert_eq!(
-        last.on_new_revision,
-        Some(4),
-        "…and deregistered: only replacements serve"
-    );
+    assert_eq!(last.on_new_revision, 4, "…and deregistered: only replacements serve");
 }
 
 #[test]
@@ -486,7 +482,7 @@ fn s8_ec2_blue_green_rollback_reregisters_the_originals_and_deregisters_the_repl
             last.original_running,
             last.replacement_running
         ),
-        (3, Some(0), Some(3), Some(0)),
+        (3, 0, Some(3), Some(0)),
         "all capacity on the originals; the copied fleet is terminated"
     );
     assert!(

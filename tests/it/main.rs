@@ -8,6 +8,8 @@
 //! - `properties`: proptest invariants over generated scenarios;
 //! - `determinism`: same seed ⇒ same bytes;
 //! - `queue`: the event queue against a shadow model;
+//! - `reports`: the capacity series by revision, timing metrics, charts and report files;
+//! - `browser`: `report.html` in headless Chromium (its chart check, console, a screenshot);
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
 //! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
 //! - `traffic`: ECS and Lambda traffic shifting, and the traffic model.
@@ -23,6 +25,7 @@
 mod common;
 
 mod alarms;
+mod browser;
 
 mod cli;
 mod corpus;
@@ -32,6 +35,7 @@ mod fidelity;
 mod inputs;
 mod properties;
 mod queue;
+mod reports;
 mod robustness;
 mod scenarios;
 mod testkit;

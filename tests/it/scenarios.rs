@@ -91,25 +91,35 @@ fn the_zonal_example_keeps_both_minimums() {
     assert_eq!(report.metrics.capacity.as_ref().unwrap().min_in_service, 10);
 }
 
+/// The gallery (`cdsim gallery reports`, reports/README.md) is current: every scenario's
+/// folder holds exactly the files `run --out` writes, byte for byte, and `configs/` a
+/// schedule plot per predefined configuration.
 #[test]
-fn committed_reports_are_current() {
+fn the_committed_gallery_is_current() {
     let reports = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/reports"));
+    let stale = "is stale: regenerate with `cargo run --release -- gallery reports` (reports/README.md)";
     for &(file, ..) in EXPECTED {
         let name = file.trim_end_matches(".yaml");
         let sc = scenario::load_file(&dir().join(file)).unwrap();
         let report = simulation::simulate(&sc, sc.seed);
-        let fresh = cdsim::report::json::to_string(&report);
-        let committed = std::fs::read_to_string(reports.join(name).join("report.json"))
-            .unwrap_or_else(|e| panic!("reports/{name}/report.json: {e}; regenerate as reports/README.md says"));
-        assert!(
-            fresh == committed,
-            "reports/{name}/report.json is stale: regenerate as reports/README.md says"
-        );
-        let summary = std::fs::read_to_string(reports.join(name).join("summary.txt")).unwrap();
-        assert_eq!(
-            summary,
-            cdsim::report::text::summary(&report),
-            "reports/{name}/summary.txt is stale"
-        );
+        let fresh = cdsim::report::files::files(&report).expect("the charts draw");
+        assert_same_files(&reports.join(name), &fresh, &format!("reports/{name}"), stale);
+    }
+    let plots = cdsim::report::schedule::gallery().expect("the plots draw");
+    assert_same_files(&reports.join("configs"), &plots, "reports/configs", stale);
+}
+
+fn assert_same_files(dir: &Path, fresh: &[(String, Vec<u8>)], shown: &str, stale: &str) {
+    let mut committed: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{shown}: {e}; {stale}"))
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    committed.sort();
+    let mut names: Vec<String> = fresh.iter().map(|f| f.0.clone()).collect();
+    names.sort();
+    assert_eq!(committed, names, "{shown}: the file list {stale}");
+    for (name, bytes) in fresh {
+        let on_disk = std::fs::read(dir.join(name)).unwrap();
+        assert!(on_disk == *bytes, "{shown}/{name} {stale}");
     }
 }

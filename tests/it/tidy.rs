@@ -45,6 +45,13 @@ const HOMES: &[(&str, &[&str])] = &[
     ("tracing_subscriber", &["src/cli/"]),
     // The property-testing kit (feature `testkit`).
     ("proptest", &["src/testkit/"]),
+    // Report files: charts (drawing, the bundled font, PNG encoding), the CSV series and
+    // the HTML page's embedded images.
+    ("plotters", &["src/chart/"]),
+    ("dejavu", &["src/chart/"]),
+    ("image", &["src/chart/"]),
+    ("csv", &["src/report/timeseries.rs"]),
+    ("base64", &["src/report/html.rs"]),
 ];
 
 /// The one narrow exception: `load_file`, in the scenario validator (`validate.rs` or

@@ -1,0 +1,114 @@
+//! A Gantt chart: one row per item (a target, a lifecycle event), coloured spans on a
+//! shared time axis.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{Drawn, Rgb, label_font, small_font, tick, widen};
+
+#[derive(Clone, Debug, Default)]
+pub struct Gantt {
+    pub title: String,
+    pub x_label: String,
+    pub x_range: (f64, f64),
+    /// Top to bottom.
+    pub rows: Vec<GanttRow>,
+    /// Legend: a label and colour per span category.
+    pub categories: Vec<(String, Rgb)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct GanttRow {
+    pub label: String,
+    pub spans: Vec<Span>,
+}
+
+/// From `start` to `end`, of category `category` (an index into `Gantt::categories`).
+#[derive(Clone, Copy, Debug)]
+pub struct Span {
+    pub start: f64,
+    pub end: f64,
+    pub category: usize,
+}
+
+pub(super) fn draw<DB: DrawingBackend>(c: &Gantt, root: &DrawingArea<DB, Shift>) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let n = c.rows.len().max(1);
+    let xs = widen(c.x_range);
+    let span = xs.end - xs.start;
+    // The legend gets a band of its own under the title, so it never hides a span.
+    let (legend_area, plot_area) = root.split_vertically(64);
+    draw_legend(c, &legend_area)?;
+    let label_width = c.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4) as u32 * 8 + 16;
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin(14)
+        .margin_top(4)
+        .x_label_area_size(48)
+        .y_label_area_size(label_width.clamp(40, 200))
+        .build_cartesian_2d(xs.clone(), 0.0..n as f64)?;
+    let xs_start = xs.start;
+    let labels: Vec<&str> = c.rows.iter().map(|r| r.label.as_str()).collect();
+    let rows = n as f64;
+    chart
+        .configure_mesh()
+        .x_desc(&c.x_label)
+        .label_style(label_font())
+        .axis_desc_style(label_font())
+        .x_labels(8)
+        .x_label_formatter(&|v| tick(*v, span))
+        .y_labels(0)
+        .disable_y_mesh()
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    super::row_labels(&chart, &plot_area, xs_start, &labels)?;
+    for (i, row) in c.rows.iter().enumerate() {
+        let top = rows - i as f64 - 0.12;
+        let bottom = rows - i as f64 - 0.88;
+        chart.draw_series(row.spans.iter().map(|s| {
+            let color = c.categories.get(s.category).map_or(super::palette::GREY, |c| c.1);
+            Rectangle::new(
+                [(s.start, bottom), (s.end.max(s.start + span * 0.002), top)],
+                color.color().filled(),
+            )
+        }))?;
+    }
+    Ok(())
+}
+
+/// The title and, under it, one swatch and label per category, wrapped into rows.
+pub(super) fn draw_legend<DB: DrawingBackend>(c: &Gantt, area: &DrawingArea<DB, Shift>) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    legend_strip(&c.title, &c.categories, area)
+}
+
+pub(super) fn legend_strip<DB: DrawingBackend>(
+    title: &str,
+    categories: &[(String, Rgb)],
+    area: &DrawingArea<DB, Shift>,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (w, _) = area.dim_in_pixel();
+    let title_style = super::title_font().color(&BLACK);
+    let tw = area.estimate_text_size(title, &title_style)?.0 as i32;
+    area.draw_text(title, &title_style, ((w as i32 - tw) / 2, 6))?;
+    let font = small_font().color(&BLACK);
+    let (mut x, mut y) = (84i32, 36i32);
+    for (label, color) in categories {
+        let lw = area.estimate_text_size(label, &font)?.0 as i32;
+        if x + 24 + lw > w as i32 - 10 {
+            x = 84;
+            y += 16;
+        }
+        area.draw(&Rectangle::new([(x, y), (x + 16, y + 11)], color.color().filled()))?;
+        area.draw_text(label, &font, (x + 21, y))?;
+        x += 21 + lw + 16;
+    }
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! Line and step charts over a numeric x axis, with shaded intervals, vertical markers and
+//! horizontal thresholds.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{Drawn, Rgb, label_font, small_font, tick, title_font, widen};
+
+/// A line or step chart.
+#[derive(Clone, Debug, Default)]
+pub struct LineChart {
+    pub title: String,
+    /// Axis descriptions, with units: "time since creation (s)".
+    pub x_label: String,
+    pub y_label: String,
+    pub x_range: (f64, f64),
+    /// The data range; the chart adds headroom above it for the legend.
+    pub y_range: (f64, f64),
+    pub series: Vec<Series>,
+    pub bands: Vec<Band>,
+    pub markers: Vec<Marker>,
+    pub thresholds: Vec<Threshold>,
+}
+
+/// A data series. A step series holds each value until the next point's x.
+#[derive(Clone, Debug)]
+pub struct Series {
+    pub label: String,
+    pub color: Rgb,
+    pub points: Vec<(f64, f64)>,
+    pub step: bool,
+    pub dashed: bool,
+    /// Line width in pixels; a wide pale series drawn first makes a backdrop for others.
+    pub width: u32,
+}
+
+/// A shaded x interval ("ALARM"); bands with the same label share one legend entry.
+#[derive(Clone, Debug)]
+pub struct Band {
+    pub label: String,
+    pub color: Rgb,
+    pub from: f64,
+    pub to: f64,
+}
+
+/// A vertical line at `x` ("rollback").
+#[derive(Clone, Debug)]
+pub struct Marker {
+    pub label: String,
+    pub color: Rgb,
+    pub x: f64,
+}
+
+/// A horizontal line at `y` ("alarm threshold").
+#[derive(Clone, Debug)]
+pub struct Threshold {
+    pub label: String,
+    pub color: Rgb,
+    pub y: f64,
+}
+
+/// The legend needs about this share of the plot's height above the data.
+const HEADROOM: f64 = 0.4;
+
+pub(super) fn draw<DB: DrawingBackend>(c: &LineChart, root: &DrawingArea<DB, Shift>) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (x0, x1) = (c.x_range.0, c.x_range.1);
+    let (y0, data_top) = c.y_range;
+    let y1 = data_top + (data_top - y0).abs().max(1e-9) * HEADROOM;
+    let (xs, ys) = (widen((x0, x1)), widen((y0, y1)));
+    let (x_span, y_span) = (xs.end - xs.start, ys.end - ys.start);
+    let mut chart = ChartBuilder::on(root)
+        .caption(&c.title, title_font())
+        .margin(14)
+        .x_label_area_size(48)
+        .y_label_area_size(70)
+        .build_cartesian_2d(xs.clone(), ys.clone())?;
+    chart
+        .configure_mesh()
+        .x_desc(&c.x_label)
+        .y_desc(&c.y_label)
+        .label_style(label_font())
+        .axis_desc_style(label_font())
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|v| tick(*v, x_span))
+        .y_label_formatter(&|v| tick(*v, y_span))
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    let mut labelled: Vec<&str> = Vec::new();
+    for b in &c.bands {
+        let fill = b.color.color().mix(0.22).filled();
+        let anno = chart.draw_series(std::iter::once(Rectangle::new(
+            [(b.from.max(xs.start), ys.start), (b.to.min(xs.end), ys.end)],
+            fill,
+        )))?;
+        if !labelled.contains(&b.label.as_str()) {
+            labelled.push(&b.label);
+            anno.label(&b.label)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], fill));
+        }
+    }
+    for s in &c.series {
+        let style = s.color.color().stroke_width(s.width);
+        let points = if s.step {
+            steps(&s.points, xs.end)
+        } else {
+            s.points.clone()
+        };
+        let anno = if s.dashed {
+            chart.draw_series(DashedLineSeries::new(points, 6, 4, style))?
+        } else {
+            chart.draw_series(LineSeries::new(points, style))?
+        };
+        anno.label(&s.label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+    }
+    for t in &c.thresholds {
+        let style = t.color.color().stroke_width(2);
+        chart
+            .draw_series(DashedLineSeries::new([(xs.start, t.y), (xs.end, t.y)], 8, 5, style))?
+            .label(&t.label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+    }
+    for m in &c.markers {
+        let style = m.color.color().stroke_width(2);
+        chart
+            .draw_series(LineSeries::new([(m.x, ys.start), (m.x, data_top)], style))?
+            .label(&m.label)
+            .legend(move |(x, y)| PathElement::new([(x + 9, y - 7), (x + 9, y + 7)], style));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(small_font())
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()?;
+    Ok(())
+}
+
+/// A step series' corners: each value held until the next point, the last until `end`.
+/// Of several points at the same x only the last counts (the others last no time).
+fn steps(points: &[(f64, f64)], end: f64) -> Vec<(f64, f64)> {
+    let points: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .filter(|&(i, p)| points.get(i + 1).is_none_or(|n| n.0 != p.0))
+        .map(|(_, &p)| p)
+        .collect();
+    let mut out = Vec::with_capacity(points.len() * 2 + 1);
+    for (i, &(x, y)) in points.iter().enumerate() {
+        if i > 0 {
+            out.push((x, points[i - 1].1));
+        }
+        out.push((x, y));
+    }
+    if let Some(&(x, y)) = points.last()
+        && end > x
+    {
+        out.push((end, y));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::steps;
+
+    #[test]
+    fn a_step_series_holds_each_value_until_the_next_point() {
+        assert_eq!(
+            steps(&[(0.0, 1.0), (2.0, 0.0), (2.0, 3.0)], 5.0),
+            vec![(0.0, 1.0), (2.0, 1.0), (2.0, 3.0), (5.0, 3.0)]
+        );
+    }
+}

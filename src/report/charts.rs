@@ -1,0 +1,554 @@
+//! Which charts a report gets, and their data: in-service capacity by revision, traffic
+//! weight by version, the alarm's metric with its threshold and ALARM periods, and the
+//! lifecycle timeline (a Gantt chart per target for small fleets, a density strip for
+//! large ones). Drawing is `chart`'s.
+//!
+//! Each chart is present when the report has its data: capacity for in-place fleets
+//! (and ECS task sets), traffic for every platform, the metric chart where requests are
+//! modelled (ECS, Lambda), the timeline always.
+//!
+//! Not here: drawing, file names, HTML.
+
+use super::{DeploymentInfo, Report};
+use crate::chart::{
+    Band, Chart, Gantt, GanttRow, LineChart, Marker, Rgb, Series, Span, Strip, StripRow, Threshold, palette,
+};
+
+/// Fleets up to this size get one Gantt row per target; larger ones a density strip.
+pub const GANTT_MAX_TARGETS: usize = 30;
+const STRIP_BUCKETS: usize = 120;
+
+/// A chart with the file stem it is written under.
+pub struct NamedChart {
+    pub name: &'static str,
+    pub chart: Chart,
+}
+
+/// The report's charts, in reading order.
+pub fn charts(report: &Report) -> Vec<NamedChart> {
+    let axis = TimeAxis::for_report(report);
+    let mut out = Vec::new();
+    let mut push = |name: &'static str, chart: Option<Chart>| {
+        if let Some(chart) = chart {
+            out.push(NamedChart { name, chart });
+        }
+    };
+    push("capacity", capacity(report, &axis).map(Chart::Line));
+    push("traffic", traffic(report, &axis).map(Chart::Line));
+    push("alarm-metric", alarm_metric(report, &axis).map(Chart::Line));
+    push("timeline", Some(timeline(report, &axis)));
+    out
+}
+
+/// Seconds, or minutes for runs longer than 15 minutes.
+pub struct TimeAxis {
+    pub divisor: f64,
+    pub label: &'static str,
+    pub end: f64,
+}
+
+impl TimeAxis {
+    pub fn new(end_seconds: f64) -> TimeAxis {
+        let (divisor, label) = if end_seconds > 900.0 {
+            (60.0, "time since the deployment was created (min)")
+        } else {
+            (1.0, "time since the deployment was created (s)")
+        };
+        TimeAxis {
+            divisor,
+            label,
+            end: end_seconds.max(1.0) / divisor,
+        }
+    }
+
+    fn for_report(report: &Report) -> TimeAxis {
+        TimeAxis::new(report.deployments.iter().map(|d| d.complete_time).fold(0.0, f64::max))
+    }
+
+    pub fn at(&self, seconds: f64) -> f64 {
+        seconds / self.divisor
+    }
+}
+
+fn rollback(report: &Report) -> Option<&DeploymentInfo> {
+    report.deployments.iter().find(|d| d.creator == "codeDeployRollback")
+}
+
+fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
+    rollback(report)
+        .map(|r| Marker {
+            label: "rollback deployment starts".into(),
+            color: palette::RED,
+            x: axis.at(r.create_time),
+        })
+        .into_iter()
+        .collect()
+}
+
+/// Every interval an alarm spent in ALARM, shaded.
+fn alarm_bands(report: &Report, axis: &TimeAxis) -> Vec<Band> {
+    let mut bands = Vec::new();
+    for a in &report.alarms {
+        for (i, s) in a.states.iter().enumerate() {
+            if s.state == "ALARM" {
+                let to = a.states.get(i + 1).map_or(axis.end, |n| axis.at(n.time));
+                // An ALARM at the very end (the deployment stopped on it) stays visible.
+                let min_width = axis.end * 0.008;
+                let from = axis.at(s.time).min(to - min_width).max(0.0);
+                bands.push(Band {
+                    label: "an alarm in ALARM".into(),
+                    color: palette::VERMILION,
+                    from,
+                    to: to.max(from + min_width),
+                });
+            }
+        }
+    }
+    bands
+}
+
+fn step(label: &str, color: crate::chart::Rgb, points: Vec<(f64, f64)>) -> Series {
+    Series {
+        label: label.into(),
+        color,
+        points,
+        step: true,
+        dashed: false,
+        width: 2,
+    }
+}
+
+fn capacity(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
+    let (series, top, unit, thresholds) = if !report.capacity.is_empty() {
+        in_place_capacity(report, axis)
+    } else {
+        task_capacity(report, axis)?
+    };
+    Some(LineChart {
+        title: format!("In-service capacity by revision: {}", report.scenario),
+        x_label: axis.label.into(),
+        y_label: unit.into(),
+        x_range: (0.0, axis.end),
+        y_range: (0.0, top.max(1.0)),
+        series,
+        bands: alarm_bands(report, axis),
+        markers: rollback_marker(report, axis),
+        thresholds,
+    })
+}
+
+type CapacitySeries = (Vec<Series>, f64, &'static str, Vec<Threshold>);
+
+fn in_place_capacity(report: &Report, axis: &TimeAxis) -> CapacitySeries {
+    let at = |f: &dyn Fn(&super::CapacityPoint) -> u32| -> Vec<(f64, f64)> {
+        report
+            .capacity
+            .iter()
+            .map(|p| (axis.at(p.time), f64::from(f(p))))
+            .collect()
+    };
+    let mut series = vec![
+        Series {
+            width: 7,
+            ..step("in service (both revisions)", Rgb(200, 200, 200), at(&|p| p.in_service))
+        },
+        step("on the new revision", palette::GREEN, at(&|p| p.on_new_revision)),
+        step(
+            "on the original revision",
+            palette::BLUE,
+            at(&|p| p.in_service - p.on_new_revision),
+        ),
+    ];
+    let mut top = report.capacity.iter().map(|p| p.in_service).max().unwrap_or(0);
+    if report.capacity.iter().any(|p| p.original_running.is_some()) {
+        for (label, color, f) in [
+            (
+                "original fleet running",
+                palette::SKY,
+                (|p: &super::CapacityPoint| p.original_running) as fn(&_) -> Option<u32>,
+            ),
+            (
+                "replacement fleet running",
+                palette::ORANGE,
+                |p: &super::CapacityPoint| p.replacement_running,
+            ),
+        ] {
+            let points: Vec<(f64, f64)> = report
+                .capacity
+                .iter()
+                .filter_map(|p| f(p).map(|v| (axis.at(p.time), f64::from(v))))
+                .collect();
+            top = top.max(points.iter().map(|&(_, v)| v as u32).max().unwrap_or(0));
+            series.push(Series {
+                dashed: true,
+                ..step(label, color, points)
+            });
+        }
+    }
+    let instances = report.metrics.capacity.as_ref().map_or(top, |c| c.instances);
+    let thresholds = report
+        .deployments
+        .first()
+        .and_then(|d| d.health_plan.as_ref())
+        .map(|h| Threshold {
+            label: format!("minimum healthy hosts ({})", h.minimum_healthy_instances),
+            color: palette::PURPLE,
+            y: f64::from(h.minimum_healthy_instances),
+        })
+        .into_iter()
+        .collect();
+    (series, f64::from(top.max(instances)), "instances", thresholds)
+}
+
+fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
+    let periods = &report.traffic.as_ref()?.periods;
+    let healthy: Vec<_> = periods
+        .iter()
+        .filter_map(|p| p.healthy_tasks.map(|h| (axis.at(p.end), h)))
+        .collect();
+    if healthy.is_empty() {
+        return None;
+    }
+    let top = healthy
+        .iter()
+        .map(|(_, h)| h.original.max(h.replacement))
+        .max()
+        .unwrap_or(0);
+    let series = vec![
+        // Wide, so the replacement's line drawn over it leaves it visible where they agree.
+        Series {
+            width: 6,
+            ..step(
+                "original task set (healthy tasks)",
+                palette::SKY,
+                healthy.iter().map(|&(t, h)| (t, f64::from(h.original))).collect(),
+            )
+        },
+        step(
+            "replacement task set (healthy tasks)",
+            palette::GREEN,
+            healthy.iter().map(|&(t, h)| (t, f64::from(h.replacement))).collect(),
+        ),
+    ];
+    Some((series, f64::from(top), "healthy tasks at each period's end", Vec::new()))
+}
+
+/// (time, new %, original %) points: the shifts (ECS, Lambda), or the in-service
+/// instances' revisions (in-place; both 0 while no instance is in service).
+fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
+    let shares: Vec<(f64, f64, f64)> = if report.traffic.is_some() {
+        let mut points = vec![(0.0, 0.0, 100.0)];
+        for d in &report.deployments {
+            for s in d.traffic_shifts.iter().flatten() {
+                let p = f64::from(s.percent);
+                points.push((axis.at(s.time), p, 100.0 - p));
+            }
+        }
+        points
+    } else {
+        report
+            .capacity
+            .iter()
+            .map(|p| {
+                let t = axis.at(p.time);
+                if p.in_service == 0 {
+                    (t, 0.0, 0.0)
+                } else {
+                    let new = 100.0 * f64::from(p.on_new_revision) / f64::from(p.in_service);
+                    (t, new, 100.0 - new)
+                }
+            })
+            .collect()
+    };
+    if shares.is_empty() {
+        return None;
+    }
+    let new = shares.iter().map(|&(t, n, _)| (t, n)).collect();
+    let original = shares.iter().map(|&(t, _, o)| (t, o)).collect();
+    let mut bands = alarm_bands(report, axis);
+    bands.extend(out_of_service(report, axis));
+    let y_label = if report.traffic.is_some() {
+        "share of production traffic (%)"
+    } else {
+        "share of in-service instances (%)"
+    };
+    Some(LineChart {
+        title: format!("Traffic weight by version: {}", report.scenario),
+        x_label: axis.label.into(),
+        y_label: y_label.into(),
+        x_range: (0.0, axis.end),
+        y_range: (0.0, 100.0),
+        series: vec![
+            step("original version", palette::BLUE, original),
+            step("new version", palette::GREEN, new),
+        ],
+        bands,
+        markers: rollback_marker(report, axis),
+        thresholds: Vec::new(),
+    })
+}
+
+/// The intervals with no instance in service (in-place), shaded: nothing serves traffic.
+fn out_of_service(report: &Report, axis: &TimeAxis) -> Vec<Band> {
+    let points = &report.capacity;
+    let mut bands = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let to = points.get(i + 1).map_or(axis.end, |n| axis.at(n.time));
+        if p.in_service == 0 && to > axis.at(p.time) {
+            bands.push(Band {
+                label: "no instance in service".into(),
+                color: palette::GREY,
+                from: axis.at(p.time),
+                to,
+            });
+        }
+    }
+    bands
+}
+
+/// Reads one figure of a version's period.
+type ValueOf = fn(&super::blue_green::VersionInfo) -> Option<f64>;
+
+/// The first alarm's metric (latency in ms, or the error rate in %) per version and
+/// period, with the alarm's threshold; without alarms, the error rate.
+fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
+    let traffic = report.traffic.as_ref()?;
+    let alarm = report
+        .alarms
+        .iter()
+        .find(|a| a.metric.starts_with("latency") || a.metric == "errorRate");
+    let metric = alarm.map_or("errorRate", |a| a.metric);
+    let (value, y_label, scale): (ValueOf, &str, f64) = match metric {
+        "latencyP50" => (|v| v.latency_p50_ms, "p50 latency (ms)", 1.0),
+        "latencyP90" => (|v| v.latency_p90_ms, "p90 latency (ms)", 1.0),
+        "latencyP99" => (|v| v.latency_p99_ms, "p99 latency (ms)", 1.0),
+        _ => (|v| v.error_rate, "error rate (% of requests)", 100.0),
+    };
+    let series_of = |f: fn(&super::blue_green::PeriodInfo) -> &super::blue_green::VersionInfo| -> Vec<(f64, f64)> {
+        let mut points: Vec<(f64, f64)> = Vec::new();
+        for p in &traffic.periods {
+            if let Some(v) = value(f(p)) {
+                points.push((axis.at(p.start), v * scale));
+                points.push((axis.at(p.end), v * scale));
+            }
+        }
+        points
+    };
+    let original = series_of(|p| &p.original);
+    let replacement = series_of(|p| &p.replacement);
+    let threshold = alarm.map(|a| Threshold {
+        label: format!("alarm threshold ({})", a.alarm_name),
+        color: palette::VERMILION,
+        y: a.threshold * scale,
+    });
+    let top = original
+        .iter()
+        .chain(&replacement)
+        .map(|&(_, v)| v)
+        .chain(threshold.iter().map(|t| t.y))
+        .fold(0.0, f64::max);
+    let per = |s: &str| format!("{s}, per {} s period", traffic.period_seconds);
+    Some(LineChart {
+        title: format!(
+            "{} by version: {}",
+            if metric == "errorRate" { "Error rate" } else { "Latency" },
+            report.scenario
+        ),
+        x_label: axis.label.into(),
+        y_label: y_label.into(),
+        x_range: (0.0, axis.end),
+        y_range: (0.0, if top > 0.0 { top * 1.1 } else { 1.0 }),
+        series: vec![
+            Series {
+                label: per("original version"),
+                color: palette::BLUE,
+                points: original,
+                step: false,
+                dashed: false,
+                width: 2,
+            },
+            Series {
+                label: per("new version"),
+                color: palette::GREEN,
+                points: replacement,
+                step: false,
+                dashed: false,
+                width: 2,
+            },
+        ],
+        bands: alarm_bands(report, axis),
+        markers: rollback_marker(report, axis),
+        thresholds: threshold.into_iter().collect(),
+    })
+}
+
+/// Lifecycle event groups, the timeline's colours.
+const GROUPS: &[(&str, crate::chart::Rgb)] = &[
+    ("block traffic", palette::SKY),
+    ("stop, download", palette::GREY),
+    ("install", palette::ORANGE),
+    ("start, validate", palette::PURPLE),
+    ("allow traffic", palette::GREEN),
+    ("failed", palette::RED),
+];
+
+fn group(event: &str, status: &str) -> usize {
+    if status == "Failed" {
+        return 5;
+    }
+    match event {
+        "BeforeBlockTraffic" | "BlockTraffic" | "AfterBlockTraffic" => 0,
+        "ApplicationStop" | "DownloadBundle" => 1,
+        "BeforeInstall" | "Install" | "AfterInstall" => 2,
+        "ApplicationStart" | "ValidateService" => 3,
+        _ => 4,
+    }
+}
+
+fn timeline(report: &Report, axis: &TimeAxis) -> Chart {
+    let targets = report.deployments.first().map_or(0, |d| d.targets.len());
+    if targets > GANTT_MAX_TARGETS {
+        Chart::Strip(strip(report, axis))
+    } else if targets == 1 {
+        Chart::Gantt(event_gantt(report, axis))
+    } else {
+        Chart::Gantt(target_gantt(report, axis))
+    }
+}
+
+/// (event, status, start, end) of every started lifecycle event of `target_id`, in every
+/// deployment of the report.
+fn events_of<'r>(report: &'r Report, target_id: &'r str) -> impl Iterator<Item = (&'r str, &'r str, f64, f64)> {
+    report
+        .deployments
+        .iter()
+        .flat_map(move |d| d.targets.iter().filter(move |t| t.target_id == target_id))
+        .flat_map(|t| &t.lifecycle_events)
+        .filter_map(|e| Some((e.lifecycle_event_name, e.status, e.start_time?, e.end_time?)))
+}
+
+fn target_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
+    let rows = report.deployments[0]
+        .targets
+        .iter()
+        .map(|t| GanttRow {
+            label: t.target_id.clone(),
+            spans: events_of(report, &t.target_id)
+                .map(|(name, status, start, end)| Span {
+                    start: axis.at(start),
+                    end: axis.at(end),
+                    category: group(name, status),
+                })
+                .collect(),
+        })
+        .collect();
+    Gantt {
+        title: format!("Lifecycle events per instance: {}", report.scenario),
+        x_label: axis.label.into(),
+        x_range: (0.0, axis.end),
+        rows,
+        categories: GROUPS.iter().map(|&(l, c)| (l.to_string(), c)).collect(),
+    }
+}
+
+/// One target (an ECS service, a Lambda alias): one row per phase, then one per event.
+fn event_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
+    let mut categories = vec![
+        ("phase".to_string(), palette::SKY),
+        ("lifecycle event".to_string(), palette::GREEN),
+        ("failed".to_string(), palette::RED),
+        ("rollback deployment".to_string(), palette::VERMILION),
+    ];
+    let mut rows: Vec<GanttRow> = Vec::new();
+    for p in &report.deployments[0].phases {
+        rows.push(GanttRow {
+            label: format!("phase: {}", p.name),
+            spans: vec![Span {
+                start: axis.at(p.start_time),
+                end: axis.at(p.end_time),
+                category: 0,
+            }],
+        });
+    }
+    for (k, d) in report.deployments.iter().enumerate() {
+        for e in d.targets.iter().flat_map(|t| &t.lifecycle_events) {
+            let (Some(start), Some(end)) = (e.start_time, e.end_time) else {
+                continue;
+            };
+            let category = if e.status == "Failed" {
+                2
+            } else if k > 0 {
+                3
+            } else {
+                1
+            };
+            let span = Span {
+                start: axis.at(start),
+                end: axis.at(end),
+                category,
+            };
+            match rows.iter_mut().find(|r| r.label == e.lifecycle_event_name) {
+                Some(r) => r.spans.push(span),
+                None => rows.push(GanttRow {
+                    label: e.lifecycle_event_name.to_string(),
+                    spans: vec![span],
+                }),
+            }
+        }
+    }
+    if rollback(report).is_none() {
+        categories.pop();
+    }
+    Gantt {
+        title: format!("Phases and lifecycle events: {}", report.scenario),
+        x_label: axis.label.into(),
+        x_range: (0.0, axis.end),
+        rows,
+        categories,
+    }
+}
+
+fn strip(report: &Report, axis: &TimeAxis) -> Strip {
+    let bucket = axis.end / STRIP_BUCKETS as f64;
+    let mut values = vec![vec![0.0; STRIP_BUCKETS]; GROUPS.len()];
+    let first = &report.deployments[0];
+    for t in &first.targets {
+        for (name, status, start, end) in events_of(report, &t.target_id) {
+            add_span(&mut values[group(name, status)], axis.at(start), axis.at(end), bucket);
+        }
+    }
+    let n = first.targets.len().max(1) as f64;
+    Strip {
+        title: format!(
+            "Lifecycle events across {} instances: {}",
+            first.targets.len(),
+            report.scenario
+        ),
+        x_label: axis.label.into(),
+        x0: 0.0,
+        bucket,
+        rows: GROUPS
+            .iter()
+            .zip(values)
+            .map(|(&(label, color), v)| StripRow {
+                label: label.into(),
+                color,
+                values: v.into_iter().map(|x| (x / n).min(1.0)).collect(),
+            })
+            .collect(),
+        scale_label: "shade: share of the fleet in the state".into(),
+    }
+}
+
+/// Adds `[start, end)`'s overlap with each bucket, as a fraction of the bucket.
+fn add_span(values: &mut [f64], start: f64, end: f64, bucket: f64) {
+    if end <= start || bucket <= 0.0 {
+        return;
+    }
+    let first = (start / bucket).floor() as usize;
+    let last = ((end / bucket).ceil() as usize).min(values.len());
+    for (b, v) in values.iter_mut().enumerate().take(last).skip(first) {
+        let (lo, hi) = (b as f64 * bucket, (b + 1) as f64 * bucket);
+        *v += (end.min(hi) - start.max(lo)).max(0.0) / bucket;
+    }
+}

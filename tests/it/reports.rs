@@ -1,0 +1,151 @@
+//! The report's derived figures and its files: the capacity series split by revision, the
+//! timing metrics, which charts each platform gets, and that the charts carry their text
+//! (title, axis labels, legend) both in SVG and rasterised into PNG with the bundled font.
+
+use std::path::Path;
+
+use cdsim::chart::{Chart, LineChart, Series, palette};
+use cdsim::report::{Report, charts, files};
+
+use crate::common;
+
+fn example(name: &str) -> Report {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    common::run(&std::fs::read_to_string(path).unwrap(), 1)
+}
+
+#[test]
+fn on_new_revision_never_exceeds_in_service_and_ends_as_the_outcome_says() {
+    for name in [
+        "one-at-a-time.yaml",
+        "half-at-a-time.yaml",
+        "zonal.yaml",
+        "no-load-balancer.yaml",
+    ] {
+        let r = example(name);
+        assert!(r.capacity.iter().all(|p| p.on_new_revision <= p.in_service), "{name}");
+        let last = r.capacity.last().unwrap();
+        if r.deployments[0].status == "Succeeded" && r.deployments[0].deployment_overview.failed == 0 {
+            assert_eq!(
+                last.on_new_revision, last.in_service,
+                "{name}: all in service run the new revision"
+            );
+        }
+        assert!(r.capacity.iter().any(|p| p.on_new_revision > 0), "{name}");
+    }
+    // §8: after a rollback every in-service instance runs the last good revision again.
+    let r = example("in-place-rollback.yaml");
+    assert_eq!(r.deployments.len(), 2);
+    assert_eq!(r.capacity.last().unwrap().on_new_revision, 0);
+    assert!(r.capacity.iter().any(|p| p.on_new_revision > 0));
+}
+
+#[test]
+fn timing_metrics_follow_the_alarm_and_the_rollback() {
+    let r = example("lambda-alarm-rollback.yaml");
+    let t = &r.metrics.timing;
+    // Canary traffic from 10 s; the alarm enters ALARM at 120 s; the alias goes back at once.
+    assert_eq!(t.detection_seconds, Some(110.0));
+    assert_eq!(t.alarm_to_rollback_complete_seconds, Some(0.0));
+    let phases: Vec<&str> = t.phase_seconds.iter().map(|p| p.phase).collect();
+    assert_eq!(phases, ["shifting", "rollback"]);
+    // No alarm, no detection; ECS counts the replacement's extra task-minutes.
+    let r = example("ecs-canary.yaml");
+    assert_eq!(r.metrics.timing.detection_seconds, None);
+    assert!(r.metrics.timing.extra_task_minutes.is_some_and(|m| m > 0.0));
+    let r = example("in-place-rollback.yaml");
+    let c = r.metrics.capacity.as_ref().unwrap();
+    let first = r.capacity.iter().find(|p| p.on_new_revision > 0).unwrap();
+    assert_eq!(c.time_to_first_new_traffic_seconds, Some(first.time));
+    assert_eq!(r.metrics.timing.phase_seconds.len(), 2, "install, rollback");
+}
+
+#[test]
+fn each_platform_gets_the_charts_it_has_data_for() {
+    let names = |file: &str| -> Vec<&'static str> { charts::charts(&example(file)).iter().map(|c| c.name).collect() };
+    assert_eq!(names("one-at-a-time.yaml"), ["capacity", "traffic", "timeline"]);
+    assert_eq!(
+        names("ecs-latency-rollback.yaml"),
+        ["capacity", "traffic", "alarm-metric", "timeline"]
+    );
+    assert_eq!(names("lambda-canary.yaml"), ["traffic", "alarm-metric", "timeline"]);
+    // More than 30 instances: a density strip instead of a row per instance.
+    let fleet = charts::charts(&example("fleet-percent.yaml"));
+    assert!(matches!(fleet.last().unwrap().chart, Chart::Strip(_)));
+    let small = charts::charts(&example("one-at-a-time.yaml"));
+    assert!(matches!(small.last().unwrap().chart, Chart::Gantt(_)));
+}
+
+#[test]
+fn every_example_with_out_gets_every_file() {
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "yaml") {
+            continue;
+        }
+        let sc = cdsim::scenario::load_file(&path).unwrap();
+        let report = cdsim::simulation::simulate(&sc, sc.seed);
+        let names: Vec<String> = files::files(&report).unwrap().into_iter().map(|f| f.0).collect();
+        for required in [
+            "report.json",
+            "summary.md",
+            "report.html",
+            "timeseries.csv",
+            "timeline.svg",
+            "timeline.png",
+        ] {
+            assert!(names.iter().any(|n| n == required), "{}: no {required}", path.display());
+        }
+        assert!(names.iter().any(|n| n == "traffic.png"), "{}", path.display());
+    }
+}
+
+fn sample_chart() -> Chart {
+    Chart::Line(LineChart {
+        title: "Sample title".into(),
+        x_label: "time (s)".into(),
+        y_label: "instances".into(),
+        x_range: (0.0, 10.0),
+        y_range: (0.0, 5.0),
+        series: vec![Series {
+            label: "legend entry".into(),
+            color: palette::BLUE,
+            points: vec![(0.0, 1.0), (5.0, 4.0)],
+            step: true,
+            dashed: false,
+            width: 2,
+        }],
+        ..LineChart::default()
+    })
+}
+
+#[test]
+fn svg_charts_carry_their_title_axis_labels_and_legend() {
+    let svg = sample_chart().svg().unwrap();
+    for text in ["Sample title", "time (s)", "instances", "legend entry"] {
+        assert!(
+            svg.contains(&format!(">{text}<")) || svg.contains(text),
+            "SVG lacks {text:?}"
+        );
+    }
+}
+
+/// Counts dark pixels (text, lines) in rows `rows` of an RGB image.
+fn dark_pixels(png: &[u8], rows: std::ops::Range<u32>) -> usize {
+    let img = image::load_from_memory_with_format(png, image::ImageFormat::Png)
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(img.dimensions(), (cdsim::chart::WIDTH, cdsim::chart::HEIGHT));
+    rows.flat_map(|y| (0..img.width()).map(move |x| (x, y)))
+        .filter(|&(x, y)| img.get_pixel(x, y).0.iter().all(|&c| c < 100))
+        .count()
+}
+
+#[test]
+fn png_charts_rasterise_their_text_with_the_bundled_font() {
+    let png = sample_chart().png().unwrap();
+    // The title is the only thing drawn in the top 30 rows: its glyphs must be there.
+    assert!(dark_pixels(&png, 0..30) > 200, "the title is not rasterised");
+    // Same data, same bytes.
+    assert!(png == sample_chart().png().unwrap());
+}
