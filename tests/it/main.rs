@@ -7,6 +7,7 @@
 //! - `determinism`: same seed ⇒ same bytes;
 //! - `queue`: the event queue against a shadow model;
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
+//! - `compare`: many-run comparisons: thread-count determinism, shard merges, fault models;
 //! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
 //! - `traffic`: ECS and Lambda traffic shifting, and the traffic model.
 //! - `inputs`: AWS's own file formats (AppSpec, SAM, CloudFormation, AWS CLI JSON) on the
@@ -23,6 +24,7 @@ mod common;
 mod alarms;
 
 mod cli;
+mod compare;
 mod corpus;
 mod determinism;
 mod fidelity;

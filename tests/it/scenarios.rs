@@ -12,6 +12,8 @@ type Expected = (&'static str, &'static str, Option<&'static str>, u32, u32, u32
 
 const EXPECTED: &[Expected] = &[
     ("all-at-once.yaml", "Succeeded", None, 11, 1, 0),
+    ("compare-in-place.yaml", "Succeeded", None, 100, 0, 0),
+    ("compare-lambda.yaml", "Succeeded", None, 1, 0, 0),
     ("ecs-all-at-once.yaml", "Succeeded", None, 1, 0, 0),
     ("ecs-canary.yaml", "Succeeded", None, 1, 0, 0),
     ("ecs-latency-rollback.yaml", "Stopped", Some("ALARM_ACTIVE"), 0, 1, 0),

@@ -382,7 +382,7 @@ impl Validator {
         }
     }
 
-    fn version(&mut self, raw: Option<&RawVersion>) -> Option<VersionBehaviour> {
+    pub(super) fn version(&mut self, raw: Option<&RawVersion>) -> Option<VersionBehaviour> {
         let Some(v) = raw else {
             return Some(VersionBehaviour {
                 error_rate: 0.0,

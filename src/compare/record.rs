@@ -1,0 +1,72 @@
+//! One run of a comparison, as the figures the comparison needs: the per-run record that
+//! shard files carry and that every statistic is computed from.
+//!
+//! Not here: drawing the run's faults (`scenario::fault_model`) or aggregating records
+//! (`summary`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::Report;
+use crate::scenario::Scenario;
+
+/// The figures of one run of one configuration. Times are simulated seconds since the
+/// deployment was created.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RunRecord {
+    /// The run's seed (the same for every configuration: common random numbers).
+    pub seed: u64,
+    /// The fault model drew a bad revision for this run.
+    pub bad_revision: bool,
+    /// The deployment's status was `Succeeded`.
+    pub succeeded: bool,
+    /// A rollback deployment was made (§8).
+    pub rolled_back: bool,
+    /// From creation to the deployment's terminal status.
+    pub duration_seconds: f64,
+    /// From creation to the end of the rollback deployment, when there was one.
+    pub rollback_seconds: Option<f64>,
+    /// ECS and Lambda: production requests that failed (both versions).
+    pub failed_requests: Option<u64>,
+    /// ECS and Lambda: production requests served by a bad revision (0 when it was good).
+    pub exposed_requests: Option<u64>,
+    /// Server: the fewest instances in service, as a percentage of the fleet.
+    pub min_capacity_percent: Option<f64>,
+    /// Blue/green's extra cost: hours of replacement capacity running beside the original
+    /// (ECS: tasks × time from the replacement's creation to the end). 0 in place and for
+    /// Lambda.
+    pub extra_capacity_hours: f64,
+}
+
+impl RunRecord {
+    /// The record of a finished run.
+    pub fn from_report(scenario: &Scenario, report: &Report, bad_revision: bool) -> RunRecord {
+        let first = &report.deployments[0];
+        let rollback = report.deployments.get(1);
+        let end = rollback.map_or(first.complete_time, |r| r.complete_time);
+        let availability = report.metrics.availability.as_ref();
+        let ecs_tasks = scenario.blue_green().and_then(|bg| match &bg.target {
+            crate::scenario::blue_green::ShiftTarget::Ecs(e) => Some(e.tasks),
+            crate::scenario::blue_green::ShiftTarget::Lambda(_) => None,
+        });
+        let extra_capacity_hours = match ecs_tasks {
+            Some(tasks) => {
+                let created = first.phases.iter().find(|p| p.name == "install").map(|p| p.start_time);
+                created.map_or(0.0, |c| f64::from(tasks) * (end - c).max(0.0) / 3600.0)
+            }
+            None => 0.0,
+        };
+        RunRecord {
+            seed: report.seed,
+            bad_revision,
+            succeeded: first.status == "Succeeded",
+            rolled_back: rollback.is_some(),
+            duration_seconds: first.complete_time,
+            rollback_seconds: rollback.map(|r| r.complete_time),
+            failed_requests: availability.map(|a| a.requests_failed),
+            exposed_requests: availability.map(|a| if bad_revision { a.requests_to_new_version } else { 0 }),
+            min_capacity_percent: report.metrics.capacity.as_ref().map(|c| c.min_in_service_percent),
+            extra_capacity_hours,
+        }
+    }
+}
