@@ -305,3 +305,19 @@ fn committed_compare_and_recommend_outputs_are_current() {
         }
     }
 }
+
+#[test]
+fn the_schema_covers_the_fault_model_and_candidates() {
+    let schema = ok(&["schema"]);
+    for field in [
+        "faultModel",
+        "candidateConfigs",
+        "badRevision",
+        "hookFailureProbability",
+        "hookFailures",
+        "instanceCrashes",
+        "slowStarts",
+    ] {
+        assert!(schema.contains(&format!("\"{field}\"")), "{field}");
+    }
+}
