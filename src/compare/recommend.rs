@@ -176,13 +176,13 @@ impl Constraints {
         if let Some(m) = self.min_capacity_percent {
             out.push((
                 format!("min capacity ≥ {m}%"),
-                Box::new(move |r| r.min_capacity_percent.map(|x| x < m)),
+                Box::new(move |r| r.min_capacity_percent().map(|x| x < m)),
             ));
         }
         if let Some(m) = self.max_duration_seconds {
             out.push((
                 format!("duration ≤ {}", super::render::duration(m)),
-                Box::new(move |r| Some(r.duration_seconds > m)),
+                Box::new(move |r| Some(r.duration_seconds() > m)),
             ));
         }
         out

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::report::Report;
 use crate::scenario::Scenario;
 
-/// The figures of one run of one configuration. Times are simulated seconds since the
-/// deployment was created.
+/// The figures of one run of one configuration. Times are whole simulated milliseconds
+/// since the deployment was created, and every figure is an integer, so a record read back
+/// from a shard file is exactly the record written.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RunRecord {
@@ -23,19 +24,39 @@ pub struct RunRecord {
     /// A rollback deployment was made (§8).
     pub rolled_back: bool,
     /// From creation to the deployment's terminal status.
-    pub duration_seconds: f64,
+    pub duration_ms: u64,
     /// From creation to the end of the rollback deployment, when there was one.
-    pub rollback_seconds: Option<f64>,
+    pub rollback_ms: Option<u64>,
     /// ECS and Lambda: production requests that failed (both versions).
     pub failed_requests: Option<u64>,
     /// ECS and Lambda: production requests served by a bad revision (0 when it was good).
     pub exposed_requests: Option<u64>,
-    /// Server: the fewest instances in service, as a percentage of the fleet.
-    pub min_capacity_percent: Option<f64>,
-    /// Blue/green's extra cost: hours of replacement capacity running beside the original
-    /// (ECS: tasks × time from the replacement's creation to the end). 0 in place and for
-    /// Lambda.
-    pub extra_capacity_hours: f64,
+    /// Server: (the fewest instances in service, the fleet's size).
+    pub min_in_service: Option<(u32, u32)>,
+    /// Blue/green's extra cost: replacement capacity running beside the original, in
+    /// unit-milliseconds (ECS: tasks × time from the replacement's creation to the end). 0
+    /// in place and for Lambda.
+    pub extra_capacity_ms: u64,
+}
+
+impl RunRecord {
+    pub fn duration_seconds(&self) -> f64 {
+        self.duration_ms as f64 / 1000.0
+    }
+
+    pub fn rollback_seconds(&self) -> Option<f64> {
+        self.rollback_ms.map(|m| m as f64 / 1000.0)
+    }
+
+    /// The fewest instances in service as a percentage of the fleet.
+    pub fn min_capacity_percent(&self) -> Option<f64> {
+        self.min_in_service
+            .map(|(m, n)| 100.0 * f64::from(m) / f64::from(n.max(1)))
+    }
+
+    pub fn extra_capacity_hours(&self) -> f64 {
+        self.extra_capacity_ms as f64 / 3_600_000.0
+    }
 }
 
 impl RunRecord {
@@ -49,24 +70,37 @@ impl RunRecord {
             crate::scenario::blue_green::ShiftTarget::Ecs(e) => Some(e.tasks),
             crate::scenario::blue_green::ShiftTarget::Lambda(_) => None,
         });
-        let extra_capacity_hours = match ecs_tasks {
+        let extra_capacity_ms = match ecs_tasks {
             Some(tasks) => {
-                let created = first.phases.iter().find(|p| p.name == "install").map(|p| p.start_time);
-                created.map_or(0.0, |c| f64::from(tasks) * (end - c).max(0.0) / 3600.0)
+                let created = first
+                    .phases
+                    .iter()
+                    .find(|p| p.name == "install")
+                    .map(|p| ms(p.start_time));
+                created.map_or(0, |c| u64::from(tasks) * ms(end).saturating_sub(c))
             }
-            None => 0.0,
+            None => 0,
         };
         RunRecord {
             seed: report.seed,
             bad_revision,
             succeeded: first.status == "Succeeded",
             rolled_back: rollback.is_some(),
-            duration_seconds: first.complete_time,
-            rollback_seconds: rollback.map(|r| r.complete_time),
+            duration_ms: ms(first.complete_time),
+            rollback_ms: rollback.map(|r| ms(r.complete_time)),
             failed_requests: availability.map(|a| a.requests_failed),
             exposed_requests: availability.map(|a| if bad_revision { a.requests_to_new_version } else { 0 }),
-            min_capacity_percent: report.metrics.capacity.as_ref().map(|c| c.min_in_service_percent),
-            extra_capacity_hours,
+            min_in_service: report
+                .metrics
+                .capacity
+                .as_ref()
+                .map(|c| (c.min_in_service, c.instances)),
+            extra_capacity_ms,
         }
     }
+}
+
+/// Report seconds (whole milliseconds / 1000) back to milliseconds.
+fn ms(seconds: f64) -> u64 {
+    (seconds * 1000.0).round() as u64
 }

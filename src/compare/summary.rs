@@ -159,12 +159,12 @@ impl Samples {
             v
         };
         Samples {
-            duration_seconds: sorted(&|r| Some(r.duration_seconds)),
-            time_to_rollback_seconds: sorted(&|r| r.rollback_seconds),
+            duration_seconds: sorted(&|r| Some(r.duration_seconds())),
+            time_to_rollback_seconds: sorted(&|r| r.rollback_seconds()),
             failed_requests: sorted(&|r| r.failed_requests.map(|x| x as f64)),
             exposed_requests: sorted(&|r| r.exposed_requests.map(|x| x as f64)),
-            min_capacity_percent: sorted(&|r| r.min_capacity_percent),
-            extra_capacity_hours: sorted(&|r| Some(r.extra_capacity_hours)),
+            min_capacity_percent: sorted(&|r| r.min_capacity_percent()),
+            extra_capacity_hours: sorted(&|r| Some(r.extra_capacity_hours())),
         }
     }
 }
