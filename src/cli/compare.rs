@@ -79,13 +79,8 @@ fn config(scenario: &Scenario, value: &str) -> Result<DeploymentConfig, Failure>
             load_config_str(&text, value).map_err(|p| Failure(p.to_string()))?
         }
     };
-    let platform = scenario.deployment_config.compute_platform;
-    if config.compute_platform != platform {
-        return Err(Failure(format!(
-            "--config {value}: a {} configuration, and the scenario is {}",
-            config.compute_platform.api_name(),
-            platform.api_name()
-        )));
+    if let Some(why) = compare::misfit(scenario, &config) {
+        return Err(Failure(format!("--config {value}: {why}")));
     }
     Ok(config)
 }

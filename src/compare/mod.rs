@@ -24,7 +24,9 @@ pub use record::RunRecord;
 pub use summary::{Comparison, ConfigSummary};
 
 use crate::config::{ConfigRule, DeploymentConfig};
+use crate::platform::traffic_shift::allowed_with_nlb;
 use crate::rng::{Stream, Streams};
+use crate::scenario::blue_green::ShiftTarget;
 use crate::scenario::{Scenario, Workload, fault_model};
 use crate::simulation;
 
@@ -68,6 +70,37 @@ impl Plan {
         assert!(n > 0 && (1..=n).contains(&k), "shard {k}/{n}");
         let bound = |j: u64| ((u128::from(self.runs) * u128::from(j)) / u128::from(n)) as u64;
         bound(k - 1)..bound(k)
+    }
+}
+
+/// Why `config` cannot run in `scenario` (another platform; §2.3: an ECS service behind a
+/// Network Load Balancer takes only all-at-once; §2.6: zonal needs zones), if it cannot.
+pub fn misfit(scenario: &Scenario, config: &DeploymentConfig) -> Option<String> {
+    let platform = scenario.deployment_config.compute_platform;
+    if config.compute_platform != platform {
+        return Some(format!(
+            "{} is a {} configuration, and this is a {} scenario",
+            config.name,
+            config.compute_platform.api_name(),
+            platform.api_name()
+        ));
+    }
+    match (&scenario.workload, &config.rule) {
+        (Workload::BlueGreen(bg), ConfigRule::TrafficRouting(r))
+            if matches!(&bg.target, ShiftTarget::Ecs(e) if e.network_load_balancer) && !allowed_with_nlb(*r) =>
+        {
+            Some(format!(
+                "{}: a Network Load Balancer allows only all-at-once routing (§2.3)",
+                config.name
+            ))
+        }
+        (Workload::InPlace(ip), ConfigRule::MinimumHealthy { zonal: Some(_), .. }) if ip.fleet.zones.is_empty() => {
+            Some(format!(
+                "{}: a zonal configuration needs fleet.availabilityZones (§2.6)",
+                config.name
+            ))
+        }
+        _ => None,
     }
 }
 

@@ -25,9 +25,7 @@ use super::summary::Comparison;
 use crate::config::minimum_healthy::MinimumHealthyHosts;
 use crate::config::traffic_routing::TrafficRouting;
 use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig, predefined};
-use crate::platform::traffic_shift::allowed_with_nlb;
 use crate::scenario::Scenario;
-use crate::scenario::blue_green::ShiftTarget;
 use crate::stats;
 
 /// What the recommended configuration must meet.
@@ -97,16 +95,9 @@ pub fn grid(scenario: &Scenario) -> Vec<DeploymentConfig> {
     for c in &scenario.candidates {
         out.push(c.clone());
     }
-    let nlb = scenario
-        .blue_green()
-        .is_some_and(|bg| matches!(&bg.target, ShiftTarget::Ecs(e) if e.network_load_balancer));
     let mut seen: Vec<DeploymentConfig> = Vec::new();
     for c in out {
-        let allowed = match &c.rule {
-            ConfigRule::TrafficRouting(r) => !nlb || allowed_with_nlb(*r),
-            ConfigRule::MinimumHealthy { .. } => true,
-        };
-        if allowed && !seen.iter().any(|s| s.name == c.name) {
+        if super::misfit(scenario, &c).is_none() && !seen.iter().any(|s| s.name == c.name) {
             seen.push(c);
         }
     }

@@ -321,3 +321,95 @@ fn the_schema_covers_the_fault_model_and_candidates() {
         assert!(schema.contains(&format!("\"{field}\"")), "{field}");
     }
 }
+
+#[test]
+fn no_progress_bar_when_standard_error_is_not_a_terminal() {
+    let o = cdsim(&["compare", &example("compare-lambda.yaml"), "--runs", "5"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn the_recommend_grid_follows_the_platform() {
+    use cdsim::compare::recommend::grid;
+    let server = scenario::load_file(&root().join("scenarios/compare-in-place.yaml")).unwrap();
+    let names: Vec<String> = grid(&server).into_iter().map(|c| c.name).collect();
+    assert_eq!(
+        names,
+        [
+            "CodeDeployDefault.AllAtOnce",
+            "CodeDeployDefault.HalfAtATime",
+            "CodeDeployDefault.OneAtATime",
+            "FleetPercent25",
+            "FleetPercent75",
+            "FleetPercent90",
+            "ThreeQuartersHealthy"
+        ]
+    );
+    // §2.3: behind a Network Load Balancer, ECS takes only all-at-once.
+    let nlb = scenario::load_file(&root().join("scenarios/ecs-all-at-once.yaml")).unwrap();
+    let names: Vec<String> = grid(&nlb).into_iter().map(|c| c.name).collect();
+    assert_eq!(names, ["CodeDeployDefault.ECSAllAtOnce"]);
+}
+
+#[test]
+fn ecs_runs_count_the_replacement_task_sets_extra_capacity() {
+    let json = ok(&[
+        "compare",
+        &example("ecs-canary.yaml"),
+        "--config",
+        "CodeDeployDefault.ECSAllAtOnce",
+        "--config",
+        "CodeDeployDefault.ECSCanary10Percent15Minutes",
+        "--runs",
+        "3",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let extra: Vec<f64> = v["configs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["extraCapacityHoursMean"].as_f64().unwrap())
+        .collect();
+    assert!(extra[0] > 0.0 && extra[1] > extra[0], "{extra:?}");
+    assert!(v["configs"][0].get("minCapacityPercentP5").is_none());
+}
+
+#[test]
+fn a_drawn_hook_failure_makes_the_hook_function_fail() {
+    let yaml = r#"name: h
+computePlatform: Lambda
+deploymentConfigName: CodeDeployDefault.LambdaAllAtOnce
+lambdaFunction: {functionName: f, alias: live, currentVersion: "1", targetVersion: "2"}
+hookFunctions:
+  BeforeAllowTraffic: {function: pre}
+faultModel:
+  hookFailures: {BeforeAllowTraffic: 1}
+  badRevision: {probability: 1, replacement: {errorRate: 0.5}}
+"#;
+    let sc = scenario::load_str(yaml, "h.yaml").unwrap_or_else(|p| panic!("{p}"));
+    let d = fault_model::draw(&sc, 9);
+    assert!(d.bad_revision);
+    let bg = d.scenario.blue_green().unwrap();
+    assert_eq!(bg.traffic.replacement.error_rate, 0.5);
+    let report = cdsim::simulation::simulate(&d.scenario, 9);
+    assert_eq!(report.deployments[0].status, "Failed");
+    assert_eq!(
+        report.deployments[0].error_information.as_ref().map(|e| e.code),
+        Some("HOOK_EXECUTION_FAILURE")
+    );
+}
+
+#[test]
+fn configurations_that_cannot_run_in_the_scenario_are_refused() {
+    // §2.3: a Network Load Balancer takes only all-at-once.
+    let o = cdsim(&[
+        "compare",
+        &example("ecs-all-at-once.yaml"),
+        "--config",
+        "CodeDeployDefault.ECSCanary10Percent5Minutes",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Network Load Balancer"));
+}

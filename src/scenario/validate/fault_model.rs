@@ -6,6 +6,8 @@
 use super::{Located, Validator};
 use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig};
 use crate::lifecycle::LifecycleEventName;
+use crate::platform::traffic_shift::allowed_with_nlb;
+use crate::scenario::blue_green::ShiftTarget;
 use crate::scenario::fault_model::{BadRevision, FaultModel, InstanceCrashes, SlowStarts};
 use crate::scenario::raw::{RawBadRevision, RawDeploymentConfig, RawFaultModel, RawScenario};
 use crate::scenario::{InPlace, Workload};
@@ -236,6 +238,21 @@ impl Validator {
         let zonal = matches!(&config.rule, ConfigRule::MinimumHealthy { zonal: Some(_), .. });
         if zonal && matches!(workload, Some(Workload::InPlace(ip)) if ip.fleet.zones.is_empty()) {
             self.problem(c, "a zonal candidate needs fleet.availabilityZones (§2.6)");
+            return None;
+        }
+        let nlb = matches!(workload, Some(Workload::BlueGreen(bg))
+            if matches!(&bg.target, ShiftTarget::Ecs(e) if e.network_load_balancer));
+        if let ConfigRule::TrafficRouting(r) = &config.rule
+            && nlb
+            && !allowed_with_nlb(*r)
+        {
+            self.problem(
+                c,
+                format!(
+                    "candidate {}: a Network Load Balancer allows only all-at-once routing (§2.3)",
+                    config.name
+                ),
+            );
             return None;
         }
         Some(config)
