@@ -120,8 +120,10 @@ enum Command {
     },
     /// Combine the partial results of `cdsim compare --shard` into the full comparison.
     Merge {
+        /// The partial results (`partial-K-of-N.json`), in any order.
         #[arg(required = true, value_name = "PARTIAL")]
         files: Vec<PathBuf>,
+        /// Print JSON instead of the table.
         #[arg(long)]
         json: bool,
         /// Also write compare.json, compare.md and summary.txt into this directory.
@@ -136,6 +138,7 @@ enum Command {
         sweep: compare::SweepArgs,
         #[command(flatten)]
         constraints: compare::ConstraintArgs,
+        /// Print JSON instead of the table.
         #[arg(long)]
         json: bool,
         /// Also write recommend.json, recommend.md and summary.txt into this directory.
