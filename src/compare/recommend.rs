@@ -339,3 +339,72 @@ pub fn render(r: &Recommendation, markdown: bool) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(duration_s: u64, failed: u64) -> RunRecord {
+        RunRecord {
+            seed: 0,
+            bad_revision: false,
+            succeeded: true,
+            rolled_back: false,
+            duration_ms: duration_s * 1000,
+            rollback_ms: None,
+            failed_requests: Some(failed),
+            exposed_requests: Some(0),
+            min_in_service: None,
+            extra_capacity_ms: 0,
+        }
+    }
+
+    fn decide_on(runs: usize, fast_failures: usize) -> Recommendation {
+        let fast: Vec<RunRecord> = (0..runs)
+            .map(|i| record(60, if i < fast_failures { 500 } else { 0 }))
+            .collect();
+        let slow: Vec<RunRecord> = (0..runs).map(|_| record(600, 0)).collect();
+        let records = vec![fast, slow];
+        let names = ["Fast".to_string(), "Slow".to_string()];
+        let comparison = Comparison::new("t", 1, 0.95, &names, &records);
+        let constraints = Constraints {
+            max_failed_requests: Some(100),
+            quantile: 0.95,
+            ..Constraints::default()
+        };
+        decide(&comparison, &records, &constraints).unwrap()
+    }
+
+    #[test]
+    fn the_fastest_configuration_that_meets_the_constraints_is_named() {
+        let r = decide_on(200, 30);
+        assert_eq!(r.recommended.as_deref(), Some("Slow"));
+        assert!(!r.evidence[0].meets && r.evidence[0].checks[0].runs_broken == 30);
+        let r = decide_on(200, 0);
+        assert_eq!(r.recommended.as_deref(), Some("Fast"));
+    }
+
+    #[test]
+    fn a_quantile_needs_enough_runs_to_be_shown_at_the_confidence() {
+        // 0 broken of n: the one-sided 95 % bound is 1 − 0.05^(1/n); ≤ 5 % needs n ≥ 59.
+        assert_eq!(decide_on(58, 0).recommended, None);
+        assert_eq!(decide_on(59, 0).recommended.as_deref(), Some("Fast"));
+        // A few broken runs are allowed when the bound stays under 1 − quantile.
+        assert_eq!(decide_on(400, 5).recommended.as_deref(), Some("Fast"));
+        assert_eq!(decide_on(400, 15).recommended.as_deref(), Some("Slow"));
+    }
+
+    #[test]
+    fn a_constraint_the_platform_does_not_measure_is_an_error() {
+        let mut r = record(60, 0);
+        r.failed_requests = None;
+        let records = vec![vec![r]];
+        let comparison = Comparison::new("t", 1, 0.95, &["A".to_string()], &records);
+        let c = Constraints {
+            max_failed_requests: Some(1),
+            quantile: 0.95,
+            ..Constraints::default()
+        };
+        assert!(decide(&comparison, &records, &c).is_err());
+    }
+}
