@@ -25,10 +25,11 @@ pub use summary::{Comparison, ConfigSummary};
 
 use crate::config::{ConfigRule, DeploymentConfig};
 use crate::platform::traffic_shift::allowed_with_nlb;
+use crate::report;
 use crate::rng::{Stream, Streams};
 use crate::scenario::blue_green::ShiftTarget;
 use crate::scenario::{Scenario, Workload, fault_model};
-use crate::simulation;
+use crate::simulation::{self, Outcome};
 
 /// The default confidence level of intervals and of `recommend`'s decision.
 pub const DEFAULT_CONFIDENCE: f64 = 0.95;
@@ -58,8 +59,7 @@ impl Plan {
             .iter()
             .map(|config| {
                 with_config(&mut scenario, config);
-                let report = simulation::simulate(&scenario, seed);
-                RunRecord::from_report(&scenario, &report, drawn.bad_revision)
+                record(&scenario, seed, drawn.bad_revision)
             })
             .collect()
     }
@@ -70,6 +70,19 @@ impl Plan {
         assert!(n > 0 && (1..=n).contains(&k), "shard {k}/{n}");
         let bound = |j: u64| ((u128::from(self.runs) * u128::from(j)) / u128::from(n)) as u64;
         bound(k - 1)..bound(k)
+    }
+}
+
+/// One run's record: in place straight from the outcome, ECS and Lambda from the report
+/// (whose availability figures are the record's).
+fn record(scenario: &Scenario, seed: u64, bad_revision: bool) -> RunRecord {
+    let run = simulation::run(scenario, seed);
+    match &run.outcome {
+        Outcome::InPlace(o) => RunRecord::from_in_place(scenario, seed, o, bad_revision),
+        Outcome::BlueGreen(o) => {
+            let report = report::blue_green::build(scenario, seed, o, run.stats.events);
+            RunRecord::from_report(scenario, &report, bad_revision)
+        }
     }
 }
 

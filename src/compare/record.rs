@@ -6,8 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::deployment::DeploymentStatus;
 use crate::report::Report;
 use crate::scenario::Scenario;
+use crate::simulation::InPlaceRuns;
 
 /// The figures of one run of one configuration. Times are whole simulated milliseconds
 /// since the deployment was created, and every figure is an integer, so a record read back
@@ -96,6 +98,36 @@ impl RunRecord {
                 .as_ref()
                 .map(|c| (c.min_in_service, c.instances)),
             extra_capacity_ms,
+        }
+    }
+}
+
+impl RunRecord {
+    /// The record of a finished in-place run, read from the outcome without building its
+    /// report (the per-instance report is most of a run's allocations); the same record as
+    /// [`RunRecord::from_report`] gives (a test checks it).
+    pub fn from_in_place(scenario: &Scenario, seed: u64, runs: &InPlaceRuns, bad_revision: bool) -> RunRecord {
+        let ip = scenario.in_place().expect("an in-place scenario");
+        let d = &runs.deployment;
+        let rollback = runs.rollback.as_ref();
+        let min = d
+            .capacity
+            .iter()
+            .chain(rollback.map_or(&[][..], |r| &r.capacity[1..]))
+            .map(|&(_, c)| c)
+            .min()
+            .unwrap_or(0);
+        RunRecord {
+            seed,
+            bad_revision,
+            succeeded: d.status == DeploymentStatus::Succeeded,
+            rolled_back: rollback.is_some(),
+            duration_ms: d.complete_time.as_millis(),
+            rollback_ms: rollback.map(|r| r.complete_time.as_millis()),
+            failed_requests: None,
+            exposed_requests: None,
+            min_in_service: Some((min, ip.fleet.instances)),
+            extra_capacity_ms: 0,
         }
     }
 }

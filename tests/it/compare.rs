@@ -413,3 +413,29 @@ fn configurations_that_cannot_run_in_the_scenario_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Network Load Balancer"));
 }
+
+#[test]
+fn in_place_records_from_the_outcome_equal_records_from_the_report() {
+    use cdsim::compare::RunRecord;
+    use cdsim::simulation::{self, Outcome};
+    for file in [
+        "compare-in-place.yaml",
+        "in-place-rollback.yaml",
+        "instance-stops.yaml",
+        "manual-stop.yaml",
+    ] {
+        let sc = scenario::load_file(&root().join("scenarios").join(file)).unwrap();
+        for seed in 0..8 {
+            let d = fault_model::draw(&sc, seed);
+            let report = simulation::simulate(&d.scenario, seed);
+            let Outcome::InPlace(o) = simulation::run(&d.scenario, seed).outcome else {
+                panic!("in place")
+            };
+            assert_eq!(
+                RunRecord::from_in_place(&d.scenario, seed, &o, d.bad_revision),
+                RunRecord::from_report(&d.scenario, &report, d.bad_revision),
+                "{file} seed {seed}"
+            );
+        }
+    }
+}
