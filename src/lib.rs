@@ -14,7 +14,8 @@
 //!   (status vocabulary), [`platform`] (the deployment state machines);
 //! - boundary types: [`scenario`] (raw YAML → validated model), [`input`] (AWS's own file
 //!   formats → scenario YAML), [`report`] (plain data and its renderings);
-//! - the edge: [`simulation`] (runs a scenario), [`cli`] (the `cdsim` command);
+//! - the edge: [`simulation`] (runs a scenario), [`compare`] (many runs of several
+//!   configurations, as distributions), [`cli`] (the `cdsim` command);
 //! - behind the `testkit` feature: `testkit` (proptest strategies and invariant checkers).
 //!
 //! The core and the domain do no I/O, read no clock and use no unseeded randomness; a test
@@ -23,6 +24,7 @@
 pub mod alarm;
 pub mod chart;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod deployment;
 pub mod engine;

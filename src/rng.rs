@@ -30,6 +30,12 @@ pub enum Stream {
     HealthChecks = 3,
     /// Traffic (request counts, errors).
     Traffic = 4,
+    /// A scenario's `faultModel`: the bad-revision draw (sub-stream 0) and each instance's
+    /// fault draws (sub-stream 1 + target index).
+    FaultModel = 5,
+    /// The seeds of the runs of `cdsim compare`: run `i` has seed `source(Runs, i).seed_draw()`
+    /// of the base seed's streams.
+    Runs = 6,
 }
 
 /// The seed of a run and the factory of its streams.
@@ -130,6 +136,11 @@ impl RandomSource {
     pub fn beta(&mut self, a: f64, b: f64) -> f64 {
         assert!(a > 0.0 && b > 0.0, "beta({a}, {b})");
         Beta::new(a, b).expect("validated parameters").sample(&mut self.rng)
+    }
+
+    /// A full 64-bit draw, used as the seed of another run.
+    pub fn seed_draw(&mut self) -> u64 {
+        rand::Rng::next_u64(&mut self.rng)
     }
 
     /// A uniform integer in [0, n).

@@ -8,6 +8,7 @@
 //! Not here: any simulation logic.
 
 mod check;
+mod compare;
 mod configs;
 mod explain;
 mod gallery;
@@ -15,6 +16,7 @@ mod import;
 mod output;
 mod run;
 mod schema;
+mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -110,6 +112,55 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "scenarios")]
         scenarios: PathBuf,
     },
+    /// Run configurations many times with faults drawn from the scenario's faultModel, and
+    /// compare their distributions.
+    Compare {
+        /// The scenario file.
+        file: PathBuf,
+        /// A configuration to compare (repeatable): a candidate of the scenario, a predefined
+        /// name or a create-deployment-config file. Default: the scenario's candidateConfigs.
+        #[arg(long = "config", value_name = "CONFIG")]
+        configs: Vec<String>,
+        #[command(flatten)]
+        sweep: compare::SweepArgs,
+        /// Run only slice K of N of the runs and write a partial result for `cdsim merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Also write compare.json, compare.md and summary.txt (with --shard:
+        /// partial-K-of-N.json) into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Combine the partial results of `cdsim compare --shard` into the full comparison.
+    Merge {
+        /// The partial results (`partial-K-of-N.json`), in any order.
+        #[arg(required = true, value_name = "PARTIAL")]
+        files: Vec<PathBuf>,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Also write compare.json, compare.md and summary.txt into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Name the fastest configuration that meets constraints, with the evidence.
+    Recommend {
+        /// The scenario file.
+        file: PathBuf,
+        #[command(flatten)]
+        sweep: compare::SweepArgs,
+        #[command(flatten)]
+        constraints: compare::ConstraintArgs,
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Also write recommend.json, recommend.md and summary.txt into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Usage or input problem: printed to stderr, exit code 2.
@@ -139,6 +190,22 @@ pub fn main() -> ExitCode {
         Command::Import { files, out, import } => import::import(&files, &import, out.as_deref()),
         Command::Schema => schema::schema(),
         Command::Gallery { dir, scenarios } => gallery::gallery(&dir, &scenarios),
+        Command::Compare {
+            file,
+            configs,
+            sweep,
+            shard,
+            json,
+            out,
+        } => compare::compare(&file, &configs, &sweep, shard.as_deref(), json, out.as_deref()),
+        Command::Merge { files, json, out } => compare::merge(&files, json, out.as_deref()),
+        Command::Recommend {
+            file,
+            sweep,
+            constraints,
+            json,
+            out,
+        } => compare::recommend(&file, &sweep, &constraints, json, out.as_deref()),
     };
     match result {
         Ok(stdout) => {

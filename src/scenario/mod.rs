@@ -10,6 +10,7 @@
 
 pub mod blue_green;
 pub mod ec2_blue_green;
+pub mod fault_model;
 pub mod raw;
 pub mod validate;
 
@@ -37,6 +38,10 @@ pub struct Scenario {
     pub workload: Workload,
     /// Alarms, automatic rollback and a scheduled StopDeployment (§7, §8).
     pub monitoring: Monitoring,
+    /// `faultModel`: faults drawn per run by `cdsim compare` (`fault_model::draw`).
+    pub fault_model: Option<fault_model::FaultModel>,
+    /// `candidateConfigs`: the configurations `cdsim compare` and `recommend` weigh.
+    pub candidates: Vec<DeploymentConfig>,
 }
 
 /// What watches the deployment and what happens when it goes wrong (§7, §8).

@@ -152,6 +152,64 @@ pub struct RawScenario {
     pub auto_rollback_configuration: Option<Located<RawAutoRollback>>,
     /// A StopDeployment call at a time (§8).
     pub stop_deployment: Option<Located<RawStopDeployment>>,
+    /// Faults as probabilities, drawn afresh for each run of `cdsim compare`.
+    pub fault_model: Option<Located<RawFaultModel>>,
+    /// Deployment configurations `cdsim compare` and `cdsim recommend` weigh against each
+    /// other: predefined ones by name, custom ones in the shape of `deploymentConfig`.
+    pub candidate_configs: Option<Located<Vec<Located<RawDeploymentConfig>>>>,
+}
+
+/// `faultModel`: what may go wrong in a run, with probabilities. Each run of
+/// `cdsim compare` draws its own faults from its seed.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawFaultModel {
+    /// The revision being deployed may be bad.
+    pub bad_revision: Option<Located<RawBadRevision>>,
+    /// Per lifecycle event: the chance that it fails, per instance (Server) or per run
+    /// (an ECS or Lambda hook function).
+    pub hook_failures: Option<Located<std::collections::BTreeMap<String, Located<f64>>>>,
+    /// Server: instances that stop during the deployment.
+    pub instance_crashes: Option<Located<RawInstanceCrashes>>,
+    /// Server: instances on which one lifecycle event takes longer.
+    pub slow_starts: Option<Located<RawSlowStarts>>,
+}
+
+/// `faultModel.badRevision`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawBadRevision {
+    /// The chance that a run deploys a bad revision.
+    pub probability: Located<f64>,
+    /// Lifecycle events that fail with the bad revision (Server: the event's first script;
+    /// ECS and Lambda: the hook function).
+    pub failing_hooks: Option<Vec<Located<String>>>,
+    /// The chance that a failing hook fails on a given instance (default 1).
+    pub hook_failure_probability: Option<Located<f64>>,
+    /// ECS and Lambda: how the bad revision answers requests.
+    pub replacement: Option<Located<RawVersion>>,
+}
+
+/// `faultModel.instanceCrashes`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawInstanceCrashes {
+    /// The chance that an instance stops during the deployment.
+    pub probability: Located<f64>,
+    /// It stops at a time drawn uniformly in [0, within) after the deployment starts.
+    pub within: Located<RawDuration>,
+}
+
+/// `faultModel.slowStarts`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawSlowStarts {
+    /// The chance that an instance is slow.
+    pub probability: Located<f64>,
+    /// The event whose scripts take longer (default ApplicationStart).
+    pub event: Option<Located<String>>,
+    /// How much longer each of its scripts takes: a duration model.
+    pub extra: Located<RawDurationModel>,
 }
 
 /// `alarmConfiguration`, with the alarms' definitions.

@@ -11,6 +11,7 @@
 //! - `reports`: the capacity series by revision, timing metrics, charts and report files;
 //! - `browser`: `report.html` in headless Chromium (its chart check, console, a screenshot);
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
+//! - `compare`: many-run comparisons: thread-count determinism, shard merges, fault models;
 //! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
 //! - `traffic`: ECS and Lambda traffic shifting, and the traffic model.
 //! - `inputs`: AWS's own file formats (AppSpec, SAM, CloudFormation, AWS CLI JSON) on the
@@ -28,6 +29,7 @@ mod alarms;
 mod browser;
 
 mod cli;
+mod compare;
 mod corpus;
 mod determinism;
 mod ec2_blue_green;

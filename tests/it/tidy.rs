@@ -43,6 +43,9 @@ const HOMES: &[(&str, &[&str])] = &[
     // Declared homes beyond the design notes' list: stats.rs and cli/mod.rs say so.
     ("statrs", &["src/stats.rs"]),
     ("tracing_subscriber", &["src/cli/"]),
+    // Many runs on many threads, with a progress bar.
+    ("rayon", &["src/cli/sweep.rs"]),
+    ("indicatif", &["src/cli/sweep.rs"]),
     // The property-testing kit (feature `testkit`).
     ("proptest", &["src/testkit/"]),
     // Report files: charts (drawing, the bundled font, PNG encoding), the CSV series and

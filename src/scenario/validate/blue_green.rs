@@ -391,7 +391,7 @@ impl Validator {
         }
     }
 
-    fn version(&mut self, raw: Option<&RawVersion>) -> Option<VersionBehaviour> {
+    pub(super) fn version(&mut self, raw: Option<&RawVersion>) -> Option<VersionBehaviour> {
         let Some(v) = raw else {
             return Some(VersionBehaviour {
                 error_rate: 0.0,

@@ -8,6 +8,7 @@
 
 mod blue_green;
 mod ec2_blue_green;
+mod fault_model;
 mod monitoring;
 
 use std::fmt;
@@ -184,6 +185,11 @@ impl Validator {
         if let (Some(Workload::BlueGreen(bg)), Some(m)) = (&workload, &monitoring) {
             self.alarm_periods_fit(raw, bg.traffic.period, m);
         }
+        let fault_model = match &raw.fault_model {
+            None => Some(None),
+            Some(f) => self.fault_model(f, workload.as_ref()).map(Some),
+        };
+        let candidates = self.candidates(raw, platform, workload.as_ref());
         Some(Scenario {
             name: raw.name.value.clone(),
             description: raw.description.clone(),
@@ -191,6 +197,8 @@ impl Validator {
             deployment_config: config?,
             workload: workload?,
             monitoring: monitoring?,
+            fault_model: fault_model?,
+            candidates: candidates?,
         })
     }
 
@@ -1100,7 +1108,7 @@ fn lift<T>(part: Option<Option<T>>) -> Option<Option<T>> {
 }
 
 /// Parses `90s`, `5m`, `1h 30m`, `250ms`, `1.5h` into seconds.
-fn parse_duration_text(text: &str) -> Option<f64> {
+pub fn parse_duration_text(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() {
         return None;

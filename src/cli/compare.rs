@@ -1,0 +1,293 @@
+//! `cdsim compare`, `cdsim merge` and `cdsim recommend`: many runs of several
+//! configurations, their statistics, shard files and the recommendation.
+//!
+//! Not here: the statistics (`compare`), the threads (`sweep`).
+
+use std::path::{Path, PathBuf};
+
+use super::import::{self, ImportArgs};
+use super::{Failure, output, sweep};
+use crate::compare::recommend::{self, Constraints};
+use crate::compare::shard::{self, Partial};
+use crate::compare::{self, Comparison, Plan, by_config, render};
+use crate::config::{DeploymentConfig, predefined};
+use crate::scenario::Scenario;
+use crate::scenario::validate::{load_config_str, parse_duration_text};
+
+/// What every many-run command takes.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SweepArgs {
+    /// Runs per configuration.
+    #[arg(long, default_value_t = 1000)]
+    pub runs: u64,
+    /// Base seed; run i's seed derives from it (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Threads to run on (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Confidence level of the intervals and of recommend's decision.
+    #[arg(long, default_value_t = compare::DEFAULT_CONFIDENCE)]
+    pub confidence: f64,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl SweepArgs {
+    fn check(&self) -> Result<(), Failure> {
+        if self.runs == 0 {
+            return Err(Failure("--runs must be at least 1".to_string()));
+        }
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            return Err(Failure(format!(
+                "--confidence must be between 0 and 1, found {}",
+                self.confidence
+            )));
+        }
+        if self.threads == Some(0) {
+            return Err(Failure("--threads must be at least 1".to_string()));
+        }
+        Ok(())
+    }
+}
+
+fn load(file: &Path) -> Result<Scenario, Failure> {
+    let loaded = import::load(&[file.to_path_buf()], &ImportArgs::default(), false)?;
+    eprint!("{}", loaded.warnings);
+    Ok(loaded.scenario)
+}
+
+/// A `--config` value: one of the scenario's candidates by name, a predefined name, or a
+/// file in the shape of create-deployment-config.
+fn config(scenario: &Scenario, value: &str) -> Result<DeploymentConfig, Failure> {
+    let found = scenario
+        .candidates
+        .iter()
+        .find(|c| c.name == value)
+        .cloned()
+        .or_else(|| predefined::find(value));
+    let config = match found {
+        Some(c) => c,
+        None => {
+            let text = std::fs::read_to_string(value).map_err(|e| {
+                Failure(format!(
+                    "--config {value}: not a candidate of the scenario, a predefined configuration (`cdsim configs`), \
+                     or a readable file: {e}"
+                ))
+            })?;
+            load_config_str(&text, value).map_err(|p| Failure(p.to_string()))?
+        }
+    };
+    if let Some(why) = compare::misfit(scenario, &config) {
+        return Err(Failure(format!("--config {value}: {why}")));
+    }
+    Ok(config)
+}
+
+/// `K/N` with 1 ≤ K ≤ N.
+fn parse_shard(s: &str) -> Result<(u64, u64), Failure> {
+    let bad = || Failure(format!("--shard must be K/N with 1 ≤ K ≤ N, found {s:?}"));
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+fn plan(scenario: Scenario, configs: Vec<DeploymentConfig>, args: &SweepArgs) -> Plan {
+    Plan {
+        seed: args.seed.unwrap_or(scenario.seed),
+        runs: args.runs,
+        scenario,
+        configs,
+    }
+}
+
+fn names(plan: &Plan) -> Vec<String> {
+    plan.configs.iter().map(|c| c.name.clone()).collect()
+}
+
+pub fn compare(
+    file: &Path,
+    configs: &[String],
+    args: &SweepArgs,
+    shard: Option<&str>,
+    as_json: bool,
+    out: Option<&Path>,
+) -> Result<String, Failure> {
+    args.check()?;
+    let shard = shard.map(parse_shard).transpose()?;
+    let scenario = load(file)?;
+    let chosen: Vec<DeploymentConfig> = if configs.is_empty() {
+        scenario.candidates.clone()
+    } else {
+        configs.iter().map(|c| config(&scenario, c)).collect::<Result<_, _>>()?
+    };
+    if chosen.is_empty() {
+        return Err(Failure(format!(
+            "{}: nothing to compare: give --config NAME (repeatable) or list candidateConfigs in the scenario",
+            file.display()
+        )));
+    }
+    for (i, c) in chosen.iter().enumerate() {
+        if chosen[..i].iter().any(|o| o.name == c.name) {
+            return Err(Failure(format!("--config {} is given twice", c.name)));
+        }
+    }
+    let plan = plan(scenario, chosen, args);
+    let (k, n) = shard.unwrap_or((1, 1));
+    let range = plan.shard_range(k, n);
+    let per_run = sweep::run(&plan, range.clone(), args.threads, args.quiet)?;
+    let records = by_config(per_run, plan.configs.len());
+    if shard.is_some() {
+        let partial = Partial {
+            format: shard::FORMAT.to_string(),
+            cdsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: plan.scenario.name.clone(),
+            scenario_digest: shard::digest(&format!("{:?}", plan.scenario)),
+            configs: names(&plan),
+            seed: plan.seed,
+            runs: plan.runs,
+            confidence: args.confidence,
+            shard: k,
+            shard_count: n,
+            first_run: range.start,
+            records,
+        };
+        let text = serde_json::to_string(&partial).map_err(internal)? + "\n";
+        return Ok(match out {
+            Some(dir) => {
+                let name = format!("partial-{k}-of-{n}.json");
+                output::write_atomic(dir, &name, text.as_bytes())?;
+                format!("{}\n", dir.join(name).display())
+            }
+            None => text,
+        });
+    }
+    let comparison = Comparison::new(&plan.scenario.name, plan.seed, args.confidence, &names(&plan), &records);
+    write_comparison(&comparison, as_json, out)
+}
+
+fn internal(e: serde_json::Error) -> Failure {
+    panic!("serialising a result cannot fail: {e}")
+}
+
+fn write_comparison(c: &Comparison, as_json: bool, out: Option<&Path>) -> Result<String, Failure> {
+    let json = serde_json::to_string_pretty(c).map_err(internal)? + "\n";
+    let table = render::text(c);
+    if let Some(dir) = out {
+        output::write_atomic(dir, "compare.json", json.as_bytes())?;
+        output::write_atomic(dir, "compare.md", render::markdown(c).as_bytes())?;
+        output::write_atomic(dir, "summary.txt", table.as_bytes())?;
+    }
+    Ok(if as_json { json } else { table })
+}
+
+pub fn merge(files: &[PathBuf], as_json: bool, out: Option<&Path>) -> Result<String, Failure> {
+    let mut parts = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).map_err(|e| Failure(format!("{}: cannot read: {e}", f.display())))?;
+        let p: Partial = serde_json::from_str(&text).map_err(|e| {
+            Failure(format!(
+                "{}:{}:{}: not a partial result of cdsim compare --shard: {e}",
+                f.display(),
+                e.line(),
+                e.column()
+            ))
+        })?;
+        parts.push(p);
+    }
+    let comparison = shard::merge(parts).map_err(Failure)?;
+    write_comparison(&comparison, as_json, out)
+}
+
+/// `recommend`'s constraints from the command line.
+#[derive(clap::Args, Clone, Debug)]
+pub struct ConstraintArgs {
+    /// Most failed production requests in a run (ECS, Lambda).
+    #[arg(long)]
+    pub max_failed_requests: Option<u64>,
+    /// Most requests served by a bad revision in a run (ECS, Lambda).
+    #[arg(long)]
+    pub max_exposed_requests: Option<u64>,
+    /// Least capacity in service during a run, in percent of the fleet (Server).
+    #[arg(long, value_name = "PERCENT")]
+    pub min_capacity: Option<f64>,
+    /// Longest deployment: seconds, or text such as 30m or 1h 30m.
+    #[arg(long, value_name = "DURATION")]
+    pub max_duration: Option<String>,
+    /// Least success rate (0–1), checked against the lower end of its interval.
+    #[arg(long)]
+    pub min_success_rate: Option<f64>,
+    /// Share of runs in which each per-run constraint must hold.
+    #[arg(long, default_value_t = 0.95)]
+    pub quantile: f64,
+}
+
+impl ConstraintArgs {
+    fn constraints(&self) -> Result<Constraints, Failure> {
+        let max_duration_seconds = match &self.max_duration {
+            None => None,
+            Some(t) => Some(
+                t.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .or_else(|| parse_duration_text(t))
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .ok_or_else(|| Failure(format!("--max-duration must be a duration such as 30m, found {t:?}")))?,
+            ),
+        };
+        if !(self.quantile > 0.0 && self.quantile < 1.0) {
+            return Err(Failure(format!(
+                "--quantile must be between 0 and 1, found {}",
+                self.quantile
+            )));
+        }
+        if self.min_success_rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
+            return Err(Failure("--min-success-rate must be between 0 and 1".to_string()));
+        }
+        if self.min_capacity.is_some_and(|c| !(0.0..=100.0).contains(&c)) {
+            return Err(Failure("--min-capacity must be a percentage from 0 to 100".to_string()));
+        }
+        Ok(Constraints {
+            max_failed_requests: self.max_failed_requests,
+            max_exposed_requests: self.max_exposed_requests,
+            min_capacity_percent: self.min_capacity,
+            max_duration_seconds,
+            min_success_rate: self.min_success_rate,
+            quantile: self.quantile,
+        })
+    }
+}
+
+pub fn recommend(
+    file: &Path,
+    args: &SweepArgs,
+    constraints: &ConstraintArgs,
+    as_json: bool,
+    out: Option<&Path>,
+) -> Result<String, Failure> {
+    args.check()?;
+    let constraints = constraints.constraints()?;
+    let scenario = load(file)?;
+    let grid = recommend::grid(&scenario);
+    let plan = plan(scenario, grid, args);
+    let per_run = sweep::run(&plan, 0..plan.runs, args.threads, args.quiet)?;
+    let records = by_config(per_run, plan.configs.len());
+    let comparison = Comparison::new(&plan.scenario.name, plan.seed, args.confidence, &names(&plan), &records);
+    let answer = recommend::decide(&comparison, &records, &constraints)
+        .map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+    let json = serde_json::to_string_pretty(&answer).map_err(internal)? + "\n";
+    let text = recommend::render(&answer, false);
+    if let Some(dir) = out {
+        output::write_atomic(dir, "recommend.json", json.as_bytes())?;
+        output::write_atomic(dir, "recommend.md", recommend::render(&answer, true).as_bytes())?;
+        output::write_atomic(dir, "summary.txt", text.as_bytes())?;
+    }
+    Ok(if as_json { json } else { text })
+}

@@ -1,0 +1,54 @@
+//! Many runs at once: the only home of rayon and indicatif.
+//!
+//! Runs are spread over a thread pool of `--threads` threads (default: rayon's, one per
+//! core); `collect` on an indexed parallel iterator keeps run order, so the records, and
+//! every byte written from them, are the same for any thread count. A progress bar is drawn
+//! on standard error when it is a terminal and `--quiet` is not given.
+//!
+//! Not here: what a run is (`compare::Plan`).
+
+use std::io::IsTerminal;
+use std::ops::Range;
+
+use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use super::Failure;
+use crate::compare::{Plan, RunRecord};
+
+/// Runs `range` of `plan`, returning per-run records in run order.
+pub fn run(
+    plan: &Plan,
+    range: Range<u64>,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<Vec<Vec<RunRecord>>, Failure> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        builder = builder.num_threads(t);
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| Failure(format!("cannot start {threads:?} threads: {e}")))?;
+    let bar = progress(range.end - range.start, quiet);
+    let records = pool.install(|| {
+        range
+            .into_par_iter()
+            .progress_with(bar.clone())
+            .map(|i| plan.run(i))
+            .collect::<Vec<_>>()
+    });
+    bar.finish_and_clear();
+    Ok(records)
+}
+
+fn progress(len: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed} elapsed, {eta} left") {
+        bar.set_style(style);
+    }
+    bar
+}

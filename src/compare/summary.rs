@@ -1,0 +1,170 @@
+//! The statistics of a comparison: per configuration, rates with confidence intervals and
+//! quantiles of each distribution, plus the sorted samples charts draw from.
+//!
+//! Not here: the statistical functions themselves (`stats`, statrs), rendering (`render`).
+
+use serde::{Deserialize, Serialize};
+
+use super::RunRecord;
+use crate::stats;
+
+/// The result of `cdsim compare`: the same bytes whether it ran on one thread, two, or as
+/// shards merged afterwards.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comparison {
+    pub scenario: String,
+    pub seed: u64,
+    pub runs: u64,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// Runs whose fault model drew a bad revision (the same runs for every configuration).
+    pub bad_revision_runs: u64,
+    pub configs: Vec<ConfigSummary>,
+}
+
+/// One configuration's figures.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigSummary {
+    pub deployment_config_name: String,
+    pub runs: u64,
+    pub succeeded: u64,
+    pub success_rate: Rate,
+    pub rolled_back: u64,
+    pub rollback_rate: Rate,
+    pub duration_seconds: Quantiles,
+    /// Over the runs that rolled back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_rollback_seconds: Option<Quantiles>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_requests: Option<Quantiles>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exposed_requests: Option<Quantiles>,
+    /// The 5th percentile of the fewest instances in service (Server).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_capacity_percent_p5: Option<f64>,
+    /// Mean hours of replacement capacity beside the original (blue/green's extra cost).
+    pub extra_capacity_hours_mean: f64,
+    /// The samples, each sorted ascending, for charts (not in the JSON: a chart's input).
+    #[serde(skip)]
+    pub samples: Samples,
+}
+
+/// Each distribution's samples, sorted ascending.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Samples {
+    pub duration_seconds: Vec<f64>,
+    pub time_to_rollback_seconds: Vec<f64>,
+    pub failed_requests: Vec<f64>,
+    pub exposed_requests: Vec<f64>,
+    pub min_capacity_percent: Vec<f64>,
+    pub extra_capacity_hours: Vec<f64>,
+}
+
+/// A proportion with its Clopper–Pearson interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Rate {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Quantiles of a distribution (statrs' type-8 estimator).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Quantiles {
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+}
+
+impl Rate {
+    fn of(k: u64, n: u64, confidence: f64) -> Rate {
+        let (low, high) = stats::proportion_interval(k, n, confidence);
+        Rate {
+            value: k as f64 / n as f64,
+            low,
+            high,
+        }
+    }
+}
+
+impl Quantiles {
+    fn of(sorted: &[f64]) -> Option<Quantiles> {
+        let q = |p| stats::quantile(sorted, p).map(|x| (x * 1000.0).round() / 1000.0);
+        Some(Quantiles {
+            p50: q(0.5)?,
+            p95: q(0.95)?,
+            p99: q(0.99)?,
+        })
+    }
+}
+
+impl Comparison {
+    /// The comparison of `records` (per configuration, in run order; every configuration
+    /// has the same runs).
+    pub fn new(scenario: &str, seed: u64, confidence: f64, names: &[String], records: &[Vec<RunRecord>]) -> Self {
+        assert_eq!(names.len(), records.len());
+        let runs = records.first().map_or(0, |r| r.len() as u64);
+        assert!(runs > 0, "a comparison has runs");
+        let bad_revision_runs = records[0].iter().filter(|r| r.bad_revision).count() as u64;
+        Comparison {
+            scenario: scenario.to_string(),
+            seed,
+            runs,
+            confidence,
+            bad_revision_runs,
+            configs: names
+                .iter()
+                .zip(records)
+                .map(|(name, recs)| ConfigSummary::new(name, recs, confidence))
+                .collect(),
+        }
+    }
+}
+
+impl ConfigSummary {
+    fn new(name: &str, records: &[RunRecord], confidence: f64) -> Self {
+        let n = records.len() as u64;
+        let succeeded = records.iter().filter(|r| r.succeeded).count() as u64;
+        let rolled_back = records.iter().filter(|r| r.rolled_back).count() as u64;
+        let samples = Samples::of(records);
+        ConfigSummary {
+            deployment_config_name: name.to_string(),
+            runs: n,
+            succeeded,
+            success_rate: Rate::of(succeeded, n, confidence),
+            rolled_back,
+            rollback_rate: Rate::of(rolled_back, n, confidence),
+            duration_seconds: Quantiles::of(&samples.duration_seconds).expect("every run has a duration"),
+            time_to_rollback_seconds: Quantiles::of(&samples.time_to_rollback_seconds),
+            failed_requests: Quantiles::of(&samples.failed_requests),
+            exposed_requests: Quantiles::of(&samples.exposed_requests),
+            min_capacity_percent_p5: stats::quantile(&samples.min_capacity_percent, 0.05)
+                .map(|x| (x * 100.0).round() / 100.0),
+            extra_capacity_hours_mean: {
+                let total: f64 = samples.extra_capacity_hours.iter().sum();
+                (total / n as f64 * 1000.0).round() / 1000.0
+            },
+            samples,
+        }
+    }
+}
+
+impl Samples {
+    fn of(records: &[RunRecord]) -> Samples {
+        let sorted = |f: &dyn Fn(&RunRecord) -> Option<f64>| {
+            let mut v: Vec<f64> = records.iter().filter_map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        Samples {
+            duration_seconds: sorted(&|r| Some(r.duration_seconds())),
+            time_to_rollback_seconds: sorted(&|r| r.rollback_seconds()),
+            failed_requests: sorted(&|r| r.failed_requests.map(|x| x as f64)),
+            exposed_requests: sorted(&|r| r.exposed_requests.map(|x| x as f64)),
+            min_capacity_percent: sorted(&|r| r.min_capacity_percent()),
+            extra_capacity_hours: sorted(&|r| Some(r.extra_capacity_hours())),
+        }
+    }
+}
