@@ -10,7 +10,7 @@ use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2BlueGreenRun};
 use crate::platform::server::{InPlaceDeployment, InPlaceOutcome, RollbackStart};
 use crate::platform::traffic_shift::{BlueGreenOutcome, BlueGreenRun};
 use crate::report::{self, Report};
-use crate::scenario::{InPlace, Scenario, Workload};
+use crate::scenario::{InPlace, Monitoring, Scenario, Workload};
 use crate::time::SimTime;
 
 /// A finished run: the raw outcome and the engine's counters.
@@ -61,7 +61,7 @@ pub fn run(scenario: &Scenario, seed: u64) -> Run {
             let mut model = InPlaceDeployment::new(config, ip, &scenario.monitoring, seed);
             let mut stats = engine::run(&mut model);
             let deployment = model.into_outcome();
-            let (rollback, rollback_message) = match rollback_from(ip, &deployment) {
+            let (rollback, rollback_message) = match rollback_from(ip, &scenario.monitoring, &deployment) {
                 Err(message) => (None, message),
                 Ok(from) => {
                     let mut rb = InPlaceDeployment::rollback(config, ip, &scenario.monitoring, seed, from);
@@ -103,12 +103,12 @@ pub fn run(scenario: &Scenario, seed: u64) -> Run {
 /// Where an in-place rollback starts, or why there is none (`Err(None)`: none was asked
 /// for). §8: a rollback redeploys the last good revision; with no earlier successful
 /// deployment (a first deployment) or nothing deployed yet, there is nothing to roll back.
-fn rollback_from(ip: &InPlace, d: &InPlaceOutcome) -> Result<RollbackStart, Option<String>> {
+fn rollback_from(ip: &InPlace, monitoring: &Monitoring, d: &InPlaceOutcome) -> Result<RollbackStart, Option<String>> {
     if d.status == DeploymentStatus::Succeeded {
         return Err(None);
     }
     if !d.rollback_requested {
-        return Err(Some("Automatic rollback is not configured for this event.".to_string()));
+        return Err(monitoring.auto_rollback.not_requested_message());
     }
     if ip.fleet.first_deployment {
         return Err(Some(

@@ -920,7 +920,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
             .iter()
             .any(|r| matches!(r.status, LifecycleEventStatus::Succeeded | LifecycleEventStatus::Failed));
         if !rollback {
-            self.rollback_message = Some("Automatic rollback is not configured for this event.".to_string());
+            self.rollback_message = self.monitoring.auto_rollback.not_requested_message();
             self.phase = Phase::Done;
         } else if !touched {
             self.rollback_message = Some("Nothing was deployed, so there is nothing to roll back.".to_string());

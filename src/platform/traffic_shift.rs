@@ -526,7 +526,7 @@ impl<'s> BlueGreenRun<'s> {
         if rollback {
             self.roll_back(now);
         } else if status != DeploymentStatus::Succeeded {
-            self.rollback_message = Some("Automatic rollback is not configured for this event.".to_string());
+            self.rollback_message = self.monitoring.auto_rollback.not_requested_message();
         }
         self.finish(now, status, Some((code, message)));
     }

@@ -99,7 +99,7 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &Ec2BlueGreenOutcome, even
             end_time: p.end.as_secs_f64(),
         })
         .collect();
-    if outcome.deployment.status != crate::deployment::DeploymentStatus::Succeeded {
+    if outcome.rollback.is_some() || outcome.rollback_message.is_some() {
         first.rollback_info = Some(RollbackInfo {
             rollback_deployment_id: outcome.rollback.as_ref().map(|_| ROLLBACK_ID.to_string()),
             rollback_triggering_deployment_id: None,

@@ -66,6 +66,16 @@ pub struct AutoRollback {
     pub on_request: bool,
 }
 
+impl AutoRollback {
+    /// The `rollbackMessage` of a deployment that ended without succeeding and without a
+    /// rollback being asked for. §8 [I]: with automatic rollback off for the group, there is
+    /// no `rollbackInfo` at all; with it on for other events, the message says so.
+    pub fn not_requested_message(&self) -> Option<String> {
+        (self.on_failure || self.on_alarm || self.on_request)
+            .then(|| "Automatic rollback is not configured for this event.".to_string())
+    }
+}
+
 /// A StopDeployment call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StopRequest {

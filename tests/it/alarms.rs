@@ -186,14 +186,18 @@ fn s8_without_rollback_configured_the_deployment_only_stops() {
     let r = run(&lambda(ERROR_ALARM), 1);
     assert_eq!(first(&r).status, "Stopped");
     assert_eq!(r.deployments.len(), 1, "no rollback deployment");
-    let msg = first(&r)
+    // §8 [I]: automatic rollback is off for the group, so CodeDeploy reports no rollbackInfo.
+    assert!(first(&r).rollback_info.is_none(), "{:?}", first(&r).rollback_info);
+    // On for deployment failures only: the alarm's stop is not rolled back, and rollbackInfo
+    // says why.
+    let failure_only = "autoRollbackConfiguration:\n  events: [DEPLOYMENT_FAILURE]\n";
+    let r2 = run(&lambda(&format!("{ERROR_ALARM}{failure_only}")), 1);
+    assert_eq!((first(&r2).status, r2.deployments.len()), ("Stopped", 1));
+    let msg = first(&r2)
         .rollback_info
         .as_ref()
-        .unwrap()
-        .rollback_message
-        .as_deref()
-        .unwrap();
-    assert!(msg.contains("not configured"), "{msg}");
+        .and_then(|i| i.rollback_message.as_deref());
+    assert_eq!(msg, Some("Automatic rollback is not configured for this event."));
     // Traffic stays where the stop found it.
     assert_eq!(first(&r).traffic_shifts.as_ref().unwrap().last().unwrap().percent, 10);
 }

@@ -498,8 +498,20 @@ fn s8_stop_deployment_with_and_without_rollback() {
     let d = first(&r);
     assert_eq!((d.status, code(d)), ("Stopped", Some("MANUAL_STOP")));
     assert_eq!(r.deployments.len(), 1);
+    // §8 [I]: automatic rollback is off for the group, so there is no rollbackInfo.
+    assert!(d.rollback_info.is_none(), "{:?}", d.rollback_info);
+    // With it on for other events only, rollbackInfo says why this one was not rolled back.
+    let failure_only = format!(
+        "{}autoRollbackConfiguration: {{enabled: true, events: [DEPLOYMENT_FAILURE]}}\n",
+        stop(false)
+    );
+    let other = common::run(&yaml(3, "CodeDeployDefault.OneAtATime", &failure_only), 1);
+    assert_eq!(other.deployments.len(), 1);
     assert_eq!(
-        d.rollback_info.as_ref().and_then(|i| i.rollback_message.as_deref()),
+        first(&other)
+            .rollback_info
+            .as_ref()
+            .and_then(|i| i.rollback_message.as_deref()),
         Some("Automatic rollback is not configured for this event.")
     );
     // No lifecycle event starts after the stop; the one running finishes.
