@@ -11,7 +11,7 @@ pub enum DeploymentStatus {
     Created,
     InProgress,
     /// Waiting between Availability Zones (the zonal monitor duration). Reported as
-    /// `InProgress` by the API [I]; kept apart here for traces.
+    /// `InProgress` by the API \[I\]; kept apart here for traces.
     Baking,
     Succeeded,
     Failed,
@@ -46,9 +46,9 @@ impl DeploymentStatus {
 pub enum ErrorCode {
     HealthConstraints,
     HealthConstraintsInvalid,
-    /// A Lambda or ECS hook reported Failed or did not report within an hour [I].
+    /// A Lambda or ECS hook reported Failed or did not report within an hour \[I\].
     HookExecutionFailure,
-    /// The ECS replacement task set did not become healthy [I].
+    /// The ECS replacement task set did not become healthy \[I\].
     EcsUpdateError,
     /// A wait ran out (the blue/green wait for rerouting with STOP_DEPLOYMENT).
     Timeout,

@@ -31,7 +31,7 @@ pub struct Shift {
     pub percent: u32,
 }
 
-/// When AllowTraffic ends for a linear configuration (§2.5 [C]).
+/// When AllowTraffic ends for a linear configuration (§2.5 \[C\]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LinearEnd {
     /// Model A: AllowTraffic ends at the 100 % shift, after n − 1 intervals.

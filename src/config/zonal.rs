@@ -3,7 +3,7 @@
 //! Documented: a zone is finished before the next starts; `monitorDurationInSeconds` is the
 //! bake after each zone (none when unset); `firstZoneMonitorDurationInSeconds` replaces it
 //! after the first zone; `minimumHealthyHostsPerZone` (default 0 %) constrains each zone in
-//! conjunction with the fleet-wide minimum. Not documented, and chosen here [I]: zones are
+//! conjunction with the fleet-wide minimum. Not documented, and chosen here \[I\]: zones are
 //! deployed in the order the scenario lists them; no bake follows the last zone; inside a
 //! zone the §3 start rule applies to both the fleet and the zone constraint.
 //!

@@ -127,7 +127,7 @@ impl Hook {
     }
 
     /// Plans one run of a known-good revision's scripts (a rollback): the same durations,
-    /// no failure draws, no injected faults [I]; a script slower than its timeout still
+    /// no failure draws, no injected faults \[I\]; a script slower than its timeout still
     /// times out.
     pub fn run_known_good(&self, rng: &mut RandomSource) -> HookOutcome {
         let mut elapsed = SimDuration::ZERO;

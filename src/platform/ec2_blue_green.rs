@@ -4,7 +4,7 @@
 //! Instances are numbered across both fleets: originals 0..N, replacements N..N+R. The
 //! deployment goes through these phases:
 //!
-//! 1. **Provisioning** [I]: the replacement fleet exists from the start (R instances:
+//! 1. **Provisioning** \[I\]: the replacement fleet exists from the start (R instances:
 //!    `COPY_AUTO_SCALING_GROUP` copies as many as the originals have healthy ones,
 //!    `DISCOVER_EXISTING` takes the scenario's count); launching takes no simulated time.
 //! 2. **Install** on the replacements: ApplicationStop (`Skipped`: a fresh instance has no
@@ -23,7 +23,7 @@
 //! 5. **Blocking** the originals [I: all at once, after the last replacement is
 //!    rerouted]: BeforeBlockTraffic, BlockTraffic (the deregistration delay),
 //!    AfterBlockTraffic. One original that fails fails the deployment (§3.1), with
-//!    `HEALTH_CONSTRAINTS` [I], once the others have finished.
+//!    `HEALTH_CONSTRAINTS` \[I\], once the others have finished.
 //! 6. **Termination wait**: `TERMINATE` keeps the originals for
 //!    `terminationWaitTimeInMinutes`, terminates them, and the deployment succeeds then
 //!    [I: as CodeDeploy shows the step in progress]; `KEEP_ALIVE` succeeds at once and leaves
@@ -35,12 +35,12 @@
 //! that asked for it is **rolled back** (§8) by a second deployment (creator
 //! `codeDeployRollback`) that starts when the first ends: the AllowTraffic trio on every
 //! original that was deregistered, all at once, then the BlockTraffic trio on every
-//! replacement that was registered, all at once (the deployment's order reversed) [I],
-//! with the known-good durations and none of the new revision's faults [I]; the originals
+//! replacement that was registered, all at once (the deployment's order reversed) \[I\],
+//! with the known-good durations and none of the new revision's faults \[I\]; the originals
 //! still exist (they are only terminated when the deployment has
 //! succeeded). When it succeeds, copied replacements are terminated; discovered ones, and
-//! every replacement after a failed rollback, are left running [I]. Rollbacks are not
-//! watched by alarms [I], as in place.
+//! every replacement after a failed rollback, are left running \[I\]. Rollbacks are not
+//! watched by alarms \[I\], as in place.
 //!
 //! Faults reach both fleets by instance number: hook faults on the replacements' install
 //! and traffic events or the originals' block events, a replacement that never passes

@@ -4,17 +4,17 @@
 //! One deployment target (an ECS service, or a Lambda function's alias) walks its platform's
 //! lifecycle order. Hook events run their function once: it reports Succeeded or Failed
 //! after its duration, or never reports and the event fails after one hour (§4.4); an
-//! event with no hook function is `Skipped` [I]. ECS specifics:
+//! event with no hook function is `Skipped` \[I\]. ECS specifics:
 //! - Install creates the replacement task set; each task starts, registers with target
 //!   group 2 and is healthy after its first passed health check; Install ends when all are
-//!   healthy, and fails after one hour otherwise [I];
+//!   healthy, and fails after one hour otherwise \[I\];
 //! - AllowTestTraffic points the test listener at the replacement; without a test listener
 //!   it and AfterAllowTestTraffic are `Skipped` (§4.2);
 //! - with `actionOnTimeout: STOP_DEPLOYMENT` the deployment waits in status `Ready` after
 //!   AfterAllowTestTraffic for a ContinueDeployment, and is `Stopped` when the wait
 //!   expires (API: DeploymentReadyOption) [I: placement of the wait];
 //! - after AfterAllowTraffic the original task set is kept for the termination wait, then
-//!   removed; the deployment succeeds then [I].
+//!   removed; the deployment succeeds then \[I\].
 //!
 //! AllowTraffic applies the configuration's shifts at their instants (§2.5) and ends at the
 //! last shift (model A) or one interval later (model B). Metric periods are sampled from

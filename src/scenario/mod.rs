@@ -68,7 +68,7 @@ pub struct AutoRollback {
 
 impl AutoRollback {
     /// The `rollbackMessage` of a deployment that ended without succeeding and without a
-    /// rollback being asked for. §8 [I]: with automatic rollback off for the group, there is
+    /// rollback being asked for. §8 \[I\]: with automatic rollback off for the group, there is
     /// no `rollbackInfo` at all; with it on for other events, the message says so.
     pub fn not_requested_message(&self) -> Option<String> {
         (self.on_failure || self.on_alarm || self.on_request)
@@ -143,7 +143,7 @@ pub struct InPlace {
     pub faults: Faults,
 }
 
-/// When a freed slot is refilled (§3.2 [I]; CodeDeploy does not document it).
+/// When a freed slot is refilled (§3.2 \[I\]; CodeDeploy does not document it).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum InstanceScheduling {
     /// Start the next instance as soon as the minimum-healthy rule allows (§3.2).

@@ -11,7 +11,7 @@ use crate::scenario::raw::{RawAlarm, RawAlarmConfiguration, RawScenario};
 use crate::scenario::{AutoRollback, Monitoring, StopRequest};
 use crate::time::{SimDuration, SimTime};
 
-/// The API's limit on alarms per deployment group (§7.1, §11 [C]: 10 in the API).
+/// The API's limit on alarms per deployment group (§7.1, §11 \[C\]: 10 in the API).
 pub const MAX_ALARMS: usize = 10;
 
 impl Validator {
