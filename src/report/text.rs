@@ -92,7 +92,10 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             (None, None) => {}
         }
     } else if d.creator == "user" && !matches!(d.status, "Succeeded" | "InProgress") {
-        let _ = writeln!(out, "  not rolled back: automatic rollback is off for this deployment group");
+        let _ = writeln!(
+            out,
+            "  not rolled back: automatic rollback is off for this deployment group"
+        );
     }
     blue_green(out, d);
     ec2_blue_green(out, d);
