@@ -11,14 +11,14 @@
 //! - otherwise when every instance has finished: `Succeeded` iff at least max(M, 1)
 //!   instances succeeded.
 //!
-//! **Refilling slots** [I]: by default (`rolling`) an instance starts as soon as the rule
+//! **Refilling slots** \[I\]: by default (`rolling`) an instance starts as soon as the rule
 //! allows, which is §3.2's reading; `instanceScheduling: waves` starts a group only when the
 //! previous group has finished.
 //!
 //! **Randomness.** When an instance starts, all of its hook outcomes are drawn at once from
 //! its own sub-stream, so its behaviour does not depend on when it is scheduled.
 //!
-//! **Stopped instances** (§3.3) [I]: an event running when the instance stops ends `Failed`
+//! **Stopped instances** (§3.3) \[I\]: an event running when the instance stops ends `Failed`
 //! when its timeout runs out (scripts: the sum of their timeouts; AllowTraffic: one hour;
 //! a BlockTraffic already under way completes); an event due to start on a stopped instance
 //! fails after five minutes. CodeDeploy learns an instance's health only by deploying to it,
@@ -213,7 +213,7 @@ pub struct RollbackStart {
 }
 
 impl RollbackStart {
-    /// The rollback redeploys the last good revision to every instance (§8 [I]): those that
+    /// The rollback redeploys the last good revision to every instance (§8 \[I\]): those that
     /// failed first (Unhealthy), then those now on the bad revision, then those never
     /// touched, which already run the good one (Current).
     pub fn from_outcome(o: &InPlaceOutcome) -> RollbackStart {
