@@ -59,6 +59,14 @@ pub struct Comparison {
 
 pub const COMPARISONS: &[Comparison] = &[
     Comparison {
+        scenario: "compare-ec2-blue-green",
+        compare_runs: 100,
+        recommend_runs: 100,
+        max_exposed_requests: None,
+        min_capacity: Some(75.0),
+        max_duration: "30m",
+    },
+    Comparison {
         scenario: "compare-in-place",
         compare_runs: 100,
         recommend_runs: 60,

@@ -288,6 +288,12 @@ faultModel:
 /// (its `COMPARISONS` table; reports/README.md lists the commands; modest run counts keep
 /// this test fast).
 pub const COMMITTED: &[(&str, &str, &[&str])] = &[
+    ("compare-ec2-blue-green", "compare", &["--runs", "100"]),
+    (
+        "compare-ec2-blue-green",
+        "recommend",
+        &["--runs", "100", "--min-capacity", "75", "--max-duration", "30m"],
+    ),
     ("compare-in-place", "compare", &["--runs", "100"]),
     (
         "compare-in-place",
