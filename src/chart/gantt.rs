@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Drawn, Rgb, label_font, small_font, tick, widen};
+use super::{Drawn, Rgb, label_font, tick, widen};
 
 #[derive(Clone, Debug, Default)]
 pub struct Gantt {
@@ -79,36 +79,9 @@ where
 }
 
 /// The title and, under it, one swatch and label per category, wrapped into rows.
-pub(super) fn draw_legend<DB: DrawingBackend>(c: &Gantt, area: &DrawingArea<DB, Shift>) -> Drawn
+fn draw_legend<DB: DrawingBackend>(c: &Gantt, area: &DrawingArea<DB, Shift>) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    legend_strip(&c.title, &c.categories, area)
-}
-
-pub(super) fn legend_strip<DB: DrawingBackend>(
-    title: &str,
-    categories: &[(String, Rgb)],
-    area: &DrawingArea<DB, Shift>,
-) -> Drawn
-where
-    DB::ErrorType: 'static,
-{
-    let (w, _) = area.dim_in_pixel();
-    let title_style = super::title_font().color(&BLACK);
-    let tw = area.estimate_text_size(title, &title_style)?.0 as i32;
-    area.draw_text(title, &title_style, ((w as i32 - tw) / 2, 6))?;
-    let font = small_font().color(&BLACK);
-    let (mut x, mut y) = (84i32, 36i32);
-    for (label, color) in categories {
-        let lw = area.estimate_text_size(label, &font)?.0 as i32;
-        if x + 24 + lw > w as i32 - 10 {
-            x = 84;
-            y += 16;
-        }
-        area.draw(&Rectangle::new([(x, y), (x + 16, y + 11)], color.color().filled()))?;
-        area.draw_text(label, &font, (x + 21, y))?;
-        x += 21 + lw + 16;
-    }
-    Ok(())
+    super::legend::strip(&c.title, None, &c.categories, area)
 }

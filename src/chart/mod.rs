@@ -1,18 +1,27 @@
 //! Charts as data in, SVG text and PNG bytes out: the one home of the drawing crates
 //! (plotters, the bundled DejaVu font, PNG encoding).
 //!
-//! A chart is plain data ([`LineChart`], [`Gantt`], [`Strip`]) built by whoever has the
-//! numbers (a report, a configuration's schedule, a comparison); [`Chart::svg`] and
+//! A chart is plain data ([`LineChart`], [`Gantt`], [`Strip`], and for distributions
+//! [`Ecdf`], [`BoxPlot`] and [`Bars`]) built by whoever has the numbers (a report, a
+//! configuration's schedule, a comparison); [`Chart::svg`] and
 //! [`Chart::png`] draw it. Text is laid out and rasterised with DejaVu Sans, compiled into
 //! the binary, so charts look the same on a machine with no system fonts, and the same
 //! data always gives the same bytes.
 //!
 //! Not here: what to chart (callers choose series, units and titles), or writing files.
 
+mod axis;
+mod bars;
+mod boxplot;
+mod ecdf;
 mod gantt;
+mod legend;
 mod line;
 mod strip;
 
+pub use bars::{BarSeries, Bars, Interval};
+pub use boxplot::{BoxPlot, BoxRow, Five};
+pub use ecdf::{Ecdf, EcdfSeries};
 pub use gantt::{Gantt, GanttRow, Span};
 pub use line::{Band, LineChart, Marker, Series, Threshold};
 pub use strip::{Strip, StripRow};
@@ -41,6 +50,30 @@ pub mod palette {
     pub const GREY: Rgb = Rgb(120, 120, 120);
     pub const BLACK: Rgb = Rgb(0, 0, 0);
     pub const RED: Rgb = Rgb(200, 30, 30);
+
+    /// Colours for many series of one kind (configurations): Okabe–Ito without yellow,
+    /// then darker companions; they repeat after fourteen.
+    const SERIES: [Rgb; 14] = [
+        BLUE,
+        ORANGE,
+        GREEN,
+        VERMILION,
+        SKY,
+        PURPLE,
+        BLACK,
+        GREY,
+        Rgb(0, 62, 110),
+        Rgb(150, 95, 0),
+        Rgb(0, 95, 68),
+        Rgb(135, 50, 0),
+        Rgb(30, 110, 150),
+        Rgb(130, 60, 110),
+    ];
+
+    /// Series `i`'s colour.
+    pub fn series(i: usize) -> Rgb {
+        SERIES[i % SERIES.len()]
+    }
 }
 
 impl Rgb {
@@ -55,6 +88,9 @@ pub enum Chart {
     Line(LineChart),
     Gantt(Gantt),
     Strip(Strip),
+    Ecdf(Ecdf),
+    BoxPlot(BoxPlot),
+    Bars(Bars),
 }
 
 /// A drawing failure: a bug in the chart data or in the drawing crates, not bad input.
@@ -73,6 +109,9 @@ impl Chart {
             Chart::Line(c) => &c.title,
             Chart::Gantt(c) => &c.title,
             Chart::Strip(c) => &c.title,
+            Chart::Ecdf(c) => &c.title,
+            Chart::BoxPlot(c) => &c.title,
+            Chart::Bars(c) => &c.title,
         }
     }
 
@@ -123,6 +162,9 @@ impl Chart {
             Chart::Line(c) => line::draw(c, root),
             Chart::Gantt(c) => gantt::draw(c, root),
             Chart::Strip(c) => strip::draw(c, root),
+            Chart::Ecdf(c) => ecdf::draw(c, root),
+            Chart::BoxPlot(c) => boxplot::draw(c, root),
+            Chart::Bars(c) => bars::draw(c, root),
         }
     }
 
@@ -198,6 +240,22 @@ where
         area.draw_text(label, &font, (px - ax - w as i32 - 8, py - ay - h as i32 / 2))?;
     }
     Ok(())
+}
+
+/// The width of a row-label area that fits the longest label.
+fn label_width<DB: DrawingBackend>(
+    labels: &[&str],
+    area: &DrawingArea<DB, Shift>,
+) -> Result<u32, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let font = small_font().color(&BLACK);
+    let mut widest = 0;
+    for label in labels {
+        widest = widest.max(area.estimate_text_size(label, &font)?.0);
+    }
+    Ok((widest + 16).clamp(40, 320))
 }
 
 /// A range that is never empty: plotters needs `lo < hi`.

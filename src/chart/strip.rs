@@ -45,7 +45,7 @@ where
         )))
         .collect();
     let (legend_area, plot_area) = root.split_vertically(64);
-    super::gantt::legend_strip(&c.title, &legend, &legend_area)?;
+    super::legend::strip(&c.title, None, &legend, &legend_area)?;
     let n = c.rows.len().max(1);
     let rows = n as f64;
     let labels: Vec<&str> = c.rows.iter().map(|r| r.label.as_str()).collect();

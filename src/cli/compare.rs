@@ -179,13 +179,20 @@ fn internal(e: serde_json::Error) -> Failure {
 
 fn write_comparison(c: &Comparison, as_json: bool, out: Option<&Path>) -> Result<String, Failure> {
     let json = serde_json::to_string_pretty(c).map_err(internal)? + "\n";
-    let table = render::text(c);
     if let Some(dir) = out {
         output::write_atomic(dir, "compare.json", json.as_bytes())?;
-        output::write_atomic(dir, "compare.md", render::markdown(c).as_bytes())?;
-        output::write_atomic(dir, "summary.txt", table.as_bytes())?;
+        write_all(dir, compare::files::compare(c))?;
     }
-    Ok(if as_json { json } else { table })
+    Ok(if as_json { json } else { render::text(c) })
+}
+
+/// Writes each file atomically.
+fn write_all(dir: &Path, files: Result<compare::files::Files, crate::chart::DrawError>) -> Result<(), Failure> {
+    let files = files.map_err(|e| Failure(e.to_string()))?;
+    for (name, bytes) in files {
+        output::write_atomic(dir, &name, &bytes)?;
+    }
+    Ok(())
 }
 
 pub fn merge(files: &[PathBuf], as_json: bool, out: Option<&Path>) -> Result<String, Failure> {
@@ -283,11 +290,13 @@ pub fn recommend(
     let answer = recommend::decide(&comparison, &records, &constraints)
         .map_err(|e| Failure(format!("{}: {e}", file.display())))?;
     let json = serde_json::to_string_pretty(&answer).map_err(internal)? + "\n";
-    let text = recommend::render(&answer, false);
     if let Some(dir) = out {
         output::write_atomic(dir, "recommend.json", json.as_bytes())?;
-        output::write_atomic(dir, "recommend.md", recommend::render(&answer, true).as_bytes())?;
-        output::write_atomic(dir, "summary.txt", text.as_bytes())?;
+        write_all(dir, compare::files::recommend(&answer, &comparison))?;
     }
-    Ok(if as_json { json } else { text })
+    Ok(if as_json {
+        json
+    } else {
+        recommend::render(&answer, false)
+    })
 }

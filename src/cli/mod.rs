@@ -102,8 +102,9 @@ enum Command {
     },
     /// Print the JSON Schema of scenario files (for editor completion).
     Schema,
-    /// Regenerate the gallery: every report file of every example scenario, and a
-    /// schedule plot per predefined configuration (see reports/README.md).
+    /// Regenerate the gallery: every report file of every example scenario, the compare and
+    /// recommend outputs of the comparison examples, and a schedule plot per predefined
+    /// configuration (see reports/README.md).
     Gallery {
         /// The gallery directory (`reports`): one folder per scenario, and `configs/`.
         #[arg(value_name = "DIR")]
@@ -129,8 +130,8 @@ enum Command {
         /// Print JSON instead of the table.
         #[arg(long)]
         json: bool,
-        /// Also write compare.json, compare.md and summary.txt (with --shard:
-        /// partial-K-of-N.json) into this directory.
+        /// Also write compare.json, compare.md, summary.txt, compare.html and the charts
+        /// (with --shard: partial-K-of-N.json) into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -142,7 +143,8 @@ enum Command {
         /// Print JSON instead of the table.
         #[arg(long)]
         json: bool,
-        /// Also write compare.json, compare.md and summary.txt into this directory.
+        /// Also write compare.json, compare.md, summary.txt, compare.html and the charts
+        /// into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -157,7 +159,8 @@ enum Command {
         /// Print JSON instead of the table.
         #[arg(long)]
         json: bool,
-        /// Also write recommend.json, recommend.md and summary.txt into this directory.
+        /// Also write recommend.json, recommend.md, summary.txt, recommend.html and the
+        /// charts of the comparison into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },

@@ -11,9 +11,12 @@
 //! shard computes a contiguous slice of run indices; records are merged in run order, so
 //! the result does not depend on how runs were spread over threads or machines.
 //!
-//! Not here: threads and progress bars (`cli::sweep`, the edge), rendering (`render`),
-//! files.
+//! Not here: threads and progress bars (`cli::sweep`, the edge), rendering (`render`,
+//! `charts`, `html`, `files`), writing files.
 
+pub mod charts;
+pub mod files;
+pub mod html;
 pub mod recommend;
 pub mod record;
 pub mod render;

@@ -266,6 +266,42 @@ pub fn render(r: &Recommendation, markdown: bool) -> String {
     if markdown {
         let _ = writeln!(out, "# Recommendation: {}\n", r.scenario);
     }
+    out.push_str(&answer(r));
+    out.push('\n');
+    let (header, rows) = evidence_table(r);
+    if markdown {
+        let _ = writeln!(out, "| {} |", header.join(" | "));
+        let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+        for row in &rows {
+            let _ = writeln!(out, "| {} |", row.join(" | "));
+        }
+    } else {
+        let all: Vec<&Vec<String>> = std::iter::once(&header).chain(&rows).collect();
+        let widths: Vec<usize> = (0..header.len())
+            .map(|i| all.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+            .collect();
+        for row in all {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+                .collect();
+            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+        }
+    }
+    out.push('\n');
+    out.push_str(FOOTNOTE);
+    out
+}
+
+/// What the evidence table's cells mean.
+pub const FOOTNOTE: &str = "broken: runs that broke the constraint; bound: the upper confidence bound on the share of \
+                            runs that break it (success: the lower bound of the rate).\n";
+
+/// The heading lines: the runs, the constraints and the answer.
+pub fn answer(r: &Recommendation) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "scenario {}  seed {}  {} runs per configuration  confidence {}%",
@@ -288,7 +324,12 @@ pub fn render(r: &Recommendation, markdown: bool) -> String {
             r.evidence.len()
         ),
     };
-    out.push('\n');
+    out
+}
+
+/// The evidence as (header, rows): per configuration, whether it meets the constraints,
+/// its median duration, its success rate and each check.
+pub fn evidence_table(r: &Recommendation) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header = vec![
         "configuration".to_string(),
         "meets".into(),
@@ -313,31 +354,7 @@ pub fn render(r: &Recommendation, markdown: bool) -> String {
             row
         })
         .collect();
-    if markdown {
-        let _ = writeln!(out, "| {} |", header.join(" | "));
-        let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
-        for row in &rows {
-            let _ = writeln!(out, "| {} |", row.join(" | "));
-        }
-    } else {
-        let all: Vec<&Vec<String>> = std::iter::once(&header).chain(&rows).collect();
-        let widths: Vec<usize> = (0..header.len())
-            .map(|i| all.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-            .collect();
-        for row in all {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
-                .collect();
-            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-        }
-    }
-    out.push_str(
-        "\nbroken: runs that broke the constraint; bound: the upper confidence bound on the share of runs that break \
-         it (success: the lower bound of the rate).\n",
-    );
-    out
+    (header, rows)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! A comparison as text: the terminal table and Markdown.
 //!
-//! Not here: JSON (`cli`, serde_json's home) or charts.
+//! Not here: JSON (`cli`, serde_json's home), charts (`charts`) or HTML (`html`).
 
 use std::fmt::Write;
 
@@ -23,11 +23,22 @@ const COLUMNS: &[Column] = &[
     ("extra capacity (h)", |c| format!("{}", c.extra_capacity_hours_mean)),
 ];
 
+/// The table as (header, rows), for the HTML page.
+pub fn table(c: &Comparison) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    (
+        COLUMNS.iter().map(|(h, _)| *h).collect(),
+        c.configs
+            .iter()
+            .map(|s| COLUMNS.iter().map(|(_, f)| f(s)).collect())
+            .collect(),
+    )
+}
+
 /// The terminal table, with a heading line.
 pub fn text(c: &Comparison) -> String {
     let mut out = heading(c);
     let rows: Vec<Vec<String>> = std::iter::once(COLUMNS.iter().map(|(h, _)| h.to_string()).collect())
-        .chain(c.configs.iter().map(|s| COLUMNS.iter().map(|(_, f)| f(s)).collect()))
+        .chain(table(c).1)
         .collect();
     let widths: Vec<usize> = (0..COLUMNS.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
@@ -66,10 +77,12 @@ pub fn markdown(c: &Comparison) -> String {
     out
 }
 
-const FOOTNOTE: &str = "Rates with Clopper–Pearson intervals; quantiles over runs (time to rollback: over the runs \
+/// What the table's cells mean.
+pub const FOOTNOTE: &str = "Rates with Clopper–Pearson intervals; quantiles over runs (time to rollback: over the runs \
                         that rolled back). –: not measured for this platform or no such run.\n";
 
-fn heading(c: &Comparison) -> String {
+/// The heading line: scenario, seed, runs and confidence.
+pub fn heading(c: &Comparison) -> String {
     format!(
         "scenario {}  seed {}  {} runs per configuration ({} with a bad revision)  confidence {}%\n",
         c.scenario,

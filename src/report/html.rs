@@ -1,92 +1,22 @@
-//! `report.html`: one self-contained page (no network, charts embedded as PNG data) with
-//! the summary, the metrics table and every chart. An inline script checks, once the page
-//! has loaded, that each chart has a non-zero box and non-blank pixels, and writes its
-//! verdict into `#chart-check` (`OK n charts` or `FAIL …`) for automated checks.
+//! `report.html`: one self-contained page with the summary, the metrics table and every
+//! chart, built from the shared page pieces (`page`: style, embedded charts, the inline
+//! chart check that writes `OK n charts` or `FAIL …` into `#chart-check`).
 //!
 //! Not here: the charts' drawing (`chart`) or choice (`charts`).
 
-use std::fmt::Write;
-
-use base64::Engine;
-
+use super::page;
 use super::{Report, markdown::metric_rows, text};
 
-/// An embedded chart: its title and PNG bytes.
-pub struct Figure<'a> {
-    pub title: &'a str,
-    pub png: &'a [u8],
-}
-
-const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;max-width:860px;margin:2em auto;\
-color:#222;padding:0 1em}pre{background:#f5f5f5;padding:1em;overflow-x:auto}\
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
-img.chart{display:block;max-width:100%;height:auto;border:1px solid #ddd}figure{margin:1.5em 0}";
-
-const CHECK: &str = r#"window.addEventListener('load', function () {
-  var problems = [], charts = document.querySelectorAll('img.chart');
-  charts.forEach(function (img) {
-    var box = img.getBoundingClientRect();
-    if (!img.complete || img.naturalWidth === 0 || box.width === 0 || box.height === 0) {
-      problems.push(img.alt + ': not visible'); return;
-    }
-    var c = document.createElement('canvas');
-    c.width = img.naturalWidth; c.height = img.naturalHeight;
-    var g = c.getContext('2d'); g.drawImage(img, 0, 0);
-    var d = g.getImageData(0, 0, c.width, c.height).data, ink = 0;
-    for (var i = 0; i < d.length; i += 4) { if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) ink++; }
-    if (ink < c.width * c.height / 100) problems.push(img.alt + ': blank');
-  });
-  if (charts.length === 0) problems.push('no charts');
-  document.getElementById('chart-check').textContent =
-    problems.length ? 'FAIL ' + problems.join('; ') : 'OK ' + charts.length + ' charts';
-});"#;
+pub use super::page::Figure;
 
 pub fn page(report: &Report, figures: &[Figure]) -> String {
-    let mut out = String::new();
-    let title = format!("cdsim: {}", report.scenario);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<pre>{}</pre>\n<h2>Metrics</h2>\n<table>\n\
-         <tr><th>metric</th><th>value</th></tr>\n",
-        escape(&title),
-        escape(&title),
-        escape(&text::summary(report))
-    );
-    for (k, v) in metric_rows(report) {
-        let _ = writeln!(out, "<tr><td>{}</td><td>{}</td></tr>", escape(&k), escape(&v));
-    }
-    let _ = writeln!(out, "</table>\n<h2>Charts</h2>");
-    let engine = base64::engine::general_purpose::STANDARD;
-    for f in figures {
-        let _ = writeln!(
-            out,
-            "<figure><img class=\"chart\" alt=\"{}\" width=\"{}\" height=\"{}\" src=\"data:image/png;base64,{}\">\
-             <figcaption>{}</figcaption></figure>",
-            escape(f.title),
-            crate::chart::WIDTH,
-            crate::chart::HEIGHT,
-            engine.encode(f.png),
-            escape(f.title)
-        );
-    }
-    let _ = write!(
-        out,
-        "<p>Chart check: <span id=\"chart-check\">pending</span></p>\n<script>\n{CHECK}\n</script>\n</body>\n</html>\n"
-    );
-    out
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(ch),
-        }
-    }
+    let mut out = page::head(&format!("cdsim: {}", report.scenario));
+    page::pre(&mut out, &text::summary(report));
+    out.push_str("<h2>Metrics</h2>\n");
+    let rows: Vec<Vec<String>> = metric_rows(report).into_iter().map(|(k, v)| vec![k, v]).collect();
+    page::table(&mut out, &["metric", "value"], &rows);
+    out.push_str("<h2>Charts</h2>\n");
+    page::figures(&mut out, figures);
+    page::tail(&mut out);
     out
 }

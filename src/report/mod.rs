@@ -16,6 +16,7 @@ pub mod html;
 pub mod in_place;
 pub mod json;
 pub mod markdown;
+pub mod page;
 pub mod schedule;
 pub mod text;
 pub mod timeseries;

@@ -1,7 +1,7 @@
-//! `report.html` in a real browser: headless Chromium opens a fresh report, the page's
-//! own check (every chart has a box and non-blank pixels) must say `OK`, the console must
-//! stay silent, and a screenshot is taken (kept under the target directory's
-//! `tmp/browser/` for a person to look at). Broken pages (a blank chart, an image that
+//! `report.html`, `compare.html` and `recommend.html` in a real browser: headless Chromium
+//! opens fresh pages, each page's own check (every chart has a box and non-blank pixels)
+//! must say `OK`, the console must stay silent, and a screenshot is taken (kept under the
+//! target directory's `tmp/browser/` for a person to look at). Broken pages (a blank chart, an image that
 //! does not load, a script error) must be caught.
 //!
 //! Chromium comes from `CDSIM_CHROMIUM`, `/usr/bin/chromium` or `chromium` on the PATH.
@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use cdsim::compare::{self, Comparison, Plan, recommend};
 use cdsim::report::{files, html};
 use cdsim::{scenario, simulation};
 
@@ -111,23 +112,70 @@ fn write_report(dir: &Path, scenario_file: &str) -> PathBuf {
     dir.join("report.html")
 }
 
-#[test]
-fn report_html_loads_without_console_errors_and_every_chart_is_visible() {
-    let Some(browser) = browser_or_skip() else { return };
-    // An ECS run rolled back by an alarm has all four charts.
-    let dir = work_dir("ecs-latency-rollback");
-    let page = write_report(&dir, "ecs-latency-rollback.yaml");
-    let loaded = open(&browser, &dir, &page);
-    assert_eq!(loaded.verdict, "OK 4 charts", "the page's own chart check");
+/// The files `compare --out` and `recommend --out` write beside their JSON, for a few
+/// runs of a comparison example; returns the two pages.
+fn write_comparison(dir: &Path, scenario_file: &str, runs: u64) -> (PathBuf, PathBuf) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(scenario_file);
+    let sc = scenario::load_file(&path).unwrap();
+    let compared = comparison(Plan {
+        configs: sc.candidates.clone(),
+        seed: sc.seed,
+        runs,
+        scenario: sc.clone(),
+    });
+    write_all(dir, compare::files::compare(&compared.0).unwrap());
+    let (searched, records) = comparison(Plan {
+        configs: recommend::grid(&sc),
+        seed: sc.seed,
+        runs,
+        scenario: sc,
+    });
+    let constraints = recommend::Constraints {
+        max_duration_seconds: Some(1800.0),
+        quantile: 0.95,
+        ..recommend::Constraints::default()
+    };
+    let answer = recommend::decide(&searched, &records, &constraints).unwrap();
+    write_all(dir, compare::files::recommend(&answer, &searched).unwrap());
+    (dir.join("compare.html"), dir.join("recommend.html"))
+}
+
+fn comparison(plan: Plan) -> (Comparison, Vec<Vec<compare::RunRecord>>) {
+    let per_run = (0..plan.runs).map(|i| plan.run(i)).collect();
+    let records = compare::by_config(per_run, plan.configs.len());
+    let names: Vec<String> = plan.configs.iter().map(|c| c.name.clone()).collect();
+    let c = Comparison::new(&plan.scenario.name, plan.seed, 0.95, &names, &records);
+    (c, records)
+}
+
+fn write_all(dir: &Path, files: Vec<(String, Vec<u8>)>) {
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+/// Opens `page`: its verdict must be `verdict`, the console silent; then screenshots it
+/// at a height that shows every chart.
+fn check_and_screenshot(browser: &Path, dir: &Path, page: &Path, verdict: &str, height: u32) {
+    let loaded = open(browser, dir, page);
+    assert_eq!(
+        loaded.verdict,
+        verdict,
+        "{}: the page's own chart check",
+        page.display()
+    );
     assert!(
         loaded.console.is_empty(),
         "console output:\n{}",
         loaded.console.join("\n")
     );
-    let shot = dir.join("screenshot.png");
-    let out = headless(&browser, &dir)
+    let stem = page.file_stem().unwrap().to_string_lossy();
+    let shot = dir.join(format!("screenshot-{stem}.png"));
+    let out = headless(browser, dir)
         .arg(format!("--screenshot={}", shot.display()))
-        .arg("--window-size=900,2900")
+        .arg(format!("--window-size=900,{height}"))
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("Chromium runs");
@@ -138,6 +186,30 @@ fn report_html_loads_without_console_errors_and_every_chart_is_visible() {
         "a screenshot with content"
     );
     eprintln!("screenshot: {}", shot.display());
+}
+
+#[test]
+fn report_html_loads_without_console_errors_and_every_chart_is_visible() {
+    let Some(browser) = browser_or_skip() else { return };
+    // An ECS run rolled back by an alarm has all four charts.
+    let dir = work_dir("ecs-latency-rollback");
+    let page = write_report(&dir, "ecs-latency-rollback.yaml");
+    check_and_screenshot(&browser, &dir, &page, "OK 4 charts", 2900);
+}
+
+#[test]
+fn compare_and_recommend_pages_load_without_console_errors_and_every_chart_is_visible() {
+    let Some(browser) = browser_or_skip() else { return };
+    // Lambda: rates, duration (ECDF and box plot), time to rollback, failed and exposed
+    // requests.
+    let dir = work_dir("compare-lambda");
+    let (compare_page, recommend_page) = write_comparison(&dir, "compare-lambda.yaml", 40);
+    check_and_screenshot(&browser, &dir, &compare_page, "OK 6 charts", 3900);
+    check_and_screenshot(&browser, &dir, &recommend_page, "OK 6 charts", 4200);
+    // Server: rates, duration (ECDF and box plot), time to rollback, lowest capacity.
+    let dir = work_dir("compare-in-place");
+    let (compare_page, _) = write_comparison(&dir, "compare-in-place.yaml", 10);
+    check_and_screenshot(&browser, &dir, &compare_page, "OK 5 charts", 3400);
 }
 
 #[test]

@@ -55,10 +55,6 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(o.stdout).expect("UTF-8 output")
 }
 
-fn read(dir: &str, file: &str) -> String {
-    std::fs::read_to_string(Path::new(dir).join(file)).unwrap_or_else(|e| panic!("{dir}/{file}: {e}"))
-}
-
 #[test]
 fn one_and_two_threads_give_identical_bytes() {
     for (file, runs) in [("compare-lambda.yaml", "60"), ("compare-in-place.yaml", "12")] {
@@ -86,9 +82,40 @@ fn a_merge_of_three_shards_is_one_run_byte_for_byte() {
     let mut args = vec!["merge", "--out", &merged];
     args.extend(files.iter().map(String::as_str));
     ok(&args);
-    for file in ["compare.json", "compare.md", "summary.txt"] {
-        assert_eq!(read(&whole, file), read(&merged, file), "{file}");
+    let files = listing(Path::new(&whole));
+    assert_eq!(files, listing(Path::new(&merged)), "the same files");
+    for file in [
+        "compare.json",
+        "compare.md",
+        "summary.txt",
+        "compare.html",
+        "rates.png",
+        "duration.svg",
+    ] {
+        assert!(files.iter().any(|f| f == file), "{file} written: {files:?}");
     }
+    for file in &files {
+        assert!(
+            bytes(&whole, file) == bytes(&merged, file),
+            "{file} differs after a merge"
+        );
+    }
+}
+
+/// The names of the files in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+fn bytes(dir: &str, file: &str) -> Vec<u8> {
+    std::fs::read(Path::new(dir).join(file)).unwrap_or_else(|e| panic!("{dir}/{file}: {e}"))
 }
 
 #[test]
@@ -257,9 +284,16 @@ faultModel:
     );
 }
 
-/// The committed outputs of `compare` and `recommend` (reports/README.md lists the
-/// commands; modest run counts keep this test fast).
+/// The committed outputs of `compare` and `recommend`, which `cdsim gallery` writes
+/// (its `COMPARISONS` table; reports/README.md lists the commands; modest run counts keep
+/// this test fast).
 pub const COMMITTED: &[(&str, &str, &[&str])] = &[
+    ("compare-ec2-blue-green", "compare", &["--runs", "100"]),
+    (
+        "compare-ec2-blue-green",
+        "recommend",
+        &["--runs", "100", "--min-capacity", "75", "--max-duration", "30m"],
+    ),
     ("compare-in-place", "compare", &["--runs", "100"]),
     (
         "compare-in-place",
@@ -289,17 +323,19 @@ fn committed_compare_and_recommend_outputs_are_current() {
         let f = example(&format!("{name}.yaml"));
         ok(&[&[command, f.as_str(), "--quiet", "--out", &out][..], args].concat());
         let committed = root().join("reports").join(name).join(command);
-        let files = if command == "compare" {
-            ["compare.json", "compare.md", "summary.txt"]
-        } else {
-            ["recommend.json", "recommend.md", "summary.txt"]
-        };
-        for file in files {
-            let c = std::fs::read_to_string(committed.join(file)).unwrap_or_else(|e| {
-                panic!("reports/{name}/{command}/{file}: {e}; regenerate as reports/README.md says")
-            });
+        let files = listing(Path::new(&out));
+        for file in [format!("{command}.html"), "rates.svg".into(), "duration.png".into()] {
+            assert!(files.contains(&file), "{command} --out writes {file}: {files:?}");
+        }
+        assert_eq!(
+            listing(&committed),
+            files,
+            "reports/{name}/{command}: the file list is stale: regenerate as reports/README.md says"
+        );
+        for file in &files {
+            let c = std::fs::read(committed.join(file)).unwrap();
             assert!(
-                c == read(&out, file),
+                c == bytes(&out, file),
                 "reports/{name}/{command}/{file} is stale: regenerate as reports/README.md says"
             );
         }

@@ -12,6 +12,7 @@ type Expected = (&'static str, &'static str, Option<&'static str>, u32, u32, u32
 
 const EXPECTED: &[Expected] = &[
     ("all-at-once.yaml", "Succeeded", None, 11, 1, 0),
+    ("compare-ec2-blue-green.yaml", "Succeeded", None, 24, 0, 0),
     ("compare-in-place.yaml", "Succeeded", None, 100, 0, 0),
     ("compare-lambda.yaml", "Succeeded", None, 1, 0, 0),
     ("ec2-blue-green-ready-wait.yaml", "Succeeded", None, 9, 1, 0),

@@ -54,7 +54,7 @@ const HOMES: &[(&str, &[&str])] = &[
     ("dejavu", &["src/chart/"]),
     ("image", &["src/chart/"]),
     ("csv", &["src/report/timeseries.rs"]),
-    ("base64", &["src/report/html.rs"]),
+    ("base64", &["src/report/page.rs"]),
 ];
 
 /// The one narrow exception: `load_file`, in the scenario validator (`validate.rs` or

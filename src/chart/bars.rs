@@ -1,0 +1,90 @@
+//! Horizontal bar charts with error bars: per row (a configuration), one bar per series
+//! (success rate, rollback rate) and its interval drawn as a black line with end caps.
+//!
+//! Not here: computing the intervals (callers).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::axis::ValueAxis;
+use super::{Drawn, Rgb, label_font};
+
+#[derive(Clone, Debug, Default)]
+pub struct Bars {
+    pub title: String,
+    /// What the marks mean, under the title.
+    pub note: String,
+    pub x_label: String,
+    pub x_range: (f64, f64),
+    /// Row labels, top to bottom.
+    pub rows: Vec<String>,
+    pub series: Vec<BarSeries>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BarSeries {
+    pub label: String,
+    pub color: Rgb,
+    /// One per row.
+    pub values: Vec<Interval>,
+}
+
+/// A value and its interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Interval {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+pub(super) fn draw<DB: DrawingBackend>(c: &Bars, root: &DrawingArea<DB, Shift>) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let legend: Vec<(String, Rgb)> = c.series.iter().map(|s| (s.label.clone(), s.color)).collect();
+    let note = Some(c.note.as_str()).filter(|n| !n.is_empty());
+    let (header, plot_area) = root.split_vertically(super::legend::height(note, &legend, root)?);
+    super::legend::strip(&c.title, note, &legend, &header)?;
+    let axis = ValueAxis::new(c.x_range.0, c.x_range.1, false);
+    let labels: Vec<&str> = c.rows.iter().map(String::as_str).collect();
+    let n = c.rows.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin(14)
+        .margin_top(4)
+        .margin_right(24)
+        .x_label_area_size(48)
+        .y_label_area_size(super::label_width(&labels, root)?)
+        .build_cartesian_2d(axis.range(), 0.0..n)?;
+    chart
+        .configure_mesh()
+        .x_desc(&c.x_label)
+        .label_style(label_font())
+        .axis_desc_style(label_font())
+        .x_label_formatter(&|v| axis.label(*v))
+        .y_labels(0)
+        .disable_y_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    super::row_labels(&chart, &plot_area, axis.at(c.x_range.0), &labels)?;
+    let k = c.series.len().max(1) as f64;
+    let slot = 0.8 / k;
+    for (j, s) in c.series.iter().enumerate() {
+        for (i, v) in s.values.iter().enumerate() {
+            let top = n - i as f64 - 0.1 - slot * j as f64;
+            let (y0, y1, mid) = (top - slot * 0.85, top, top - slot * 0.425);
+            chart.draw_series([Rectangle::new(
+                [(c.x_range.0, y0), (v.value, y1)],
+                s.color.color().filled(),
+            )])?;
+            let cap = slot * 0.3;
+            let err = BLACK.stroke_width(2);
+            chart.draw_series([
+                PathElement::new([(v.low, mid), (v.high, mid)], err),
+                PathElement::new([(v.low, mid - cap), (v.low, mid + cap)], err),
+                PathElement::new([(v.high, mid - cap), (v.high, mid + cap)], err),
+            ])?;
+        }
+    }
+    Ok(())
+}

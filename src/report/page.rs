@@ -1,0 +1,112 @@
+//! The pieces every self-contained HTML page of cdsim shares (`report.html`,
+//! `compare.html`, `recommend.html`): the head and style, tables, charts embedded as PNG
+//! data (no network), and the inline chart check. Once the page has loaded, the check
+//! makes sure each chart has a non-zero box and non-blank pixels, and writes its verdict
+//! into `#chart-check` (`OK n charts` or `FAIL …`) for automated checks.
+//!
+//! Not here: what a page says (`html`, `compare::html`) or the charts' drawing (`chart`).
+
+use std::fmt::Write;
+
+use base64::Engine;
+
+/// An embedded chart: its title and PNG bytes.
+pub struct Figure<'a> {
+    pub title: &'a str,
+    pub png: &'a [u8],
+}
+
+const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;max-width:860px;margin:2em auto;\
+color:#222;padding:0 1em}pre{background:#f5f5f5;padding:1em;overflow-x:auto}\
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
+img.chart{display:block;max-width:100%;height:auto;border:1px solid #ddd}figure{margin:1.5em 0}";
+
+const CHECK: &str = r#"window.addEventListener('load', function () {
+  var problems = [], charts = document.querySelectorAll('img.chart');
+  charts.forEach(function (img) {
+    var box = img.getBoundingClientRect();
+    if (!img.complete || img.naturalWidth === 0 || box.width === 0 || box.height === 0) {
+      problems.push(img.alt + ': not visible'); return;
+    }
+    var c = document.createElement('canvas');
+    c.width = img.naturalWidth; c.height = img.naturalHeight;
+    var g = c.getContext('2d'); g.drawImage(img, 0, 0);
+    var d = g.getImageData(0, 0, c.width, c.height).data, ink = 0;
+    for (var i = 0; i < d.length; i += 4) { if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) ink++; }
+    if (ink < c.width * c.height / 100) problems.push(img.alt + ': blank');
+  });
+  if (charts.length === 0) problems.push('no charts');
+  document.getElementById('chart-check').textContent =
+    problems.length ? 'FAIL ' + problems.join('; ') : 'OK ' + charts.length + ' charts';
+});"#;
+
+/// The page up to and including its `<h1>` title.
+pub fn head(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n\
+         <style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        escape(title),
+        escape(title)
+    )
+}
+
+/// Preformatted text.
+pub fn pre(out: &mut String, text: &str) {
+    let _ = writeln!(out, "<pre>{}</pre>", escape(text));
+}
+
+/// A table with a header row.
+pub fn table<S: AsRef<str>>(out: &mut String, header: &[S], rows: &[Vec<String>]) {
+    let cells = |tag: &str, row: &mut dyn Iterator<Item = &str>| -> String {
+        row.map(|c| format!("<{tag}>{}</{tag}>", escape(c))).collect()
+    };
+    let _ = writeln!(
+        out,
+        "<table>\n<tr>{}</tr>",
+        cells("th", &mut header.iter().map(AsRef::as_ref))
+    );
+    for row in rows {
+        let _ = writeln!(out, "<tr>{}</tr>", cells("td", &mut row.iter().map(String::as_str)));
+    }
+    let _ = writeln!(out, "</table>");
+}
+
+/// Each chart as an embedded PNG with its caption.
+pub fn figures(out: &mut String, figures: &[Figure]) {
+    let engine = base64::engine::general_purpose::STANDARD;
+    for f in figures {
+        let _ = writeln!(
+            out,
+            "<figure><img class=\"chart\" alt=\"{}\" width=\"{}\" height=\"{}\" src=\"data:image/png;base64,{}\">\
+             <figcaption>{}</figcaption></figure>",
+            escape(f.title),
+            crate::chart::WIDTH,
+            crate::chart::HEIGHT,
+            engine.encode(f.png),
+            escape(f.title)
+        );
+    }
+}
+
+/// The chart check and the end of the page.
+pub fn tail(out: &mut String) {
+    let _ = write!(
+        out,
+        "<p>Chart check: <span id=\"chart-check\">pending</span></p>\n<script>\n{CHECK}\n</script>\n</body>\n</html>\n"
+    );
+}
+
+/// Text made safe for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
