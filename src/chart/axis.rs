@@ -145,6 +145,29 @@ fn number(v: f64) -> String {
     }
 }
 
+/// A chart of labelled rows (bars, box plots) along a [`ValueAxis`].
+pub type RowChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, RangedCoordf64>>;
+
+/// Draws a row chart's mesh: vertical grid lines at the value axis's ticks, its label, and no
+/// y labels (the rows are labelled by `row_labels`).
+pub fn draw_row_mesh<DB: DrawingBackend>(chart: &mut RowChart<'_, DB>, axis: &ValueAxis, x_label: &str) -> super::Drawn
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .label_style(super::label_font())
+        .axis_desc_style(super::label_font())
+        .x_label_formatter(&|v| axis.label(*v))
+        .y_labels(0)
+        .disable_y_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

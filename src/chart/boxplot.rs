@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::ValueAxis;
-use super::{Drawn, Rgb, label_font, small_font};
+use super::{Drawn, Rgb, small_font};
 
 #[derive(Clone, Debug, Default)]
 pub struct BoxPlot {
@@ -66,17 +66,7 @@ where
         .x_label_area_size(48)
         .y_label_area_size(super::label_width(&labels, root)?)
         .build_cartesian_2d(range, 0.0..n)?;
-    chart
-        .configure_mesh()
-        .x_desc(&c.x_label)
-        .label_style(label_font())
-        .axis_desc_style(label_font())
-        .x_label_formatter(&|v| axis.label(*v))
-        .y_labels(0)
-        .disable_y_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
-        .draw()?;
+    super::axis::draw_row_mesh(&mut chart, &axis, &c.x_label)?;
     super::row_labels(&chart, &plot_area, x0, &labels)?;
     for (i, row) in c.rows.iter().enumerate() {
         let mid = n - i as f64 - 0.5;
