@@ -92,10 +92,12 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             (None, None) => {}
         }
     } else if d.creator == "user" && !matches!(d.status, "Succeeded" | "InProgress") {
-        let _ = writeln!(
-            out,
-            "  not rolled back: automatic rollback is off for this deployment group"
-        );
+        let why = if d.error_information.as_ref().is_some_and(|e| e.code == "MANUAL_STOP") {
+            "neither the StopDeployment request nor the deployment group asked for one"
+        } else {
+            "automatic rollback is off for this deployment group"
+        };
+        let _ = writeln!(out, "  not rolled back: {why}");
     }
     blue_green(out, d);
     ec2_blue_green(out, d);

@@ -46,6 +46,7 @@ const EXPECTED: &[Expected] = &[
         1,
         0,
     ),
+    ("manual-stop-no-rollback.yaml", "Stopped", Some("MANUAL_STOP"), 5, 5, 0),
     ("manual-stop.yaml", "Stopped", Some("MANUAL_STOP"), 5, 5, 0),
     ("no-load-balancer.yaml", "Succeeded", None, 6, 0, 0),
     ("one-at-a-time.yaml", "Succeeded", None, 7, 1, 0),
