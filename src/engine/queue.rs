@@ -34,6 +34,8 @@ const BUCKETS: usize = 65;
 pub struct EventQueue<E> {
     now_fifo: VecDeque<E>,
     buckets: Vec<Vec<(u64, E)>>,
+    /// Bit `b - 1` is set when bucket `b` (1..=64) holds events.
+    occupied: u64,
     now: SimTime,
     len: usize,
 }
@@ -49,6 +51,7 @@ impl<E> EventQueue<E> {
         EventQueue {
             now_fifo: VecDeque::new(),
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            occupied: 0,
             now: SimTime::ZERO,
             len: 0,
         }
@@ -75,13 +78,22 @@ impl<E> EventQueue<E> {
         let t = time.as_millis();
         match bucket(t, self.now.as_millis()) {
             0 => self.now_fifo.push_back(event),
-            b => self.buckets[b].push((t, event)),
+            b => self.push_to(b, t, event),
         }
     }
 
-    /// Up to `n` of the next events due at the current instant (without advancing time).
-    pub fn upcoming_now(&self, n: usize) -> impl Iterator<Item = &E> {
-        self.now_fifo.iter().take(n)
+    fn push_to(&mut self, b: usize, t: u64, event: E) {
+        self.buckets[b].push((t, event));
+        self.occupied |= 1 << (b - 1);
+    }
+
+    /// Up to `n` events due soon, for prefetch hints (without advancing time): those due
+    /// now in delivery order, then those of the nearest buckets, each of which is due
+    /// before any event of a farther bucket (within a bucket, in scheduling order, which
+    /// may differ from delivery order).
+    pub fn upcoming(&self, n: usize) -> impl Iterator<Item = &E> {
+        let soon = OccupiedBuckets(self.occupied).flat_map(|b| self.buckets[b].iter().map(|(_, e)| e));
+        self.now_fifo.iter().chain(soon).take(n)
     }
 
     /// Removes and returns the earliest event, advancing the current instant to its time.
@@ -96,7 +108,8 @@ impl<E> EventQueue<E> {
 
     /// Moves `now` to the earliest pending time and its events into the FIFO.
     fn advance(&mut self) -> Option<()> {
-        let i = (1..BUCKETS).find(|&i| !self.buckets[i].is_empty())?;
+        let i = OccupiedBuckets(self.occupied).next()?;
+        self.occupied &= !(1 << (i - 1));
         let mut bucket_i = std::mem::take(&mut self.buckets[i]);
         let min = bucket_i.iter().map(|&(t, _)| t).min().expect("non-empty");
         assert!(min > self.now.as_millis(), "queue order violated");
@@ -106,12 +119,27 @@ impl<E> EventQueue<E> {
                 0 => self.now_fifo.push_back(e),
                 b => {
                     assert!(b < i, "redistribution moves events down");
-                    self.buckets[b].push((t, e));
+                    self.push_to(b, t, e);
                 }
             }
         }
         self.buckets[i] = bucket_i; // keep the allocation
         Some(())
+    }
+}
+
+/// The occupied buckets of an `occupied` mask, nearest first.
+struct OccupiedBuckets(u64);
+
+impl Iterator for OccupiedBuckets {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        (self.0 != 0).then(|| {
+            let b = self.0.trailing_zeros() as usize + 1;
+            self.0 &= self.0 - 1;
+            b
+        })
     }
 }
 

@@ -994,11 +994,16 @@ impl Model for InPlaceDeployment<'_> {
         self.status.is_terminal()
     }
 
-    /// The record a lifecycle event's end reads: in a large fleet it is a cache miss.
+    /// The records a lifecycle event's end reads and the next block writes: the instance's
+    /// records from its current stage on (in a large fleet, cache misses).
     fn prefetch(&self, next: &Event) {
         if let Event::LifecycleEventEnds { target, .. } = *next {
-            let i = target.index();
-            crate::engine::prefetch(&self.records[i * self.order.len() + usize::from(self.stage[i])]);
+            let (i, n) = (target.index(), self.order.len());
+            let rest = &self.records[i * n + usize::from(self.stage[i])..(i + 1) * n];
+            // Two records are less than a cache line apart: this touches every line.
+            for rec in rest.iter().step_by(2).chain(rest.last()) {
+                crate::engine::prefetch(rec);
+            }
         }
     }
 }
