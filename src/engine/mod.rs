@@ -31,13 +31,16 @@ pub trait Model {
     /// events still pending are discarded.
     fn finished(&self) -> bool;
 
-    /// A hint, called with the event due next while the current one is handled: the model
-    /// may ask the CPU to start loading the state that event will touch ([`prefetch`]).
-    /// It must not change anything observable.
+    /// A hint, called while the current event is handled with an event due a few events
+    /// later (see [`EventQueue::upcoming`]): the model may ask the CPU to start loading
+    /// the state that event will touch ([`prefetch`]), so that it is in cache when the
+    /// event is delivered. It must not change anything observable.
     fn prefetch(&self, _next: &Self::Event) {}
 }
 
-/// How many of the events due at the current instant get a prefetch hint.
+/// How far ahead the prefetch hint looks: the event about this many deliveries away (one
+/// hint per delivery, so each event is hinted about once, early enough for a cache miss to
+/// be served).
 const PREFETCH_AHEAD: usize = 4;
 
 /// Asks the CPU to start loading `value`'s cache line. A hint only: no effect on results.
@@ -102,7 +105,7 @@ pub fn run<M: Model>(model: &mut M) -> RunStats {
         };
         sched.delivered += 1;
         tracing::debug!(target: "cdsim::engine", t = %time, ?event, "event");
-        for next in sched.queue.upcoming_now(PREFETCH_AHEAD) {
+        if let Some(next) = sched.queue.upcoming(PREFETCH_AHEAD).last() {
             model.prefetch(next);
         }
         model.handle(event, &mut sched);

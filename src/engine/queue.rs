@@ -7,14 +7,18 @@
 //! memory addresses or hashing.
 //!
 //! **Structure: a radix heap** on the integer millisecond time (Ahuja, Mehlhorn, Orlin and
-//! Tarjan). Simulated time never goes backwards, so every pending event is at or after
-//! `now`; an event at time `t` is kept in bucket `b = bit length of (t XOR now)`. Bucket 0
-//! (`t == now`) is a FIFO. To advance, the lowest non-empty bucket is emptied: its earliest
-//! time becomes `now` and its events are redistributed, in their order, into lower buckets.
-//! Every other event keeps its bucket (its highest bit differing from the old `now` is also
-//! the highest differing from the new one). Each event moves down at most 64 times, and a
-//! push is O(1), so a fleet of 100,000 instances costs no `log n` sift per event, and the
-//! buckets are scanned sequentially, which caches well.
+//! Tarjan), with 64-way digits. Simulated time never goes backwards, so every pending event
+//! is at or after `now`. Times are read as 11 digits of 6 bits (the last has 4); an event
+//! at time `t > now` is kept in bucket (level, digit): `level` is the highest digit in which
+//! `t` differs from `now` and `digit` is `t`'s value there. Events at `now` are in a FIFO.
+//! Buckets are ordered by level, then digit: every event of an earlier bucket is due before
+//! any event of a later one. To advance, the first non-empty bucket is emptied: its earliest
+//! time becomes `now` and its events are redistributed, in their order, into lower levels or
+//! the FIFO (they agree with the new `now` at their old level and above). Every other event
+//! keeps its bucket. So each event moves at most 11 times (in W1, where events are at most
+//! minutes ahead, at most 4), a push is O(1), a fleet of 100,000 instances costs no `log n`
+//! sift per event, and the buckets are scanned sequentially, which caches well. Bit masks
+//! of the occupied buckets find the first one without a scan.
 //!
 //! Why this keeps the tie order: all events at one time are always in the same bucket, and
 //! neither pushing (an append) nor redistributing (in order) reorders events within a
@@ -27,13 +31,22 @@ use std::collections::VecDeque;
 
 use crate::time::SimTime;
 
-/// Buckets 1..=64 by the bit length of `time XOR now`; bucket 0 is `now_fifo`.
-const BUCKETS: usize = 65;
+/// Bits per digit of a time.
+const DIGIT_BITS: u32 = 6;
+/// Values of a digit (at most 64: a level's occupied digits are a `u64` mask).
+const DIGITS: usize = 1 << DIGIT_BITS;
+/// Digits of a 64-bit time.
+const LEVELS: usize = u64::BITS.div_ceil(DIGIT_BITS) as usize;
 
 /// Pending events ordered by (time, scheduling sequence).
 pub struct EventQueue<E> {
     now_fifo: VecDeque<E>,
+    /// Bucket (level, digit) at `level * DIGITS + digit`.
     buckets: Vec<Vec<(u64, E)>>,
+    /// Per level, bit `d` is set when bucket (level, d) holds events.
+    occupied: [u64; LEVELS],
+    /// Bit `level` is set when any bucket of `level` holds events.
+    levels: u64,
     now: SimTime,
     len: usize,
 }
@@ -48,7 +61,9 @@ impl<E> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             now_fifo: VecDeque::new(),
-            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            buckets: (0..LEVELS * DIGITS).map(|_| Vec::new()).collect(),
+            occupied: [0; LEVELS],
+            levels: 0,
             now: SimTime::ZERO,
             len: 0,
         }
@@ -74,14 +89,31 @@ impl<E> EventQueue<E> {
         self.len += 1;
         let t = time.as_millis();
         match bucket(t, self.now.as_millis()) {
-            0 => self.now_fifo.push_back(event),
-            b => self.buckets[b].push((t, event)),
+            None => self.now_fifo.push_back(event),
+            Some(b) => self.push_to(b, t, event),
         }
     }
 
-    /// Up to `n` of the next events due at the current instant (without advancing time).
-    pub fn upcoming_now(&self, n: usize) -> impl Iterator<Item = &E> {
-        self.now_fifo.iter().take(n)
+    fn push_to(&mut self, (level, digit): (usize, usize), t: u64, event: E) {
+        self.buckets[level * DIGITS + digit].push((t, event));
+        self.occupied[level] |= 1 << digit;
+        self.levels |= 1 << level;
+    }
+
+    /// The occupied buckets, earliest first.
+    fn occupied_buckets(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        Bits(self.levels).flat_map(|level| Bits(self.occupied[level]).map(move |digit| (level, digit)))
+    }
+
+    /// Up to `n` events due soon, for prefetch hints (without advancing time): those due
+    /// now in delivery order, then those of the earliest buckets, each of which is due
+    /// before any event of a later bucket (within a bucket, in scheduling order, which
+    /// may differ from delivery order).
+    pub fn upcoming(&self, n: usize) -> impl Iterator<Item = &E> {
+        let soon = self
+            .occupied_buckets()
+            .flat_map(|(level, digit)| self.buckets[level * DIGITS + digit].iter().map(|(_, e)| e));
+        self.now_fifo.iter().chain(soon).take(n)
     }
 
     /// Removes and returns the earliest event, advancing the current instant to its time.
@@ -96,28 +128,53 @@ impl<E> EventQueue<E> {
 
     /// Moves `now` to the earliest pending time and its events into the FIFO.
     fn advance(&mut self) -> Option<()> {
-        let i = (1..BUCKETS).find(|&i| !self.buckets[i].is_empty())?;
-        let mut bucket_i = std::mem::take(&mut self.buckets[i]);
-        let min = bucket_i.iter().map(|&(t, _)| t).min().expect("non-empty");
+        let (level, digit) = self.occupied_buckets().next()?;
+        self.occupied[level] &= !(1 << digit);
+        if self.occupied[level] == 0 {
+            self.levels &= !(1 << level);
+        }
+        let mut emptied = std::mem::take(&mut self.buckets[level * DIGITS + digit]);
+        let min = emptied.iter().map(|&(t, _)| t).min().expect("non-empty");
         assert!(min > self.now.as_millis(), "queue order violated");
         self.now = SimTime::from_millis(min);
-        for (t, e) in bucket_i.drain(..) {
+        for (t, e) in emptied.drain(..) {
             match bucket(t, min) {
-                0 => self.now_fifo.push_back(e),
-                b => {
-                    assert!(b < i, "redistribution moves events down");
-                    self.buckets[b].push((t, e));
+                None => self.now_fifo.push_back(e),
+                Some(b) => {
+                    assert!(b.0 < level, "redistribution moves events down");
+                    self.push_to(b, t, e);
                 }
             }
         }
-        self.buckets[i] = bucket_i; // keep the allocation
+        self.buckets[level * DIGITS + digit] = emptied; // keep the allocation
         Some(())
     }
 }
 
-/// The bucket of an event at `t` when the current instant is `now`.
-fn bucket(t: u64, now: u64) -> usize {
-    (u64::BITS - (t ^ now).leading_zeros()) as usize
+/// The bucket (level, digit) of an event at `t` when the current instant is `now`; `None`
+/// when `t == now`.
+fn bucket(t: u64, now: u64) -> Option<(usize, usize)> {
+    let differ = t ^ now;
+    (differ != 0).then(|| {
+        let level = (u64::BITS - 1 - differ.leading_zeros()) / DIGIT_BITS;
+        let digit = (t >> (level * DIGIT_BITS)) as usize & (DIGITS - 1);
+        (level as usize, digit)
+    })
+}
+
+/// The set bits of a mask, lowest first.
+struct Bits(u64);
+
+impl Iterator for Bits {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        (self.0 != 0).then(|| {
+            let b = self.0.trailing_zeros() as usize;
+            self.0 &= self.0 - 1;
+            b
+        })
+    }
 }
 
 #[cfg(test)]

@@ -350,11 +350,7 @@ impl<'s> InPlaceDeployment<'s> {
             in_service,
             on_new_revision,
             in_service_new: on_new,
-            capacity: vec![CapacityPoint {
-                time: origin,
-                in_service,
-                on_new_revision: on_new,
-            }],
+            capacity: initial_capacity(n, origin, in_service, on_new),
         }
     }
 
@@ -679,6 +675,7 @@ impl<'s> InPlaceDeployment<'s> {
     fn plan_hooks(&mut self, t: TargetId) {
         let mut rng = self.streams.source(Stream::Hooks, u64::from(t.0));
         let first = self.scenario.fleet.first_deployment;
+        let faulty = !self.scenario.faults.for_target(t).is_empty();
         for (stage, &name) in self.order.iter().enumerate() {
             if !matches!(name.runner(), Runner::Scripts | Runner::Agent) || (first && name.uses_previous_revision()) {
                 continue;
@@ -686,8 +683,10 @@ impl<'s> InPlaceDeployment<'s> {
             let hook = self.hook_for(name);
             let HookOutcome { duration, result } = if self.is_rollback {
                 hook.run_known_good(&mut rng)
-            } else {
+            } else if faulty {
                 hook.run(&mut rng, &self.scenario.faults.hook_faults(t, name))
+            } else {
+                hook.run(&mut rng, &[])
             };
             let diagnostic = script_diagnostic(name.runner(), hook, result);
             let rec = self.record_mut(t, stage);
@@ -995,11 +994,16 @@ impl Model for InPlaceDeployment<'_> {
         self.status.is_terminal()
     }
 
-    /// The record a lifecycle event's end reads: in a large fleet it is a cache miss.
+    /// The records a lifecycle event's end reads and the next block writes: the instance's
+    /// records from its current stage on (in a large fleet, cache misses).
     fn prefetch(&self, next: &Event) {
         if let Event::LifecycleEventEnds { target, .. } = *next {
-            let i = target.index();
-            crate::engine::prefetch(&self.records[i * self.order.len() + usize::from(self.stage[i])]);
+            let (i, n) = (target.index(), self.order.len());
+            let rest = &self.records[i * n + usize::from(self.stage[i])..(i + 1) * n];
+            // Two records are less than a cache line apart: this touches every line.
+            for rec in rest.iter().step_by(2).chain(rest.last()) {
+                crate::engine::prefetch(rec);
+            }
         }
     }
 }
@@ -1032,4 +1036,17 @@ impl Observation for InPlaceDeployment<'_> {
 /// Instances in service that run the new revision.
 fn count_on_new(serving: &[bool], on_new_revision: &[bool]) -> u32 {
     serving.iter().zip(on_new_revision).filter(|&(&s, &n)| s && n).count() as u32
+}
+
+/// The capacity series at the start, with room for the usual number of points: each
+/// instance leaves and re-enters service once. Reserving untouched memory is free, and it
+/// spares a large fleet the copies of a growing series.
+fn initial_capacity(n: usize, origin: SimTime, in_service: u32, on_new: u32) -> Vec<CapacityPoint> {
+    let mut capacity = Vec::with_capacity(2 * n + 1);
+    capacity.push(CapacityPoint {
+        time: origin,
+        in_service,
+        on_new_revision: on_new,
+    });
+    capacity
 }

@@ -22,6 +22,7 @@ fn arb_op() -> impl Strategy<Value = Op> {
         4 => Just(Op::Push(0)),
         4 => (1u64..=3).prop_map(Op::Push),
         1 => (4u64..=1_000).prop_map(Op::Push),
+        1 => (1_001u64..=10_000_000).prop_map(Op::Push),
         1 => Just(Op::Push(u64::from(u32::MAX))),
         6 => Just(Op::Pop),
     ]
