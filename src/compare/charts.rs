@@ -1,10 +1,11 @@
 //! Which charts a comparison gets, and their data: the success and rollback rates with
 //! their intervals, and per distribution (deployment duration, time to rollback, failed
-//! and exposed requests, lowest capacity) an ECDF with one line per configuration; the
-//! deployment duration also as box plots. Drawing is `chart`'s.
+//! and exposed requests, lowest capacity, blue/green's extra cost) an ECDF with one line per
+//! configuration; the deployment duration also as box plots. Drawing is `chart`'s.
 //!
 //! A chart is present when some configuration has its data: time to rollback when a run
-//! rolled back, requests for ECS and Lambda, capacity for Server. Every configuration
+//! rolled back, requests for ECS and Lambda, capacity for Server, extra cost when a
+//! replacement ran beside the original. Every configuration
 //! keeps its colour (its index in the comparison) in every chart, and is named without
 //! the `CodeDeployDefault.` prefix.
 //!
@@ -99,6 +100,27 @@ pub fn charts(c: &Comparison) -> Vec<NamedChart> {
                     &|s| s.samples.min_capacity_percent.clone(),
                 )
             }),
+        });
+    }
+    if c.configs
+        .iter()
+        .any(|s| s.samples.extra_capacity_hours.iter().any(|h| *h > 0.0))
+    {
+        let mut chart = Ecdf {
+            log_x: false,
+            ..ecdf(
+                c,
+                "Blue/green extra cost",
+                "replacement capacity running beside the original per run (instance- or task-hours)",
+                &|s| s.samples.extra_capacity_hours.clone(),
+            )
+        };
+        for (series, s) in chart.series.iter_mut().zip(&c.configs) {
+            series.label = format!("{} (mean {:.2} h)", series.label, s.extra_capacity_hours_mean);
+        }
+        out.push(NamedChart {
+            name: "extra-cost",
+            chart: Chart::Ecdf(chart),
         });
     }
     out

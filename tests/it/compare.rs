@@ -327,6 +327,9 @@ fn committed_compare_and_recommend_outputs_are_current() {
         for file in [format!("{command}.html"), "rates.svg".into(), "duration.png".into()] {
             assert!(files.contains(&file), "{command} --out writes {file}: {files:?}");
         }
+        // Blue/green runs a replacement beside the original: its cost is charted.
+        let extra = files.contains(&"extra-cost.png".to_string());
+        assert_eq!(extra, name == "compare-ec2-blue-green", "{name} {command}: {files:?}");
         assert_eq!(
             listing(&committed),
             files,
