@@ -181,18 +181,9 @@ fn write_comparison(c: &Comparison, as_json: bool, out: Option<&Path>) -> Result
     let json = serde_json::to_string_pretty(c).map_err(internal)? + "\n";
     if let Some(dir) = out {
         output::write_atomic(dir, "compare.json", json.as_bytes())?;
-        write_all(dir, compare::files::compare(c))?;
+        output::write_files(dir, compare::files::compare(c))?;
     }
     Ok(if as_json { json } else { render::text(c) })
-}
-
-/// Writes each file atomically.
-fn write_all(dir: &Path, files: Result<compare::files::Files, crate::chart::DrawError>) -> Result<(), Failure> {
-    let files = files.map_err(|e| Failure(e.to_string()))?;
-    for (name, bytes) in files {
-        output::write_atomic(dir, &name, &bytes)?;
-    }
-    Ok(())
 }
 
 pub fn merge(files: &[PathBuf], as_json: bool, out: Option<&Path>) -> Result<String, Failure> {
@@ -292,7 +283,7 @@ pub fn recommend(
     let json = serde_json::to_string_pretty(&answer).map_err(internal)? + "\n";
     if let Some(dir) = out {
         output::write_atomic(dir, "recommend.json", json.as_bytes())?;
-        write_all(dir, compare::files::recommend(&answer, &comparison))?;
+        output::write_files(dir, compare::files::recommend(&answer, &comparison))?;
     }
     Ok(if as_json {
         json

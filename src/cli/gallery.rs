@@ -36,7 +36,7 @@ pub fn gallery(dir: &Path, scenarios: &Path) -> Result<String, Failure> {
         output::write_atomic(&configs, name, bytes)?;
     }
     Ok(format!(
-        "{} scenario folders, {} comparisons and {} configuration plots in {}\n",
+        "{} scenario folders, {} comparisons and {} configuration plot files in {}\n",
         files.len(),
         COMPARISONS.len(),
         plots.len(),

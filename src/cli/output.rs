@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::Failure;
+use crate::chart::DrawError;
 
 pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
@@ -27,6 +28,16 @@ pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<(), Failu
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(fail("write", e));
+    }
+    Ok(())
+}
+
+/// Writes each of `files` (names and bytes, as `report::files` and `compare::files` give
+/// them) into `dir`, each atomically.
+pub fn write_files(dir: &Path, files: Result<Vec<(String, Vec<u8>)>, DrawError>) -> Result<(), Failure> {
+    let files = files.map_err(|e| Failure(e.to_string()))?;
+    for (name, bytes) in files {
+        write_atomic(dir, &name, &bytes)?;
     }
     Ok(())
 }

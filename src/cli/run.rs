@@ -33,9 +33,5 @@ pub fn run(
 
 /// Every report file (`report::files`) into `dir`, each atomically.
 pub fn write_report(dir: &Path, report: &crate::report::Report) -> Result<(), Failure> {
-    let files = crate::report::files::files(report).map_err(|e| Failure(e.to_string()))?;
-    for (name, bytes) in files {
-        output::write_atomic(dir, &name, &bytes)?;
-    }
-    Ok(())
+    output::write_files(dir, crate::report::files::files(report))
 }

@@ -12,14 +12,11 @@ use super::recommend::{self, Recommendation};
 use super::summary::Comparison;
 use super::{charts, html, render};
 use crate::chart::DrawError;
-use crate::report::page::Figure;
-
-/// (file name, contents), in a fixed order.
-pub type Files = Vec<(String, Vec<u8>)>;
+use crate::report::files::{Drawn, Files, chart_files, draw, figures};
 
 /// `compare.md`, `summary.txt`, `compare.html` and the charts.
 pub fn compare(c: &Comparison) -> Result<Files, DrawError> {
-    let drawn = draw(c)?;
+    let drawn = draw(charts::charts(c))?;
     let mut markdown = render::markdown(c);
     chart_links(&mut markdown, &drawn);
     let mut out = vec![
@@ -37,7 +34,7 @@ pub fn compare(c: &Comparison) -> Result<Files, DrawError> {
 /// `recommend.md`, `summary.txt`, `recommend.html` and the charts of `searched`, the
 /// comparison the recommendation was decided on.
 pub fn recommend(r: &Recommendation, searched: &Comparison) -> Result<Files, DrawError> {
-    let drawn = draw(searched)?;
+    let drawn = draw(charts::charts(searched))?;
     let mut markdown = recommend::render(r, true);
     chart_links(&mut markdown, &drawn);
     let mut out = vec![
@@ -52,53 +49,9 @@ pub fn recommend(r: &Recommendation, searched: &Comparison) -> Result<Files, Dra
     Ok(out)
 }
 
-/// A drawn chart: file stem, title, SVG, PNG.
-struct Drawn {
-    name: &'static str,
-    title: String,
-    svg: String,
-    png: Vec<u8>,
-}
-
-fn draw(c: &Comparison) -> Result<Vec<Drawn>, DrawError> {
-    charts::charts(c)
-        .into_iter()
-        .map(|n| {
-            Ok(Drawn {
-                name: n.name,
-                title: n.chart.title().to_string(),
-                svg: n.chart.svg()?,
-                png: n.chart.png()?,
-            })
-        })
-        .collect()
-}
-
-fn figures(drawn: &[Drawn]) -> Vec<Figure<'_>> {
-    drawn
-        .iter()
-        .map(|d| Figure {
-            title: &d.title,
-            png: &d.png,
-        })
-        .collect()
-}
-
 fn chart_links(markdown: &mut String, drawn: &[Drawn]) {
     let _ = writeln!(markdown, "\n## Charts\n");
     for d in drawn {
         let _ = writeln!(markdown, "![{}]({}.svg)\n", d.title, d.name);
     }
-}
-
-fn chart_files(drawn: Vec<Drawn>) -> Files {
-    drawn
-        .into_iter()
-        .flat_map(|d| {
-            [
-                (format!("{}.svg", d.name), d.svg.into_bytes()),
-                (format!("{}.png", d.name), d.png),
-            ]
-        })
-        .collect()
 }

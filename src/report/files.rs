@@ -1,30 +1,79 @@
 //! The files `cdsim run --out DIR` writes, as names and bytes: `report.json`,
 //! `summary.md`, `report.html`, `timeseries.csv`, and each chart as `NAME.svg` and
 //! `NAME.png`. The same report always gives the same bytes (no timestamps, fixed fonts).
+//! Also the pieces every set of result files shares (a comparison's too): charts drawn
+//! once into their SVG and PNG files and the figures of an HTML page.
 //!
 //! Not here: writing them (the command line writes each atomically).
 
-use super::{Report, charts, html, json, markdown, timeseries};
+use super::charts::{self, NamedChart};
+use super::page::Figure;
+use super::{Report, html, json, markdown, timeseries};
 use crate::chart::DrawError;
 
 /// (file name, contents), in a fixed order.
-pub fn files(report: &Report) -> Result<Vec<(String, Vec<u8>)>, DrawError> {
-    let charts = charts::charts(report);
-    let mut drawn = Vec::with_capacity(charts.len());
-    for c in &charts {
-        drawn.push((c.name, c.chart.title(), c.chart.svg()?, c.chart.png()?));
-    }
-    let names: Vec<(&str, &str)> = drawn.iter().map(|d| (d.0, d.1)).collect();
-    let figures: Vec<html::Figure> = drawn.iter().map(|d| html::Figure { title: d.1, png: &d.3 }).collect();
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// A chart drawn: file stem, title, SVG and PNG.
+pub struct Drawn {
+    pub name: &'static str,
+    pub title: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// The report's files.
+pub fn files(report: &Report) -> Result<Files, DrawError> {
+    let drawn = draw(charts::charts(report))?;
+    let names: Vec<(&str, &str)> = drawn.iter().map(|d| (d.name, d.title.as_str())).collect();
     let mut out = vec![
         ("report.json".to_string(), json::to_string(report).into_bytes()),
         ("summary.md".to_string(), markdown::summary(report, &names).into_bytes()),
-        ("report.html".to_string(), html::page(report, &figures).into_bytes()),
+        (
+            "report.html".to_string(),
+            html::page(report, &figures(&drawn)).into_bytes(),
+        ),
         ("timeseries.csv".to_string(), timeseries::text(report).into_bytes()),
     ];
-    for (name, _, svg, png) in drawn {
-        out.push((format!("{name}.svg"), svg.into_bytes()));
-        out.push((format!("{name}.png"), png));
-    }
+    out.extend(chart_files(drawn));
     Ok(out)
+}
+
+/// Draws each chart as SVG and PNG, in order.
+pub fn draw(charts: Vec<NamedChart>) -> Result<Vec<Drawn>, DrawError> {
+    charts
+        .into_iter()
+        .map(|n| {
+            Ok(Drawn {
+                name: n.name,
+                title: n.chart.title().to_string(),
+                svg: n.chart.svg()?,
+                png: n.chart.png()?,
+            })
+        })
+        .collect()
+}
+
+/// An HTML page's embedded figures, one per drawn chart.
+pub fn figures(drawn: &[Drawn]) -> Vec<Figure<'_>> {
+    drawn
+        .iter()
+        .map(|d| Figure {
+            title: &d.title,
+            png: &d.png,
+        })
+        .collect()
+}
+
+/// `NAME.svg` and `NAME.png` of each drawn chart, in order.
+pub fn chart_files(drawn: Vec<Drawn>) -> Files {
+    drawn
+        .into_iter()
+        .flat_map(|d| {
+            [
+                (format!("{}.svg", d.name), d.svg.into_bytes()),
+                (format!("{}.png", d.name), d.png),
+            ]
+        })
+        .collect()
 }
