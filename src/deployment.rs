@@ -171,6 +171,20 @@ pub enum Diagnostic {
     DeploymentStopped,
 }
 
+impl Diagnostic {
+    /// Whether an event that ends with this diagnostic succeeded.
+    pub fn succeeds(self) -> bool {
+        matches!(
+            self,
+            Diagnostic::None
+                | Diagnostic::Script {
+                    code: LifecycleErrorCode::Success,
+                    ..
+                }
+        )
+    }
+}
+
 /// One lifecycle event of one target. `duration` and `diagnostic` are planned when the
 /// event is planned and final once it ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,13 +208,6 @@ impl EventRecord {
     }
 
     pub fn succeeds(&self) -> bool {
-        matches!(
-            self.diagnostic,
-            Diagnostic::None
-                | Diagnostic::Script {
-                    code: LifecycleErrorCode::Success,
-                    ..
-                }
-        )
+        self.diagnostic.succeeds()
     }
 }

@@ -121,6 +121,24 @@ pub fn injected_value(steps: &[(SimTime, Option<f64>)], to: SimTime) -> Option<f
         .and_then(|&(_, v)| v)
 }
 
+/// The fewest instances in service during [`from`, `to`) of a capacity series in time
+/// order (CloudWatch's `HealthyHostCount` with the Minimum statistic): the count in force
+/// at `from` and every later change before `to`. `point` reads a point's (time, count).
+pub fn fewest_in_service<P>(
+    series: &[P],
+    from: SimTime,
+    to: SimTime,
+    point: impl Fn(&P) -> (SimTime, u32),
+) -> Option<f64> {
+    let at_from = series.iter().rev().map(&point).find(|&(t, _)| t <= from)?.1;
+    let within = series
+        .iter()
+        .map(&point)
+        .filter(|&(t, _)| t > from && t < to)
+        .map(|(_, n)| n);
+    Some(f64::from(within.fold(at_from, u32::min)))
+}
+
 /// Whether `small` divides `large` (both positive).
 pub fn divides(small: SimDuration, large: SimDuration) -> bool {
     small.as_millis() > 0 && large.as_millis().is_multiple_of(small.as_millis())

@@ -66,7 +66,7 @@ use crate::id::TargetId;
 use crate::lifecycle::hook::Hook;
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::{ALLOW_TRAFFIC_LIMIT, LoadBalancer};
-use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, injected_value};
+use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, fewest_in_service, injected_value};
 use crate::platform::server::{EVENT_START_LIMIT, script_diagnostic};
 use crate::platform::traffic_shift::PhaseSpan;
 use crate::rng::{Stream, Streams};
@@ -1180,20 +1180,7 @@ impl Observation for Ec2BlueGreenRun<'_> {
     /// `healthyCount`: the fewest instances in service during the window, both fleets.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
         match metric {
-            MetricSource::HealthyCount => {
-                let at_from = self
-                    .capacity
-                    .iter()
-                    .rev()
-                    .find(|p| p.time <= from)
-                    .map(|p| p.in_service)?;
-                let within = self
-                    .capacity
-                    .iter()
-                    .filter(|p| p.time > from && p.time < to)
-                    .map(|p| p.in_service);
-                Some(f64::from(within.fold(at_from, u32::min)))
-            }
+            MetricSource::HealthyCount => fewest_in_service(&self.capacity, from, to, |p| (p.time, p.in_service)),
             MetricSource::Injected(steps) => injected_value(steps, to),
             MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
         }

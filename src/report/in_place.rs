@@ -128,14 +128,13 @@ fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome, 
 }
 
 fn target_info(ip: &InPlace, outcome: &InPlaceOutcome, t: TargetId, zonal: bool) -> TargetInfo {
-    let k = outcome.order.len();
-    let records = &outcome.records[t.index() * k..(t.index() + 1) * k];
+    let records: Vec<_> = outcome.records.row(t).collect();
     TargetInfo {
         target_id: t.to_string(),
         status: outcome.target_status[t.index()].as_str(),
         instance_label: None,
         availability_zone: zonal.then(|| ip.fleet.zones[ip.fleet.zone_of(t).index()].clone()),
-        lifecycle_events: lifecycle_events(outcome.order, records, |name| {
+        lifecycle_events: lifecycle_events(outcome.order, &records, |name| {
             Some(ip.agent.step(name).unwrap_or_else(|| ip.hooks.get(name)))
         }),
         task_sets_info: None,
@@ -180,14 +179,14 @@ fn capacity_metrics(
 /// The most instances whose lifecycles overlap in time (an instance is in flight from its
 /// first event's start to its last started event's end).
 pub fn max_in_flight(outcome: &InPlaceOutcome) -> u32 {
-    let k = outcome.order.len();
     let mut edges: Vec<(SimTime, i8)> = Vec::new();
-    for recs in outcome.records.chunks_exact(k) {
-        let started: Vec<_> = recs
-            .iter()
-            .filter(|r| !matches!(r.status, LifecycleEventStatus::Pending | LifecycleEventStatus::Skipped))
-            .collect();
-        if let (Some(first), Some(last)) = (started.first(), started.last()) {
+    for t in (0..outcome.records.instances() as u32).map(TargetId) {
+        let mut started = outcome
+            .records
+            .row(t)
+            .filter(|r| !matches!(r.status, LifecycleEventStatus::Pending | LifecycleEventStatus::Skipped));
+        if let Some(first) = started.next() {
+            let last = started.last().unwrap_or(first);
             // Ends sort before starts at the same instant: a finished instance frees its
             // slot before the next one takes it.
             edges.push((first.start, 1));

@@ -12,6 +12,9 @@
 
 use std::fmt::Write as _;
 
+use cdsim::engine;
+use cdsim::id::TargetId;
+use cdsim::platform::server::{CapacityPoint, InPlaceDeployment};
 use cdsim::report::{CapacityMetrics, DeploymentInfo, Report, TargetInfo};
 use proptest::prelude::*;
 
@@ -840,6 +843,14 @@ proptest! {
         scheduling_is_greedy(&case, true)?;
     }
 
+    /// Planned instances (the model plans an instance's whole lifecycle when nothing can
+    /// interrupt it, and delivers only its milestones) run exactly as event-by-event
+    /// execution: the same outcome, records and capacity, with fewer engine events.
+    #[test]
+    fn planned_instances_run_as_event_by_event(case in arb_case(Knobs { stops: false, ..ANYTHING })) {
+        planned_instances_run_as_event_by_event_holds(&case)?;
+    }
+
     /// The report's metrics are what its series say (report docs): duration, instances,
     /// initial and minimum in service, and capacity lost = ∫ (initial − in service) dt up to
     /// completion. (All healthy at the start, so in service never exceeds the initial.)
@@ -850,6 +861,58 @@ proptest! {
 }
 
 // ----- the checks, one per property -------------------------------------------------
+
+fn planned_instances_run_as_event_by_event_holds(case: &Case) -> Result<(), TestCaseError> {
+    let seed = case.seed;
+    let scenario = common::scenario(&case.yaml);
+    let ip = scenario.in_place().expect("an in-place scenario");
+    let run = |reference: bool| {
+        let mut d = InPlaceDeployment::new(&scenario.deployment_config, ip, &scenario.monitoring, seed);
+        if reference {
+            d = d.event_by_event();
+        }
+        let stats = engine::run(&mut d);
+        (d.into_outcome(), stats.events)
+    };
+    let ((planned, planned_events), (reference, reference_events)) = (run(false), run(true));
+    prop_assert_eq!(planned.status, reference.status, "seed {}", seed);
+    prop_assert_eq!(&planned.error, &reference.error, "seed {}", seed);
+    prop_assert_eq!(planned.complete_time, reference.complete_time, "seed {}", seed);
+    prop_assert_eq!(&planned.target_status, &reference.target_status, "seed {}", seed);
+    prop_assert_eq!(&planned.final_serving, &reference.final_serving, "seed {}", seed);
+    prop_assert_eq!(
+        &planned.final_on_new_revision,
+        &reference.final_on_new_revision,
+        "seed {}",
+        seed
+    );
+    for t in (0..case.spec.instances).map(TargetId) {
+        let (p, r): (Vec<_>, Vec<_>) = (planned.records.row(t).collect(), reference.records.row(t).collect());
+        prop_assert_eq!(p, r, "seed {}, target {}", seed, t);
+    }
+    // Simultaneous events may be delivered in another order (each is scheduled at another
+    // moment), so the series are compared at the end of each instant.
+    prop_assert_eq!(
+        settled(&planned.capacity),
+        settled(&reference.capacity),
+        "seed {}",
+        seed
+    );
+    prop_assert!(planned_events <= reference_events, "seed {}", seed);
+    Ok(())
+}
+
+/// The capacity series with only the last point of each instant.
+fn settled(capacity: &[CapacityPoint]) -> Vec<CapacityPoint> {
+    let mut out: Vec<CapacityPoint> = Vec::new();
+    for &p in capacity {
+        match out.last_mut() {
+            Some(last) if last.time == p.time => *last = p,
+            _ => out.push(p),
+        }
+    }
+    out
+}
 
 fn in_flight_never_exceeds_n_minus_m_holds(case: &Case) -> Result<(), TestCaseError> {
     let seed = case.seed;

@@ -24,9 +24,10 @@
 //! fails after five minutes. CodeDeploy learns an instance's health only by deploying to it,
 //! so a stop does not change the healthy count until the instance fails.
 //!
-//! **Folding** (speed): when nothing can interrupt an instance mid-way, consecutive
-//! lifecycle events that touch nothing shared run as one engine event (`extend_block`);
-//! the records are the same as event by event.
+//! **Planned instances** (speed): when nothing can interrupt an instance mid-way, its whole
+//! lifecycle is planned when it starts (`itinerary`), and the engine delivers only the
+//! events at which it touches shared state (at most three instead of thirteen); the records
+//! are the same as event by event. Otherwise every lifecycle event is an engine event.
 //!
 //! **Capacity** is the number of instances in service: with a load balancer, registered and
 //! healthy (out from BlockTraffic, back when AllowTraffic succeeds); without one, not being
@@ -35,24 +36,28 @@
 //! Not here: EC2 blue/green (`ec2_blue_green`, which shares `script_diagnostic`), and
 //! rendering (`report`).
 
+mod itinerary;
+mod records;
+
 use std::collections::VecDeque;
 
 use crate::alarm::MetricSource;
 use crate::config::DeploymentConfig;
 use crate::config::minimum_healthy::{HealthCount, HealthPlan, may_start};
 use crate::deployment::{
-    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleErrorCode, LifecycleEventStatus,
-    TargetStatus,
+    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, LifecycleErrorCode, LifecycleEventStatus, TargetStatus,
 };
 use crate::engine::{Model, Scheduler};
 use crate::id::TargetId;
 use crate::lifecycle::hook::{Hook, HookOutcome, HookResult};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
-use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, injected_value};
+use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, fewest_in_service, injected_value};
 use crate::rng::{Stream, Streams};
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
 use crate::time::{SimDuration, SimTime};
+use itinerary::Itinerary;
+pub use records::{Records, Slot};
 
 /// Metric periods for Server alarms: 10 s, so that 10 s alarms and one-minute alarms are
 /// both evaluated on time.
@@ -72,6 +77,8 @@ pub enum Event {
     Start,
     /// The lifecycle event an instance is running ends (if `generation` is still current).
     LifecycleEventEnds { target: TargetId, generation: u32 },
+    /// A planned instance reaches its next milestone (see `itinerary`).
+    MilestoneReached { target: TargetId },
     /// An instance stops (a fault).
     InstanceStops { target: TargetId },
     /// The monitor duration after an Availability Zone has passed.
@@ -119,10 +126,10 @@ pub struct InPlaceDeployment<'s> {
     /// new revision's hook faults and failure probabilities [I].
     is_rollback: bool,
     alarms: AlarmWatch,
-    /// Fold each instance's consecutive lifecycle events that change nothing shared into
-    /// one engine event (see `begin_event`). Only when nothing can interrupt an instance
-    /// mid-way: no instance stops, no StopDeployment, no alarms that could stop it.
-    fold: bool,
+    /// Plan each instance's whole lifecycle when it starts (see `itinerary`). Only when
+    /// nothing can interrupt an instance mid-way: no instance stops, no StopDeployment, no
+    /// alarms that could stop it.
+    planned: bool,
     /// A stop is under way: (status, error) to finish with once nothing is in flight.
     stopping: Option<(ErrorCode, String)>,
     /// Whether the ending (failure or stop) asked for a rollback.
@@ -137,12 +144,12 @@ pub struct InPlaceDeployment<'s> {
     target_status: Vec<TargetStatus>,
     class: Vec<HealthClass>,
     stage: Vec<u8>,
-    /// The last stage of the block of lifecycle events now running (see `fold`).
-    block_last: Vec<u8>,
     generation: Vec<u32>,
+    /// Planned instances' milestones (empty when not `planned`).
+    itineraries: Vec<Itinerary>,
     serving: Vec<bool>,
     stopped: Vec<bool>,
-    records: Vec<EventRecord>,
+    records: Records,
     // Scheduling state.
     pending: Vec<PendingQueue>,
     zone_cursor: usize,
@@ -183,8 +190,8 @@ pub struct InPlaceOutcome {
     pub plan: Option<HealthPlan>,
     pub order: &'static [LifecycleEventName],
     pub target_status: Vec<TargetStatus>,
-    /// `order.len()` records per instance, instance after instance.
-    pub records: Vec<EventRecord>,
+    /// `order.len()` records per instance.
+    pub records: Records,
     /// Instances in service (and of them on the new revision) at the start and at every change.
     pub capacity: Vec<CapacityPoint>,
     /// When the deployment was created.
@@ -309,13 +316,13 @@ impl<'s> InPlaceDeployment<'s> {
         } else {
             AlarmWatch::new(monitoring.alarms.as_ref())
         };
-        let fold = scenario.faults.stops().next().is_none()
+        let planned = scenario.faults.stops().next().is_none()
             && (rollback.is_some() || (monitoring.stop.is_none() && monitoring.alarms.is_none()));
         InPlaceDeployment {
             config,
             scenario,
             monitoring,
-            fold,
+            planned,
             origin,
             is_rollback: false,
             alarms,
@@ -330,11 +337,15 @@ impl<'s> InPlaceDeployment<'s> {
             target_status: vec![TargetStatus::Pending; n],
             class,
             stage: vec![0; n],
-            block_last: vec![0; n],
             generation: vec![0; n],
+            itineraries: if planned {
+                vec![Itinerary::default(); n]
+            } else {
+                Vec::new()
+            },
             serving,
             stopped: vec![false; n],
-            records: vec![EventRecord::PENDING; n * order.len()],
+            records: Records::new(n, order.len()),
             pending,
             zone_cursor: 0,
             fleet_health: HealthCount {
@@ -352,6 +363,15 @@ impl<'s> InPlaceDeployment<'s> {
             in_service_new: on_new,
             capacity: initial_capacity(n, origin, in_service, on_new),
         }
+    }
+
+    /// Runs every lifecycle event as its own engine event even when nothing can interrupt
+    /// an instance: the reference execution that planned instances (`itinerary`) are tested
+    /// against. Slower in a large fleet; the same records.
+    pub fn event_by_event(mut self) -> Self {
+        self.planned = false;
+        self.itineraries = Vec::new();
+        self
     }
 
     /// The final state. Panics if the deployment has not finished (a broken invariant).
@@ -377,12 +397,10 @@ impl<'s> InPlaceDeployment<'s> {
         }
     }
 
-    fn record_mut(&mut self, t: TargetId, stage: usize) -> &mut EventRecord {
-        &mut self.records[t.index() * self.order.len() + stage]
-    }
-
-    fn current_record(&self, t: TargetId) -> EventRecord {
-        self.records[t.index() * self.order.len() + usize::from(self.stage[t.index()])]
+    /// The record of the event `t` is running (or about to run).
+    fn current_slot(&mut self, t: TargetId) -> &mut Slot {
+        let stage = usize::from(self.stage[t.index()]);
+        &mut self.records.slots_mut(t)[stage]
     }
 
     // ----- event handlers -------------------------------------------------------------
@@ -429,19 +447,22 @@ impl<'s> InPlaceDeployment<'s> {
             return; // superseded by a stop
         }
         let now = sched.now();
-        self.close_block(t);
         let stage = usize::from(self.stage[t.index()]);
         let name = self.order[stage];
-        let rec = self.record_mut(t, stage);
-        assert_eq!(rec.end(), now, "event ends at its planned time");
-        let ok = rec.succeeds();
-        rec.status = if ok {
+        assert_eq!(
+            self.records.record(t, stage).end(),
+            now,
+            "event ends at its planned time"
+        );
+        let slot = self.current_slot(t);
+        let ok = slot.diagnostic.succeeds();
+        slot.status = if ok {
             LifecycleEventStatus::Succeeded
         } else {
             LifecycleEventStatus::Failed
         };
         tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, event = %name,
-            status = %rec.status.as_str(), "lifecycle event ended");
+            status = %slot.status.as_str(), "lifecycle event ended");
         if ok && name.runner() == Runner::Register {
             self.set_serving(t, true, now);
         }
@@ -449,10 +470,9 @@ impl<'s> InPlaceDeployment<'s> {
             self.set_on_new_revision(t, !self.is_rollback, now);
         }
         let forgiven = !ok && self.scenario.ignore_application_stop_failures && name.failure_may_be_ignored();
-        if self.stopping.is_some() {
-            // No more lifecycle events are scheduled after a stop (§8) [I: the instance ends Failed].
-            self.finish_target(t, false, sched);
-        } else if !ok && !forgiven {
+        if self.stopping.is_some() || (!ok && !forgiven) {
+            // After a stop no more lifecycle events are scheduled (§8) [I: the instance ends Failed].
+            self.records.skip_from(t, stage + 1);
             self.finish_target(t, false, sched);
         } else if stage + 1 == self.order.len() {
             self.finish_target(t, true, sched);
@@ -470,11 +490,12 @@ impl<'s> InPlaceDeployment<'s> {
         if self.target_status[t.index()] != TargetStatus::InProgress {
             return; // a pending instance fails when its first event cannot start
         }
-        let rec = self.current_record(t);
+        let stage = usize::from(self.stage[t.index()]);
+        let rec = self.records.record(t, stage);
         if rec.status != LifecycleEventStatus::InProgress {
             return;
         }
-        let name = self.order[usize::from(self.stage[t.index()])];
+        let name = self.order[stage];
         let (limit, diagnostic) = match name.runner() {
             Runner::Scripts | Runner::Agent => (self.hook_for(name).total_timeout(), Diagnostic::InstanceStopped),
             Runner::Register => (ALLOW_TRAFFIC_LIMIT, Diagnostic::NotHealthyInTime),
@@ -482,10 +503,9 @@ impl<'s> InPlaceDeployment<'s> {
             Runner::TestTraffic => unreachable!("not an in-place event"),
         };
         let end = (rec.start + limit).max(now);
-        let stage = usize::from(self.stage[t.index()]);
-        let rec = self.record_mut(t, stage);
-        rec.duration = end.since(rec.start);
-        rec.diagnostic = diagnostic;
+        let slot = self.current_slot(t);
+        slot.set_duration(end.since(rec.start));
+        slot.diagnostic = diagnostic;
         self.generation[t.index()] += 1;
         let generation = self.generation[t.index()];
         sched.at(end, Event::LifecycleEventEnds { target: t, generation });
@@ -544,10 +564,7 @@ impl<'s> InPlaceDeployment<'s> {
         for q in &mut self.pending {
             while let Some(t) = q.pop() {
                 self.target_status[t.index()] = TargetStatus::Skipped;
-                let base = t.index() * self.order.len();
-                for rec in &mut self.records[base..base + self.order.len()] {
-                    rec.status = LifecycleEventStatus::Skipped;
-                }
+                self.records.skip_from(t, 0);
             }
         }
         if self.in_flight == 0 {
@@ -666,9 +683,68 @@ impl<'s> InPlaceDeployment<'s> {
         if self.scenario.load_balancer.is_none() {
             self.set_serving(t, false, sched.now());
         }
+        self.records.set_started(t, sched.now());
         self.plan_hooks(t);
         tracing::debug!(target: "cdsim::deployment", t = %sched.now(), target = %t, "instance started");
-        self.begin_event(t, sched);
+        if self.planned {
+            self.plan_itinerary(t, sched);
+        } else {
+            self.begin_event(t, sched);
+        }
+    }
+
+    /// Plans the whole lifecycle of `t`, starting now (see `itinerary`), and schedules its
+    /// first milestone.
+    fn plan_itinerary(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        assert!(!self.stopped[t.index()], "a planned instance never stops");
+        let (setting, answers) = (self.setting(), self.answers_health_checks(t));
+        let it = itinerary::plan(&setting, self.records.slots_mut(t), now, answers);
+        self.itineraries[t.index()] = it;
+        if it.out_of_service_at_start {
+            self.set_serving(t, false, now);
+        }
+        sched.at(it.upcoming().at, Event::MilestoneReached { target: t });
+    }
+
+    /// A planned instance reaches its next milestone: its effects, in order, then the next
+    /// milestone is scheduled or the instance finishes.
+    fn on_milestone_reached(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        let i = t.index();
+        let from = self.itineraries[i].stretch_start();
+        let m = self.itineraries[i].pass();
+        assert_eq!(m.at, now, "a milestone is reached at its planned time");
+        if tracing::enabled!(target: "cdsim::deployment", tracing::Level::DEBUG) {
+            self.trace_planned(t, from..=usize::from(m.stage));
+        }
+        if m.installed {
+            assert!(!self.serving[i], "Install runs out of service");
+            self.set_on_new_revision(t, !self.is_rollback, now);
+        }
+        if m.in_service {
+            self.set_serving(t, true, now);
+        }
+        if let Some(ok) = m.finishes {
+            self.finish_target(t, ok, sched);
+            return;
+        }
+        if m.out_of_service {
+            self.set_serving(t, false, now);
+        }
+        sched.at(self.itineraries[i].upcoming().at, Event::MilestoneReached { target: t });
+    }
+
+    /// The debug log of a planned instance's lifecycle events `stages`, each at its own
+    /// simulated time.
+    fn trace_planned(&self, t: TargetId, stages: std::ops::RangeInclusive<usize>) {
+        for stage in stages {
+            let rec = self.records.record(t, stage);
+            let name = self.order[stage];
+            tracing::debug!(target: "cdsim::deployment", t = %rec.start, target = %t, event = %name, "lifecycle event started");
+            tracing::debug!(target: "cdsim::deployment", t = %rec.end(), target = %t, event = %name,
+                status = %rec.status.as_str(), "lifecycle event ended");
+        }
     }
 
     /// Draws every hook outcome of `t` at once from its own sub-stream (see module docs).
@@ -688,11 +764,26 @@ impl<'s> InPlaceDeployment<'s> {
             } else {
                 hook.run(&mut rng, &[])
             };
-            let diagnostic = script_diagnostic(name.runner(), hook, result);
-            let rec = self.record_mut(t, stage);
-            rec.duration = duration;
-            rec.diagnostic = diagnostic;
+            let slot = &mut self.records.slots_mut(t)[stage];
+            slot.set_duration(duration);
+            slot.diagnostic = script_diagnostic(name.runner(), hook, result);
         }
+    }
+
+    /// What planning an instance's lifecycle events needs to know of the deployment.
+    fn setting(&self) -> itinerary::Setting<'s> {
+        itinerary::Setting {
+            order: self.order,
+            first_deployment: self.scenario.fleet.first_deployment,
+            ignore_application_stop_failures: self.scenario.ignore_application_stop_failures,
+            load_balancer: self.scenario.load_balancer.as_ref(),
+        }
+    }
+
+    /// Whether `t` passes health checks once registered (§10): the new revision's
+    /// health-check fault does not apply to a rollback.
+    fn answers_health_checks(&self, t: TargetId) -> bool {
+        self.is_rollback || !self.scenario.faults.fails_health_checks(t)
     }
 
     fn hook_for(&self, name: LifecycleEventName) -> &'s Hook {
@@ -709,12 +800,7 @@ impl<'s> InPlaceDeployment<'s> {
             let stage = usize::from(self.stage[t.index()]);
             let name = self.order[stage];
             if first && name.uses_previous_revision() {
-                let rec = self.record_mut(t, stage);
-                *rec = EventRecord {
-                    start: now,
-                    status: LifecycleEventStatus::Skipped,
-                    ..EventRecord::PENDING
-                };
+                *self.current_slot(t) = Slot::SKIPPED;
                 self.stage[t.index()] += 1;
                 assert!(
                     usize::from(self.stage[t.index()]) < self.order.len(),
@@ -722,134 +808,22 @@ impl<'s> InPlaceDeployment<'s> {
                 );
                 continue;
             }
-            let stopped = self.stopped[t.index()];
-            let (duration, diagnostic) = match name.runner() {
-                _ if stopped => (EVENT_START_LIMIT, Diagnostic::EventNotStarted),
-                Runner::Scripts | Runner::Agent => {
-                    let rec = self.current_record(t);
-                    (rec.duration, rec.diagnostic)
-                }
-                Runner::TestTraffic => unreachable!("not an in-place event"),
-                Runner::Deregister => {
+            let (duration, diagnostic) = if self.stopped[t.index()] {
+                (EVENT_START_LIMIT, Diagnostic::EventNotStarted)
+            } else {
+                if name.runner() == Runner::Deregister {
                     self.set_serving(t, false, now);
-                    let lb = self
-                        .scenario
-                        .load_balancer
-                        .as_ref()
-                        .expect("traffic events need a load balancer");
-                    (lb.deregistration_delay, Diagnostic::None)
                 }
-                Runner::Register => self.allow_traffic(t, now),
+                let answers = self.answers_health_checks(t);
+                itinerary::run(&self.setting(), name, self.current_slot(t), now, answers)
             };
-            *self.record_mut(t, stage) = EventRecord {
-                start: now,
-                duration,
-                status: LifecycleEventStatus::InProgress,
-                diagnostic,
-            };
+            assert_eq!(self.records.start(t, stage), now, "events run back to back");
+            *self.current_slot(t) = Slot::new(duration, LifecycleEventStatus::InProgress, diagnostic);
             tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, event = %name, "lifecycle event started");
-            let end = self.extend_block(t, stage, now + duration);
             let generation = self.generation[t.index()];
-            sched.at(end, Event::LifecycleEventEnds { target: t, generation });
+            sched.at(now + duration, Event::LifecycleEventEnds { target: t, generation });
             return;
         }
-    }
-
-    /// Folding: after the event at `stage` (ending at `end`), plans the following events
-    /// into the same block while the block's last event ends without touching shared
-    /// state: it succeeds (or its failure is forgiven), it is not AllowTraffic (which puts
-    /// the instance back in service) and not the last event; and the next event is not
-    /// BlockTraffic (which takes the instance out of service when it starts). Returns when
-    /// the block ends, where one engine event is scheduled instead of one per lifecycle
-    /// event. The records are exactly those of event-by-event execution.
-    fn extend_block(&mut self, t: TargetId, stage: usize, mut end: SimTime) -> SimTime {
-        let mut last = stage;
-        let first = self.scenario.fleet.first_deployment;
-        while self.fold && self.ends_quietly(t, last) {
-            let next = last + 1;
-            let name = self.order[next];
-            if name.runner() == Runner::Deregister {
-                break;
-            }
-            let rec = if first && name.uses_previous_revision() {
-                EventRecord {
-                    start: end,
-                    status: LifecycleEventStatus::Skipped,
-                    ..EventRecord::PENDING
-                }
-            } else {
-                let (duration, diagnostic) = match name.runner() {
-                    Runner::Scripts | Runner::Agent => {
-                        let planned = self.records[t.index() * self.order.len() + next];
-                        (planned.duration, planned.diagnostic)
-                    }
-                    Runner::Register => self.allow_traffic(t, end),
-                    Runner::Deregister | Runner::TestTraffic => unreachable!("not folded"),
-                };
-                EventRecord {
-                    start: end,
-                    duration,
-                    status: LifecycleEventStatus::InProgress,
-                    diagnostic,
-                }
-            };
-            end = rec.end();
-            *self.record_mut(t, next) = rec;
-            last = next;
-        }
-        self.block_last[t.index()] = u8::try_from(last).expect("at most 13 stages");
-        end
-    }
-
-    /// AllowTraffic for `t` registered at `registered`: how long until healthy, and whether
-    /// it ever is (§10). The new revision's health-check fault does not apply to a rollback.
-    fn allow_traffic(&self, t: TargetId, registered: SimTime) -> (SimDuration, Diagnostic) {
-        let lb = self
-            .scenario
-            .load_balancer
-            .as_ref()
-            .expect("AllowTraffic needs a load balancer");
-        let answers = self.is_rollback || !self.scenario.faults.fails_health_checks(t);
-        match lb.health_check.allow_traffic(registered, answers) {
-            (d, true) => (d, Diagnostic::None),
-            (d, false) => (d, Diagnostic::NotHealthyInTime),
-        }
-    }
-
-    /// Whether the event at `stage` ends without touching shared state (see `extend_block`).
-    fn ends_quietly(&self, t: TargetId, stage: usize) -> bool {
-        let rec = self.records[t.index() * self.order.len() + stage];
-        let name = self.order[stage];
-        let forgiven = self.scenario.ignore_application_stop_failures && name.failure_may_be_ignored();
-        stage + 1 < self.order.len()
-            && name.runner() != Runner::Register
-            && (rec.status == LifecycleEventStatus::Skipped || rec.succeeds() || forgiven)
-    }
-
-    /// Ends the events of `t`'s block before its last one (they changed nothing shared) and
-    /// moves the stage to the block's last event.
-    fn close_block(&mut self, t: TargetId) {
-        let i = t.index();
-        let (from, last) = (usize::from(self.stage[i]), usize::from(self.block_last[i]));
-        for stage in from..last {
-            let name = self.order[stage];
-            let rec = self.record_mut(t, stage);
-            if rec.status == LifecycleEventStatus::Skipped {
-                continue;
-            }
-            rec.status = if rec.succeeds() {
-                LifecycleEventStatus::Succeeded
-            } else {
-                LifecycleEventStatus::Failed
-            };
-            let (end, status) = (rec.end(), rec.status);
-            tracing::debug!(target: "cdsim::deployment", t = %end, target = %t, event = %name,
-                status = %status.as_str(), "lifecycle event ended");
-            if status == LifecycleEventStatus::Succeeded && name == LifecycleEventName::Install {
-                self.set_on_new_revision(t, !self.is_rollback, end);
-            }
-        }
-        self.stage[i] = self.block_last[i].max(self.stage[i]);
     }
 
     fn finish_target(&mut self, t: TargetId, ok: bool, sched: &mut Scheduler<Event>) {
@@ -871,10 +845,6 @@ impl<'s> InPlaceDeployment<'s> {
             self.target_status[i] = TargetStatus::Failed;
             self.failed += 1;
             self.class[i] = HealthClass::Unhealthy;
-            let next = usize::from(self.stage[i]) + 1;
-            for stage in next..self.order.len() {
-                self.record_mut(t, stage).status = LifecycleEventStatus::Skipped;
-            }
         }
         tracing::debug!(target: "cdsim::deployment", t = %now, target = %t,
             status = %self.target_status[i].as_str(), "instance finished");
@@ -934,10 +904,7 @@ impl<'s> InPlaceDeployment<'s> {
         for q in &mut self.pending {
             while let Some(t) = q.pop() {
                 self.target_status[t.index()] = TargetStatus::Skipped;
-                let base = t.index() * self.order.len();
-                for rec in &mut self.records[base..base + self.order.len()] {
-                    rec.status = LifecycleEventStatus::Skipped;
-                }
+                self.records.skip_from(t, 0);
             }
         }
         tracing::info!(target: "cdsim::deployment", t = %now, status = %self.status.as_str(),
@@ -978,6 +945,7 @@ impl Model for InPlaceDeployment<'_> {
         match event {
             Event::Start => self.on_start(sched),
             Event::LifecycleEventEnds { target, generation } => self.on_lifecycle_event_ends(target, generation, sched),
+            Event::MilestoneReached { target } => self.on_milestone_reached(target, sched),
             Event::InstanceStops { target } => self.on_instance_stops(target, sched),
             Event::ZoneBakeEnds => self.on_zone_bake_ends(sched),
             Event::MetricPeriodEnds => self.on_metric_period_ends(sched),
@@ -994,16 +962,10 @@ impl Model for InPlaceDeployment<'_> {
         self.status.is_terminal()
     }
 
-    /// The records a lifecycle event's end reads and the next block writes: the instance's
-    /// records from its current stage on (in a large fleet, cache misses).
+    /// A planned instance's milestone reads its itinerary (in a large fleet, a cache miss).
     fn prefetch(&self, next: &Event) {
-        if let Event::LifecycleEventEnds { target, .. } = *next {
-            let (i, n) = (target.index(), self.order.len());
-            let rest = &self.records[i * n + usize::from(self.stage[i])..(i + 1) * n];
-            // Two records are less than a cache line apart: this touches every line.
-            for rec in rest.iter().step_by(2).chain(rest.last()) {
-                crate::engine::prefetch(rec);
-            }
+        if let Event::MilestoneReached { target } = *next {
+            crate::engine::prefetch(&self.itineraries[target.index()]);
         }
     }
 }
@@ -1013,20 +975,7 @@ impl Observation for InPlaceDeployment<'_> {
     /// `HealthyHostCount` with the Minimum statistic), or an injected metric.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
         match metric {
-            MetricSource::HealthyCount => {
-                let at_from = self
-                    .capacity
-                    .iter()
-                    .rev()
-                    .find(|p| p.time <= from)
-                    .map(|p| p.in_service)?;
-                let within = self
-                    .capacity
-                    .iter()
-                    .filter(|p| p.time > from && p.time < to)
-                    .map(|p| p.in_service);
-                Some(f64::from(within.fold(at_from, u32::min)))
-            }
+            MetricSource::HealthyCount => fewest_in_service(&self.capacity, from, to, |p| (p.time, p.in_service)),
             MetricSource::Injected(steps) => injected_value(steps, to),
             MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
         }
