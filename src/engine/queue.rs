@@ -20,6 +20,13 @@
 //! sift per event, and the buckets are scanned sequentially, which caches well. Bit masks
 //! of the occupied buckets find the first one without a scan.
 //!
+//! **Memory.** A bucket is a list of fixed-size blocks drawn from a pool shared by all
+//! buckets, and an emptied bucket returns its blocks to the pool. So filling a bucket never
+//! copies it to a larger allocation, and the queue holds about as much memory as its
+//! pending events: W1 at N = 100,000 (100,000 events pending at once) touches about 3 MB
+//! instead of the 14 MB of growable vectors, each of whose pages a one-shot run pays a page
+//! fault for.
+//!
 //! Why this keeps the tie order: all events at one time are always in the same bucket, and
 //! neither pushing (an append) nor redistributing (in order) reorders events within a
 //! bucket; events reach the current-instant FIFO in the order they were scheduled.
@@ -37,12 +44,22 @@ const DIGIT_BITS: u32 = 6;
 const DIGITS: usize = 1 << DIGIT_BITS;
 /// Digits of a 64-bit time.
 const LEVELS: usize = u64::BITS.div_ceil(DIGIT_BITS) as usize;
+/// Events per block of a bucket.
+const BLOCK: usize = 128;
+
+/// A pending event at time `.0` (milliseconds) outside the current instant.
+type Entry<E> = (u64, E);
+
+/// A bucket's events in scheduling order, in blocks of at most [`BLOCK`].
+type Blocks<E> = Vec<Vec<Entry<E>>>;
 
 /// Pending events ordered by (time, scheduling sequence).
 pub struct EventQueue<E> {
     now_fifo: VecDeque<E>,
     /// Bucket (level, digit) at `level * DIGITS + digit`.
-    buckets: Vec<Vec<(u64, E)>>,
+    buckets: Vec<Blocks<E>>,
+    /// Empty blocks (each with room for [`BLOCK`] events), for whichever bucket fills next.
+    pool: Vec<Vec<Entry<E>>>,
     /// Per level, bit `d` is set when bucket (level, d) holds events.
     occupied: [u64; LEVELS],
     /// Bit `level` is set when any bucket of `level` holds events.
@@ -62,6 +79,7 @@ impl<E> EventQueue<E> {
         EventQueue {
             now_fifo: VecDeque::new(),
             buckets: (0..LEVELS * DIGITS).map(|_| Vec::new()).collect(),
+            pool: Vec::new(),
             occupied: [0; LEVELS],
             levels: 0,
             now: SimTime::ZERO,
@@ -95,7 +113,15 @@ impl<E> EventQueue<E> {
     }
 
     fn push_to(&mut self, (level, digit): (usize, usize), t: u64, event: E) {
-        self.buckets[level * DIGITS + digit].push((t, event));
+        let bucket = &mut self.buckets[level * DIGITS + digit];
+        match bucket.last_mut() {
+            Some(block) if block.len() < BLOCK => block.push((t, event)),
+            _ => {
+                let mut block = self.pool.pop().unwrap_or_else(|| Vec::with_capacity(BLOCK));
+                block.push((t, event));
+                bucket.push(block);
+            }
+        }
         self.occupied[level] |= 1 << digit;
         self.levels |= 1 << level;
     }
@@ -112,7 +138,7 @@ impl<E> EventQueue<E> {
     pub fn upcoming(&self, n: usize) -> impl Iterator<Item = &E> {
         let soon = self
             .occupied_buckets()
-            .flat_map(|(level, digit)| self.buckets[level * DIGITS + digit].iter().map(|(_, e)| e));
+            .flat_map(|(level, digit)| self.buckets[level * DIGITS + digit].iter().flatten().map(|(_, e)| e));
         self.now_fifo.iter().chain(soon).take(n)
     }
 
@@ -134,19 +160,22 @@ impl<E> EventQueue<E> {
             self.levels &= !(1 << level);
         }
         let mut emptied = std::mem::take(&mut self.buckets[level * DIGITS + digit]);
-        let min = emptied.iter().map(|&(t, _)| t).min().expect("non-empty");
+        let min = emptied.iter().flatten().map(|&(t, _)| t).min().expect("non-empty");
         assert!(min > self.now.as_millis(), "queue order violated");
         self.now = SimTime::from_millis(min);
-        for (t, e) in emptied.drain(..) {
-            match bucket(t, min) {
-                None => self.now_fifo.push_back(e),
-                Some(b) => {
-                    assert!(b.0 < level, "redistribution moves events down");
-                    self.push_to(b, t, e);
+        for mut block in emptied.drain(..) {
+            for (t, e) in block.drain(..) {
+                match bucket(t, min) {
+                    None => self.now_fifo.push_back(e),
+                    Some(b) => {
+                        assert!(b.0 < level, "redistribution moves events down");
+                        self.push_to(b, t, e);
+                    }
                 }
             }
+            self.pool.push(block);
         }
-        self.buckets[level * DIGITS + digit] = emptied; // keep the allocation
+        self.buckets[level * DIGITS + digit] = emptied; // keep the (small) list's allocation
         Some(())
     }
 }

@@ -48,7 +48,8 @@ pub struct Setting<'a> {
 /// Its effects apply in field order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Milestone {
-    pub at: SimTime,
+    /// Milliseconds after the instance started (an instance's events last hours at most).
+    after_ms: u32,
     pub stage: u8,
     /// Install succeeded since the previous milestone: the instance runs the deployed revision.
     pub installed: bool,
@@ -60,10 +61,11 @@ pub struct Milestone {
     pub out_of_service: bool,
 }
 
-/// An instance's milestones, in time order, and which one is next.
+/// An instance's milestones, in time order, and which one is next: 48 bytes, so that an
+/// instance's whole state fits one cache line (see `instance`).
 #[derive(Clone, Copy, Debug, Default)]
-#[repr(align(64))] // one cache line per instance
 pub struct Itinerary {
+    started: SimTime,
     milestones: [Milestone; MAX_MILESTONES],
     len: u8,
     next: u8,
@@ -72,10 +74,18 @@ pub struct Itinerary {
 }
 
 impl Itinerary {
-    /// The milestone due next. Panics when none is left (a broken invariant).
-    pub fn upcoming(&self) -> &Milestone {
+    /// When the milestone due next is reached. Panics when none is left (a broken invariant).
+    pub fn upcoming_at(&self) -> SimTime {
+        self.at(self.upcoming())
+    }
+
+    fn upcoming(&self) -> &Milestone {
         assert!(self.next < self.len, "no milestone left");
         &self.milestones[usize::from(self.next)]
+    }
+
+    fn at(&self, m: &Milestone) -> SimTime {
+        self.started + SimDuration::from_millis(u64::from(m.after_ms))
     }
 
     /// The first lifecycle event after the previous milestone (or 0 before the first).
@@ -85,18 +95,20 @@ impl Itinerary {
             .map_or(0, |prev| usize::from(self.milestones[prev].stage) + 1)
     }
 
-    /// Passes the milestone due next and returns it.
-    pub fn pass(&mut self) -> Milestone {
+    /// Passes the milestone due next: when it is reached, and what it does.
+    pub fn pass(&mut self) -> (SimTime, Milestone) {
         let m = *self.upcoming();
         self.next += 1;
-        m
+        (self.at(&m), m)
     }
 
-    fn push(&mut self, m: Milestone) {
+    fn push(&mut self, at: SimTime, mut m: Milestone) {
         let i = usize::from(self.len);
         assert!(i < MAX_MILESTONES, "more than {MAX_MILESTONES} milestones");
+        m.after_ms =
+            u32::try_from(at.since(self.started).as_millis()).expect("an instance's lifecycle lasts under 49 days");
         if let Some(prev) = i.checked_sub(1) {
-            assert!(self.milestones[prev].at <= m.at, "milestones in time order");
+            assert!(self.milestones[prev].after_ms <= m.after_ms, "milestones in time order");
         }
         self.milestones[i] = m;
         self.len += 1;
@@ -115,7 +127,10 @@ impl Itinerary {
 pub fn plan(setting: &Setting<'_>, row: &mut [Slot], start: SimTime, answers_health_checks: bool) -> Itinerary {
     let order = setting.order;
     assert_eq!(row.len(), order.len(), "one record per lifecycle event");
-    let mut it = Itinerary::default();
+    let mut it = Itinerary {
+        started: start,
+        ..Itinerary::default()
+    };
     let mut now = start;
     let mut installed = false;
     // A lifecycle event has run since the previous milestone (or the start).
@@ -150,14 +165,17 @@ pub fn plan(setting: &Setting<'_>, row: &mut [Slot], start: SimTime, answers_hea
         let registered = name.runner() == Runner::Register;
         let before_block_traffic = order.get(stage + 1).is_some_and(|n| n.runner() == Runner::Deregister);
         if fails || last || registered || before_block_traffic {
-            it.push(Milestone {
-                at: now,
-                stage: u8::try_from(stage).expect("at most 13 lifecycle events"),
-                installed,
-                in_service: ok && registered,
-                finishes: (fails || last).then_some(!fails),
-                out_of_service: false,
-            });
+            it.push(
+                now,
+                Milestone {
+                    stage: u8::try_from(stage).expect("at most 13 lifecycle events"),
+                    installed,
+                    in_service: ok && registered,
+                    finishes: (fails || last).then_some(!fails),
+                    out_of_service: false,
+                    after_ms: 0,
+                },
+            );
             (installed, ran) = (false, false);
         }
         if fails {

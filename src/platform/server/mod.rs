@@ -36,6 +36,7 @@
 //! Not here: EC2 blue/green (`ec2_blue_green`, which shares `script_diagnostic`), and
 //! rendering (`report`).
 
+mod instance;
 mod itinerary;
 mod records;
 
@@ -56,7 +57,7 @@ use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, fewes
 use crate::rng::{Stream, Streams};
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
 use crate::time::{SimDuration, SimTime};
-use itinerary::Itinerary;
+use instance::Instance;
 pub use records::{Records, Slot};
 
 /// Metric periods for Server alarms: 10 s, so that 10 s alarms and one-minute alarms are
@@ -76,7 +77,8 @@ pub enum Event {
     /// The deployment is created and starts.
     Start,
     /// The lifecycle event an instance is running ends (if `generation` is still current).
-    LifecycleEventEnds { target: TargetId, generation: u32 },
+    /// (A `u16` keeps the event at 8 bytes: an instance stops at most once.)
+    LifecycleEventEnds { target: TargetId, generation: u16 },
     /// A planned instance reaches its next milestone (see `itinerary`).
     MilestoneReached { target: TargetId },
     /// An instance stops (a fault).
@@ -140,15 +142,8 @@ pub struct InPlaceDeployment<'s> {
     status: DeploymentStatus,
     error: Option<ErrorInformation>,
     complete_time: Option<SimTime>,
-    // Per instance, indexed by TargetId.
-    target_status: Vec<TargetStatus>,
-    class: Vec<HealthClass>,
-    stage: Vec<u8>,
-    generation: Vec<u32>,
-    /// Planned instances' milestones (empty when not `planned`).
-    itineraries: Vec<Itinerary>,
-    serving: Vec<bool>,
-    stopped: Vec<bool>,
+    /// Per instance, indexed by TargetId.
+    instances: Vec<Instance>,
     records: Records,
     // Scheduling state.
     pending: Vec<PendingQueue>,
@@ -163,10 +158,6 @@ pub struct InPlaceDeployment<'s> {
     failed: u32,
     // Observations.
     in_service: u32,
-    /// Per instance: it runs the revision of the deployment the report is about (the first
-    /// deployment's, also during its rollback) — set when that revision's Install succeeds,
-    /// cleared when a rollback's Install puts the last good revision back.
-    on_new_revision: Vec<bool>,
     /// In service and on the new revision (kept with `in_service`).
     in_service_new: u32,
     capacity: Vec<CapacityPoint>,
@@ -255,7 +246,6 @@ impl<'s> InPlaceDeployment<'s> {
         let mut d = Self::build(config, scenario, monitoring, seed, Some(&from));
         d.is_rollback = true;
         d.origin = from.origin;
-        d.stopped = from.stopped;
         d
     }
 
@@ -305,6 +295,10 @@ impl<'s> InPlaceDeployment<'s> {
         let in_service = serving.iter().filter(|&&s| s).count() as u32;
         let on_new_revision = rollback.map_or_else(|| vec![false; n], |r| r.on_new_revision.clone());
         let on_new = count_on_new(&serving, &on_new_revision);
+        let stopped = rollback.map_or_else(|| vec![false; n], |r| r.stopped.clone());
+        let instances = (0..n)
+            .map(|i| Instance::new(class[i], serving[i], stopped[i], on_new_revision[i]))
+            .collect();
         let origin = rollback.map_or(SimTime::ZERO, |r| r.origin);
         let stream_seed = if rollback.is_some() {
             seed ^ ROLLBACK_STREAM_SALT
@@ -334,17 +328,7 @@ impl<'s> InPlaceDeployment<'s> {
             status: DeploymentStatus::Created,
             error: None,
             complete_time: None,
-            target_status: vec![TargetStatus::Pending; n],
-            class,
-            stage: vec![0; n],
-            generation: vec![0; n],
-            itineraries: if planned {
-                vec![Itinerary::default(); n]
-            } else {
-                Vec::new()
-            },
-            serving,
-            stopped: vec![false; n],
+            instances,
             records: Records::new(n, order.len()),
             pending,
             zone_cursor: 0,
@@ -359,7 +343,6 @@ impl<'s> InPlaceDeployment<'s> {
             succeeded: 0,
             failed: 0,
             in_service,
-            on_new_revision,
             in_service_new: on_new,
             capacity: initial_capacity(n, origin, in_service, on_new),
         }
@@ -370,7 +353,6 @@ impl<'s> InPlaceDeployment<'s> {
     /// against. Slower in a large fleet; the same records.
     pub fn event_by_event(mut self) -> Self {
         self.planned = false;
-        self.itineraries = Vec::new();
         self
     }
 
@@ -383,23 +365,23 @@ impl<'s> InPlaceDeployment<'s> {
             complete_time: self.complete_time.expect("set with the terminal status"),
             plan: self.plan,
             order: self.order,
-            target_status: self.target_status,
+            target_status: self.instances.iter().map(|i| i.status).collect(),
             records: self.records,
             capacity: self.capacity,
             create_time: self.origin,
             rollback_requested: self.rollback_requested,
             is_rollback: self.is_rollback,
             alarm_states: self.alarms.timelines,
-            final_class: self.class,
-            final_serving: self.serving,
-            final_stopped: self.stopped,
-            final_on_new_revision: self.on_new_revision,
+            final_class: self.instances.iter().map(|i| i.class).collect(),
+            final_serving: self.instances.iter().map(|i| i.serving).collect(),
+            final_stopped: self.instances.iter().map(|i| i.stopped).collect(),
+            final_on_new_revision: self.instances.iter().map(|i| i.on_new_revision).collect(),
         }
     }
 
     /// The record of the event `t` is running (or about to run).
     fn current_slot(&mut self, t: TargetId) -> &mut Slot {
-        let stage = usize::from(self.stage[t.index()]);
+        let stage = usize::from(self.instances[t.index()].stage);
         &mut self.records.slots_mut(t)[stage]
     }
 
@@ -419,7 +401,7 @@ impl<'s> InPlaceDeployment<'s> {
             return;
         }
         for (target, at) in self.scenario.faults.stops() {
-            if at >= now && !self.stopped[target.index()] {
+            if at >= now && !self.instances[target.index()].stopped {
                 sched.at(at, Event::InstanceStops { target });
             }
         }
@@ -442,12 +424,12 @@ impl<'s> InPlaceDeployment<'s> {
         self.start_more(sched);
     }
 
-    fn on_lifecycle_event_ends(&mut self, t: TargetId, generation: u32, sched: &mut Scheduler<Event>) {
-        if generation != self.generation[t.index()] {
+    fn on_lifecycle_event_ends(&mut self, t: TargetId, generation: u16, sched: &mut Scheduler<Event>) {
+        if generation != self.instances[t.index()].generation {
             return; // superseded by a stop
         }
         let now = sched.now();
-        let stage = usize::from(self.stage[t.index()]);
+        let stage = usize::from(self.instances[t.index()].stage);
         let name = self.order[stage];
         assert_eq!(
             self.records.record(t, stage).end(),
@@ -477,20 +459,23 @@ impl<'s> InPlaceDeployment<'s> {
         } else if stage + 1 == self.order.len() {
             self.finish_target(t, true, sched);
         } else {
-            self.stage[t.index()] += 1;
+            self.instances[t.index()].stage += 1;
             self.begin_event(t, sched);
         }
     }
 
     fn on_instance_stops(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
         let now = sched.now();
+        if self.instances[t.index()].stopped {
+            return; // already stopped: a second stop changes nothing
+        }
         tracing::info!(target: "cdsim::deployment", t = %now, target = %t, "instance stopped");
-        self.stopped[t.index()] = true;
+        self.instances[t.index()].stopped = true;
         self.set_serving(t, false, now);
-        if self.target_status[t.index()] != TargetStatus::InProgress {
+        if self.instances[t.index()].status != TargetStatus::InProgress {
             return; // a pending instance fails when its first event cannot start
         }
-        let stage = usize::from(self.stage[t.index()]);
+        let stage = usize::from(self.instances[t.index()].stage);
         let rec = self.records.record(t, stage);
         if rec.status != LifecycleEventStatus::InProgress {
             return;
@@ -506,8 +491,8 @@ impl<'s> InPlaceDeployment<'s> {
         let slot = self.current_slot(t);
         slot.set_duration(end.since(rec.start));
         slot.diagnostic = diagnostic;
-        self.generation[t.index()] += 1;
-        let generation = self.generation[t.index()];
+        self.instances[t.index()].generation += 1; // once: a stopped instance does not stop again
+        let generation = self.instances[t.index()].generation;
         sched.at(end, Event::LifecycleEventEnds { target: t, generation });
     }
 
@@ -563,7 +548,7 @@ impl<'s> InPlaceDeployment<'s> {
         self.rollback_requested = rollback;
         for q in &mut self.pending {
             while let Some(t) = q.pop() {
-                self.target_status[t.index()] = TargetStatus::Skipped;
+                self.instances[t.index()].status = TargetStatus::Skipped;
                 self.records.skip_from(t, 0);
             }
         }
@@ -618,7 +603,7 @@ impl<'s> InPlaceDeployment<'s> {
             if waves && self.in_flight > 0 && self.last_start < now {
                 break; // a wave starts only when the previous one has finished
             }
-            let healthy = self.class[t.index()].is_healthy();
+            let healthy = self.instances[t.index()].class.is_healthy();
             let zone = self.zonal.then(|| self.zone_health[q]);
             if !may_start(healthy, self.fleet_health, zone, self.in_flight, plan.max_in_flight) {
                 break;
@@ -672,9 +657,9 @@ impl<'s> InPlaceDeployment<'s> {
 
     fn start_target(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
         let i = t.index();
-        self.target_status[i] = TargetStatus::InProgress;
+        self.instances[i].status = TargetStatus::InProgress;
         self.in_flight += 1;
-        if self.class[i].is_healthy() {
+        if self.instances[i].class.is_healthy() {
             self.fleet_health.healthy -= 1;
             if self.zonal {
                 self.zone_health[self.zone_cursor].healthy -= 1;
@@ -697,14 +682,14 @@ impl<'s> InPlaceDeployment<'s> {
     /// first milestone.
     fn plan_itinerary(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
         let now = sched.now();
-        assert!(!self.stopped[t.index()], "a planned instance never stops");
+        assert!(!self.instances[t.index()].stopped, "a planned instance never stops");
         let (setting, answers) = (self.setting(), self.answers_health_checks(t));
         let it = itinerary::plan(&setting, self.records.slots_mut(t), now, answers);
-        self.itineraries[t.index()] = it;
+        self.instances[t.index()].itinerary = it;
         if it.out_of_service_at_start {
             self.set_serving(t, false, now);
         }
-        sched.at(it.upcoming().at, Event::MilestoneReached { target: t });
+        sched.at(it.upcoming_at(), Event::MilestoneReached { target: t });
     }
 
     /// A planned instance reaches its next milestone: its effects, in order, then the next
@@ -712,14 +697,14 @@ impl<'s> InPlaceDeployment<'s> {
     fn on_milestone_reached(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
         let now = sched.now();
         let i = t.index();
-        let from = self.itineraries[i].stretch_start();
-        let m = self.itineraries[i].pass();
-        assert_eq!(m.at, now, "a milestone is reached at its planned time");
+        let from = self.instances[i].itinerary.stretch_start();
+        let (at, m) = self.instances[i].itinerary.pass();
+        assert_eq!(at, now, "a milestone is reached at its planned time");
         if tracing::enabled!(target: "cdsim::deployment", tracing::Level::DEBUG) {
             self.trace_planned(t, from..=usize::from(m.stage));
         }
         if m.installed {
-            assert!(!self.serving[i], "Install runs out of service");
+            assert!(!self.instances[i].serving, "Install runs out of service");
             self.set_on_new_revision(t, !self.is_rollback, now);
         }
         if m.in_service {
@@ -732,7 +717,10 @@ impl<'s> InPlaceDeployment<'s> {
         if m.out_of_service {
             self.set_serving(t, false, now);
         }
-        sched.at(self.itineraries[i].upcoming().at, Event::MilestoneReached { target: t });
+        sched.at(
+            self.instances[i].itinerary.upcoming_at(),
+            Event::MilestoneReached { target: t },
+        );
     }
 
     /// The debug log of a planned instance's lifecycle events `stages`, each at its own
@@ -797,18 +785,18 @@ impl<'s> InPlaceDeployment<'s> {
         let now = sched.now();
         let first = self.scenario.fleet.first_deployment;
         loop {
-            let stage = usize::from(self.stage[t.index()]);
+            let stage = usize::from(self.instances[t.index()].stage);
             let name = self.order[stage];
             if first && name.uses_previous_revision() {
                 *self.current_slot(t) = Slot::SKIPPED;
-                self.stage[t.index()] += 1;
+                self.instances[t.index()].stage += 1;
                 assert!(
-                    usize::from(self.stage[t.index()]) < self.order.len(),
+                    usize::from(self.instances[t.index()].stage) < self.order.len(),
                     "last event is never skipped"
                 );
                 continue;
             }
-            let (duration, diagnostic) = if self.stopped[t.index()] {
+            let (duration, diagnostic) = if self.instances[t.index()].stopped {
                 (EVENT_START_LIMIT, Diagnostic::EventNotStarted)
             } else {
                 if name.runner() == Runner::Deregister {
@@ -820,7 +808,7 @@ impl<'s> InPlaceDeployment<'s> {
             assert_eq!(self.records.start(t, stage), now, "events run back to back");
             *self.current_slot(t) = Slot::new(duration, LifecycleEventStatus::InProgress, diagnostic);
             tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, event = %name, "lifecycle event started");
-            let generation = self.generation[t.index()];
+            let generation = self.instances[t.index()].generation;
             sched.at(now + duration, Event::LifecycleEventEnds { target: t, generation });
             return;
         }
@@ -831,33 +819,33 @@ impl<'s> InPlaceDeployment<'s> {
         let now = sched.now();
         self.in_flight -= 1;
         if ok {
-            self.target_status[i] = TargetStatus::Succeeded;
+            self.instances[i].status = TargetStatus::Succeeded;
             self.succeeded += 1;
-            self.class[i] = HealthClass::Current;
+            self.instances[i].class = HealthClass::Current;
             self.fleet_health.healthy += 1;
             if self.zonal {
                 self.zone_health[self.zone_cursor].healthy += 1;
             }
-            if self.scenario.load_balancer.is_none() && !self.stopped[i] {
+            if self.scenario.load_balancer.is_none() && !self.instances[i].stopped {
                 self.set_serving(t, true, now);
             }
         } else {
-            self.target_status[i] = TargetStatus::Failed;
+            self.instances[i].status = TargetStatus::Failed;
             self.failed += 1;
-            self.class[i] = HealthClass::Unhealthy;
+            self.instances[i].class = HealthClass::Unhealthy;
         }
         tracing::debug!(target: "cdsim::deployment", t = %now, target = %t,
-            status = %self.target_status[i].as_str(), "instance finished");
+            status = %self.instances[i].status.as_str(), "instance finished");
         self.start_more(sched);
     }
 
     fn set_serving(&mut self, t: TargetId, serving: bool, now: SimTime) {
-        let s = &mut self.serving[t.index()];
-        if *s == serving || (serving && self.stopped[t.index()]) {
+        let instance = &mut self.instances[t.index()];
+        if instance.serving == serving || (serving && instance.stopped) {
             return;
         }
-        *s = serving;
-        let new = u32::from(self.on_new_revision[t.index()]);
+        instance.serving = serving;
+        let new = u32::from(instance.on_new_revision);
         if serving {
             self.in_service += 1;
             self.in_service_new += new;
@@ -869,10 +857,10 @@ impl<'s> InPlaceDeployment<'s> {
     }
 
     fn set_on_new_revision(&mut self, t: TargetId, on_new: bool, now: SimTime) {
-        let flag = &mut self.on_new_revision[t.index()];
-        if *flag != on_new {
-            *flag = on_new;
-            if self.serving[t.index()] {
+        let instance = &mut self.instances[t.index()];
+        if instance.on_new_revision != on_new {
+            instance.on_new_revision = on_new;
+            if instance.serving {
                 if on_new {
                     self.in_service_new += 1;
                 } else {
@@ -903,7 +891,7 @@ impl<'s> InPlaceDeployment<'s> {
         self.complete_time = Some(now);
         for q in &mut self.pending {
             while let Some(t) = q.pop() {
-                self.target_status[t.index()] = TargetStatus::Skipped;
+                self.instances[t.index()].status = TargetStatus::Skipped;
                 self.records.skip_from(t, 0);
             }
         }
@@ -962,10 +950,10 @@ impl Model for InPlaceDeployment<'_> {
         self.status.is_terminal()
     }
 
-    /// A planned instance's milestone reads its itinerary (in a large fleet, a cache miss).
+    /// An instance's event reads its state (in a large fleet, a cache miss).
     fn prefetch(&self, next: &Event) {
-        if let Event::MilestoneReached { target } = *next {
-            crate::engine::prefetch(&self.itineraries[target.index()]);
+        if let Event::MilestoneReached { target } | Event::LifecycleEventEnds { target, .. } = *next {
+            crate::engine::prefetch(&self.instances[target.index()]);
         }
     }
 }
