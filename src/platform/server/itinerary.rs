@@ -199,7 +199,7 @@ pub fn run(
     answers_health_checks: bool,
 ) -> (SimDuration, Diagnostic) {
     match name.runner() {
-        Runner::Scripts | Runner::Agent => (drawn.duration(), drawn.diagnostic),
+        Runner::Scripts | Runner::Agent => (drawn.duration(), drawn.diagnostic()),
         Runner::Deregister => (load_balancer(setting).deregistration_delay, Diagnostic::None),
         Runner::Register => match load_balancer(setting)
             .health_check

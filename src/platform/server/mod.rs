@@ -437,7 +437,7 @@ impl<'s> InPlaceDeployment<'s> {
             "event ends at its planned time"
         );
         let slot = self.current_slot(t);
-        let ok = slot.diagnostic.succeeds();
+        let ok = slot.diagnostic().succeeds();
         slot.status = if ok {
             LifecycleEventStatus::Succeeded
         } else {
@@ -490,7 +490,7 @@ impl<'s> InPlaceDeployment<'s> {
         let end = (rec.start + limit).max(now);
         let slot = self.current_slot(t);
         slot.set_duration(end.since(rec.start));
-        slot.diagnostic = diagnostic;
+        slot.set_diagnostic(diagnostic);
         self.instances[t.index()].generation += 1; // once: a stopped instance does not stop again
         let generation = self.instances[t.index()].generation;
         sched.at(end, Event::LifecycleEventEnds { target: t, generation });
@@ -754,7 +754,7 @@ impl<'s> InPlaceDeployment<'s> {
             };
             let slot = &mut self.records.slots_mut(t)[stage];
             slot.set_duration(duration);
-            slot.diagnostic = script_diagnostic(name.runner(), hook, result);
+            slot.set_diagnostic(script_diagnostic(name.runner(), hook, result));
         }
     }
 
