@@ -20,12 +20,14 @@
 //! sift per event, and the buckets are scanned sequentially, which caches well. Bit masks
 //! of the occupied buckets find the first one without a scan.
 //!
-//! **Memory.** A bucket is a list of fixed-size blocks drawn from a pool shared by all
-//! buckets, and an emptied bucket returns its blocks to the pool. So filling a bucket never
-//! copies it to a larger allocation, and the queue holds about as much memory as its
-//! pending events: W1 at N = 100,000 (100,000 events pending at once) touches about 3 MB
-//! instead of the 14 MB of growable vectors, each of whose pages a one-shot run pays a page
-//! fault for.
+//! **Memory.** A bucket is a vector of up to [`BLOCK`] events that it keeps when emptied
+//! (a bucket reused every cycle of its digit costs no allocation, and small buckets stay
+//! small and close together), then, when that is full, blocks of [`BLOCK`] events drawn
+//! from a pool shared by all buckets, which an emptied bucket returns. So filling a large
+//! bucket never copies it to a larger allocation, and the queue holds about as much memory
+//! as its pending events: W1 at N = 100,000 (100,000 events pending at once)
+//! touches a few MB instead of the 14 MB of growable vectors, each of whose pages a
+//! one-shot run pays a page fault for.
 //!
 //! Why this keeps the tie order: all events at one time are always in the same bucket, and
 //! neither pushing (an append) nor redistributing (in order) reorders events within a
@@ -50,14 +52,15 @@ const BLOCK: usize = 128;
 /// A pending event at time `.0` (milliseconds) outside the current instant.
 type Entry<E> = (u64, E);
 
-/// A bucket's events in scheduling order, in blocks of at most [`BLOCK`].
-type Blocks<E> = Vec<Vec<Entry<E>>>;
-
 /// Pending events ordered by (time, scheduling sequence).
 pub struct EventQueue<E> {
     now_fifo: VecDeque<E>,
-    /// Bucket (level, digit) at `level * DIGITS + digit`.
-    buckets: Vec<Blocks<E>>,
+    /// Bucket (level, digit) at `level * DIGITS + digit`: its first [`BLOCK`] events in
+    /// scheduling order...
+    buckets: Vec<Vec<Entry<E>>>,
+    /// ...and the rest, in blocks of [`BLOCK`] from the pool (non-empty only when the
+    /// bucket's own vector is full).
+    overflow: Vec<Vec<Vec<Entry<E>>>>,
     /// Empty blocks (each with room for [`BLOCK`] events), for whichever bucket fills next.
     pool: Vec<Vec<Entry<E>>>,
     /// Per level, bit `d` is set when bucket (level, d) holds events.
@@ -79,6 +82,7 @@ impl<E> EventQueue<E> {
         EventQueue {
             now_fifo: VecDeque::new(),
             buckets: (0..LEVELS * DIGITS).map(|_| Vec::new()).collect(),
+            overflow: (0..LEVELS * DIGITS).map(|_| Vec::new()).collect(),
             pool: Vec::new(),
             occupied: [0; LEVELS],
             levels: 0,
@@ -113,13 +117,19 @@ impl<E> EventQueue<E> {
     }
 
     fn push_to(&mut self, (level, digit): (usize, usize), t: u64, event: E) {
-        let bucket = &mut self.buckets[level * DIGITS + digit];
-        match bucket.last_mut() {
-            Some(block) if block.len() < BLOCK => block.push((t, event)),
-            _ => {
-                let mut block = self.pool.pop().unwrap_or_else(|| Vec::with_capacity(BLOCK));
-                block.push((t, event));
-                bucket.push(block);
+        let i = level * DIGITS + digit;
+        if self.buckets[i].len() < BLOCK {
+            // (Then the overflow is empty: it fills only once the bucket's vector is full.)
+            self.buckets[i].push((t, event));
+        } else {
+            let overflow = &mut self.overflow[i];
+            match overflow.last_mut() {
+                Some(block) if block.len() < BLOCK => block.push((t, event)),
+                _ => {
+                    let mut block = self.pool.pop().unwrap_or_else(|| Vec::with_capacity(BLOCK));
+                    block.push((t, event));
+                    overflow.push(block);
+                }
             }
         }
         self.occupied[level] |= 1 << digit;
@@ -132,13 +142,13 @@ impl<E> EventQueue<E> {
     }
 
     /// Up to `n` events due soon, for prefetch hints (without advancing time): those due
-    /// now in delivery order, then those of the earliest buckets, each of which is due
-    /// before any event of a later bucket (within a bucket, in scheduling order, which
-    /// may differ from delivery order).
+    /// now in delivery order, then the first [`BLOCK`] of each of the earliest buckets,
+    /// each of which is due before any event of a later bucket (within a bucket, in
+    /// scheduling order, which may differ from delivery order).
     pub fn upcoming(&self, n: usize) -> impl Iterator<Item = &E> {
         let soon = self
             .occupied_buckets()
-            .flat_map(|(level, digit)| self.buckets[level * DIGITS + digit].iter().flatten().map(|(_, e)| e));
+            .flat_map(|(level, digit)| self.buckets[level * DIGITS + digit].iter().map(|(_, e)| e));
         self.now_fifo.iter().chain(soon).take(n)
     }
 
@@ -159,24 +169,41 @@ impl<E> EventQueue<E> {
         if self.occupied[level] == 0 {
             self.levels &= !(1 << level);
         }
-        let mut emptied = std::mem::take(&mut self.buckets[level * DIGITS + digit]);
-        let min = emptied.iter().flatten().map(|&(t, _)| t).min().expect("non-empty");
+        let i = level * DIGITS + digit;
+        let mut head = std::mem::take(&mut self.buckets[i]);
+        // The overflow holds events only when the bucket's own vector is full.
+        let overflowed = head.len() == BLOCK && !self.overflow[i].is_empty();
+        let mut min = head.iter().map(|&(t, _)| t).min().expect("non-empty");
+        if overflowed {
+            min = self.overflow[i].iter().flatten().map(|&(t, _)| t).fold(min, u64::min);
+        }
         assert!(min > self.now.as_millis(), "queue order violated");
         self.now = SimTime::from_millis(min);
-        for mut block in emptied.drain(..) {
-            for (t, e) in block.drain(..) {
-                match bucket(t, min) {
-                    None => self.now_fifo.push_back(e),
-                    Some(b) => {
-                        assert!(b.0 < level, "redistribution moves events down");
-                        self.push_to(b, t, e);
-                    }
+        self.redistribute(level, min, &mut head);
+        self.buckets[i] = head; // keep the allocation for the digit's next cycle
+        if overflowed {
+            let mut rest = std::mem::take(&mut self.overflow[i]);
+            for mut block in rest.drain(..) {
+                self.redistribute(level, min, &mut block);
+                self.pool.push(block);
+            }
+            self.overflow[i] = rest;
+        }
+        Some(())
+    }
+
+    /// Moves the events of `block`, emptied from a bucket of `level`, to where they belong
+    /// now that the current instant is `min`, in their order.
+    fn redistribute(&mut self, level: usize, min: u64, block: &mut Vec<Entry<E>>) {
+        for (t, e) in block.drain(..) {
+            match bucket(t, min) {
+                None => self.now_fifo.push_back(e),
+                Some(b) => {
+                    assert!(b.0 < level, "redistribution moves events down");
+                    self.push_to(b, t, e);
                 }
             }
-            self.pool.push(block);
         }
-        self.buckets[level * DIGITS + digit] = emptied; // keep the (small) list's allocation
-        Some(())
     }
 }
 

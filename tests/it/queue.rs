@@ -109,6 +109,25 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Buckets holding more events than their own vector (128) overflow into pooled blocks:
+    /// hundreds of events due within a few buckets, delivered partly between bursts so that
+    /// blocks go back to the pool and are reused, keep the (time, scheduling) order.
+    #[test]
+    fn overflowing_buckets_keep_the_order(
+        rounds in proptest::collection::vec((100u64..700, 1u64..200, 1usize..400), 1..5),
+    ) {
+        let mut ops = Vec::new();
+        for (n, spread, pops) in rounds {
+            ops.extend((0..n).map(|i| Op::Push(64 + (i * 7) % spread)));
+            ops.extend(std::iter::repeat_n(Op::Pop, pops));
+        }
+        check(&ops)?;
+    }
+}
+
 /// A hand-written case of the fast path's subtle order: events already in the heap for the
 /// current instant were scheduled earlier than anything pushed at that instant.
 #[test]
