@@ -20,9 +20,9 @@
 //! sift per event, and the buckets are scanned sequentially, which caches well. Bit masks
 //! of the occupied buckets find the first one without a scan.
 //!
-//! **Memory.** A bucket is a vector of up to [`BLOCK`] events that it keeps when emptied
+//! **Memory.** A bucket is a vector of up to `BLOCK` events that it keeps when emptied
 //! (a bucket reused every cycle of its digit costs no allocation, and small buckets stay
-//! small and close together), then, when that is full, blocks of [`BLOCK`] events drawn
+//! small and close together), then, when that is full, blocks of `BLOCK` events drawn
 //! from a pool shared by all buckets, which an emptied bucket returns. So filling a large
 //! bucket never copies it to a larger allocation, and the queue holds about as much memory
 //! as its pending events: W1 at N = 100,000 (100,000 events pending at once)
@@ -55,13 +55,13 @@ type Entry<E> = (u64, E);
 /// Pending events ordered by (time, scheduling sequence).
 pub struct EventQueue<E> {
     now_fifo: VecDeque<E>,
-    /// Bucket (level, digit) at `level * DIGITS + digit`: its first [`BLOCK`] events in
+    /// Bucket (level, digit) at `level * DIGITS + digit`: its first `BLOCK` events in
     /// scheduling order...
     buckets: Vec<Vec<Entry<E>>>,
-    /// ...and the rest, in blocks of [`BLOCK`] from the pool (non-empty only when the
+    /// ...and the rest, in blocks of `BLOCK` from the pool (non-empty only when the
     /// bucket's own vector is full).
     overflow: Vec<Vec<Vec<Entry<E>>>>,
-    /// Empty blocks (each with room for [`BLOCK`] events), for whichever bucket fills next.
+    /// Empty blocks (each with room for `BLOCK` events), for whichever bucket fills next.
     pool: Vec<Vec<Entry<E>>>,
     /// Per level, bit `d` is set when bucket (level, d) holds events.
     occupied: [u64; LEVELS],
@@ -142,7 +142,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Up to `n` events due soon, for prefetch hints (without advancing time): those due
-    /// now in delivery order, then the first [`BLOCK`] of each of the earliest buckets,
+    /// now in delivery order, then the first `BLOCK` of each of the earliest buckets,
     /// each of which is due before any event of a later bucket (within a bucket, in
     /// scheduling order, which may differ from delivery order).
     pub fn upcoming(&self, n: usize) -> impl Iterator<Item = &E> {
