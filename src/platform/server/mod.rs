@@ -22,7 +22,8 @@
 //! when its timeout runs out (scripts: the sum of their timeouts; AllowTraffic: one hour;
 //! a BlockTraffic already under way completes); an event due to start on a stopped instance
 //! fails after five minutes. CodeDeploy learns an instance's health only by deploying to it,
-//! so a stop does not change the healthy count until the instance fails.
+//! so a stop does not change the healthy count until the instance fails. A second stop of
+//! a stopped instance changes nothing.
 //!
 //! **Planned instances** (speed): when nothing can interrupt an instance mid-way, its whole
 //! lifecycle is planned when it starts (`itinerary`), and the engine delivers only the

@@ -30,7 +30,10 @@ pub struct Slot {
     pub status: LifecycleEventStatus,
 }
 
-/// Which [`Diagnostic`] a slot holds: the variant, and for scripts the error code.
+/// Which [`Diagnostic`] a slot holds: the variant, and for scripts the error code. It
+/// mirrors `Diagnostic` variant for variant (one byte instead of four, the script index
+/// kept apart); `pack` and `unpack` match exhaustively, so a new diagnostic does not
+/// compile until it has a kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     None,
