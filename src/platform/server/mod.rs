@@ -360,23 +360,39 @@ impl<'s> InPlaceDeployment<'s> {
     /// The final state. Panics if the deployment has not finished (a broken invariant).
     pub fn into_outcome(self) -> InPlaceOutcome {
         assert!(self.status.is_terminal(), "deployment still {}", self.status.as_str());
+        // One pass over the instances (in a large fleet, each pass is a trip through memory).
+        let n = self.instances.len();
+        let (mut status, mut class, mut serving, mut stopped, mut on_new) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for i in &self.instances {
+            status.push(i.status);
+            class.push(i.class);
+            serving.push(i.serving);
+            stopped.push(i.stopped);
+            on_new.push(i.on_new_revision);
+        }
         InPlaceOutcome {
             status: self.status,
             error: self.error,
             complete_time: self.complete_time.expect("set with the terminal status"),
             plan: self.plan,
             order: self.order,
-            target_status: self.instances.iter().map(|i| i.status).collect(),
+            target_status: status,
             records: self.records,
             capacity: self.capacity,
             create_time: self.origin,
             rollback_requested: self.rollback_requested,
             is_rollback: self.is_rollback,
             alarm_states: self.alarms.timelines,
-            final_class: self.instances.iter().map(|i| i.class).collect(),
-            final_serving: self.instances.iter().map(|i| i.serving).collect(),
-            final_stopped: self.instances.iter().map(|i| i.stopped).collect(),
-            final_on_new_revision: self.instances.iter().map(|i| i.on_new_revision).collect(),
+            final_class: class,
+            final_serving: serving,
+            final_stopped: stopped,
+            final_on_new_revision: on_new,
         }
     }
 
