@@ -614,3 +614,21 @@ fn s3_3_an_instance_stopping_mid_event_fails_at_the_event_timeout() {
     assert_eq!(ev.end_time, Some(603.0), "the agent never answers: the event times out");
     assert_eq!(ev.diagnostics.as_ref().unwrap().error_code, "UnknownError");
 }
+
+/// §3.3 [I]: a stopped instance stays stopped; a second stop of it (the fault list may
+/// name an instance twice) changes nothing, whether it falls during the timed-out event or
+/// after the instance failed.
+#[test]
+fn s3_3_a_second_stop_of_a_stopped_instance_changes_nothing() {
+    let base = "name: stop\nfleet:\n  instances: 3\nhooks:\n  AfterInstall:\n    - {location: a.sh, duration: 60s, timeout: 600}\n\
+                faults:\n  - instanceStops: {target: 0, at: 10s}\n";
+    let once = run(base, 1);
+    for again in ["5m", "20m"] {
+        let twice = run(&format!("{base}  - instanceStops: {{target: 0, at: {again}}}\n"), 1);
+        assert_eq!(
+            serde_json::to_value(&twice.deployments).unwrap(),
+            serde_json::to_value(&once.deployments).unwrap(),
+            "second stop at {again}"
+        );
+    }
+}
