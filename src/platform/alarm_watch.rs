@@ -1,8 +1,9 @@
 //! The alarms of a running deployment: their datapoints, evaluations and states over time,
 //! shared by the platforms (§7).
 //!
-//! A platform calls [`AlarmWatch::evaluate_due`] at every metric period end with a way to
-//! observe a metric over a window; alarms whose evaluation falls due then (every minute, or
+//! A platform model is [`Watched`]: at every metric period end it calls
+//! [`Watched::evaluate_alarms`], which hands its [`AlarmWatch`] the model itself as the way
+//! to observe a metric over a window ([`AlarmWatch::evaluate_due`]); alarms whose evaluation falls due then (every minute, or
 //! every 10 s for short periods, §7.2) build their evaluation range and move to the state
 //! `alarm::evaluate` gives. CodeDeploy's side (polling, stopping) stays in the platform.
 //!
@@ -21,6 +22,18 @@ pub struct AlarmTimeline {
 /// A metric's value over [from, to), or `None` when there is no data.
 pub trait Observation {
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64>;
+}
+
+/// A platform model that watches alarms on its own metrics.
+pub trait Watched: Observation + Sized {
+    fn alarm_watch(&mut self) -> &mut AlarmWatch;
+
+    /// Evaluates the alarms whose evaluation falls due at `now` on the model's metrics.
+    fn evaluate_alarms(&mut self, now: SimTime) {
+        let mut alarms = std::mem::take(self.alarm_watch());
+        alarms.evaluate_due(now, &*self);
+        *self.alarm_watch() = alarms;
+    }
 }
 
 /// The alarms being watched.

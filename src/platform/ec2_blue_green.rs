@@ -66,7 +66,9 @@ use crate::id::TargetId;
 use crate::lifecycle::hook::Hook;
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::{ALLOW_TRAFFIC_LIMIT, LoadBalancer};
-use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, fewest_in_service, injected_value};
+use crate::platform::alarm_watch::{
+    AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_value,
+};
 use crate::platform::server::{EVENT_START_LIMIT, script_diagnostic};
 use crate::platform::traffic_shift::PhaseSpan;
 use crate::rng::{Stream, Streams};
@@ -1102,12 +1104,6 @@ impl<'s> Ec2BlueGreenRun<'s> {
         sched.after(METRIC_PERIOD, Event::MetricPeriodEnds);
     }
 
-    fn evaluate_alarms(&mut self, now: SimTime) {
-        let mut alarms = std::mem::take(&mut self.alarms);
-        alarms.evaluate_due(now, &*self);
-        self.alarms = alarms;
-    }
-
     fn on_alarm_poll(&mut self, sched: &mut Scheduler<Event>) {
         if !self.watching() || self.stopping.is_some() {
             return;
@@ -1173,6 +1169,12 @@ impl Model for Ec2BlueGreenRun<'_> {
 
     fn finished(&self) -> bool {
         self.phase == Phase::Done
+    }
+}
+
+impl Watched for Ec2BlueGreenRun<'_> {
+    fn alarm_watch(&mut self) -> &mut AlarmWatch {
+        &mut self.alarms
     }
 }
 

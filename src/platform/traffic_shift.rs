@@ -28,7 +28,7 @@ use crate::deployment::{DeploymentStatus, Diagnostic, ErrorCode, ErrorInformatio
 use crate::engine::{Model, Scheduler};
 use crate::lifecycle::LifecycleEventName;
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
-use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, injected_value};
+use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, Watched, injected_value};
 use crate::rng::{RandomSource, Stream, Streams};
 use crate::scenario::Monitoring;
 use crate::scenario::blue_green::{BlueGreenDeployment, EcsService, Reroute, ShiftTarget};
@@ -577,12 +577,6 @@ impl<'s> BlueGreenRun<'s> {
         sched.after(self.spec.traffic.period, Event::MetricPeriodEnds);
     }
 
-    fn evaluate_alarms(&mut self, now: SimTime) {
-        let mut alarms = std::mem::take(&mut self.alarms);
-        alarms.evaluate_due(now, &*self);
-        self.alarms = alarms;
-    }
-
     fn record_period(&mut self, end: SimTime) {
         let start = self.period_start;
         if end == start {
@@ -691,6 +685,12 @@ impl Model for BlueGreenRun<'_> {
 /// (§2.3: only all-at-once).
 pub fn allowed_with_nlb(routing: TrafficRouting) -> bool {
     routing == TrafficRouting::AllAtOnce
+}
+
+impl Watched for BlueGreenRun<'_> {
+    fn alarm_watch(&mut self) -> &mut AlarmWatch {
+        &mut self.alarms
+    }
 }
 
 impl Observation for BlueGreenRun<'_> {

@@ -54,7 +54,9 @@ use crate::id::TargetId;
 use crate::lifecycle::hook::{Hook, HookOutcome, HookResult};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
-use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, fewest_in_service, injected_value};
+use crate::platform::alarm_watch::{
+    AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_value,
+};
 use crate::rng::{Stream, Streams};
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
 use crate::time::{SimDuration, SimTime};
@@ -527,12 +529,6 @@ impl<'s> InPlaceDeployment<'s> {
         sched.after(METRIC_PERIOD, Event::MetricPeriodEnds);
     }
 
-    fn evaluate_alarms(&mut self, now: SimTime) {
-        let mut alarms = std::mem::take(&mut self.alarms);
-        alarms.evaluate_due(now, &*self);
-        self.alarms = alarms;
-    }
-
     /// CodeDeploy reads the alarms (§7.1).
     fn on_alarm_poll(&mut self, sched: &mut Scheduler<Event>) {
         let now = sched.now();
@@ -972,6 +968,12 @@ impl Model for InPlaceDeployment<'_> {
         if let Event::MilestoneReached { target } | Event::LifecycleEventEnds { target, .. } = *next {
             crate::engine::prefetch(&self.instances[target.index()]);
         }
+    }
+}
+
+impl Watched for InPlaceDeployment<'_> {
+    fn alarm_watch(&mut self) -> &mut AlarmWatch {
+        &mut self.alarms
     }
 }
 
