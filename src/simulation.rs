@@ -131,9 +131,9 @@ fn rollback_from(ip: &InPlace, monitoring: &Monitoring, d: &InPlaceOutcome) -> R
 /// Runs the scenario and builds its report.
 pub fn simulate(scenario: &Scenario, seed: u64) -> Report {
     let r = run(scenario, seed);
-    match &r.outcome {
+    match r.outcome {
         Outcome::InPlace(o) => report::in_place::build(scenario, seed, o, r.stats.events),
-        Outcome::BlueGreen(o) => report::blue_green::build(scenario, seed, o, r.stats.events),
-        Outcome::Ec2BlueGreen(o) => report::ec2_blue_green::build(scenario, seed, o, r.stats.events),
+        Outcome::BlueGreen(o) => report::blue_green::build(scenario, seed, &o, r.stats.events),
+        Outcome::Ec2BlueGreen(o) => report::ec2_blue_green::build(scenario, seed, &o, r.stats.events),
     }
 }

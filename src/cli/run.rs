@@ -1,10 +1,11 @@
 //! `cdsim run`.
 
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
 use super::{Failure, output};
-use crate::report::{json, text};
+use crate::report::{Report, files, text};
 use crate::simulation;
 
 pub fn run(
@@ -19,19 +20,29 @@ pub fn run(
     let scenario = loaded.scenario;
     let seed = seed.unwrap_or(scenario.seed);
     let report = simulation::simulate(&scenario, seed);
-    // Rendered only when asked for: the JSON of a large fleet is large.
-    let json_text = as_json.then(|| json::to_string(&report));
-    let summary = text::summary(&report);
     if let Some(dir) = out {
         write_report(dir, &report)?;
     }
-    Ok(match json_text {
-        Some(j) if as_json => j,
-        _ => summary,
-    })
+    if as_json {
+        // Streamed: the JSON of a large fleet is large. A closed pipe (`… | head`) is not
+        // an error worth reporting.
+        let _ = write_json(&report, std::io::stdout().lock());
+        return Ok(String::new());
+    }
+    Ok(text::summary(&report))
 }
 
-/// Every report file (`report::files`) into `dir`, each atomically.
-pub fn write_report(dir: &Path, report: &crate::report::Report) -> Result<(), Failure> {
-    output::write_files(dir, crate::report::files::files(report))
+/// Every report file (`report::files`) into `dir`, each atomically; the JSON streamed.
+pub fn write_report(dir: &Path, report: &Report) -> Result<(), Failure> {
+    output::write_atomic_with(dir, files::JSON_FILE, |f| write_json(report, f))?;
+    output::write_files(dir, files::rendered(report))
+}
+
+/// The report's JSON, the bytes of `json::to_string`, written through a buffer as it is
+/// produced: no whole-report string.
+fn write_json(report: &Report, w: impl Write) -> std::io::Result<()> {
+    let mut w = BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut w, report)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }

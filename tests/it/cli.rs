@@ -497,6 +497,30 @@ fn run_out_writes_every_report_file_and_nothing_else() {
     assert_eq!(v["seed"], 4);
 }
 
+/// The JSON the command line streams (stdout and `--out`) is the committed report's bytes,
+/// for an in-place rollback (targets built on demand in two deployments) and EC2
+/// blue/green (targets listed).
+#[test]
+fn streamed_json_is_the_committed_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["in-place-rollback", "zonal", "ec2-blue-green-rollback"] {
+        let dir = TempDir::new("streamed");
+        let scenario = root.join(format!("scenarios/{name}.yaml"));
+        let o = cdsim(&["run", arg(&scenario), "--json", "--out", arg(&dir.0)]);
+        assert_eq!(code(&o), 0, "stderr:\n{}", stderr(&o));
+        let committed = std::fs::read_to_string(root.join(format!("reports/{name}/report.json"))).unwrap();
+        assert!(
+            stdout(&o) == committed,
+            "{name}: run --json differs from the committed report"
+        );
+        let written = std::fs::read_to_string(dir.0.join("report.json")).unwrap();
+        assert!(
+            written == committed,
+            "{name}: --out's report.json differs from the committed report"
+        );
+    }
+}
+
 #[test]
 fn check_accepts_every_example_scenario() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
