@@ -13,6 +13,7 @@ mod configs;
 mod explain;
 mod gallery;
 mod import;
+mod memory;
 mod output;
 mod run;
 mod schema;

@@ -4,7 +4,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
-use super::{Failure, output};
+use super::{Failure, memory, output};
 use crate::report::{Report, files, text};
 use crate::simulation;
 
@@ -19,6 +19,7 @@ pub fn run(
     eprint!("{}", loaded.warnings);
     let scenario = loaded.scenario;
     let seed = seed.unwrap_or(scenario.seed);
+    memory::check(&scenario, &files[0].display().to_string())?;
     let report = simulation::simulate(&scenario, seed);
     if let Some(dir) = out {
         write_report(dir, &report)?;

@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serde::ser::{Serialize, SerializeSeq, Serializer};
@@ -43,6 +44,8 @@ pub struct Brief {
 pub struct Targets {
     source: Option<Arc<dyn TargetSource>>,
     built: OnceLock<Vec<TargetInfo>>,
+    /// Targets built from `source` so far, for tests of how much a reader builds.
+    builds: Arc<AtomicUsize>,
 }
 
 impl Targets {
@@ -51,6 +54,7 @@ impl Targets {
         Targets {
             source: Some(source),
             built: OnceLock::new(),
+            builds: Arc::default(),
         }
     }
 
@@ -88,9 +92,20 @@ impl Targets {
     /// Target `i`: borrowed when the targets are held, else built.
     pub fn get(&self, i: usize) -> Cow<'_, TargetInfo> {
         match (self.built.get(), &self.source) {
-            (None, Some(s)) => Cow::Owned(s.target(i)),
+            (None, Some(s)) => Cow::Owned(self.build(s.as_ref(), i)),
             _ => Cow::Borrowed(&self[i]),
         }
+    }
+
+    /// How many targets have been built from the source so far: what a reader cost (each
+    /// of `n` targets read once builds `n`).
+    pub fn builds(&self) -> usize {
+        self.builds.load(Ordering::Relaxed)
+    }
+
+    fn build(&self, source: &dyn TargetSource, i: usize) -> TargetInfo {
+        self.builds.fetch_add(1, Ordering::Relaxed);
+        source.target(i)
     }
 
     /// Every target in order, each built only while it is read when not held.
@@ -104,6 +119,7 @@ impl From<Vec<TargetInfo>> for Targets {
         Targets {
             source: None,
             built: OnceLock::from(targets),
+            builds: Arc::default(),
         }
     }
 }
@@ -120,7 +136,7 @@ impl Deref for Targets {
     /// Builds every target once (tests, small fleets).
     fn deref(&self) -> &[TargetInfo] {
         self.built.get_or_init(|| match &self.source {
-            Some(s) => (0..s.len()).map(|i| s.target(i)).collect(),
+            Some(s) => (0..s.len()).map(|i| self.build(s.as_ref(), i)).collect(),
             None => Vec::new(),
         })
     }

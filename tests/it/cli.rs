@@ -521,6 +521,30 @@ fn streamed_json_is_the_committed_report() {
     }
 }
 
+/// A fleet that cannot fit in the memory the process may use is refused before it starts,
+/// with a message, not aborted on a failed allocation.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fleet_too_large_for_the_memory_limit_is_refused_up_front() {
+    let dir = TempDir::new("memory");
+    let scenario = dir.file(
+        "big.yaml",
+        "name: big\ndeploymentConfigName: CodeDeployDefault.AllAtOnce\nfleet: {instances: 2000000}\n",
+    );
+    // 300 MiB of address space: the program fits, two million instances do not.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v 307200 && exec {BIN} run {}", arg(&scenario)))
+        .output()
+        .expect("run sh");
+    assert_eq!(code(&o), 2, "stderr:\n{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("this fleet needs about") && err.contains("ulimit -v"),
+        "{err}"
+    );
+}
+
 #[test]
 fn check_accepts_every_example_scenario() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
