@@ -17,6 +17,7 @@ mod memory;
 mod output;
 mod run;
 mod schema;
+mod stream;
 mod sweep;
 
 use std::path::PathBuf;

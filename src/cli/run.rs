@@ -1,10 +1,9 @@
 //! `cdsim run`.
 
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
-use super::{Failure, memory, output};
+use super::{Failure, memory, output, stream};
 use crate::report::{Report, files, text};
 use crate::simulation;
 
@@ -27,7 +26,7 @@ pub fn run(
     if as_json {
         // Streamed: the JSON of a large fleet is large. A closed pipe (`… | head`) is not
         // an error worth reporting.
-        let _ = write_json(&report, std::io::stdout().lock());
+        let _ = stream::write_json(&report, std::io::stdout().lock());
         return Ok(String::new());
     }
     Ok(text::summary(&report))
@@ -35,15 +34,6 @@ pub fn run(
 
 /// Every report file (`report::files`) into `dir`, each atomically; the JSON streamed.
 pub fn write_report(dir: &Path, report: &Report) -> Result<(), Failure> {
-    output::write_atomic_with(dir, files::JSON_FILE, |f| write_json(report, f))?;
+    output::write_atomic_with(dir, files::JSON_FILE, |f| stream::write_json(report, f))?;
     output::write_files(dir, files::rendered(report))
-}
-
-/// The report's JSON, the bytes of `json::to_string`, written through a buffer as it is
-/// produced: no whole-report string.
-fn write_json(report: &Report, w: impl Write) -> std::io::Result<()> {
-    let mut w = BufWriter::with_capacity(1 << 16, w);
-    serde_json::to_writer_pretty(&mut w, report)?;
-    w.write_all(b"\n")?;
-    w.flush()
 }

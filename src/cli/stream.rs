@@ -122,6 +122,9 @@ mod tests {
         let mut ours = Vec::new();
         let mut ser = serde_json::Serializer::with_formatter(&mut ours, super::Indented::default());
         serde::Serialize::serialize(&deep, &mut ser).unwrap();
-        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string_pretty(&deep).unwrap());
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string_pretty(&deep).unwrap()
+        );
     }
 }

@@ -5,6 +5,10 @@ use std::fmt::Write;
 use super::{DeploymentInfo, Report};
 use crate::time::SimDuration;
 
+/// Failed targets listed one per line; beyond these, a count (a large fleet's failures are
+/// read in the JSON, not in the summary).
+pub const FAILED_LISTED: usize = 20;
+
 pub fn summary(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "scenario {}  seed {}", report.scenario, report.seed);
@@ -128,7 +132,7 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             .filter(move |(_, b)| b.status == status)
             .map(|(i, _)| d.targets.get(i))
     };
-    for t in with_status("Failed") {
+    for t in with_status("Failed").take(FAILED_LISTED) {
         let failed = t.lifecycle_events.iter().find(|e| e.status == "Failed");
         let detail = failed.map_or(String::new(), |e| {
             let diag = e.diagnostics.as_ref();
@@ -149,6 +153,10 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             detail
         };
         let _ = writeln!(out, "  Failed  {}{detail}", t.target_id);
+    }
+    if o.failed as usize > FAILED_LISTED {
+        let more = o.failed as usize - FAILED_LISTED;
+        let _ = writeln!(out, "  … and {more} more Failed (the JSON report lists every target)");
     }
     let skipped: Vec<String> = with_status("Skipped").map(|t| t.into_owned().target_id).collect();
     if !skipped.is_empty() {
