@@ -26,13 +26,19 @@ pub fn needed(scenario: &Scenario) -> u64 {
     BASE_BYTES + BYTES_PER_INSTANCE * u64::from(instances)
 }
 
-/// Refuses a run that would need more memory than the process may use.
-pub fn check(scenario: &Scenario, instances_in: &str) -> Result<(), Failure> {
-    let need = needed(scenario);
+/// Refuses `concurrent` runs of `scenario` at once (one per thread) that would need more
+/// memory than the process may use; `label` names the scenario in the message.
+pub fn check(scenario: &Scenario, label: &str, concurrent: usize) -> Result<(), Failure> {
+    let need = needed(scenario).saturating_mul(concurrent as u64);
+    let runs = if concurrent > 1 {
+        format!("{concurrent} runs of this fleet at once (one per thread) need")
+    } else {
+        "this fleet needs".to_string()
+    };
     match available() {
         Some((have, from)) if need > have => Err(Failure(format!(
-            "{instances_in}: this fleet needs about {} MiB to simulate, but only {} MiB are available ({from}); \
-             simulate a smaller fleet or give the process more memory",
+            "{label}: {runs} about {} MiB to simulate, but only {} MiB are available ({from}); \
+             simulate a smaller fleet, use fewer threads or give the process more memory",
             need >> 20,
             have >> 20
         ))),

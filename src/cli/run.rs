@@ -18,7 +18,7 @@ pub fn run(
     eprint!("{}", loaded.warnings);
     let scenario = loaded.scenario;
     let seed = seed.unwrap_or(scenario.seed);
-    memory::check(&scenario, &files[0].display().to_string())?;
+    memory::check(&scenario, &files[0].display().to_string(), 1)?;
     let report = simulation::simulate(&scenario, seed);
     if let Some(dir) = out {
         write_report(dir, &report)?;

@@ -532,17 +532,23 @@ fn a_fleet_too_large_for_the_memory_limit_is_refused_up_front() {
         "name: big\ndeploymentConfigName: CodeDeployDefault.AllAtOnce\nfleet: {instances: 2000000}\n",
     );
     // 300 MiB of address space: the program fits, two million instances do not.
-    let o = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v 307200 && exec {BIN} run {}", arg(&scenario)))
-        .output()
-        .expect("run sh");
+    let limited = |args: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v 307200 && exec {BIN} {args} {}", arg(&scenario)))
+            .output()
+            .expect("run sh")
+    };
+    let o = limited("run");
     assert_eq!(code(&o), 2, "stderr:\n{}", stderr(&o));
     let err = stderr(&o);
     assert!(
         err.contains("this fleet needs about") && err.contains("ulimit -v"),
         "{err}"
     );
+    let o = limited("compare --runs 2 --threads 2 --quiet --config CodeDeployDefault.AllAtOnce");
+    assert_eq!(code(&o), 2, "stderr:\n{}", stderr(&o));
+    assert!(stderr(&o).contains("2 runs of this fleet at once"), "{}", stderr(&o));
 }
 
 #[test]
