@@ -51,10 +51,12 @@ pub struct RandomSource {
 }
 
 impl Streams {
+    /// The streams of one run, keyed by its seed.
     pub fn new(seed: u64) -> Self {
         Streams { seed }
     }
 
+    /// The run's seed.
     pub fn seed(&self) -> u64 {
         self.seed
     }

@@ -54,6 +54,7 @@ impl MinimumHealthyHosts {
 /// The numbers a minimum implies for a fleet, all-healthy at start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HealthPlan {
+    /// The number of instances the minimum is resolved over.
     pub instances: u32,
     /// Resolved minimum healthy hosts M.
     pub minimum: u32,

@@ -44,7 +44,8 @@ pub struct EcsService {
     pub test_listener: bool,
     pub network_load_balancer: bool,
     pub reroute: Reroute,
-    /// Minutes the original task set is kept after traffic has moved (≤ 2880, §11).
+    /// How long the original task set is kept after traffic has moved (at most 2880 minutes,
+    /// §11; the scenario gives it in minutes).
     pub termination_wait: SimDuration,
     /// Fault: the replacement's tasks never pass health checks.
     pub replacement_unhealthy: bool,
