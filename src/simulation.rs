@@ -62,7 +62,7 @@ pub fn run(scenario: &Scenario, seed: u64) -> Run {
             }
         }
         Workload::BlueGreen(bg) => {
-            let mut model = BlueGreenRun::new(bg, &scenario.monitoring, seed);
+            let mut model = BlueGreenRun::new(&scenario.deployment_config, bg, &scenario.monitoring, seed);
             let stats = engine::run(&mut model);
             Run {
                 outcome: Outcome::BlueGreen(model.into_outcome()),

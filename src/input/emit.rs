@@ -355,10 +355,7 @@ fn functions(w: &mut Writer, d: &Deployment) {
 
 fn config_platform(c: &ConfigDef) -> Option<ComputePlatform> {
     match c.platform.as_ref().map(|p| p.value.as_str()) {
-        Some("Server") => Some(ComputePlatform::Server),
-        Some("ECS") => Some(ComputePlatform::Ecs),
-        Some("Lambda") => Some(ComputePlatform::Lambda),
-        Some(_) => None,
+        Some(p) => ComputePlatform::parse(p),
         None if c.traffic.is_some() => None,
         None => c.minimum_healthy_hosts.as_ref().map(|_| ComputePlatform::Server),
     }

@@ -9,10 +9,11 @@
 //! Not here: intrinsic functions (templates are evaluated before they get here) or what
 //! wraps these shapes in a file (`aws_json`, `cloudformation`).
 
-use super::appspec::{near, set_platform};
+use super::appspec::set_platform;
 use super::document::{Node, Value};
 use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, MinimumDef, Number, Origin, TrafficDef, ZonalDef};
 use crate::config::ComputePlatform;
+use crate::scenario::validate::closest;
 
 /// How a file spells the API's keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +62,7 @@ impl Reader<'_> {
                 continue;
             }
             let names: Vec<&str> = spelled.iter().map(String::as_str).collect();
-            let hint = near(&key.name, &names)
+            let hint = closest(&key.name, &names)
                 .map(|n| format!(" (did you mean {n}?)"))
                 .unwrap_or_default();
             let message = format!(
@@ -305,11 +306,9 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
         info.config_name = r.text(n, &style.key("deploymentConfigName"));
     }
     if let Some(p) = r.get(node, "computePlatform") {
-        let platform = match p.as_str() {
-            Some("Server") => Some(ComputePlatform::Server),
-            Some("ECS") => Some(ComputePlatform::Ecs),
-            Some("Lambda") => Some(ComputePlatform::Lambda),
-            _ => {
+        let platform = match p.as_str().and_then(ComputePlatform::parse) {
+            Some(platform) => Some(platform),
+            None => {
                 r.f.error(
                     p.line,
                     p.column,

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::TrafficRouting;
 use crate::config::traffic_routing::LinearEnd;
 use crate::lifecycle::{DurationModel, LifecycleEventName};
 use crate::load_balancer::HealthCheck;
@@ -15,7 +14,6 @@ use crate::traffic::TrafficSpec;
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlueGreenDeployment {
     pub target: ShiftTarget,
-    pub routing: TrafficRouting,
     /// Hook functions by lifecycle event; an event without one is `Skipped`.
     pub hooks: BTreeMap<LifecycleEventName, FunctionHook>,
     pub traffic: TrafficSpec,
