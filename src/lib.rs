@@ -33,17 +33,14 @@ pub mod chart;
 pub mod cli;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod compare;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod config;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod deployment;
 pub mod engine;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod fault;
 pub mod id;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod input;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod lifecycle;
 pub mod load_balancer;
 #[allow(missing_docs, reason = "not every public item documented yet")]
@@ -59,5 +56,4 @@ pub mod stats;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod testkit;
 pub mod time;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod traffic;
