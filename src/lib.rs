@@ -41,7 +41,6 @@ pub mod id;
 pub mod input;
 pub mod lifecycle;
 pub mod load_balancer;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod platform;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod report;
