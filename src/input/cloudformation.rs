@@ -158,16 +158,9 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
                 .iter()
                 .find(|(i, k, _)| Some(*i) == app.as_str() && *k == "AWS::CodeDeploy::Application")
             && let Some(p) = a.get("Properties").and_then(|p| p.get("ComputePlatform"))
+            && let Some(platform) = p.as_str().and_then(ComputePlatform::parse)
         {
-            let platform = match p.as_str() {
-                Some("Server") => Some(ComputePlatform::Server),
-                Some("ECS") => Some(ComputePlatform::Ecs),
-                Some("Lambda") => Some(ComputePlatform::Lambda),
-                _ => None,
-            };
-            if let Some(platform) = platform {
-                set_platform(out, platform, Origin::of(file, p), f);
-            }
+            set_platform(out, platform, Origin::of(file, p), f);
         }
         // The fleet: the Auto Scaling groups' desired (or minimum) sizes.
         if options.instances.is_none()

@@ -15,7 +15,6 @@ use super::{
     round2,
 };
 use crate::config::ConfigRule;
-use crate::deployment::TargetStatus;
 use crate::id::TargetId;
 use crate::lifecycle::LifecycleEventName;
 use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2Deployment, FleetPoint};
@@ -157,16 +156,7 @@ fn deployment_info(
     d: &Ec2Deployment,
     id: &str,
 ) -> DeploymentInfo {
-    let mut overview = DeploymentOverview::default();
-    for s in &d.track.target_status {
-        match s {
-            TargetStatus::Pending => overview.pending += 1,
-            TargetStatus::InProgress => overview.in_progress += 1,
-            TargetStatus::Succeeded => overview.succeeded += 1,
-            TargetStatus::Failed => overview.failed += 1,
-            TargetStatus::Skipped => overview.skipped += 1,
-        }
-    }
+    let overview = DeploymentOverview::count(&d.track.target_status);
     let config = &scenario.deployment_config;
     let health_plan = match &config.rule {
         ConfigRule::MinimumHealthy { minimum, .. } => Some(HealthPlanInfo {

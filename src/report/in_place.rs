@@ -8,7 +8,7 @@ use super::{
     HealthPlanInfo, Metrics, Report, RollbackInfo, ScriptNames, TargetInfo, Targets, lifecycle_events, round2,
 };
 use crate::config::ConfigRule;
-use crate::deployment::{LifecycleEventStatus, TargetStatus};
+use crate::deployment::LifecycleEventStatus;
 use crate::id::TargetId;
 use crate::platform::server::InPlaceRuns;
 use crate::platform::server::{self, InPlaceOutcome};
@@ -85,16 +85,7 @@ fn deployment_info(
     scripts: &ScriptNames,
     id: &str,
 ) -> DeploymentInfo {
-    let mut overview = DeploymentOverview::default();
-    for s in &outcome.target_status {
-        match s {
-            TargetStatus::Pending => overview.pending += 1,
-            TargetStatus::InProgress => overview.in_progress += 1,
-            TargetStatus::Succeeded => overview.succeeded += 1,
-            TargetStatus::Failed => overview.failed += 1,
-            TargetStatus::Skipped => overview.skipped += 1,
-        }
-    }
+    let overview = DeploymentOverview::count(&outcome.target_status);
     let config = &scenario.deployment_config;
     let health_plan = match (&config.rule, outcome.plan) {
         (ConfigRule::MinimumHealthy { minimum, .. }, plan) => Some(HealthPlanInfo {
