@@ -30,7 +30,6 @@ pub mod alarm;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod chart;
 pub mod cli;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod compare;
 pub mod config;
 pub mod deployment;
