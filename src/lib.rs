@@ -44,7 +44,6 @@ pub mod platform;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod report;
 pub mod rng;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod scenario;
 pub mod simulation;
 pub mod stats;
