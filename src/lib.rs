@@ -27,7 +27,6 @@
 //! (`tests/it/tidy.rs`) checks this.
 
 pub mod alarm;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod chart;
 pub mod cli;
 pub mod compare;
