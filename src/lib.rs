@@ -27,10 +27,8 @@
 //! (`tests/it/tidy.rs`) checks this.
 
 pub mod alarm;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod chart;
 pub mod cli;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod compare;
 pub mod config;
 pub mod deployment;
@@ -45,7 +43,6 @@ pub mod platform;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod report;
 pub mod rng;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod scenario;
 pub mod simulation;
 pub mod stats;

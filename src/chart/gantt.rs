@@ -7,9 +7,13 @@ use plotters::prelude::*;
 use super::{Drawn, Rgb, label_font, tick, widen};
 
 #[derive(Clone, Debug, Default)]
+/// Coloured spans along an axis, one row per item (a target, a lifecycle event).
 pub struct Gantt {
+    /// The title.
     pub title: String,
+    /// The axis, with its unit.
     pub x_label: String,
+    /// The axis's range.
     pub x_range: (f64, f64),
     /// Top to bottom.
     pub rows: Vec<GanttRow>,
@@ -18,16 +22,22 @@ pub struct Gantt {
 }
 
 #[derive(Clone, Debug)]
+/// One row of spans.
 pub struct GanttRow {
+    /// The row's label.
     pub label: String,
+    /// Its spans, in time order.
     pub spans: Vec<Span>,
 }
 
 /// From `start` to `end`, of category `category` (an index into `Gantt::categories`).
 #[derive(Clone, Copy, Debug)]
 pub struct Span {
+    /// Where the span begins.
     pub start: f64,
+    /// Where it ends.
     pub end: f64,
+    /// Its category.
     pub category: usize,
 }
 
