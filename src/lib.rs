@@ -47,7 +47,6 @@ pub mod scenario;
 pub mod simulation;
 pub mod stats;
 #[cfg(feature = "testkit")]
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod testkit;
 pub mod time;
 pub mod traffic;
