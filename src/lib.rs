@@ -35,7 +35,6 @@ pub mod deployment;
 pub mod engine;
 pub mod fault;
 pub mod id;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod input;
 pub mod lifecycle;
 pub mod load_balancer;
