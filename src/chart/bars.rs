@@ -9,8 +9,8 @@ use plotters::prelude::*;
 use super::axis::ValueAxis;
 use super::{Drawn, Rgb};
 
-#[derive(Clone, Debug, Default)]
 /// Horizontal bars with error bars: one group of bars per row, one bar per series.
+#[derive(Clone, Debug, Default)]
 pub struct Bars {
     /// The title.
     pub title: String,
@@ -26,8 +26,8 @@ pub struct Bars {
     pub series: Vec<BarSeries>,
 }
 
-#[derive(Clone, Debug)]
 /// One series of bars.
+#[derive(Clone, Debug)]
 pub struct BarSeries {
     /// Its legend label.
     pub label: String,

@@ -11,8 +11,8 @@ use plotters::prelude::*;
 use super::axis::ValueAxis;
 use super::{Drawn, Rgb, small_font};
 
-#[derive(Clone, Debug, Default)]
 /// Box plots: one row per sample, p5 to p95 whiskers around a p25–p75 box.
+#[derive(Clone, Debug, Default)]
 pub struct BoxPlot {
     /// The title.
     pub title: String,
@@ -26,8 +26,8 @@ pub struct BoxPlot {
     pub rows: Vec<BoxRow>,
 }
 
-#[derive(Clone, Debug)]
 /// One row: a sample's quantiles.
+#[derive(Clone, Debug)]
 pub struct BoxRow {
     /// The row's label.
     pub label: String,

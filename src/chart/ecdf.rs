@@ -15,8 +15,8 @@ use super::{Drawn, Rgb, label_font};
 /// (a step of at most 0.05 percentage points).
 const MAX_STEPS: usize = 2000;
 
-#[derive(Clone, Debug, Default)]
 /// Empirical cumulative distribution functions: one line per sample.
+#[derive(Clone, Debug, Default)]
 pub struct Ecdf {
     /// The title.
     pub title: String,
@@ -30,8 +30,8 @@ pub struct Ecdf {
     pub series: Vec<EcdfSeries>,
 }
 
-#[derive(Clone, Debug)]
 /// One sample.
+#[derive(Clone, Debug)]
 pub struct EcdfSeries {
     /// Its legend label.
     pub label: String,

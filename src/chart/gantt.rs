@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use super::{Drawn, Rgb, label_font, tick, widen};
 
-#[derive(Clone, Debug, Default)]
 /// Coloured spans along an axis, one row per item (a target, a lifecycle event).
+#[derive(Clone, Debug, Default)]
 pub struct Gantt {
     /// The title.
     pub title: String,
@@ -21,8 +21,8 @@ pub struct Gantt {
     pub categories: Vec<(String, Rgb)>,
 }
 
-#[derive(Clone, Debug)]
 /// One row of spans.
+#[derive(Clone, Debug)]
 pub struct GanttRow {
     /// The row's label.
     pub label: String,

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use super::{Drawn, Rgb, label_font, tick, widen};
 
-#[derive(Clone, Debug, Default)]
 /// A density strip: rows of shaded buckets along an axis.
+#[derive(Clone, Debug, Default)]
 pub struct Strip {
     /// The title.
     pub title: String,
@@ -23,8 +23,8 @@ pub struct Strip {
     pub scale_label: String,
 }
 
-#[derive(Clone, Debug)]
 /// One row of buckets.
+#[derive(Clone, Debug)]
 pub struct StripRow {
     /// The row's label.
     pub label: String,

@@ -48,11 +48,11 @@ pub struct ConfigSummary {
     /// Over the runs that rolled back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_rollback_seconds: Option<Quantiles>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     /// Failed requests per run (ECS, Lambda).
-    pub failed_requests: Option<Quantiles>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_requests: Option<Quantiles>,
     /// Requests exposed to a bad revision per run (ECS, Lambda).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exposed_requests: Option<Quantiles>,
     /// The 5th percentile of the fewest instances in service (Server).
     #[serde(skip_serializing_if = "Option::is_none")]
