@@ -55,7 +55,7 @@
 
 use std::collections::VecDeque;
 
-use crate::alarm::MetricSource;
+use crate::alarm::{Alarm, MetricSource};
 use crate::config::DeploymentConfig;
 use crate::config::minimum_healthy::{HealthCount, HealthPlan, MinimumHealthyHosts, may_start};
 use crate::deployment::{
@@ -67,7 +67,7 @@ use crate::lifecycle::hook::Hook;
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::{ALLOW_TRAFFIC_LIMIT, LoadBalancer};
 use crate::platform::alarm_watch::{
-    AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_value,
+    AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_baseline, injected_value,
 };
 use crate::platform::server::{EVENT_START_LIMIT, script_diagnostic};
 use crate::platform::traffic_shift::PhaseSpan;
@@ -1184,6 +1184,16 @@ impl Observation for Ec2BlueGreenRun<'_> {
         match metric {
             MetricSource::HealthyCount => fewest_in_service(&self.capacity, from, to, |p| (p.time, p.in_service)),
             MetricSource::Injected(steps) => injected_value(steps, to),
+            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
+        }
+    }
+
+    /// Before the deployment: the original fleet in service, or an injected metric's value
+    /// at 0 s.
+    fn baseline(&self, alarm: &Alarm) -> Option<f64> {
+        match &alarm.metric {
+            MetricSource::HealthyCount => self.capacity.first().map(|p| f64::from(p.in_service)),
+            MetricSource::Injected(steps) => injected_baseline(steps),
             MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
         }
     }
