@@ -21,6 +21,9 @@
 //! Not here: CodeDeploy's use of alarms (polling, stopping: the platforms), or where
 //! datapoints come from (the platforms aggregate their metric series).
 
+pub mod replay;
+pub mod tune;
+
 /// `StateValue`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlarmState {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::import::{self, ImportArgs};
 use super::{Failure, output};
 use crate::report::{json, text};
+use crate::scenario::Scenario;
 use crate::simulation;
 
 pub fn run(
@@ -16,19 +17,29 @@ pub fn run(
 ) -> Result<String, Failure> {
     let loaded = import::load(files, args, false)?;
     eprint!("{}", loaded.warnings);
-    let scenario = loaded.scenario;
+    simulate(&loaded.scenario, seed, as_json, out).map(|(_, printed)| printed)
+}
+
+/// Simulates `scenario`, writes the report files into `out` if given, and returns the
+/// report with what to print: its JSON or its summary.
+pub fn simulate(
+    scenario: &Scenario,
+    seed: Option<u64>,
+    as_json: bool,
+    out: Option<&Path>,
+) -> Result<(crate::report::Report, String), Failure> {
     let seed = seed.unwrap_or(scenario.seed);
-    let report = simulation::simulate(&scenario, seed);
-    // Rendered only when asked for: the JSON of a large fleet is large.
-    let json_text = as_json.then(|| json::to_string(&report));
-    let summary = text::summary(&report);
+    let report = simulation::simulate(scenario, seed);
     if let Some(dir) = out {
         write_report(dir, &report)?;
     }
-    Ok(match json_text {
-        Some(j) if as_json => j,
-        _ => summary,
-    })
+    // Rendered only when asked for: the JSON of a large fleet is large.
+    let printed = if as_json {
+        json::to_string(&report)
+    } else {
+        text::summary(&report)
+    };
+    Ok((report, printed))
 }
 
 /// Every report file (`report::files`) into `dir`, each atomically.

@@ -17,10 +17,12 @@ pub mod in_place;
 pub mod json;
 pub mod markdown;
 pub mod page;
+pub mod replay;
 pub mod schedule;
 pub mod text;
 pub mod timeseries;
 pub mod timing;
+pub mod tune;
 
 pub use in_place::max_in_flight;
 
