@@ -18,7 +18,6 @@ use crate::alarm::{AlarmConfiguration, AlarmState};
 use crate::calendar;
 use crate::input::Source;
 use crate::input::cloudwatch::{self, MetricSeries, recorded_alarm};
-use crate::platform::alarm_watch::divides;
 use crate::report::replay::{AlarmReplay, ReplayReport};
 use crate::report::tune::{SettingInfo, TuneReport};
 use crate::scenario::{Scenario, Workload};
@@ -299,7 +298,7 @@ fn check_periods(scenario: &Scenario, alarms: &[crate::alarm::Alarm]) -> Result<
     };
     let metric = bg.traffic.period;
     for a in alarms {
-        if !divides(metric, a.period) || !divides(metric, a.evaluation_interval()) {
+        if !metric.divides(a.period) || !metric.divides(a.evaluation_interval()) {
             return Err(Failure(format!(
                 "alarm {}: the scenario's traffic.metricPeriod ({metric}) must divide the alarm's period ({}) and \
                  evaluation interval ({})",

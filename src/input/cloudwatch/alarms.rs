@@ -67,7 +67,7 @@ pub fn read(text: &str) -> Result<Vec<MetricAlarm>, Vec<Problem>> {
 fn template(root: &Node) -> Result<Vec<MetricAlarm>, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut alarms = Vec::new();
-    for (id, kind, res) in crate::input::cloudformation::resources(root) {
+    for (id, kind, res) in crate::input::template::resources(root) {
         match kind {
             "AWS::CloudWatch::CompositeAlarm" => problems.push(at(
                 res,
