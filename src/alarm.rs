@@ -61,6 +61,15 @@ impl Comparison {
         }
     }
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparison::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
+            Comparison::GreaterThanThreshold => "GreaterThanThreshold",
+            Comparison::LessThanThreshold => "LessThanThreshold",
+            Comparison::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Comparison> {
         Some(match s {
             "GreaterThanOrEqualToThreshold" => Comparison::GreaterThanOrEqualToThreshold,
@@ -83,6 +92,15 @@ pub enum TreatMissingData {
 }
 
 impl TreatMissingData {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TreatMissingData::Missing => "missing",
+            TreatMissingData::Ignore => "ignore",
+            TreatMissingData::Breaching => "breaching",
+            TreatMissingData::NotBreaching => "notBreaching",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<TreatMissingData> {
         Some(match s {
             "missing" => TreatMissingData::Missing,

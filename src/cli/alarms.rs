@@ -419,7 +419,7 @@ fn tune_command(
         let outcomes = tune::sweep(a, &settings, &runs);
         reports.push(TuneReport {
             alarm_name: a.name.clone(),
-            comparison_operator: crate::report::replay::comparison_name(a.rule.comparison),
+            comparison_operator: a.rule.comparison.as_str(),
             period: a.period / 1000,
             confidence: sweep.confidence,
             good_deployments: good.len() as u64,

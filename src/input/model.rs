@@ -161,6 +161,8 @@ pub struct Deployment {
     pub instances: Option<At<u32>>,
     pub zones: Vec<String>,
     pub alarms: Vec<String>,
+    /// The templates' `AWS::CloudWatch::Alarm`s that the deployment group names.
+    pub template_alarms: Vec<crate::input::cloudwatch::template_alarm::TemplateAlarm>,
     pub auto_rollback_events: Option<Vec<String>>,
     pub names: Vec<String>,
     /// A deployment group with `deploymentType: BLUE_GREEN`.

@@ -7,7 +7,6 @@
 use serde::Serialize;
 
 use crate::alarm::replay::{Datapoint, MetricAlarm, Replay, Transition};
-use crate::alarm::{Comparison, TreatMissingData};
 use crate::calendar;
 use crate::chart::{Band, Chart, DrawError, LineChart, Series, Threshold, palette};
 
@@ -91,8 +90,8 @@ impl AlarmReplay {
             evaluation_periods: alarm.rule.evaluation_periods,
             datapoints_to_alarm: alarm.rule.datapoints_to_alarm,
             threshold: alarm.rule.threshold,
-            comparison_operator: comparison_name(alarm.rule.comparison),
-            treat_missing_data: treat_name(alarm.rule.treat_missing_data),
+            comparison_operator: alarm.rule.comparison.as_str(),
+            treat_missing_data: alarm.rule.treat_missing_data.as_str(),
             from: calendar::format(replay.from),
             to: calendar::format(replay.to),
             evaluations: replay.evaluations,
@@ -125,24 +124,6 @@ fn transition(t: &Transition) -> TransitionInfo {
                 value: w.value,
             })
             .collect(),
-    }
-}
-
-pub fn comparison_name(c: Comparison) -> &'static str {
-    match c {
-        Comparison::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-        Comparison::GreaterThanThreshold => "GreaterThanThreshold",
-        Comparison::LessThanThreshold => "LessThanThreshold",
-        Comparison::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-    }
-}
-
-pub fn treat_name(t: TreatMissingData) -> &'static str {
-    match t {
-        TreatMissingData::Missing => "missing",
-        TreatMissingData::Ignore => "ignore",
-        TreatMissingData::Breaching => "breaching",
-        TreatMissingData::NotBreaching => "notBreaching",
     }
 }
 

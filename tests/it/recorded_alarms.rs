@@ -534,3 +534,66 @@ fn tune_reports_false_alarms_and_detections_with_intervals() {
         "Clopper–Pearson upper bound for 0 of 6: {high}"
     );
 }
+
+#[test]
+fn template_alarms_named_by_the_deployment_are_imported_with_their_metric_and_threshold() {
+    let text = text("sam-alarms.yaml");
+    let imported = cdsim::input::import(
+        &[Source {
+            path: "sam-alarms.yaml",
+            text: &text,
+        }],
+        "sam-alarms",
+        &cdsim::input::Options::default(),
+    )
+    .expect("imports");
+    let alarms = &imported.scenario.monitoring.alarms.as_ref().expect("alarms").alarms;
+    let summary: Vec<(&str, &MetricSource, u32, u32, f64)> = alarms
+        .iter()
+        .map(|a| {
+            (
+                a.name.as_str(),
+                &a.metric,
+                a.rule.evaluation_periods,
+                a.rule.datapoints_to_alarm,
+                a.rule.threshold,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "checkout-errors",
+                &MetricSource::ErrorCount(cdsim::alarm::VersionRef::All),
+                3,
+                2,
+                5.0
+            ),
+            (
+                "LatencyAlarm",
+                &MetricSource::Latency(cdsim::alarm::VersionRef::All, cdsim::alarm::Percentile::P99),
+                2,
+                2,
+                800.0
+            ),
+        ]
+    );
+    assert_eq!(alarms[0].rule.treat_missing_data, TreatMissingData::Breaching);
+    // A metric cdsim does not model stays a comment with its metric and threshold.
+    assert!(
+        imported
+            .yaml
+            .contains("#   \"ThrottlesAlarm\": AWS/Lambda Throttles Sum GreaterThanThreshold 0.0"),
+        "{}",
+        imported.yaml
+    );
+    // Metric math is named in a located warning.
+    let warnings = cdsim::input::format_warnings(&imported.warnings);
+    assert!(
+        warnings.contains(
+            "sam-alarms.yaml:60:9: warning: alarm \"ErrorRateAlarm\": metric math alarms (Metrics) are not supported"
+        ),
+        "{warnings}"
+    );
+}

@@ -17,6 +17,7 @@ pub mod alarms;
 pub mod metric_data;
 pub mod recorded_alarm;
 pub mod series_csv;
+pub mod template_alarm;
 
 use crate::alarm::replay::{Datapoint, MetricAlarm, Statistic};
 use crate::scenario::validate::{Problem, Problems};
