@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use super::import::{self, ImportArgs};
 use super::{Failure, output, run};
 use crate::alarm::replay::{self, MetricAlarm};
-use crate::alarm::tune::{self, Recorded};
-use crate::alarm::{AlarmConfiguration, AlarmState};
+use crate::alarm::tune::{self, Outcome, Recorded, Setting};
+use crate::alarm::{AlarmConfiguration, AlarmRule, AlarmState, Comparison};
 use crate::calendar;
 use crate::input::Source;
 use crate::input::cloudwatch::{self, MetricSeries, recorded_alarm};
@@ -30,7 +30,8 @@ pub enum AlarmsCommand {
     Replay {
         #[command(flatten)]
         inputs: Inputs,
-        /// Start of the replay (ISO 8601 or epoch seconds; default: the first datapoint).
+        /// Start of the replay (ISO 8601 or epoch seconds; default: N + 2 periods after the
+        /// first datapoint, when the data fills an evaluation range).
         #[arg(long, value_name = "T")]
         from: Option<String>,
         /// End of the replay (default: one period after the last datapoint).
@@ -67,20 +68,31 @@ pub enum AlarmsCommand {
         out: Option<PathBuf>,
     },
     /// Sweep threshold × evaluation periods × datapoints to alarm over recorded deployments
-    /// labelled good or bad: false alarms, detections, time to detection.
+    /// labelled good or bad, or over simulated runs of a scenario's fault model: false
+    /// alarms, detections, time to detection.
     Tune {
         /// describe-alarms JSON or a template with AWS::CloudWatch::Alarm resources.
-        #[arg(long, value_name = "FILE")]
-        alarms: PathBuf,
-        /// Tune only this alarm of the file (default: each).
+        #[arg(long, value_name = "FILE", required_unless_present = "scenario")]
+        alarms: Option<PathBuf>,
+        /// Tune only this alarm (default: each).
         #[arg(long, value_name = "NAME")]
         alarm: Option<String>,
         /// Metric data of deployments that went well (one deployment per file).
-        #[arg(long, num_args = 1.., value_name = "FILE")]
+        #[arg(long, num_args = 1.., value_name = "FILE", requires = "alarms")]
         good: Vec<PathBuf>,
         /// Metric data of deployments that should have been stopped.
-        #[arg(long, num_args = 1.., value_name = "FILE")]
+        #[arg(long, num_args = 1.., value_name = "FILE", requires = "alarms")]
         bad: Vec<PathBuf>,
+        /// Instead of recorded deployments: simulated runs of this scenario's fault model,
+        /// bad when the revision was drawn bad, tuning the scenario's alarms.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["alarms", "good", "bad"])]
+        scenario: Option<PathBuf>,
+        /// Simulated runs per setting (with --scenario).
+        #[arg(long, default_value_t = 200, requires = "scenario")]
+        runs: u64,
+        /// Base seed of the simulated runs (default: the scenario's).
+        #[arg(long, requires = "scenario")]
+        seed: Option<u64>,
         /// Thresholds to try, comma-separated (default: the alarm's).
         #[arg(long, value_name = "LIST", value_delimiter = ',')]
         thresholds: Vec<f64>,
@@ -111,6 +123,9 @@ pub struct Inputs {
     /// describe-alarms JSON or a template with AWS::CloudWatch::Alarm resources.
     #[arg(long, value_name = "FILE")]
     alarms: PathBuf,
+    /// Only this alarm of the file (default: each).
+    #[arg(long, value_name = "NAME")]
+    alarm: Option<String>,
     /// get-metric-data or get-metric-statistics JSON, or timestamp,value CSV.
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
     metrics: Vec<PathBuf>,
@@ -139,6 +154,9 @@ pub fn alarms(command: AlarmsCommand) -> Result<String, Failure> {
             alarm,
             good,
             bad,
+            scenario,
+            runs,
+            seed,
             thresholds,
             evaluation_periods,
             datapoints_to_alarm,
@@ -155,7 +173,12 @@ pub fn alarms(command: AlarmsCommand) -> Result<String, Failure> {
                 lead,
                 confidence,
             };
-            tune_command(&alarms, &good, &bad, &sweep, json, out.as_deref())
+            let reports = match (scenario, alarms) {
+                (Some(file), _) => tune_simulated(&file, runs, seed, &sweep)?,
+                (None, Some(alarms)) => tune_recorded(&alarms, &good, &bad, &sweep)?,
+                (None, None) => return Err(Failure("give --alarms with --good and --bad, or --scenario".into())),
+            };
+            tune_output(&reports, json, out.as_deref())
         }
     }
 }
@@ -164,14 +187,22 @@ fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| Failure(format!("{}:1:1: cannot read the file: {e}", path.display())))
 }
 
-fn read_alarms(path: &Path) -> Result<Vec<MetricAlarm>, Failure> {
+/// The alarms of a file, or only the one named `only`.
+fn read_alarms(path: &Path, only: Option<&str>) -> Result<Vec<MetricAlarm>, Failure> {
     let text = read(path)?;
     let shown = path.display().to_string();
-    cloudwatch::read_alarms(Source {
+    let mut alarms = cloudwatch::read_alarms(Source {
         path: &shown,
         text: &text,
     })
-    .map_err(|p| Failure(p.to_string()))
+    .map_err(|p| Failure(p.to_string()))?;
+    if let Some(name) = only {
+        alarms.retain(|a| a.name == name);
+        if alarms.is_empty() {
+            return Err(Failure(format!("{shown}: no alarm named {name:?}")));
+        }
+    }
+    Ok(alarms)
 }
 
 fn read_metrics(paths: &[PathBuf]) -> Result<Vec<MetricSeries>, Failure> {
@@ -223,14 +254,17 @@ fn replay_command(
     as_json: bool,
     out: Option<&Path>,
 ) -> Result<String, Failure> {
-    let alarms = read_alarms(&inputs.alarms)?;
+    let alarms = read_alarms(&inputs.alarms, inputs.alarm.as_deref())?;
     let metrics = read_metrics(&inputs.metrics)?;
     let from = from.map(|t| time_arg("--from", t)).transpose()?;
     let to = to.map(|t| time_arg("--to", t)).transpose()?;
     let mut report = ReplayReport { alarms: Vec::new() };
     for a in &alarms {
         let s = series_for(a, &metrics, &inputs.metrics)?;
-        let start = from.unwrap_or_else(|| s.points.first().map_or(0, |d| d.time));
+        // By default the replay starts once the data fills an evaluation range, so the first
+        // evaluation does not see the time before the recording as missing data.
+        let range = a.rule.evaluation_range() as i64 * a.period;
+        let start = from.unwrap_or_else(|| s.points.first().map_or(0, |d| d.time + range));
         let end = to.unwrap_or_else(|| s.points.last().map_or(start, |d| d.time + a.period));
         if end < start {
             return Err(Failure(format!(
@@ -266,7 +300,7 @@ fn dry_run(
     eprint!("{}", loaded.warnings);
     let mut scenario = loaded.scenario;
     let at = time_arg("--at", at)?;
-    let alarms = read_alarms(&inputs.alarms)?;
+    let alarms = read_alarms(&inputs.alarms, inputs.alarm.as_deref())?;
     let metrics = read_metrics(&inputs.metrics)?;
     let mut placed = Vec::new();
     for a in &alarms {
@@ -357,30 +391,17 @@ struct Sweep {
     confidence: f64,
 }
 
-fn tune_command(
+fn tune_recorded(
     alarms_file: &Path,
     good: &[PathBuf],
     bad: &[PathBuf],
     sweep: &Sweep,
-    as_json: bool,
-    out: Option<&Path>,
-) -> Result<String, Failure> {
+) -> Result<Vec<TuneReport>, Failure> {
     if good.is_empty() && bad.is_empty() {
         return Err(Failure("give recorded deployments with --good and --bad".into()));
     }
-    if !(sweep.confidence > 0.0 && sweep.confidence < 1.0) {
-        return Err(Failure(format!(
-            "--confidence must be between 0 and 1, found {}",
-            sweep.confidence
-        )));
-    }
-    let mut alarms = read_alarms(alarms_file)?;
-    if let Some(name) = &sweep.alarm {
-        alarms.retain(|a| a.name == *name);
-        if alarms.is_empty() {
-            return Err(Failure(format!("{}: no alarm named {name:?}", alarms_file.display())));
-        }
-    }
+    sweep.check()?;
+    let alarms = read_alarms(alarms_file, sweep.alarm.as_deref())?;
     let labelled: Vec<(bool, &PathBuf, Vec<MetricSeries>)> = good
         .iter()
         .map(|p| (false, p))
@@ -389,18 +410,7 @@ fn tune_command(
         .collect::<Result<_, _>>()?;
     let mut reports = Vec::new();
     for a in &alarms {
-        let thresholds = or_default(&sweep.thresholds, a.rule.threshold);
-        let ns = or_default(&sweep.evaluation_periods, a.rule.evaluation_periods);
-        let max_n = ns.iter().copied().max().unwrap_or(1);
-        let ms = if sweep.datapoints_to_alarm.is_empty() {
-            (1..=max_n).collect()
-        } else {
-            sweep.datapoints_to_alarm.clone()
-        };
-        let settings = tune::grid(&thresholds, &ns, &ms);
-        if settings.is_empty() {
-            return Err(Failure(format!("alarm {}: no setting with 1 ≤ M ≤ N to try", a.name)));
-        }
+        let (settings, max_n) = sweep.settings(&a.name, &a.rule)?;
         let lead = sweep
             .lead
             .map_or((i64::from(max_n) + 2) * a.period, |s| s as i64 * 1000);
@@ -417,24 +427,101 @@ fn tune_command(
             });
         }
         let outcomes = tune::sweep(a, &settings, &runs);
-        reports.push(TuneReport {
-            alarm_name: a.name.clone(),
-            comparison_operator: a.rule.comparison.as_str(),
-            period: a.period / 1000,
-            confidence: sweep.confidence,
-            good_deployments: good.len() as u64,
-            bad_deployments: bad.len() as u64,
-            settings: outcomes.iter().map(|o| SettingInfo::new(o, sweep.confidence)).collect(),
-        });
+        reports.push(sweep.report(&a.name, a.rule.comparison, a.period / 1000, &outcomes));
     }
+    Ok(reports)
+}
+
+fn tune_simulated(file: &Path, runs: u64, seed: Option<u64>, sweep: &Sweep) -> Result<Vec<TuneReport>, Failure> {
+    sweep.check()?;
+    if runs == 0 {
+        return Err(Failure("--runs must be at least 1".into()));
+    }
+    let loaded = import::load(std::slice::from_ref(&file.to_path_buf()), &ImportArgs::default(), false)?;
+    let scenario = loaded.scenario;
+    let shown = file.display();
+    if scenario.fault_model.is_none() {
+        return Err(Failure(format!(
+            "{shown}: --scenario needs a faultModel to draw good and bad runs from"
+        )));
+    }
+    let alarms = scenario
+        .monitoring
+        .alarms
+        .as_ref()
+        .map(|c| c.alarms.clone())
+        .unwrap_or_default();
+    let alarms: Vec<_> = alarms
+        .into_iter()
+        .filter(|a| sweep.alarm.as_ref().is_none_or(|n| *n == a.name))
+        .collect();
+    if alarms.is_empty() {
+        return Err(Failure(format!("{shown}: no alarm to tune in alarmConfiguration")));
+    }
+    let seed = seed.unwrap_or(scenario.seed);
+    let mut reports = Vec::new();
+    for a in &alarms {
+        let (settings, _) = sweep.settings(&a.name, &a.rule)?;
+        let outcomes = crate::compare::alarm_tune::sweep(&scenario, a, &settings, runs, seed);
+        let period = (a.period.as_millis() / 1000) as i64;
+        reports.push(sweep.report(&a.name, a.rule.comparison, period, &outcomes));
+    }
+    Ok(reports)
+}
+
+fn tune_output(reports: &[TuneReport], as_json: bool, out: Option<&Path>) -> Result<String, Failure> {
     if let Some(dir) = out {
-        output::write_files(dir, crate::report::tune::files(&reports))?;
+        output::write_files(dir, crate::report::tune::files(reports))?;
     }
     Ok(if as_json {
-        crate::report::tune::json(&reports)
+        crate::report::tune::json(reports)
     } else {
-        crate::report::tune::text(&reports)
+        crate::report::tune::text(reports)
     })
+}
+
+impl Sweep {
+    fn check(&self) -> Result<(), Failure> {
+        if self.confidence > 0.0 && self.confidence < 1.0 {
+            Ok(())
+        } else {
+            Err(Failure(format!(
+                "--confidence must be between 0 and 1, found {}",
+                self.confidence
+            )))
+        }
+    }
+
+    /// The grid for an alarm (the alarm's own values where none are given), and its
+    /// largest N.
+    fn settings(&self, name: &str, rule: &AlarmRule) -> Result<(Vec<Setting>, u32), Failure> {
+        let thresholds = or_default(&self.thresholds, rule.threshold);
+        let ns = or_default(&self.evaluation_periods, rule.evaluation_periods);
+        let max_n = ns.iter().copied().max().unwrap_or(1);
+        let ms = if self.datapoints_to_alarm.is_empty() {
+            (1..=max_n).collect()
+        } else {
+            self.datapoints_to_alarm.clone()
+        };
+        let settings = tune::grid(&thresholds, &ns, &ms);
+        if settings.is_empty() {
+            return Err(Failure(format!("alarm {name}: no setting with 1 ≤ M ≤ N to try")));
+        }
+        Ok((settings, max_n))
+    }
+
+    fn report(&self, name: &str, comparison: Comparison, period: i64, outcomes: &[Outcome]) -> TuneReport {
+        let first = outcomes.first();
+        TuneReport {
+            alarm_name: name.to_string(),
+            comparison_operator: comparison.as_str(),
+            period,
+            confidence: self.confidence,
+            good_deployments: first.map_or(0, |o| o.good),
+            bad_deployments: first.map_or(0, |o| o.bad),
+            settings: outcomes.iter().map(|o| SettingInfo::new(o, self.confidence)).collect(),
+        }
+    }
 }
 
 fn or_default<T: Copy>(given: &[T], default: T) -> Vec<T> {

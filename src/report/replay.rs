@@ -148,7 +148,7 @@ pub fn text(report: &ReplayReport) -> String {
             a.evaluation_periods,
             a.period,
             a.comparison_operator,
-            crate::input::document::format_float(a.threshold),
+            a.threshold,
             a.treat_missing_data
         );
         out += &format!(
@@ -174,7 +174,11 @@ pub fn text(report: &ReplayReport) -> String {
             );
         }
         let alarm_s: i64 = a.stretches_ms.iter().map(|(f, t)| t - f).sum::<i64>() / 1000;
-        out += &format!("  in ALARM {} times, {} s in all\n", a.alarm_periods.len(), alarm_s);
+        out += &format!(
+            "  in ALARM: {} stretches, {} s in all\n",
+            a.alarm_periods.len(),
+            alarm_s
+        );
     }
     out
 }

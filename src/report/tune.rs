@@ -69,9 +69,7 @@ impl SettingInfo {
     fn label(&self) -> String {
         format!(
             "{} {} of {}",
-            crate::input::document::format_float(self.threshold),
-            self.datapoints_to_alarm,
-            self.evaluation_periods
+            self.threshold, self.datapoints_to_alarm, self.evaluation_periods
         )
     }
 }
@@ -112,7 +110,7 @@ pub fn text(reports: &[TuneReport]) -> String {
         for s in &r.settings {
             out += &format!(
                 "  {:>10} {:>3} {:>3}  {:>18}  {:>18}  {:>9} {:>9}\n",
-                crate::input::document::format_float(s.threshold),
+                s.threshold,
                 s.datapoints_to_alarm,
                 s.evaluation_periods,
                 format!("{} {}", s.false_alarms, percent(s.false_alarm_rate)),

@@ -597,3 +597,38 @@ fn template_alarms_named_by_the_deployment_are_imported_with_their_metric_and_th
         "{warnings}"
     );
 }
+
+#[test]
+fn tune_over_simulated_runs_of_a_fault_model_labels_runs_by_the_drawn_revision() {
+    let out = cdsim(&[
+        "alarms",
+        "tune",
+        "--scenario",
+        "scenarios/compare-lambda.yaml",
+        "--runs",
+        "40",
+        "--thresholds",
+        "0.05,0.3",
+        "--evaluation-periods",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let r = &json[0];
+    let (good, bad) = (
+        r["goodDeployments"].as_u64().unwrap(),
+        r["badDeployments"].as_u64().unwrap(),
+    );
+    assert_eq!(good + bad, 40);
+    assert!(bad > 0 && good > 0, "a bad revision one time in four: {bad} of 40");
+    // The bad revision fails 20 % of its requests: an alarm at 5 % catches it, one at 30 % never does.
+    let s = r["settings"].as_array().unwrap();
+    assert!(s[0]["detections"].as_u64().unwrap() > 0);
+    assert_eq!(s[1]["detections"].as_u64(), Some(0));
+    assert_eq!(
+        s[0]["falseAlarms"].as_u64(),
+        Some(0),
+        "good versions fail 0.5 % of requests"
+    );
+}
