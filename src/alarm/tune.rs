@@ -56,6 +56,32 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// Counts deployments given as (bad, ms from start to the first ALARM if any).
+    pub fn of(setting: Setting, deployments: impl IntoIterator<Item = (bool, Option<i64>)>) -> Outcome {
+        let mut o = Outcome {
+            setting,
+            good: 0,
+            false_alarms: 0,
+            bad: 0,
+            detections: 0,
+            detection_times: Vec::new(),
+        };
+        for (bad, fired) in deployments {
+            if bad {
+                o.bad += 1;
+                o.detections += u64::from(fired.is_some());
+                o.detection_times.extend(fired);
+            } else {
+                o.good += 1;
+                o.false_alarms += u64::from(fired.is_some());
+            }
+        }
+        o.detection_times.sort_unstable();
+        o
+    }
+}
+
 fn rate(k: u64, n: u64, confidence: f64) -> Option<(f64, (f64, f64))> {
     (n > 0).then(|| (k as f64 / n as f64, proportion_interval(k, n, confidence)))
 }
@@ -89,29 +115,7 @@ fn outcome(alarm: &MetricAlarm, setting: Setting, runs: &[Recorded<'_>]) -> Outc
         datapoints_to_alarm: setting.datapoints_to_alarm,
         ..alarm.rule
     };
-    let mut o = Outcome {
-        setting,
-        good: 0,
-        false_alarms: 0,
-        bad: 0,
-        detections: 0,
-        detection_times: Vec::new(),
-    };
-    for r in runs {
-        let fired = first_alarm(alarm, &rule, r);
-        if r.bad {
-            o.bad += 1;
-            if let Some(t) = fired {
-                o.detections += 1;
-                o.detection_times.push(t);
-            }
-        } else {
-            o.good += 1;
-            o.false_alarms += u64::from(fired.is_some());
-        }
-    }
-    o.detection_times.sort_unstable();
-    o
+    Outcome::of(setting, runs.iter().map(|r| (r.bad, first_alarm(alarm, &rule, r))))
 }
 
 /// Ms from the deployment's start to the alarm's first ALARM within it (0 when it was

@@ -24,29 +24,13 @@ pub fn sweep(scenario: &Scenario, alarm: &Alarm, settings: &[Setting], runs: u64
     settings
         .iter()
         .map(|&setting| {
-            let mut o = Outcome {
-                setting,
-                good: 0,
-                false_alarms: 0,
-                bad: 0,
-                detections: 0,
-                detection_times: Vec::new(),
-            };
-            for (i, run) in drawn.iter().enumerate() {
-                let fired = first_alarm(&run.scenario, alarm, setting, run_seed(seed, i as u64));
-                if run.bad_revision {
-                    o.bad += 1;
-                    if let Some(t) = fired {
-                        o.detections += 1;
-                        o.detection_times.push(t);
-                    }
-                } else {
-                    o.good += 1;
-                    o.false_alarms += u64::from(fired.is_some());
-                }
-            }
-            o.detection_times.sort_unstable();
-            o
+            let runs = drawn.iter().enumerate().map(|(i, run)| {
+                (
+                    run.bad_revision,
+                    first_alarm(&run.scenario, alarm, setting, run_seed(seed, i as u64)),
+                )
+            });
+            Outcome::of(setting, runs)
         })
         .collect()
 }
