@@ -68,7 +68,7 @@ impl SettingInfo {
 
     fn label(&self) -> String {
         format!(
-            "{} {} of {}",
+            "{}, {} of {}",
             self.threshold, self.datapoints_to_alarm, self.evaluation_periods
         )
     }
@@ -178,7 +178,7 @@ pub fn chart(r: &TuneReport) -> Chart {
     Chart::Bars(Bars {
         title: format!("Alarm {}: false alarms against detections", r.alarm_name),
         note: format!(
-            "rows: threshold, M of N; bars: share of deployments in ALARM, {:.0}% Clopper–Pearson intervals",
+            "rows: threshold, M of N datapoints; bars: share of deployments in ALARM, {:.0}% Clopper–Pearson intervals",
             r.confidence * 100.0
         ),
         x_label: "deployments in ALARM (%)".into(),
