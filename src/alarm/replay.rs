@@ -20,22 +20,31 @@ use super::{AlarmRule, AlarmState, evaluate};
 /// One recorded value: when its period starts (ms since the epoch) and the statistic's value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Datapoint {
+    /// The start of the value's period, ms since the epoch.
     pub time: i64,
+    /// The statistic's value over that period.
     pub value: f64,
 }
 
 /// CloudWatch's `Statistic`, or an `ExtendedStatistic` (`p99`, `tm90`, …).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Statistic {
+    /// How many values the period had.
     SampleCount,
+    /// Their mean.
     Average,
+    /// Their sum.
     Sum,
+    /// The smallest.
     Minimum,
+    /// The largest.
     Maximum,
+    /// A percentile or other extended statistic, by its name (`p99`).
     Extended(String),
 }
 
 impl Statistic {
+    /// A `Statistic` from its API name (`Sum`, …); extended statistics are not parsed here.
     pub fn parse(s: &str) -> Option<Statistic> {
         Some(match s {
             "SampleCount" => Statistic::SampleCount,
@@ -47,6 +56,7 @@ impl Statistic {
         })
     }
 
+    /// The API name.
     pub fn name(&self) -> &str {
         match self {
             Statistic::SampleCount => "SampleCount",
@@ -74,14 +84,19 @@ impl Statistic {
 /// A metric alarm as CloudWatch defines it, ready to replay.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricAlarm {
+    /// `AlarmName`.
     pub name: String,
+    /// `Namespace` (`AWS/ApplicationELB`, …).
     pub namespace: String,
+    /// `MetricName`.
     pub metric_name: String,
     /// (`Name`, `Value`) pairs, as read.
     pub dimensions: Vec<(String, String)>,
+    /// `Statistic` or `ExtendedStatistic`.
     pub statistic: Statistic,
     /// `Period` in milliseconds.
     pub period: i64,
+    /// N, M, the threshold, the comparison and the missing-data treatment.
     pub rule: AlarmRule,
 }
 
@@ -95,27 +110,39 @@ impl MetricAlarm {
 /// One period of an evaluation range.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Window {
+    /// Its start, ms since the epoch.
     pub start: i64,
+    /// Its end (exclusive).
     pub end: i64,
+    /// The alarm's datapoint, `None` when missing.
     pub value: Option<f64>,
 }
 
 /// A change of state and the evaluation range that caused it, oldest period first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transition {
+    /// The evaluation's time, ms since the epoch.
     pub time: i64,
+    /// The state before.
     pub from: AlarmState,
+    /// The state after.
     pub to: AlarmState,
+    /// The evaluation range, oldest period first.
     pub range: Vec<Window>,
 }
 
 /// An alarm's replay over (`from`, `to`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Replay {
+    /// The replay's start (no evaluation at it), ms since the epoch.
     pub from: i64,
+    /// Its end (the last evaluation at or before it).
     pub to: i64,
+    /// The state at `from`.
     pub initial: AlarmState,
+    /// How many evaluations ran.
     pub evaluations: u64,
+    /// Every change of state, in time order.
     pub transitions: Vec<Transition>,
 }
 

@@ -17,28 +17,39 @@ use crate::stats::proportion_interval;
 /// One recorded deployment.
 #[derive(Clone, Copy, Debug)]
 pub struct Recorded<'a> {
+    /// Labelled bad: the alarm should stop it.
     pub bad: bool,
+    /// The metric around it, in time order.
     pub points: &'a [Datapoint],
     /// The deployment's start and end (ms since the epoch).
     pub start: i64,
+    /// See `start`.
     pub end: i64,
 }
 
 /// An alarm setting tried.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Setting {
+    /// `Threshold`.
     pub threshold: f64,
+    /// N.
     pub evaluation_periods: u32,
+    /// M.
     pub datapoints_to_alarm: u32,
 }
 
 /// What one setting did over every recorded deployment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
+    /// The setting.
     pub setting: Setting,
+    /// Good deployments.
     pub good: u64,
+    /// Good deployments during which the alarm went into ALARM.
     pub false_alarms: u64,
+    /// Bad deployments.
     pub bad: u64,
+    /// Bad deployments during which the alarm went into ALARM.
     pub detections: u64,
     /// Of the detected bad deployments, ms from start to the first ALARM, ascending.
     pub detection_times: Vec<i64>,

@@ -131,9 +131,6 @@ pub fn misfit(scenario: &Scenario, config: &DeploymentConfig) -> Option<String> 
 /// Puts `config` in the scenario, where the platform model reads it.
 fn with_config(scenario: &mut Scenario, config: &DeploymentConfig) {
     assert_eq!(config.compute_platform, scenario.deployment_config.compute_platform);
-    if let (Workload::BlueGreen(bg), ConfigRule::TrafficRouting(r)) = (&mut scenario.workload, &config.rule) {
-        bg.routing = *r;
-    }
     scenario.deployment_config = config.clone();
 }
 

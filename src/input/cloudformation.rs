@@ -14,10 +14,9 @@
 use super::Options;
 use super::appspec::set_platform;
 use super::cloudwatch::alarms::metric_alarm;
-use super::cloudwatch::template_alarm::TemplateAlarm;
 use super::document::{Node, Value};
 use super::intrinsics::{Context, OPAQUE, RESOURCE_REF, UNRESOLVED};
-use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, LambdaDef, Number, Origin, TrafficDef};
+use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, LambdaDef, Number, Origin, TemplateAlarm, TrafficDef};
 use super::sam;
 use super::shapes::{self, Style};
 use super::template::{function_name, resources};
@@ -161,16 +160,9 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
                 .iter()
                 .find(|(i, k, _)| Some(*i) == app.as_str() && *k == "AWS::CodeDeploy::Application")
             && let Some(p) = a.get("Properties").and_then(|p| p.get("ComputePlatform"))
+            && let Some(platform) = p.as_str().and_then(ComputePlatform::parse)
         {
-            let platform = match p.as_str() {
-                Some("Server") => Some(ComputePlatform::Server),
-                Some("ECS") => Some(ComputePlatform::Ecs),
-                Some("Lambda") => Some(ComputePlatform::Lambda),
-                _ => None,
-            };
-            if let Some(platform) = platform {
-                set_platform(out, platform, Origin::of(file, p), f);
-            }
+            set_platform(out, platform, Origin::of(file, p), f);
         }
         // The fleet: the Auto Scaling groups' desired (or minimum) sizes.
         if options.instances.is_none()

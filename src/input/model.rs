@@ -162,7 +162,7 @@ pub struct Deployment {
     pub zones: Vec<String>,
     pub alarms: Vec<String>,
     /// The templates' `AWS::CloudWatch::Alarm`s that the deployment group names.
-    pub template_alarms: Vec<crate::input::cloudwatch::template_alarm::TemplateAlarm>,
+    pub template_alarms: Vec<TemplateAlarm>,
     pub auto_rollback_events: Option<Vec<String>>,
     pub names: Vec<String>,
     /// A deployment group with `deploymentType: BLUE_GREEN`.
@@ -246,5 +246,20 @@ mod tests {
         assert_eq!(placeholder("%{ if HOOKS }"), Some("%{ if HOOKS }"));
         assert_eq!(placeholder("a < b > c"), None);
         assert_eq!(placeholder("arn:aws:ecs:us-east-1:1:task-definition/x:3"), None);
+    }
+}
+
+/// An alarm resource of a template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateAlarm {
+    pub logical_id: String,
+    pub alarm: crate::alarm::replay::MetricAlarm,
+    pub origin: Origin,
+}
+
+impl TemplateAlarm {
+    /// Whether a deployment group's alarm name (a `Ref`'s logical id, or `AlarmName`) is it.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.logical_id == name || self.alarm.name == name
     }
 }

@@ -23,6 +23,7 @@
 //! Not here: alarms and rollback (later work).
 
 use crate::alarm::{Alarm, MetricSource, Percentile, VersionRef};
+use crate::config::{DeploymentConfig, TrafficRouting};
 use crate::deployment::{DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus};
 use crate::engine::{Model, Scheduler};
 use crate::lifecycle::LifecycleEventName;
@@ -122,6 +123,8 @@ pub struct RollbackOutcome {
 /// The deployment state, changed only by [`Model::handle`].
 pub struct BlueGreenRun<'s> {
     spec: &'s BlueGreenDeployment,
+    /// The configuration's traffic routing.
+    routing: TrafficRouting,
     monitoring: &'s Monitoring,
     alarms: AlarmWatch,
     rollback: Option<RollbackOutcome>,
@@ -152,7 +155,16 @@ pub struct BlueGreenRun<'s> {
 }
 
 impl<'s> BlueGreenRun<'s> {
-    pub fn new(spec: &'s BlueGreenDeployment, monitoring: &'s Monitoring, seed: u64) -> Self {
+    /// The deployment of `spec` under `config` (a traffic-routing configuration).
+    pub fn new(
+        config: &DeploymentConfig,
+        spec: &'s BlueGreenDeployment,
+        monitoring: &'s Monitoring,
+        seed: u64,
+    ) -> Self {
+        let routing = config
+            .traffic_routing()
+            .expect("ECS and Lambda scenarios validate with a traffic-routing configuration");
         let streams = Streams::new(seed);
         let order = match spec.target {
             ShiftTarget::Ecs(_) => LifecycleEventName::ECS_ORDER,
@@ -160,6 +172,7 @@ impl<'s> BlueGreenRun<'s> {
         };
         BlueGreenRun {
             spec,
+            routing,
             monitoring,
             alarms: AlarmWatch::new(monitoring.alarms.as_ref()),
             rollback: None,
@@ -283,7 +296,7 @@ impl<'s> BlueGreenRun<'s> {
             }
             AllowTraffic => {
                 self.open_phase("shifting", now);
-                for s in self.spec.routing.shifts() {
+                for s in self.routing.shifts() {
                     sched.after(
                         SimDuration::from_mins(u64::from(s.at_minute)),
                         Event::Shift {
@@ -292,7 +305,7 @@ impl<'s> BlueGreenRun<'s> {
                         },
                     );
                 }
-                let minutes = self.spec.routing.shifting_minutes(self.spec.linear_end);
+                let minutes = self.routing.shifting_minutes(self.spec.linear_end);
                 (SimDuration::from_mins(u64::from(minutes)), Diagnostic::None)
             }
             _ => self.run_hook(name),

@@ -15,23 +15,6 @@
 use crate::alarm::replay::{MetricAlarm, Statistic};
 use crate::config::ComputePlatform;
 
-use super::super::model::Origin;
-
-/// An alarm resource of a template.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TemplateAlarm {
-    pub logical_id: String,
-    pub alarm: MetricAlarm,
-    pub origin: Origin,
-}
-
-impl TemplateAlarm {
-    /// Whether a deployment group's alarm name (a `Ref`'s logical id, or `AlarmName`) is it.
-    pub fn is_named(&self, name: &str) -> bool {
-        self.logical_id == name || self.alarm.name == name
-    }
-}
-
 /// The scenario metric an alarm watches and the factor from the alarm's threshold to the
 /// scenario's unit, if cdsim models it on `platform`.
 pub fn scenario_metric(a: &MetricAlarm, platform: ComputePlatform) -> Option<(&'static str, f64)> {

@@ -67,11 +67,11 @@ use crate::lifecycle::hook::Hook;
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::LoadBalancer;
 use crate::platform::alarm_watch::{
-    AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_baseline, injected_value,
+    AlarmTimeline, AlarmWatch, Observation, Watched, fleet_observation, injected_baseline,
 };
 use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
 use crate::platform::phase::PhaseSpan;
-use crate::rng::{Stream, Streams};
+use crate::rng::{Stream, Streams, phase_substream};
 use crate::scenario::blue_green::Reroute;
 use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen};
 use crate::scenario::{InPlace, Monitoring};
@@ -87,9 +87,6 @@ pub use track::Track;
 
 /// Metric periods for alarms, as in place.
 const METRIC_PERIOD: SimDuration = SimDuration::from_secs(10);
-
-/// Salt of the rollback deployment's random streams.
-const ROLLBACK_STREAM_SALT: u64 = 0x726F_6C6C_6261_636B;
 
 /// Where the install phase ends in the replacements' order.
 const INSTALL_STAGES: usize = LifecycleEventName::BLUE_GREEN_INSTALL_EVENTS;
@@ -235,7 +232,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
             spec,
             monitoring,
             streams: Streams::new(seed),
-            rollback_streams: Streams::new(seed ^ ROLLBACK_STREAM_SALT),
+            rollback_streams: Streams::new(seed).rollback(),
             alarms: AlarmWatch::new(monitoring.alarms.as_ref()),
             phase: Phase::Install,
             status: DeploymentStatus::Created,
@@ -452,11 +449,11 @@ impl<'s> Ec2BlueGreenRun<'s> {
     fn plan_hooks(&mut self, t: TargetId) {
         let rollback = self.phase == Phase::RollingBack;
         let streams = if rollback { self.rollback_streams } else { self.streams };
-        let salt = match self.phase {
-            Phase::Reroute => 1u64 << 40,
+        let phase = match self.phase {
+            Phase::Reroute => 1,
             _ => 0,
         };
-        let mut rng = streams.source(Stream::Hooks, u64::from(t.0) | salt);
+        let mut rng = streams.source(Stream::Hooks, phase_substream(u64::from(t.0), phase));
         let order = self.active_ref().order(t);
         let from = usize::from(self.active_ref().stage[t.index()]);
         let to = self.segment_end(t);
@@ -701,12 +698,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
             .collect();
         let n = installed.len() as u32;
         let m = self.minimum().resolve(n).min(n.saturating_sub(1));
-        let plan = HealthPlan {
-            instances: n,
-            minimum: m,
-            max_in_flight: n - m,
-            min_successes: m.max(1),
-        };
+        let plan = HealthPlan::with_minimum(n, m);
         self.reroute_plan = Some(plan);
         self.begin_rolling_phase(installed, plan, sched);
     }
@@ -877,11 +869,7 @@ impl Watched for Ec2BlueGreenRun<'_> {
 impl Observation for Ec2BlueGreenRun<'_> {
     /// `healthyCount`: the fewest instances in service during the window, both fleets.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
-        match metric {
-            MetricSource::HealthyCount => fewest_in_service(&self.capacity, from, to, |p| (p.time, p.in_service)),
-            MetricSource::Injected(steps) => injected_value(steps, to),
-            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
-        }
+        fleet_observation(metric, &self.capacity, from, to, |p| (p.time, p.in_service))
     }
 
     /// Before the deployment: the original fleet in service, or an injected metric's value

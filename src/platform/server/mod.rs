@@ -57,7 +57,7 @@ use crate::lifecycle::hook::{Hook, HookOutcome};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
 use crate::platform::alarm_watch::{
-    AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_baseline, injected_value,
+    AlarmTimeline, AlarmWatch, Observation, Watched, fleet_observation, injected_baseline,
 };
 use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
 use crate::rng::{Stream, Streams};
@@ -70,10 +70,6 @@ pub use rollback::{InPlaceRuns, RollbackStart, run};
 /// Metric periods for Server alarms: 10 s, so that 10 s alarms and one-minute alarms are
 /// both evaluated on time.
 const METRIC_PERIOD: SimDuration = SimDuration::from_secs(10);
-
-/// Salt of a rollback deployment's random streams, so its draws differ from the failed
-/// deployment's.
-const ROLLBACK_STREAM_SALT: u64 = 0x726F_6C6C_6261_636B;
 
 /// The in-place deployment's closed set of events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,10 +252,10 @@ impl<'s> InPlaceDeployment<'s> {
             .map(|i| Instance::new(class[i], serving[i], stopped[i], on_new_revision[i]))
             .collect();
         let origin = rollback.map_or(SimTime::ZERO, |r| r.origin);
-        let stream_seed = if rollback.is_some() {
-            seed ^ ROLLBACK_STREAM_SALT
+        let streams = if rollback.is_some() {
+            Streams::new(seed).rollback()
         } else {
-            seed
+            Streams::new(seed)
         };
         let alarms = if rollback.is_some() {
             AlarmWatch::new(None)
@@ -278,7 +274,7 @@ impl<'s> InPlaceDeployment<'s> {
             alarms,
             stopping: None,
             rollback_requested: false,
-            streams: Streams::new(stream_seed),
+            streams,
             order,
             plan: HealthPlan::new(minimum, fleet.instances),
             status: DeploymentStatus::Created,
@@ -912,11 +908,7 @@ impl Observation for InPlaceDeployment<'_> {
     /// Server metrics: the fewest instances in service during the window (CloudWatch's
     /// `HealthyHostCount` with the Minimum statistic), or an injected metric.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
-        match metric {
-            MetricSource::HealthyCount => fewest_in_service(&self.capacity, from, to, |p| (p.time, p.in_service)),
-            MetricSource::Injected(steps) => injected_value(steps, to),
-            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
-        }
+        fleet_observation(metric, &self.capacity, from, to, |p| (p.time, p.in_service))
     }
 
     /// Before the deployment: the instances in service at its start, or an injected
