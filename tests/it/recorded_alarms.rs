@@ -632,3 +632,17 @@ fn tune_over_simulated_runs_of_a_fault_model_labels_runs_by_the_drawn_revision()
         "good versions fail 0.5 % of requests"
     );
 }
+
+#[test]
+fn s7_2_period_times_evaluation_periods_is_limited() {
+    let bad = alarm_error(&format!(
+        "{{\"MetricAlarms\": [{{{}}}]}}",
+        ALARM.replace("\"EvaluationPeriods\": 1", "\"EvaluationPeriods\": 1441")
+    ));
+    assert!(
+        bad.contains(
+            "Period × EvaluationPeriods may not exceed one day when Period is under an hour (§7.2), found 60 s × 1441"
+        ),
+        "{bad}"
+    );
+}

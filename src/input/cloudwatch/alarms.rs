@@ -164,6 +164,23 @@ pub fn metric_alarm(a: &Node, name: Option<&str>) -> Result<MetricAlarm, Vec<Pro
         }
     });
     let n = int(a, "EvaluationPeriods", &name, 1, 100_000, &mut p);
+    if let (Some(s), Some(n)) = (period, n) {
+        // §7.2: Period × EvaluationPeriods ≤ 7 days, and ≤ 1 day when Period < 1 h.
+        let limit = if s < 3600 { 86_400 } else { 7 * 86_400 };
+        if s * n > limit {
+            p.push(at(
+                a.get("EvaluationPeriods").unwrap_or(a),
+                format!(
+                    "alarm {name:?}: Period × EvaluationPeriods may not exceed {} (§7.2), found {s} s × {n}",
+                    if limit == 86_400 {
+                        "one day when Period is under an hour"
+                    } else {
+                        "seven days"
+                    }
+                ),
+            ));
+        }
+    }
     let m = match a.get("DatapointsToAlarm") {
         None => n,
         Some(_) => int(a, "DatapointsToAlarm", &name, 1, n.unwrap_or(1), &mut p),
