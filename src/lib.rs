@@ -29,10 +29,8 @@
 
 pub mod alarm;
 pub mod calendar;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod chart;
 pub mod cli;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod compare;
 pub mod config;
 pub mod deployment;
@@ -43,12 +41,10 @@ pub mod id;
 pub mod input;
 pub mod lifecycle;
 pub mod load_balancer;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod platform;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod report;
 pub mod rng;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod scenario;
 pub mod simulation;
 pub mod stats;
