@@ -21,6 +21,9 @@
 //! Not here: CodeDeploy's use of alarms (polling, stopping: the platforms), or where
 //! datapoints come from (the platforms aggregate their metric series).
 
+pub mod replay;
+pub mod tune;
+
 /// `StateValue`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlarmState {
@@ -67,6 +70,16 @@ impl Comparison {
         }
     }
 
+    /// The API spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparison::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
+            Comparison::GreaterThanThreshold => "GreaterThanThreshold",
+            Comparison::LessThanThreshold => "LessThanThreshold",
+            Comparison::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
+        }
+    }
+
     /// From the API spelling (`GreaterThanThreshold`, …).
     pub fn parse(s: &str) -> Option<Comparison> {
         Some(match s {
@@ -94,6 +107,16 @@ pub enum TreatMissingData {
 }
 
 impl TreatMissingData {
+    /// The API spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TreatMissingData::Missing => "missing",
+            TreatMissingData::Ignore => "ignore",
+            TreatMissingData::Breaching => "breaching",
+            TreatMissingData::NotBreaching => "notBreaching",
+        }
+    }
+
     /// From the scenario spelling (`missing`, `ignore`, `breaching`, `notBreaching`).
     pub fn parse(s: &str) -> Option<TreatMissingData> {
         Some(match s {
@@ -229,6 +252,37 @@ pub struct Alarm {
     pub rule: AlarmRule,
     /// The state when the deployment starts (an alarm already in ALARM blocks it, §7.1).
     pub initial_state: AlarmState,
+    /// The metric's datapoints before the deployment started.
+    pub history: History,
+}
+
+/// An alarm's datapoints before the deployment starts (t < 0): a real alarm has the
+/// metric's history, so its first evaluations do not see the minutes before the deployment
+/// as missing data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum History {
+    /// Recorded datapoints, one per alarm period, oldest first: the last covers the period
+    /// that ends when the deployment starts. `None` is a missing datapoint; periods before
+    /// the first are missing.
+    Recorded(Vec<Option<f64>>),
+    /// This many periods of the metric's steady value before the deployment (the traffic
+    /// model's value with all traffic on the original version, the fleet in service, or an
+    /// injected metric's value at 0 s); 0 means no history (every earlier period missing).
+    Baseline(u32),
+}
+
+impl History {
+    /// The datapoint of the period `back` periods before the deployment's start (0: the
+    /// period ending at 0), `baseline` giving the steady value.
+    pub fn datapoint(&self, back: u64, baseline: impl FnOnce() -> Option<f64>) -> Option<f64> {
+        match self {
+            History::Recorded(points) => {
+                let back = usize::try_from(back).ok()?;
+                points.len().checked_sub(back + 1).and_then(|i| points[i])
+            }
+            History::Baseline(periods) => (back < u64::from(*periods)).then(baseline).flatten(),
+        }
+    }
 }
 
 impl Alarm {

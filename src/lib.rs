@@ -8,7 +8,8 @@
 //! the code against it):
 //!
 //! - vocabulary: [`time`] (integer milliseconds), [`id`] (dense ids), [`rng`] (seeded named
-//!   streams, the only home of the RNG crate), [`stats`] (the only home of statrs);
+//!   streams, the only home of the RNG crate), [`stats`] (the only home of statrs),
+//!   [`calendar`] (timestamps of recorded data, the only home of jiff);
 //! - the pure core: [`engine`] (event queue with documented tie order, the loop);
 //! - the pure domain: [`config`] (deployment configurations and their planners),
 //!   [`lifecycle`] (event orders, hooks), [`load_balancer`], [`traffic`] (requests and
@@ -27,6 +28,7 @@
 //! (`tests/it/tidy.rs`) checks this.
 
 pub mod alarm;
+pub mod calendar;
 pub mod chart;
 pub mod cli;
 pub mod compare;

@@ -62,7 +62,7 @@ pub struct Latency {
 
 impl Latency {
     /// The latency at quantile `u` of the distribution.
-    fn quantile(&self, u: f64) -> f64 {
+    pub fn quantile(&self, u: f64) -> f64 {
         let u = u.clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON);
         self.median_ms * (self.sigma * normal_quantile(u)).exp()
     }

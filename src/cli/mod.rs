@@ -7,6 +7,7 @@
 //!
 //! Not here: any simulation logic.
 
+mod alarms;
 mod check;
 mod compare;
 mod configs;
@@ -150,6 +151,10 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// CloudWatch alarms on recorded metrics: replay them, dry-run them against a
+    /// deployment, tune them on labelled deployments.
+    #[command(subcommand)]
+    Alarms(alarms::AlarmsCommand),
     /// Name the fastest configuration that meets constraints, with the evidence.
     Recommend {
         /// The scenario file.
@@ -211,6 +216,7 @@ pub fn main() -> ExitCode {
             json,
             out,
         } => compare::recommend(&file, &sweep, &constraints, json, out.as_deref()),
+        Command::Alarms(command) => alarms::alarms(command),
     };
     match result {
         Ok(stdout) => {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::import::{self, ImportArgs};
 use super::{Failure, memory, output, stream};
 use crate::report::{Report, files, text};
+use crate::scenario::Scenario;
 use crate::simulation;
 
 pub fn run(
@@ -16,10 +17,23 @@ pub fn run(
 ) -> Result<String, Failure> {
     let loaded = import::load(files, args, false)?;
     eprint!("{}", loaded.warnings);
-    let scenario = loaded.scenario;
+    let label = files[0].display().to_string();
+    simulate(&loaded.scenario, &label, seed, as_json, out).map(|(_, printed)| printed)
+}
+
+/// Simulates `scenario`, writes the report files into `out` if given, and returns the
+/// report with what to print: its summary, or nothing when its JSON was streamed to
+/// standard output. `label` names the input in a refusal for lack of memory.
+pub fn simulate(
+    scenario: &Scenario,
+    label: &str,
+    seed: Option<u64>,
+    as_json: bool,
+    out: Option<&Path>,
+) -> Result<(Report, String), Failure> {
     let seed = seed.unwrap_or(scenario.seed);
-    memory::check(&scenario, &files[0].display().to_string(), 1)?;
-    let report = simulation::simulate(&scenario, seed);
+    memory::check(scenario, label, 1)?;
+    let report = simulation::simulate(scenario, seed);
     if let Some(dir) = out {
         write_report(dir, &report)?;
     }
@@ -27,9 +41,10 @@ pub fn run(
         // Streamed: the JSON of a large fleet is large. A closed pipe (`… | head`) is not
         // an error worth reporting.
         let _ = stream::write_json(&report, std::io::stdout().lock());
-        return Ok(String::new());
+        return Ok((report, String::new()));
     }
-    Ok(text::summary(&report))
+    let printed = text::summary(&report);
+    Ok((report, printed))
 }
 
 /// Every report file (`report::files`) into `dir`, each atomically; the JSON streamed.

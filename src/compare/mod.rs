@@ -14,6 +14,7 @@
 //! Not here: threads and progress bars (`cli::sweep`, the edge), rendering (`render`,
 //! `charts`, `html`, `files`), writing files.
 
+pub mod alarm_tune;
 pub mod charts;
 pub mod files;
 pub mod html;

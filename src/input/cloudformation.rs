@@ -13,9 +13,10 @@
 
 use super::Options;
 use super::appspec::set_platform;
+use super::cloudwatch::alarms::metric_alarm;
 use super::document::{Node, Value};
 use super::intrinsics::{Context, OPAQUE, RESOURCE_REF, UNRESOLVED};
-use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, LambdaDef, Number, Origin, TrafficDef};
+use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, LambdaDef, Number, Origin, TemplateAlarm, TrafficDef};
 use super::sam;
 use super::shapes::{self, Style};
 use super::template::{function_name, resources};
@@ -58,6 +59,7 @@ pub fn read(root: &Node, file: usize, options: &Options, out: &mut Deployment, f
     found |= sam::read(root, &ctx, file, options, out, f);
     found |= groups(root, &ctx, file, options, out, f);
     found |= blue_green_hook(root, &ctx, file, out, f);
+    alarms(root, &ctx, file, out, f);
     if !found {
         let state_machine = resources(root).iter().any(|(_, k, r)| {
             *k == "AWS::Serverless::StateMachine"
@@ -386,6 +388,37 @@ fn hook_functions(props: &Node, file: usize, out: &mut Deployment, f: &mut Findi
                         .push((e, At::new(v.scalar_text().unwrap_or_default(), Origin::of(file, v))));
                 }
                 _ => f.error(k.line, k.column, format!("{:?} is not an ECS hook event", k.name)),
+            }
+        }
+    }
+}
+
+/// The `AWS::CloudWatch::Alarm`s the deployment group names, so that they are simulated
+/// with their metric and threshold; one that cdsim cannot read (metric math, anomaly
+/// detection, …) is a warning naming the kind, and stays a comment.
+fn alarms(root: &Node, ctx: &Context, file: usize, out: &mut Deployment, f: &mut Findings) {
+    for (id, kind, res) in resources(root) {
+        if kind != "AWS::CloudWatch::Alarm" {
+            continue;
+        }
+        let props = res
+            .get("Properties")
+            .and_then(|p| ctx.eval(p, f))
+            .unwrap_or_else(|| Node::new(Value::Map(Vec::new()), res.line, res.column));
+        let named = |n: &str| n == id || props.get("AlarmName").and_then(Node::scalar_text).as_deref() == Some(n);
+        if !out.alarms.iter().any(|n| named(n)) {
+            continue;
+        }
+        match metric_alarm(&props, Some(id)) {
+            Ok(alarm) => out.template_alarms.push(TemplateAlarm {
+                logical_id: id.to_string(),
+                alarm,
+                origin: Origin::of(file, res),
+            }),
+            Err(problems) => {
+                for p in problems {
+                    f.warn(p.line, p.column, format!("{}; the alarm is not simulated", p.message));
+                }
             }
         }
     }

@@ -13,6 +13,9 @@
 
 use super::model::{At, ConfigDef, Deployment, EcsDef, MinimumDef, Number, Origin};
 use crate::config::{ComputePlatform, predefined};
+use crate::input::cloudwatch::template_alarm::{period_text, scenario_metric};
+use crate::input::document::format_float;
+use crate::input::model::TemplateAlarm;
 
 /// The default fleet size (Server instances, ECS tasks per task set).
 pub const DEFAULT_INSTANCES: u32 = 10;
@@ -131,7 +134,7 @@ pub fn scenario(d: &Deployment, name: &str, sources: &[String], instances: Optio
         ComputePlatform::Ecs => ecs(&mut w, d, instances),
         ComputePlatform::Lambda => lambda(&mut w, d),
     }
-    monitoring(&mut w, d);
+    monitoring(&mut w, d, platform);
     Emitted {
         text: w.text,
         origins: w.origins,
@@ -309,25 +312,9 @@ fn lambda(w: &mut Writer, d: &Deployment) {
     functions(w, d);
 }
 
-/// The group's alarms (as a note: the files do not say what they watch) and its
-/// `autoRollbackConfiguration`.
-fn monitoring(w: &mut Writer, d: &Deployment) {
-    if !d.alarms.is_empty() {
-        let names: Vec<String> = d.alarms.iter().map(|a| quote(a)).collect();
-        w.line(
-            0,
-            "# The deployment group's alarms; cdsim needs each one's metric and threshold to simulate it:",
-            None,
-        );
-        w.line(
-            0,
-            &format!(
-                "#   alarmConfiguration: {{alarms: [{{name: …, metric: errorRate, threshold: …}}]}} for {}",
-                names.join(", ")
-            ),
-            None,
-        );
-    }
+/// The group's alarms (`alarm_configuration`) and its `autoRollbackConfiguration`.
+fn monitoring(w: &mut Writer, d: &Deployment, platform: ComputePlatform) {
+    alarm_configuration(w, d, platform);
     if let Some(events) = d.auto_rollback_events.as_ref().filter(|e| !e.is_empty()) {
         let quoted: Vec<String> = events.iter().map(|e| quote(e)).collect();
         w.line(0, "autoRollbackConfiguration:", None);
@@ -348,6 +335,85 @@ fn ready_option(w: &mut Writer, e: &EcsDef) {
                 None,
             );
         }
+    }
+}
+
+/// The deployment group's alarms: those defined in a template with a metric cdsim models
+/// as `alarmConfiguration`, the others as a comment (cdsim needs a metric and a threshold).
+fn alarm_configuration(w: &mut Writer, d: &Deployment, platform: ComputePlatform) {
+    let defined = |name: &String| d.template_alarms.iter().find(|t| t.is_named(name));
+    let simulated: Vec<(&TemplateAlarm, &str, f64)> = d
+        .alarms
+        .iter()
+        .filter_map(defined)
+        .filter_map(|t| scenario_metric(&t.alarm, platform).map(|(m, scale)| (t, m, scale)))
+        .collect();
+    if !simulated.is_empty() {
+        w.line(0, "alarmConfiguration:", None);
+        w.line(2, "alarms:", None);
+    }
+    for (t, metric, scale) in &simulated {
+        let a = &t.alarm;
+        let o = Some(t.origin);
+        w.field(4, "- name", &quote(&a.name), o);
+        w.line(
+            6,
+            &format!(
+                "metric: {metric}   # {} {} {}",
+                a.namespace,
+                a.metric_name,
+                a.statistic.name()
+            ),
+            o,
+        );
+        w.field(6, "period", &period_text(a.period), o);
+        w.field(6, "evaluationPeriods", &a.rule.evaluation_periods.to_string(), o);
+        w.field(6, "datapointsToAlarm", &a.rule.datapoints_to_alarm.to_string(), o);
+        w.field(6, "threshold", &format_float(a.rule.threshold * scale), o);
+        w.field(6, "comparisonOperator", a.rule.comparison.as_str(), o);
+        w.field(6, "treatMissingData", a.rule.treat_missing_data.as_str(), o);
+    }
+    let rest: Vec<&String> = d
+        .alarms
+        .iter()
+        .filter(|n| !simulated.iter().any(|(t, _, _)| t.is_named(n)))
+        .collect();
+    if rest.is_empty() {
+        return;
+    }
+    w.line(
+        0,
+        "# The deployment group's alarms; cdsim needs each one's metric and threshold to simulate it:",
+        None,
+    );
+    for name in &rest {
+        if let Some(t) = defined(name) {
+            let a = &t.alarm;
+            w.line(
+                0,
+                &format!(
+                    "#   {}: {} {} {} {} {} (not modelled: replay recorded data with cdsim alarms dry-run)",
+                    quote(name),
+                    a.namespace,
+                    a.metric_name,
+                    a.statistic.name(),
+                    a.rule.comparison.as_str(),
+                    format_float(a.rule.threshold)
+                ),
+                None,
+            );
+        }
+    }
+    let undefined: Vec<String> = rest.iter().filter(|n| defined(n).is_none()).map(|n| quote(n)).collect();
+    if !undefined.is_empty() {
+        w.line(
+            0,
+            &format!(
+                "#   alarmConfiguration: {{alarms: [{{name: …, metric: errorRate, threshold: …}}]}} for {}",
+                undefined.join(", ")
+            ),
+            None,
+        );
     }
 }
 

@@ -23,6 +23,7 @@
 pub mod appspec;
 pub mod aws_json;
 pub mod cloudformation;
+pub mod cloudwatch;
 pub mod document;
 pub mod emit;
 pub mod intrinsics;

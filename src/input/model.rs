@@ -206,6 +206,8 @@ pub struct Deployment {
     pub zones: Vec<String>,
     /// The deployment group's alarm names.
     pub alarms: Vec<String>,
+    /// The templates' `AWS::CloudWatch::Alarm`s that the deployment group names.
+    pub template_alarms: Vec<TemplateAlarm>,
     /// `autoRollbackConfiguration`'s events, when it is enabled.
     pub auto_rollback_events: Option<Vec<String>>,
     /// The deployment group names the files give.
@@ -283,6 +285,17 @@ pub fn placeholder(text: &str) -> Option<&str> {
     None
 }
 
+/// An `AWS::CloudWatch::Alarm` resource of a template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateAlarm {
+    /// The resource's logical id.
+    pub logical_id: String,
+    /// What the resource defines, as `describe-alarms` would give it.
+    pub alarm: crate::alarm::replay::MetricAlarm,
+    /// Where the resource is.
+    pub origin: Origin,
+}
+
 #[cfg(test)]
 mod tests {
     use super::placeholder;
@@ -295,5 +308,12 @@ mod tests {
         assert_eq!(placeholder("%{ if HOOKS }"), Some("%{ if HOOKS }"));
         assert_eq!(placeholder("a < b > c"), None);
         assert_eq!(placeholder("arn:aws:ecs:us-east-1:1:task-definition/x:3"), None);
+    }
+}
+
+impl TemplateAlarm {
+    /// Whether a deployment group's alarm name (a `Ref`'s logical id, or `AlarmName`) is it.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.logical_id == name || self.alarm.name == name
     }
 }

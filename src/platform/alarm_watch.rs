@@ -25,6 +25,10 @@ pub struct AlarmTimeline {
 pub trait Observation {
     /// The value of `metric` over [`from`, `to`), or `None` for missing data.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64>;
+
+    /// The steady value of an alarm's metric over one of its periods before the deployment
+    /// started (`History::Baseline`), or `None` when the metric had no data then.
+    fn baseline(&self, alarm: &Alarm) -> Option<f64>;
 }
 
 /// A platform model that watches alarms on its own metrics.
@@ -116,18 +120,30 @@ impl AlarmWatch {
 }
 
 /// The evaluation range ending at `now`, oldest first: datapoint j covers
-/// [now − (j+1)·P, now − j·P); periods before the deployment started are missing.
+/// [now − (j+1)·P, now − j·P). A window that ends by the deployment's start is the alarm's
+/// history datapoint of the period its end falls in (a step function, like an injected
+/// metric); one that straddles the start is the metric over its part after the start \[I\].
 fn datapoints(a: &Alarm, now: SimTime, data: &impl Observation) -> Vec<Option<f64>> {
     let p = a.period.as_millis();
     let k = a.rule.evaluation_range() as u64;
     (0..k)
         .rev()
-        .map(|j| {
-            let end = now.as_millis().checked_sub(j * p)?;
-            let start = end.checked_sub(p)?;
-            data.observe(&a.metric, SimTime::from_millis(start), SimTime::from_millis(end))
+        .map(|j| match now.as_millis().checked_sub(j * p) {
+            Some(end) if end > 0 => {
+                let start = end.saturating_sub(p);
+                data.observe(&a.metric, SimTime::from_millis(start), SimTime::from_millis(end))
+            }
+            _ => {
+                let before = j * p - now.as_millis();
+                a.history.datapoint(before / p, || data.baseline(a))
+            }
         })
         .collect()
+}
+
+/// An injected metric's steady value before the deployment: the value in force at 0 s.
+pub fn injected_baseline(steps: &[(SimTime, Option<f64>)]) -> Option<f64> {
+    injected_value(steps, SimTime::from_millis(1))
 }
 
 /// The step value of an injected metric in force just before `to`.

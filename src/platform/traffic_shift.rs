@@ -22,13 +22,15 @@
 //!
 //! Not here: alarms and rollback (later work).
 
-use crate::alarm::{MetricSource, Percentile, VersionRef};
+use crate::alarm::{Alarm, MetricSource, Percentile, VersionRef};
 use crate::config::{DeploymentConfig, TrafficRouting};
 use crate::deployment::{DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus};
 use crate::engine::{Model, Scheduler};
 use crate::lifecycle::LifecycleEventName;
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
-use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, Watched, injected_value};
+use crate::platform::alarm_watch::{
+    AlarmTimeline, AlarmWatch, Observation, Watched, injected_baseline, injected_value,
+};
 use crate::platform::phase::PhaseSpan;
 use crate::rng::{RandomSource, Stream, Streams};
 use crate::scenario::Monitoring;
@@ -754,6 +756,31 @@ impl Observation for BlueGreenRun<'_> {
                     .map(|p| f64::from(p.healthy_original + p.healthy_replacement))
             }
             MetricSource::Injected(steps) => injected_value(steps, to),
+        }
+    }
+
+    /// Before the deployment the original version serves all production traffic: its
+    /// error rate, its expected errors in one alarm period at the rate of 0 s, its latency
+    /// quantile; the original task set's tasks (ECS); an injected metric's value at 0 s.
+    /// The replacement served nothing.
+    fn baseline(&self, alarm: &Alarm) -> Option<f64> {
+        let t = &self.spec.traffic;
+        let original = |v: &VersionRef| *v != VersionRef::Replacement;
+        match &alarm.metric {
+            MetricSource::ErrorRate(v) => original(v).then_some(t.original.error_rate),
+            MetricSource::ErrorCount(v) => {
+                original(v).then(|| t.original.error_rate * t.rate.at(SimTime::ZERO) * alarm.period.as_secs_f64())
+            }
+            MetricSource::Latency(v, q) => {
+                let u = match q {
+                    Percentile::P50 => 0.5,
+                    Percentile::P90 => 0.9,
+                    Percentile::P99 => 0.99,
+                };
+                original(v).then_some(t.original.latency?.quantile(u))
+            }
+            MetricSource::HealthyCount => self.ecs().map(|e| f64::from(e.tasks)),
+            MetricSource::Injected(steps) => injected_baseline(steps),
         }
     }
 }

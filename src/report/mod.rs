@@ -17,11 +17,13 @@ pub mod in_place;
 pub mod json;
 pub mod markdown;
 pub mod page;
+pub mod replay;
 pub mod schedule;
 pub mod targets;
 pub mod text;
 pub mod timeseries;
 pub mod timing;
+pub mod tune;
 
 pub use in_place::max_in_flight;
 pub use targets::Targets;

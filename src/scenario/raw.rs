@@ -261,6 +261,12 @@ pub struct RawAlarm {
     pub treat_missing_data: Option<Located<String>>,
     /// `OK` (default), `ALARM` or `INSUFFICIENT_DATA` when the deployment starts.
     pub initial_state: Option<Located<String>>,
+    /// Recorded datapoints before the deployment, one per period, oldest first (the last
+    /// ends when the deployment starts; `null`: missing).
+    pub history: Option<Located<Vec<Option<f64>>>>,
+    /// Periods of the metric's steady value before the deployment when there is no
+    /// `history` (default: the evaluation range, `evaluationPeriods` + 2; 0: none).
+    pub baseline_periods: Option<Located<i64>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -449,3 +449,72 @@ fn s2_6_rollbacks_are_not_zonal() {
     let first_wave = starts(rb).iter().filter(|(_, s)| *s == rb.create_time).count();
     assert_eq!(first_wave, 6);
 }
+
+// ----- the metric's history before the deployment ---------------------------------------------
+
+/// A Lambda linear deployment of a good version, watched by a 2-of-3 `breaching` alarm on
+/// the production error rate (§7.2), with `history` as the alarm's extra fields.
+fn breaching_alarm(history: &str) -> Report {
+    let yaml = lambda(&format!(
+        "alarmConfiguration:\n  alarms:\n    - {{name: errors, metric: errorRate, threshold: 0.1, evaluationPeriods: 3, \
+         datapointsToAlarm: 2, treatMissingData: breaching{history}}}\n"
+    ))
+    .replace("replacement: {errorRate: 0.5}", "replacement: {errorRate: 0.0}");
+    run(&yaml, 1)
+}
+
+#[test]
+fn s7_2_without_history_a_breaching_m_of_n_alarm_stops_every_deployment_at_its_first_poll() {
+    let r = breaching_alarm(", baselinePeriods: 0");
+    let d = first(&r);
+    assert_eq!(
+        (d.status, d.error_information.as_ref().unwrap().code),
+        ("Stopped", "ALARM_ACTIVE")
+    );
+    assert_eq!(r.alarms[0].states[1].time, 60.0, "two of three missing periods breach");
+}
+
+#[test]
+fn s7_2_with_the_default_baseline_history_a_good_deployment_is_not_stopped() {
+    let r = breaching_alarm("");
+    assert_eq!(first(&r).status, "Succeeded");
+    assert!(
+        r.alarms[0].states.iter().all(|s| s.state == "OK"),
+        "{:?}",
+        r.alarms[0].states
+    );
+}
+
+#[test]
+fn s7_2_recorded_history_decides_the_first_evaluations() {
+    // Two breaching periods just before the start: ALARM at the first evaluation (60 s).
+    let r = breaching_alarm(", history: [0.0, 0.5, 0.5]");
+    assert_eq!(first(&r).status, "Stopped");
+    assert_eq!(
+        (r.alarms[0].states[1].time, r.alarms[0].states[1].state),
+        (60.0, "ALARM")
+    );
+    // One breaching period three periods back, then good ones: never ALARM.
+    let r = breaching_alarm(", history: [0.5, 0.0, 0.0]");
+    assert_eq!(first(&r).status, "Succeeded");
+}
+
+#[test]
+fn alarm_history_is_validated() {
+    let yaml = lambda(
+        "alarmConfiguration:\n  alarms:\n    - {name: e, metric: errorRate, threshold: 0.1, history: [0.1], baselinePeriods: 3}\n",
+    );
+    let err = cdsim::scenario::load_str(&yaml, "s.yaml").unwrap_err().to_string();
+    assert!(
+        err.contains("s.yaml:8:85: give history (recorded datapoints) or baselinePeriods, not both"),
+        "{err}"
+    );
+    let yaml = lambda(
+        "alarmConfiguration:\n  alarms:\n    - {name: e, metric: errorRate, threshold: 0.1, baselinePeriods: -1}\n",
+    );
+    let err = cdsim::scenario::load_str(&yaml, "s.yaml").unwrap_err().to_string();
+    assert!(
+        err.contains("baselinePeriods must be between 0 and 1440, found -1"),
+        "{err}"
+    );
+}

@@ -1,5 +1,7 @@
 //! The one integration-test binary (one link step). Modules:
 //! - `alarms`: CloudWatch alarm evaluation, alarms stopping deployments, rollback and stop;
+//! - `recorded_alarms`: recorded CloudWatch data and alarm definitions: readers, replay (the
+//!   worked tables, against the simulated alarm), `cdsim alarms replay`, `dry-run`, `tune`;
 //! - `fidelity`: every documented CodeDeploy rule the code implements, citing its section of
 //!   the behavioural reference (§N);
 //! - `ec2_blue_green`: the EC2 blue/green rules (§2.2, §3.1, §4.1, §6.1, §7, §8, §10), its
@@ -37,6 +39,7 @@ mod fidelity;
 mod inputs;
 mod properties;
 mod queue;
+mod recorded_alarms;
 mod reports;
 mod robustness;
 mod scenarios;

@@ -1,8 +1,9 @@
 //! No input makes a parser panic: mutated versions of the fixtures (AWS files in
 //! `tests/fixtures/aws/` and the example scenarios) — truncations, byte flips, inserted
 //! structure characters, duplicated and deleted lines, deep nesting — are fed to every
-//! reader (YAML, JSON, format detection, the whole import, and the scenario loader). Each
-//! must return a value or an error.
+//! reader (YAML, JSON, format detection, the whole import, the scenario loader, and the
+//! readers of recorded CloudWatch data in `tests/fixtures/cloudwatch/`, with a replay of what
+//! they read). Each must return a value or an error.
 //!
 //! The default case count keeps the suite fast. The long run:
 //!
@@ -17,7 +18,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 
-use cdsim::input::{self, Options, Source, document};
+use cdsim::alarm::AlarmState;
+use cdsim::alarm::replay;
+use cdsim::input::{self, Options, Source, cloudwatch, document};
 use cdsim::scenario;
 
 fn fixtures() -> &'static [(String, String)] {
@@ -28,7 +31,12 @@ fn fixtures() -> &'static [(String, String)] {
 fn read_fixtures() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for dir in ["tests/fixtures/aws", "tests/fixtures/aws/invalid", "scenarios"] {
+    for dir in [
+        "tests/fixtures/aws",
+        "tests/fixtures/aws/invalid",
+        "tests/fixtures/cloudwatch",
+        "scenarios",
+    ] {
         let mut names: Vec<_> = std::fs::read_dir(root.join(dir))
             .expect("a fixture directory")
             .flatten()
@@ -145,6 +153,38 @@ fn every_parser(name: &str, text: &str) {
     ];
     let _ = input::import(&two, "mutant", &Options::default());
     let _ = scenario::load_str(text, name);
+    recorded_cloudwatch(name, text);
+}
+
+/// The readers of recorded CloudWatch data, and a replay and dry-run placement of what
+/// they read.
+fn recorded_cloudwatch(name: &str, text: &str) {
+    let source = Source { path: name, text };
+    let alarms = cloudwatch::read_alarms(source).unwrap_or_default();
+    let series = cloudwatch::read_metrics(source).unwrap_or_default();
+    let checkout = "tests/fixtures/cloudwatch/checkout-alarms.json";
+    let fixed = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(checkout)).expect("fixture");
+    let fixed = cloudwatch::read_alarms(Source {
+        path: checkout,
+        text: &fixed,
+    })
+    .expect("fixture alarms");
+    for a in alarms.iter().chain(&fixed) {
+        if let Some(s) = cloudwatch::series_for(a, &series) {
+            let (first, last) = (
+                s.points.first().map_or(0, |d| d.time),
+                s.points.last().map_or(0, |d| d.time),
+            );
+            let _ = replay::replay(
+                a,
+                &s.points,
+                first,
+                last.min(first + 86_400_000),
+                AlarmState::InsufficientData,
+            );
+            let _ = cloudwatch::recorded_alarm::at_start(a, &s.points, first + (last - first) / 2);
+        }
+    }
 }
 
 fn config() -> ProptestConfig {

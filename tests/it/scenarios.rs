@@ -35,6 +35,7 @@ const EXPECTED: &[Expected] = &[
     ("host-count.yaml", "Succeeded", None, 9, 1, 0),
     ("in-place-rollback.yaml", "Failed", Some("HEALTH_CONSTRAINTS"), 2, 1, 3),
     ("instance-stops.yaml", "Succeeded", None, 3, 2, 0),
+    ("lambda-alarm-history.yaml", "Stopped", Some("ALARM_ACTIVE"), 0, 1, 0),
     ("lambda-alarm-rollback.yaml", "Stopped", Some("ALARM_ACTIVE"), 0, 1, 0),
     ("lambda-canary.yaml", "Succeeded", None, 1, 0, 0),
     ("lambda-linear.yaml", "Succeeded", None, 1, 0, 0),

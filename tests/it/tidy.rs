@@ -56,6 +56,8 @@ const HOMES: &[(&str, &[&str])] = &[
     ("image", &["src/chart/"]),
     ("csv", &["src/report/timeseries.rs"]),
     ("base64", &["src/report/page.rs"]),
+    // Timestamps of recorded CloudWatch data (ISO 8601).
+    ("jiff", &["src/calendar.rs"]),
 ];
 
 /// The one narrow exception: `load_file`, in the scenario validator (`validate.rs` or

@@ -55,7 +55,7 @@
 
 use std::collections::VecDeque;
 
-use crate::alarm::MetricSource;
+use crate::alarm::{Alarm, MetricSource};
 use crate::config::DeploymentConfig;
 use crate::config::minimum_healthy::{HealthCount, HealthPlan, MinimumHealthyHosts, may_start};
 use crate::deployment::{
@@ -66,7 +66,9 @@ use crate::id::TargetId;
 use crate::lifecycle::hook::Hook;
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::LoadBalancer;
-use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, Watched, fleet_observation};
+use crate::platform::alarm_watch::{
+    AlarmTimeline, AlarmWatch, Observation, Watched, fleet_observation, injected_baseline,
+};
 use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
 use crate::platform::phase::PhaseSpan;
 use crate::rng::{Stream, Streams, phase_substream};
@@ -896,5 +898,15 @@ impl Observation for Ec2BlueGreenRun<'_> {
     /// `healthyCount`: the fewest instances in service during the window, both fleets.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
         fleet_observation(metric, &self.capacity, from, to, |p| (p.time, p.in_service))
+    }
+
+    /// Before the deployment: the original fleet in service, or an injected metric's value
+    /// at 0 s.
+    fn baseline(&self, alarm: &Alarm) -> Option<f64> {
+        match &alarm.metric {
+            MetricSource::HealthyCount => self.capacity.first().map(|p| f64::from(p.in_service)),
+            MetricSource::Injected(steps) => injected_baseline(steps),
+            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
+        }
     }
 }

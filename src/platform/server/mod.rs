@@ -45,7 +45,7 @@ mod rollback;
 
 use std::collections::VecDeque;
 
-use crate::alarm::MetricSource;
+use crate::alarm::{Alarm, MetricSource};
 use crate::config::DeploymentConfig;
 use crate::config::minimum_healthy::{HealthCount, HealthPlan, may_start};
 use crate::deployment::{
@@ -56,7 +56,9 @@ use crate::id::TargetId;
 use crate::lifecycle::hook::{Hook, HookOutcome};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
-use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, Watched, fleet_observation};
+use crate::platform::alarm_watch::{
+    AlarmTimeline, AlarmWatch, Observation, Watched, fleet_observation, injected_baseline,
+};
 use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
 use crate::rng::{Stream, Streams};
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
@@ -933,6 +935,16 @@ impl Observation for InPlaceDeployment<'_> {
     /// `HealthyHostCount` with the Minimum statistic), or an injected metric.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
         fleet_observation(metric, &self.capacity, from, to, |p| (p.time, p.in_service))
+    }
+
+    /// Before the deployment: the instances in service at its start, or an injected
+    /// metric's value at 0 s.
+    fn baseline(&self, alarm: &Alarm) -> Option<f64> {
+        match &alarm.metric {
+            MetricSource::HealthyCount => self.capacity.first().map(|p| f64::from(p.in_service)),
+            MetricSource::Injected(steps) => injected_baseline(steps),
+            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{Located, Validator};
 use crate::alarm::{
-    Alarm, AlarmConfiguration, AlarmRule, AlarmState, Comparison, MetricSource, Percentile, TreatMissingData,
+    Alarm, AlarmConfiguration, AlarmRule, AlarmState, Comparison, History, MetricSource, Percentile, TreatMissingData,
     VersionRef,
 };
 use crate::config::ComputePlatform;
@@ -228,6 +228,7 @@ impl Validator {
             self.problem(&a.threshold, "threshold must be a number");
             return None;
         }
+        let history = self.alarm_history(a, n?);
         Some(Alarm {
             name: a.name.value.clone(),
             metric: metric?,
@@ -240,7 +241,28 @@ impl Validator {
                 treat_missing_data: treat?,
             },
             initial_state: initial?,
+            history: history?,
         })
+    }
+
+    /// `history` (recorded datapoints) or `baselinePeriods` (default: the evaluation
+    /// range, N + 2, so that the first evaluations see a full range \[I\]).
+    fn alarm_history(&mut self, a: &RawAlarm, n: u32) -> Option<History> {
+        match (&a.history, &a.baseline_periods) {
+            (Some(_), Some(b)) => {
+                self.problem(b, "give history (recorded datapoints) or baselinePeriods, not both");
+                None
+            }
+            (Some(h), None) => {
+                if h.value.iter().flatten().any(|v| !v.is_finite()) {
+                    self.problem(h, "history datapoints must be numbers or null");
+                    return None;
+                }
+                Some(History::Recorded(h.value.clone()))
+            }
+            (None, Some(b)) => self.int_in(b, "baselinePeriods", 0, 1440).map(History::Baseline),
+            (None, None) => Some(History::Baseline(n + 2)),
+        }
     }
 
     /// §7.2: 10, 20, 30 s or a multiple of 60 s.
