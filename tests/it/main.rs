@@ -40,6 +40,7 @@ mod queue;
 mod reports;
 mod robustness;
 mod scenarios;
+mod serve;
 mod testkit;
 mod tidy;
 mod traffic;
