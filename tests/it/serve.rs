@@ -463,7 +463,7 @@ fn a_recorded_session_replays_byte_for_byte() {
 }
 
 /// A minimal HTTP/1.1 client: one request per connection.
-fn post(port: u16, target: &str, body: &[u8]) -> (u16, String) {
+pub fn post(port: u16, target: &str, body: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let head = format!(
         "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: {target}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
