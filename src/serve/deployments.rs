@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::error::{self, ApiError};
 use super::groups::auto_rollback;
 use super::request;
-use super::run::Run;
+use super::run::{ExternalHook, Run};
 use super::service::Service;
 use super::view::{self, Instant, epoch_seconds};
 use crate::fault::{Fault, Faults};
@@ -56,7 +56,18 @@ impl Service {
             ship_bad_revision(&mut scenario);
         }
         let seed = self.seed.wrapping_add(self.runs.len() as u64);
+        let external = Run::external_hooks(&mut scenario);
         let mut run = Run::new(scenario, seed, now);
+        for (event, url) in external {
+            let execution_id = self.new_uuid();
+            run.hooks.push(ExternalHook {
+                event,
+                url,
+                execution_id,
+                sent: false,
+                answered: false,
+            });
+        }
         run.application = app;
         run.group = name;
         run.description = r.description;
@@ -332,12 +343,27 @@ impl Service {
     pub(super) fn put_hook_status(
         &mut self,
         r: request::PutLifecycleEventHookExecutionStatus,
+        now: Instant,
     ) -> Result<Value, ApiError> {
+        let (index, _) = self.find(r.deployment_id, now)?;
         let id = r.lifecycle_event_hook_execution_id.unwrap_or_default();
-        Err(ApiError::new(
-            "InvalidLifecycleEventHookExecutionIdException",
-            format!("No lifecycle event hook execution {id} is waiting for a status"),
-        ))
+        let failed = match r.status.as_deref() {
+            Some("Succeeded") => false,
+            Some("Failed") => true,
+            other => {
+                let message = format!(
+                    "The status must be Succeeded or Failed, not {}",
+                    other.unwrap_or("nothing")
+                );
+                return Err(ApiError::new(
+                    "InvalidLifecycleEventHookExecutionStatusException",
+                    message,
+                ));
+            }
+        };
+        self.runs[index].answer_hook(now, &id, failed)?;
+        self.name_deployments(index);
+        Ok(json!({"lifecycleEventHookExecutionId": id}))
     }
 }
 

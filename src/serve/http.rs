@@ -151,8 +151,19 @@ async fn accept_until_signal(
     let listener = TcpListener::bind(listen).await?;
     on_listen(listener.local_addr()?);
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(50));
     loop {
         tokio::select! {
+            _ = tick.tick() => {
+                let due = {
+                    let mut shared = lock(&shared);
+                    let now = shared.now();
+                    shared.service.due_invocations(now)
+                };
+                for (url, payload) in due {
+                    tokio::spawn(invoke(url, payload));
+                }
+            }
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let shared = Arc::clone(&shared);
@@ -165,6 +176,31 @@ async fn accept_until_signal(
             _ = tokio::signal::ctrl_c() => return Ok(()),
             _ = terminate.recv() => return Ok(()),
         }
+    }
+}
+
+/// POSTs an external hook's invocation payload to the user's handler. Its answer comes
+/// back as a PutLifecycleEventHookExecutionStatus request; a handler that cannot be reached
+/// is reported and left to time out, as an unreachable hook function is in CodeDeploy.
+async fn invoke(url: String, payload: String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(rest) = url.strip_prefix("http://") else {
+        return;
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        payload.len()
+    );
+    let sent = async {
+        let mut stream = tokio::net::TcpStream::connect(authority).await?;
+        stream.write_all(request.as_bytes()).await?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.map(|_| ())
+    };
+    if let Err(e) = sent.await {
+        eprintln!("cdsim serve: invoking the hook at {url}: {e}");
     }
 }
 

@@ -219,7 +219,6 @@ pub struct GetDeploymentTarget {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)] // members accepted but not simulated
 pub struct PutLifecycleEventHookExecutionStatus {
     pub deployment_id: Option<String>,
     pub lifecycle_event_hook_execution_id: Option<String>,

@@ -8,7 +8,10 @@
 
 use serde_json::Value;
 
+use super::error::ApiError;
 use super::view::{self, Instant};
+use crate::lifecycle::LifecycleEventName;
+use crate::lifecycle::hook::DurationModel;
 use crate::report::{DeploymentInfo, Report};
 use crate::scenario::blue_green::{Reroute, ShiftTarget};
 use crate::scenario::{Scenario, StopRequest, Workload};
@@ -29,6 +32,19 @@ pub struct Run {
     pub report: Report,
     /// The service's deployment ids of `report.deployments`, in order.
     pub ids: Vec<String>,
+    /// Hook functions answered by the user's code (`external` in the scenario).
+    pub hooks: Vec<ExternalHook>,
+}
+
+/// A hook function whose status the user's code reports.
+pub struct ExternalHook {
+    pub event: LifecycleEventName,
+    pub url: String,
+    pub execution_id: String,
+    /// The invocation was handed to the HTTP edge to send.
+    pub sent: bool,
+    /// PutLifecycleEventHookExecutionStatus came, and was simulated.
+    pub answered: bool,
 }
 
 impl Run {
@@ -46,7 +62,87 @@ impl Run {
             seed,
             report,
             ids: Vec::new(),
+            hooks: Vec::new(),
         }
+    }
+
+    /// The scenario's external hook functions (ECS, Lambda), made to wait for the user's
+    /// answer: until it comes, the simulation has them time out after one hour.
+    pub fn external_hooks(scenario: &mut Scenario) -> Vec<(LifecycleEventName, String)> {
+        let Workload::BlueGreen(bg) = &mut scenario.workload else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (event, hook) in &mut bg.hooks {
+            if let Some(url) = &hook.external {
+                hook.never_reports = true;
+                out.push((*event, url.clone()));
+            }
+        }
+        out
+    }
+
+    /// When the hook's lifecycle event starts and ends in the current report, if it runs.
+    pub fn hook_window(&self, event: LifecycleEventName) -> Option<(Instant, Instant)> {
+        let target = self.deployment(0).targets.first()?;
+        let e = target
+            .lifecycle_events
+            .iter()
+            .find(|e| e.lifecycle_event_name == event.as_str())?;
+        Some((
+            view::at(self.created, e.start_time?),
+            view::at(self.created, e.end_time?),
+        ))
+    }
+
+    /// External hooks invoked and not answered at `now`, by index.
+    fn awaited(&self, now: Instant) -> impl Iterator<Item = usize> + '_ {
+        (0..self.hooks.len()).filter(move |&i| {
+            !self.hooks[i].answered
+                && self
+                    .hook_window(self.hooks[i].event)
+                    .is_some_and(|(start, end)| start <= now && now < end)
+        })
+    }
+
+    /// The invocations due at `now` and not yet sent: (url, payload); marks them sent.
+    pub fn due_invocations(&mut self, now: Instant) -> Vec<(String, String)> {
+        let due: Vec<usize> = self.awaited(now).filter(|&i| !self.hooks[i].sent).collect();
+        due.into_iter()
+            .map(|i| {
+                self.hooks[i].sent = true;
+                let payload = serde_json::json!({"DeploymentId": self.ids[0], "LifecycleEventHookExecutionId": self.hooks[i].execution_id});
+                (self.hooks[i].url.clone(), payload.to_string())
+            })
+            .collect()
+    }
+
+    /// PutLifecycleEventHookExecutionStatus at `now`: the hook reported after
+    /// `now − start`; re-simulates with that duration and outcome.
+    pub fn answer_hook(&mut self, now: Instant, execution_id: &str, failed: bool) -> Result<(), ApiError> {
+        let Some(i) = self.hooks.iter().position(|h| h.execution_id == execution_id) else {
+            let message = format!(
+                "No lifecycle event hook execution {execution_id} in deployment {}",
+                self.ids[0]
+            );
+            return Err(ApiError::new("InvalidLifecycleEventHookExecutionIdException", message));
+        };
+        if !self.awaited(now).any(|j| j == i) {
+            let message = format!("The lifecycle event of hook execution {execution_id} is not waiting for a status");
+            return Err(ApiError::new("LifecycleEventAlreadyCompletedException", message));
+        }
+        let (start, _) = self.hook_window(self.hooks[i].event).expect("awaited hooks run");
+        let event = self.hooks[i].event;
+        if let Workload::BlueGreen(bg) = &mut self.scenario.workload
+            && let Some(hook) = bg.hooks.get_mut(&event)
+        {
+            hook.never_reports = false;
+            hook.duration = DurationModel::Fixed(SimDuration::from_millis(now - start));
+            hook.failure_probability = if failed { 1.0 } else { 0.0 };
+        }
+        self.hooks[i].answered = true;
+        self.report = simulate(&self.scenario, self.seed);
+        Ok(())
     }
 
     /// Seconds since creation at `now`.
@@ -102,12 +198,21 @@ impl Run {
     }
 
     /// The first instant from `now` on at which the run waits for a client (a ready wait
-    /// for ContinueDeployment), if any: `--speed max` stops there.
+    /// for ContinueDeployment, an external hook's status), if any: `--speed max` stops there.
     pub fn next_wait(&self, now: Instant) -> Option<Instant> {
-        let waits = self.report.deployments.iter().flat_map(|d| &d.phases);
-        waits
-            .filter(|p| p.name == "ready" && view::at(self.created, p.end_time) > now)
-            .map(|p| view::at(self.created, p.start_time).max(now))
+        let phases = self.report.deployments.iter().flat_map(|d| &d.phases);
+        let ready = phases
+            .filter(|p| p.name == "ready")
+            .map(|p| (view::at(self.created, p.start_time), view::at(self.created, p.end_time)));
+        let hooks = self
+            .hooks
+            .iter()
+            .filter(|h| !h.answered)
+            .filter_map(|h| self.hook_window(h.event));
+        ready
+            .chain(hooks)
+            .filter(|&(_, end)| end > now)
+            .map(|(start, _)| start.max(now))
             .min()
     }
 }

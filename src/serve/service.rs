@@ -137,6 +137,13 @@ impl Service {
         wait.unwrap_or_else(|| busy.map(Run::end).max().unwrap_or(now)).max(now)
     }
 
+    /// The external hook invocations due at `now` and not yet sent: (url, payload). The
+    /// HTTP edge sends them; sending changes no answer, so replay needs none of it.
+    pub fn due_invocations(&mut self, now: Instant) -> Vec<(String, String)> {
+        let busy = self.runs.iter_mut().filter(|r| !r.hooks.is_empty() && r.busy(now));
+        busy.flat_map(|r| r.due_invocations(now)).collect()
+    }
+
     /// Answers one request that takes effect at `now`.
     pub fn handle(&mut self, target: Option<&str>, body: &[u8], now: Instant) -> Reply {
         let result = match target.and_then(|t| t.strip_prefix(TARGET_PREFIX)) {
@@ -184,7 +191,7 @@ impl Service {
             "ListDeploymentTargets" => self.list_targets(parse(body)?, now),
             "BatchGetDeploymentTargets" => self.batch_get_targets(parse(body)?, now),
             "GetDeploymentTarget" => self.get_target(parse(body)?, now),
-            "PutLifecycleEventHookExecutionStatus" => self.put_hook_status(parse(body)?),
+            "PutLifecycleEventHookExecutionStatus" => self.put_hook_status(parse(body)?, now),
             _ => Err(ApiError::new(
                 "UnknownOperationException",
                 format!("cdsim serve does not implement the operation {op}"),

@@ -32,6 +32,18 @@ start max --speed max --record "$work/max.jsonl"
 export CDSIM_MAX=$URL
 start scaled --speed 60 --scenario scenarios/manual-stop.yaml
 export CDSIM_SCALED=$URL
+# An ECS/Lambda hook answered by the test's own Python handler, on a free port.
+export CDSIM_HOOK_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$work/hooked.yaml" <<YAML
+name: hooked
+computePlatform: Lambda
+deploymentConfigName: CodeDeployDefault.LambdaCanary10Percent5Minutes
+lambdaFunction: {functionName: orders, alias: live, currentVersion: "1", targetVersion: "2"}
+hookFunctions:
+  BeforeAllowTraffic: {function: pre_traffic, external: "http://127.0.0.1:$CDSIM_HOOK_PORT/"}
+YAML
+start hooked --speed max --scenario "$work/hooked.yaml"
+export CDSIM_HOOKED=$URL
 python3 tests/clients/test_clients.py
 # The recorded session of the max server replays byte for byte.
 kill -INT "${pids[0]}"; wait "${pids[0]}"

@@ -1,11 +1,15 @@
 """The real AWS clients against `cdsim serve`: the AWS CLI and boto3, unchanged, with only
 `--endpoint-url` pointing at the local endpoint. Run by `tests/clients/run.sh` (and so by
-`.ci/run`), which starts two servers on free loopback ports and passes their URLs:
-CDSIM_MAX (`--speed max`) and CDSIM_SCALED (`--speed 60`, `--scenario manual-stop.yaml`).
+`.ci/run`), which starts three servers on free loopback ports and passes their URLs:
+CDSIM_MAX (`--speed max`), CDSIM_SCALED (`--speed 60`, `--scenario manual-stop.yaml`) and
+CDSIM_HOOKED (`--speed max`, a Lambda scenario whose BeforeAllowTraffic hook is sent to a
+handler on CDSIM_HOOK_PORT, which this suite runs).
 """
 
+import http.server
 import json
 import os
+import threading
 import subprocess
 import time
 import unittest
@@ -16,6 +20,8 @@ import boto3
 from botocore.exceptions import ClientError
 
 MAX = os.environ["CDSIM_MAX"]
+HOOKED = os.environ["CDSIM_HOOKED"]
+HOOK_PORT = int(os.environ["CDSIM_HOOK_PORT"])
 SCALED = os.environ["CDSIM_SCALED"]
 ROLE = "arn:aws:iam::000000000000:role/CodeDeployServiceRole"
 REVISION = {"revisionType": "S3", "s3Location": {"bucket": "releases", "key": "shop.zip", "bundleType": "zip"}}
@@ -165,6 +171,49 @@ class Boto3(unittest.TestCase):
                 urllib.request.urlopen(request)
             self.assertEqual(answer.exception.code, 400)
             self.assertEqual(json.loads(answer.exception.read())["__type"], kind)
+
+
+class HookHandler(http.server.BaseHTTPRequestHandler):
+    """A hook function as a user writes it: read the invocation, decide, report the status."""
+    verdicts = []  # the statuses to report, in order
+    received = []
+
+    def do_POST(self):
+        event = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        HookHandler.received.append(event)
+        client(HOOKED).put_lifecycle_event_hook_execution_status(
+            deploymentId=event["DeploymentId"],
+            lifecycleEventHookExecutionId=event["LifecycleEventHookExecutionId"],
+            status=HookHandler.verdicts.pop(0))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+class ExternalHook(unittest.TestCase):
+    def test_a_python_handler_passes_then_fails_a_lambda_deployment(self):
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", HOOK_PORT), HookHandler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            cd = client(HOOKED)
+            HookHandler.verdicts = ["Succeeded", "Failed"]
+            for expected in ["Succeeded", "Failed"]:
+                deployment_id = cd.create_deployment(applicationName="hooked", deploymentGroupName="hooked")["deploymentId"]
+                info = wait_for(cd, deployment_id, ("Succeeded", "Failed", "Stopped"))
+                self.assertEqual(info["status"], expected)
+                self.assertEqual(HookHandler.received[-1]["DeploymentId"], deployment_id)
+            self.assertEqual(info["errorInformation"]["code"], "HOOK_EXECUTION_FAILURE")
+            target = cd.list_deployment_targets(deploymentId=deployment_id)["targetIds"][0]
+            lambda_target = cd.get_deployment_target(deploymentId=deployment_id, targetId=target)["deploymentTarget"]
+            self.assertEqual(lambda_target["deploymentTargetType"], "LambdaTarget")
+            hook = [e for e in lambda_target["lambdaTarget"]["lifecycleEvents"]
+                    if e["lifecycleEventName"] == "BeforeAllowTraffic"][0]
+            self.assertEqual(hook["status"], "Failed")
+        finally:
+            server.shutdown()
+            server.server_close()
 
 
 if __name__ == "__main__":

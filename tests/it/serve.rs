@@ -552,3 +552,78 @@ fn serve_process_records_shuts_down_on_ctrl_c_and_replays() {
         "3 responses reproduced byte for byte\n"
     );
 }
+
+const EXTERNAL_HOOK: &str = r#"name: hooked
+computePlatform: Lambda
+deploymentConfigName: CodeDeployDefault.LambdaAllAtOnce
+lambdaFunction: {functionName: orders, alias: live, currentVersion: "1", targetVersion: "2"}
+hookFunctions:
+  BeforeAllowTraffic: {function: pre_traffic, external: "http://127.0.0.1:9/hook"}
+"#;
+
+#[test]
+fn an_external_hook_waits_for_the_users_status_or_times_out_after_an_hour() {
+    let mut s = Service::new(7, T0, &[("hooked.yaml".into(), EXTERNAL_HOOK.into())]).unwrap();
+    let group = json!({"applicationName": "hooked", "deploymentGroupName": "hooked"});
+    let id = ok(&mut s, "CreateDeployment", group.clone(), 0.0)["deploymentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let start = s.settle(T0);
+    assert!(
+        s.due_invocations(start - 1).is_empty(),
+        "not invoked before the event starts"
+    );
+    let due = s.due_invocations(start);
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].0, "http://127.0.0.1:9/hook");
+    let payload: Value = serde_json::from_str(&due[0].1).unwrap();
+    assert_eq!(payload["DeploymentId"], json!(id));
+    let execution = payload["LifecycleEventHookExecutionId"].as_str().unwrap().to_string();
+    assert!(s.due_invocations(start + 1).is_empty(), "sent once");
+    assert_eq!(s.settle(start + 1000), start + 1000, "max waits for the user's answer");
+    let at = (start - T0) as f64 / 1000.0 + 30.0;
+    let bad = json!({"deploymentId": id, "lifecycleEventHookExecutionId": execution, "status": "Maybe"});
+    assert_eq!(
+        err(&mut s, "PutLifecycleEventHookExecutionStatus", bad, at),
+        "InvalidLifecycleEventHookExecutionStatusException"
+    );
+    let answer = json!({"deploymentId": id, "lifecycleEventHookExecutionId": execution, "status": "Succeeded"});
+    ok(&mut s, "PutLifecycleEventHookExecutionStatus", answer.clone(), at);
+    let done = info(&mut s, &id, 1e5);
+    assert_eq!(done["status"], "Succeeded");
+    let target = ok(&mut s, "ListDeploymentTargets", json!({"deploymentId": id}), 1e5)["targetIds"][0].clone();
+    let got = ok(
+        &mut s,
+        "GetDeploymentTarget",
+        json!({"deploymentId": id, "targetId": target}),
+        1e5,
+    );
+    let lambda = &got["deploymentTarget"]["lambdaTarget"];
+    let hook = lambda["lifecycleEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["lifecycleEventName"] == "BeforeAllowTraffic")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        hook["endTime"].as_f64().unwrap() - hook["startTime"].as_f64().unwrap(),
+        30.0,
+        "it reported after 30 s"
+    );
+    assert_eq!(
+        err(&mut s, "PutLifecycleEventHookExecutionStatus", answer, 1e5),
+        "LifecycleEventAlreadyCompletedException"
+    );
+
+    let unanswered = ok(&mut s, "CreateDeployment", group, 2e5)["deploymentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let hour_later = info(&mut s, &unanswered, 2e5 + 3700.0);
+    assert_eq!(
+        hour_later["status"], "Failed",
+        "no status within the hour: {hour_later}"
+    );
+}
