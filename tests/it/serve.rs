@@ -627,3 +627,20 @@ fn an_external_hook_waits_for_the_users_status_or_times_out_after_an_hour() {
         "no status within the hour: {hour_later}"
     );
 }
+
+#[test]
+fn bad_serve_arguments_and_non_loopback_hooks_are_input_errors() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cdsim"))
+        .args(["serve", "--speed", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--speed: expected a positive number or `max`"));
+    let remote = EXTERNAL_HOOK.replace("http://127.0.0.1:9/hook", "http://hooks.example.com/x");
+    let problems = Service::new(7, T0, &[("remote.yaml".into(), remote)])
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(problems.starts_with("remote.yaml:6:"), "{problems}");
+    assert!(problems.contains("external must be a loopback URL"), "{problems}");
+}
