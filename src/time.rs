@@ -6,7 +6,8 @@
 //! never read from a wall clock: the only conversion to floating point is
 //! [`SimTime::as_secs_f64`], used when a report is rendered.
 //!
-//! Not here: parsing durations from text (that is input's job, in `scenario::raw`).
+//! Not here: parsing durations from text (the scenario validator's job, in
+//! `scenario::validate::parse_duration_text`).
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
@@ -23,10 +24,12 @@ impl SimTime {
     /// The instant the deployment is created.
     pub const ZERO: SimTime = SimTime(0);
 
+    /// The instant `ms` milliseconds after the deployment was created.
     pub const fn from_millis(ms: u64) -> Self {
         SimTime(ms)
     }
 
+    /// Milliseconds since the deployment was created.
     pub const fn as_millis(self) -> u64 {
         self.0
     }
@@ -44,18 +47,28 @@ impl SimTime {
 }
 
 impl SimDuration {
+    /// No time at all.
     pub const ZERO: SimDuration = SimDuration(0);
 
+    /// A span of `ms` milliseconds.
     pub const fn from_millis(ms: u64) -> Self {
         SimDuration(ms)
     }
 
+    /// A span of `s` seconds.
     pub const fn from_secs(s: u64) -> Self {
         SimDuration(s * 1000)
     }
 
+    /// A span of `m` minutes.
     pub const fn from_mins(m: u64) -> Self {
         SimDuration(m * 60_000)
+    }
+
+    /// Whether `self` is positive and divides `larger` exactly (a metric period that fits a
+    /// whole number of times into an alarm's period, say).
+    pub fn divides(self, larger: SimDuration) -> bool {
+        self.0 > 0 && larger.0.is_multiple_of(self.0)
     }
 
     /// Rounds a non-negative number of seconds to the nearest millisecond. Values that are
@@ -67,14 +80,17 @@ impl SimDuration {
         SimDuration(round_to_u64(s * 1000.0))
     }
 
+    /// The span in milliseconds.
     pub const fn as_millis(self) -> u64 {
         self.0
     }
 
+    /// The span in seconds, for reports and for rates per second.
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / 1000.0
     }
 
+    /// The span `k` times over, saturating at the largest span.
     pub fn saturating_mul(self, k: u64) -> Self {
         SimDuration(self.0.saturating_mul(k))
     }

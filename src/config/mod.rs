@@ -27,12 +27,9 @@ pub enum ComputePlatform {
 impl ComputePlatform {
     /// From the API spelling.
     pub fn parse(s: &str) -> Option<ComputePlatform> {
-        match s {
-            "Server" => Some(ComputePlatform::Server),
-            "ECS" => Some(ComputePlatform::Ecs),
-            "Lambda" => Some(ComputePlatform::Lambda),
-            _ => None,
-        }
+        [ComputePlatform::Server, ComputePlatform::Ecs, ComputePlatform::Lambda]
+            .into_iter()
+            .find(|p| p.api_name() == s)
     }
 
     /// The API spelling: `Server`, `ECS`, `Lambda`.
@@ -72,6 +69,15 @@ impl DeploymentConfig {
         predefined::find("CodeDeployDefault.OneAtATime").expect("OneAtATime is predefined")
     }
 
+    /// ECS and Lambda: the traffic routing (`None` for a Server configuration).
+    pub fn traffic_routing(&self) -> Option<TrafficRouting> {
+        match &self.rule {
+            ConfigRule::TrafficRouting(r) => Some(*r),
+            ConfigRule::MinimumHealthy { .. } => None,
+        }
+    }
+
+    /// Server: the minimum healthy hosts and the zonal settings (`None` for ECS and Lambda).
     pub fn minimum_healthy(&self) -> Option<(MinimumHealthyHosts, Option<&ZonalConfig>)> {
         match &self.rule {
             ConfigRule::MinimumHealthy { minimum, zonal } => Some((*minimum, zonal.as_ref())),

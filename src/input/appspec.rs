@@ -16,6 +16,7 @@ use super::document::{Node, Value};
 use super::model::{At, Deployment, EcsDef, Findings, LambdaDef, Number, Origin, ScriptDef, placeholder};
 use crate::config::ComputePlatform;
 use crate::lifecycle::{LifecycleEventName, Runner};
+use crate::scenario::validate::closest;
 
 /// Whether a document looks like an AppSpec (`version` with `os`, `hooks`, `files` or
 /// `Resources`).
@@ -237,7 +238,7 @@ fn ec2_event(name: &str, line: u64, column: u64, f: &mut Findings) -> Option<Lif
                 .filter(|e| e.runner() == Runner::Scripts)
                 .map(|e| e.as_str())
                 .collect();
-            match near(name, &names) {
+            match closest(name, &names) {
                 Some(n) => f.error(line, column, format!("unknown lifecycle event {name:?} (did you mean {n}?)")),
                 None => f.warn(
                     line,
@@ -664,20 +665,4 @@ pub fn set_platform(out: &mut Deployment, p: ComputePlatform, origin: Origin, f:
         Some(_) => {}
         None => out.platform = Some(At::new(p, origin)),
     }
-}
-
-/// The candidate within edit distance 2 of `s` (case-insensitive), if any.
-pub fn near<'a>(s: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = s.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                crate::scenario::validate::edit_distance(&lower, &c.to_ascii_lowercase()),
-                *c,
-            )
-        })
-        .filter(|&(d, _)| d <= 2)
-        .min()
-        .map(|(_, c)| c)
 }

@@ -10,7 +10,7 @@
 //! Not here: the evaluation rule itself (`alarm`).
 
 use crate::alarm::{self, Alarm, AlarmConfiguration, AlarmState, MetricSource};
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 
 /// An alarm's states over a run: its initial state and every change.
 #[derive(Clone, Debug, PartialEq)]
@@ -134,6 +134,24 @@ pub fn injected_value(steps: &[(SimTime, Option<f64>)], to: SimTime) -> Option<f
         .and_then(|&(_, v)| v)
 }
 
+/// What an EC2/on-premises deployment (in place or blue/green) shows an alarm: for
+/// `healthyCount`, the fewest instances in service during the window of its capacity
+/// `series` (`point` reads a point's time and count); an injected metric's value; nothing
+/// for request metrics, which these deployments do not have.
+pub fn fleet_observation<P>(
+    metric: &MetricSource,
+    series: &[P],
+    from: SimTime,
+    to: SimTime,
+    point: impl Fn(&P) -> (SimTime, u32),
+) -> Option<f64> {
+    match metric {
+        MetricSource::HealthyCount => fewest_in_service(series, from, to, point),
+        MetricSource::Injected(steps) => injected_value(steps, to),
+        MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
+    }
+}
+
 /// The fewest instances in service during [`from`, `to`) of a capacity series in time
 /// order (CloudWatch's `HealthyHostCount` with the Minimum statistic): the count in force
 /// at `from` and every later change before `to`. `point` reads a point's (time, count).
@@ -150,9 +168,4 @@ pub fn fewest_in_service<P>(
         .filter(|&(t, _)| t > from && t < to)
         .map(|(_, n)| n);
     Some(f64::from(within.fold(at_from, u32::min)))
-}
-
-/// Whether `small` divides `large` (both positive).
-pub fn divides(small: SimDuration, large: SimDuration) -> bool {
-    small.as_millis() > 0 && large.as_millis().is_multiple_of(small.as_millis())
 }

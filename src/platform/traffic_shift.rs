@@ -23,12 +23,13 @@
 //! Not here: alarms and rollback (later work).
 
 use crate::alarm::{MetricSource, Percentile, VersionRef};
-use crate::config::TrafficRouting;
+use crate::config::{DeploymentConfig, TrafficRouting};
 use crate::deployment::{DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus};
 use crate::engine::{Model, Scheduler};
 use crate::lifecycle::LifecycleEventName;
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
 use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, Watched, injected_value};
+use crate::platform::phase::PhaseSpan;
 use crate::rng::{RandomSource, Stream, Streams};
 use crate::scenario::Monitoring;
 use crate::scenario::blue_green::{BlueGreenDeployment, EcsService, Reroute, ShiftTarget};
@@ -85,14 +86,6 @@ pub struct PeriodRecord {
     pub healthy_replacement: u32,
 }
 
-/// A phase of the deployment, for reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PhaseSpan {
-    pub name: &'static str,
-    pub start: SimTime,
-    pub end: SimTime,
-}
-
 /// What a finished blue/green deployment leaves behind.
 #[derive(Clone, Debug)]
 pub struct BlueGreenOutcome {
@@ -128,6 +121,8 @@ pub struct RollbackOutcome {
 /// The deployment state, changed only by [`Model::handle`].
 pub struct BlueGreenRun<'s> {
     spec: &'s BlueGreenDeployment,
+    /// The configuration's traffic routing.
+    routing: TrafficRouting,
     monitoring: &'s Monitoring,
     alarms: AlarmWatch,
     rollback: Option<RollbackOutcome>,
@@ -158,7 +153,16 @@ pub struct BlueGreenRun<'s> {
 }
 
 impl<'s> BlueGreenRun<'s> {
-    pub fn new(spec: &'s BlueGreenDeployment, monitoring: &'s Monitoring, seed: u64) -> Self {
+    /// The deployment of `spec` under `config` (a traffic-routing configuration).
+    pub fn new(
+        config: &DeploymentConfig,
+        spec: &'s BlueGreenDeployment,
+        monitoring: &'s Monitoring,
+        seed: u64,
+    ) -> Self {
+        let routing = config
+            .traffic_routing()
+            .expect("ECS and Lambda scenarios validate with a traffic-routing configuration");
         let streams = Streams::new(seed);
         let order = match spec.target {
             ShiftTarget::Ecs(_) => LifecycleEventName::ECS_ORDER,
@@ -166,6 +170,7 @@ impl<'s> BlueGreenRun<'s> {
         };
         BlueGreenRun {
             spec,
+            routing,
             monitoring,
             alarms: AlarmWatch::new(monitoring.alarms.as_ref()),
             rollback: None,
@@ -289,7 +294,7 @@ impl<'s> BlueGreenRun<'s> {
             }
             AllowTraffic => {
                 self.open_phase("shifting", now);
-                for s in self.spec.routing.shifts() {
+                for s in self.routing.shifts() {
                     sched.after(
                         SimDuration::from_mins(u64::from(s.at_minute)),
                         Event::Shift {
@@ -298,7 +303,7 @@ impl<'s> BlueGreenRun<'s> {
                         },
                     );
                 }
-                let minutes = self.spec.routing.shifting_minutes(self.spec.linear_end);
+                let minutes = self.routing.shifting_minutes(self.spec.linear_end);
                 (SimDuration::from_mins(u64::from(minutes)), Diagnostic::None)
             }
             _ => self.run_hook(name),
@@ -679,12 +684,6 @@ impl Model for BlueGreenRun<'_> {
     fn finished(&self) -> bool {
         self.status.is_terminal()
     }
-}
-
-/// Whether a traffic-routing configuration may be used with a Network Load Balancer
-/// (§2.3: only all-at-once).
-pub fn allowed_with_nlb(routing: TrafficRouting) -> bool {
-    routing == TrafficRouting::AllAtOnce
 }
 
 impl Watched for BlueGreenRun<'_> {

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::TrafficRouting;
 use crate::config::traffic_routing::LinearEnd;
 use crate::lifecycle::{DurationModel, LifecycleEventName};
 use crate::load_balancer::HealthCheck;
@@ -15,7 +14,6 @@ use crate::traffic::TrafficSpec;
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlueGreenDeployment {
     pub target: ShiftTarget,
-    pub routing: TrafficRouting,
     /// Hook functions by lifecycle event; an event without one is `Skipped`.
     pub hooks: BTreeMap<LifecycleEventName, FunctionHook>,
     pub traffic: TrafficSpec,
@@ -44,7 +42,8 @@ pub struct EcsService {
     pub test_listener: bool,
     pub network_load_balancer: bool,
     pub reroute: Reroute,
-    /// Minutes the original task set is kept after traffic has moved (≤ 2880, §11).
+    /// How long the original task set is kept after traffic has moved (at most 2880 minutes,
+    /// §11; the scenario gives it in minutes).
     pub termination_wait: SimDuration,
     /// Fault: the replacement's tasks never pass health checks.
     pub replacement_unhealthy: bool,

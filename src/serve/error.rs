@@ -9,7 +9,9 @@ use serde_json::json;
 pub struct ApiError {
     /// The exception's name in the service model, e.g. `ApplicationDoesNotExistException`.
     pub kind: &'static str,
+    /// What went wrong, for a person.
     pub message: String,
+    /// The HTTP status.
     pub status: u16,
 }
 

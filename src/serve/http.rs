@@ -62,8 +62,11 @@ impl Speed {
 
 /// What `cdsim serve` was asked for.
 pub struct Options {
+    /// `--listen`.
     pub listen: SocketAddr,
+    /// `--speed`.
     pub speed: Speed,
+    /// `--record`.
     pub record: Option<PathBuf>,
 }
 

@@ -18,7 +18,9 @@ use super::view::Instant;
 pub struct Header {
     /// Always `cdsim serve record 1`.
     pub format: String,
+    /// `--seed`.
     pub seed: u64,
+    /// The simulated instant at which the service started.
     pub started: Instant,
     /// `--speed`, for the reader's information: the instants carry the time.
     pub speed: String,
@@ -26,17 +28,22 @@ pub struct Header {
     pub scenarios: Vec<(String, String)>,
 }
 
+/// The header's `format`.
 pub const FORMAT: &str = "cdsim serve record 1";
 
 /// One request and its response.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Entry {
+    /// The simulated instant at which the request took effect.
     pub at: Instant,
+    /// The `X-Amz-Target` header.
     pub target: Option<String>,
     /// The request body (UTF-8; other bytes are replaced, as the service reads them).
     pub request: String,
+    /// The response's HTTP status.
     pub status: u16,
+    /// The response's body.
     pub response: String,
 }
 
@@ -63,6 +70,7 @@ pub fn entry_line(at: Instant, target: Option<&str>, request: &[u8], reply: &Rep
 
 /// What a replay found.
 pub struct Replayed {
+    /// Requests answered again.
     pub requests: usize,
     /// The first response that differs: (line number, recorded, replayed).
     pub mismatch: Option<(usize, String, String)>,

@@ -26,17 +26,25 @@ pub const TARGET_PREFIX: &str = "CodeDeploy_20141006.";
 /// An answer: HTTP status and JSON body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
+    /// The HTTP status: 200, or an error's.
     pub status: u16,
+    /// The JSON body.
     pub body: String,
 }
 
+/// An application.
 pub struct Application {
+    /// Its identifier, in the shape of a UUID.
     pub id: String,
+    /// `computePlatform`.
     pub platform: ComputePlatform,
+    /// When it was created.
     pub created: Instant,
 }
 
+/// A deployment group.
 pub struct Group {
+    /// Its identifier, in the shape of a UUID.
     pub id: String,
     /// What the client sent (echoed by GetDeploymentGroup).
     pub settings: request::GroupSettings,
@@ -44,20 +52,27 @@ pub struct Group {
     pub scenario: Scenario,
 }
 
+/// A deployment configuration made with CreateDeploymentConfig.
 pub struct CustomConfig {
+    /// Its identifier, in the shape of a UUID.
     pub id: String,
+    /// The configuration.
     pub config: DeploymentConfig,
+    /// When it was created.
     pub created: Instant,
 }
 
 /// Everything the endpoint knows.
 pub struct Service {
+    /// `--seed`: deployment n is simulated with seed + n − 1.
     pub seed: u64,
     /// When the service started: the creation time of the predefined configurations.
     pub started: Instant,
+    /// By name.
     pub applications: BTreeMap<String, Application>,
     /// By (application, group name).
     pub groups: BTreeMap<(String, String), Group>,
+    /// Custom configurations, by name.
     pub configs: BTreeMap<String, CustomConfig>,
     /// In creation order.
     pub runs: Vec<Run>,
