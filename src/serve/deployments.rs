@@ -262,24 +262,29 @@ impl Service {
         now: Instant,
     ) -> Result<Value, ApiError> {
         let (index, k) = self.find(r.deployment_id, now)?;
+        let termination = match r.deployment_wait_type.as_deref() {
+            None | Some("READY_WAIT") => false,
+            Some("TERMINATION_WAIT") => true,
+            Some(other) => {
+                return Err(ApiError::new(
+                    "InvalidDeploymentWaitTypeException",
+                    format!("Invalid wait type: {other}"),
+                ));
+            }
+        };
         let run = &mut self.runs[index];
-        let status = view::deployment_status(run.deployment(k), run.t(now));
-        if let Some(wait) = r.deployment_wait_type.as_deref()
-            && wait != "READY_WAIT"
-            && wait != "TERMINATION_WAIT"
-        {
-            return Err(ApiError::new(
-                "InvalidDeploymentWaitTypeException",
-                format!("Invalid wait type: {wait}"),
-            ));
-        }
-        if status != "Ready" {
+        let waiting = if termination {
+            run.in_termination_wait(now)
+        } else {
+            view::deployment_status(run.deployment(k), run.t(now)) == "Ready"
+        };
+        if k > 0 || !waiting || !run.continue_now(now, termination) {
+            let wait = if termination { "termination wait" } else { "Ready state" };
             return Err(ApiError::new(
                 "DeploymentIsNotInReadyStateException",
-                format!("The deployment {} is not in the Ready state", run.ids[k]),
+                format!("The deployment {} is not in the {wait}", run.ids[k]),
             ));
         }
-        run.continue_now(now);
         self.name_deployments(index);
         Ok(json!({}))
     }

@@ -14,6 +14,7 @@ use crate::lifecycle::LifecycleEventName;
 use crate::lifecycle::hook::DurationModel;
 use crate::report::{DeploymentInfo, Report};
 use crate::scenario::blue_green::{Reroute, ShiftTarget};
+use crate::scenario::ec2_blue_green::BlueTermination;
 use crate::scenario::{Scenario, StopRequest, Workload};
 use crate::simulation::simulate;
 use crate::time::{SimDuration, SimTime};
@@ -175,26 +176,53 @@ impl Run {
         self.report = simulate(&self.scenario, self.seed);
     }
 
-    /// ContinueDeployment at `now`, in a ready wait: re-simulates with the wait ending then.
-    pub fn continue_now(&mut self, now: Instant) {
+    /// The phase (`ready`, `terminationWait`) going on at `now`, with its start.
+    fn phase_at(&self, name: &str, now: Instant) -> Option<Instant> {
         let t = self.t(now);
-        let mut wait = self.report.deployments.iter().flat_map(|d| &d.phases);
-        let Some(ready) = wait.find(|p| p.name == "ready" && p.start_time <= t && t < p.end_time) else {
-            return;
+        let mut phases = self.report.deployments.iter().flat_map(|d| &d.phases);
+        let p = phases.find(|p| p.name == name && p.start_time <= t && t < p.end_time)?;
+        Some(view::at(self.created, p.start_time))
+    }
+
+    /// Whether the run is in the termination wait at `now`.
+    pub fn in_termination_wait(&self, now: Instant) -> bool {
+        self.phase_at("terminationWait", now).is_some()
+    }
+
+    /// ContinueDeployment at `now`: the ready wait (`termination` false) or the termination
+    /// wait ends then; re-simulates with that wait's length. False when there is no such
+    /// wait going on that the scenario can shorten.
+    pub fn continue_now(&mut self, now: Instant, termination: bool) -> bool {
+        let Some(start) = self.phase_at(if termination { "terminationWait" } else { "ready" }, now) else {
+            return false;
         };
-        let after = SimDuration::from_millis(now - view::at(self.created, ready.start_time));
-        let reroute = match &mut self.scenario.workload {
-            Workload::BlueGreen(bg) => match &mut bg.target {
-                ShiftTarget::Ecs(ecs) => Some(&mut ecs.reroute),
-                ShiftTarget::Lambda(_) => None,
+        let waited = SimDuration::from_millis(now - start);
+        let changed = match (&mut self.scenario.workload, termination) {
+            (Workload::BlueGreen(bg), false) => match &mut bg.target {
+                ShiftTarget::Ecs(ecs) => set_continue(&mut ecs.reroute, waited),
+                ShiftTarget::Lambda(_) => false,
             },
-            Workload::Ec2BlueGreen(ec2) => Some(&mut ec2.reroute),
-            Workload::InPlace(_) => None,
+            (Workload::Ec2BlueGreen(ec2), false) => set_continue(&mut ec2.reroute, waited),
+            (Workload::BlueGreen(bg), true) => match &mut bg.target {
+                ShiftTarget::Ecs(ecs) => {
+                    ecs.termination_wait = waited;
+                    true
+                }
+                ShiftTarget::Lambda(_) => false,
+            },
+            (Workload::Ec2BlueGreen(ec2), true) => match &mut ec2.blue_termination {
+                BlueTermination::Terminate { wait } => {
+                    *wait = waited;
+                    true
+                }
+                BlueTermination::KeepAlive => false,
+            },
+            (Workload::InPlace(_), _) => false,
         };
-        if let Some(Reroute::WaitForContinue { continue_after, .. }) = reroute {
-            *continue_after = Some(after);
+        if changed {
             self.report = simulate(&self.scenario, self.seed);
         }
+        changed
     }
 
     /// The first instant from `now` on at which the run waits for a client (a ready wait
@@ -214,5 +242,16 @@ impl Run {
             .filter(|&(_, end)| end > now)
             .map(|(start, _)| start.max(now))
             .min()
+    }
+}
+
+/// A ready wait's ContinueDeployment after `waited`.
+fn set_continue(reroute: &mut Reroute, waited: SimDuration) -> bool {
+    match reroute {
+        Reroute::WaitForContinue { continue_after, .. } => {
+            *continue_after = Some(waited);
+            true
+        }
+        Reroute::Immediately => false,
     }
 }

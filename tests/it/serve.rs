@@ -296,14 +296,21 @@ fn stop_without_rollback_and_a_bad_revision_that_rolls_back() {
     );
 }
 
-#[test]
-fn continue_deployment_ends_an_ecs_ready_wait_when_called() {
+/// `scenarios/ecs-all-at-once.yaml`'s group, and a deployment created at 0: a ready wait,
+/// then an hour's termination wait.
+fn ecs_deployment() -> (Service, String) {
     let mut s = service(&["ecs-all-at-once.yaml"]);
     let body = json!({"applicationName": "ecs-all-at-once", "deploymentGroupName": "ecs-all-at-once"});
     let id = ok(&mut s, "CreateDeployment", body, 0.0)["deploymentId"]
         .as_str()
         .unwrap()
         .to_string();
+    (s, id)
+}
+
+#[test]
+fn continue_deployment_ends_an_ecs_ready_wait_when_called() {
+    let (mut s, id) = ecs_deployment();
     let scheduled = completion(&mut s, &id);
     let ready_at = (1..1200)
         .map(f64::from)
@@ -643,4 +650,27 @@ fn bad_serve_arguments_and_non_loopback_hooks_are_input_errors() {
         .to_string();
     assert!(problems.starts_with("remote.yaml:6:"), "{problems}");
     assert!(problems.contains("external must be a loopback URL"), "{problems}");
+}
+
+#[test]
+fn continue_deployment_with_termination_wait_ends_the_wait_for_the_original_task_set() {
+    let (mut s, id) = ecs_deployment();
+    let end = completion(&mut s, &id);
+    let wait = json!({"deploymentId": id, "deploymentWaitType": "TERMINATION_WAIT"});
+    assert_eq!(
+        err(&mut s, "ContinueDeployment", wait.clone(), 60.0),
+        "DeploymentIsNotInReadyStateException"
+    );
+    let bogus = json!({"deploymentId": id, "deploymentWaitType": "LUNCH_BREAK"});
+    assert_eq!(
+        err(&mut s, "ContinueDeployment", bogus, 60.0),
+        "InvalidDeploymentWaitTypeException"
+    );
+    ok(&mut s, "ContinueDeployment", wait, end - 1800.0);
+    let sooner = completion(&mut s, &id);
+    assert!(
+        sooner < end - 1700.0 && sooner >= end - 1800.0,
+        "the hour's wait ended half-way: {sooner} vs {end}"
+    );
+    assert_eq!(info(&mut s, &id, sooner)["status"], "Succeeded");
 }
