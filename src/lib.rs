@@ -26,27 +26,21 @@
 //! Nothing below the edge does I/O, reads a clock or uses unseeded randomness; a test
 //! (`tests/it/tidy.rs`) checks this.
 
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod alarm;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod chart;
 pub mod cli;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod compare;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod config;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod deployment;
 pub mod engine;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod fault;
 pub mod id;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod input;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod lifecycle;
 pub mod load_balancer;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod platform;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod report;
@@ -60,5 +54,4 @@ pub mod stats;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod testkit;
 pub mod time;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod traffic;

@@ -19,8 +19,11 @@ pub use zonal::ZonalConfig;
 /// CodeDeploy's `ComputePlatform`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ComputePlatform {
+    /// EC2/on-premises.
     Server,
+    /// Amazon ECS.
     Ecs,
+    /// AWS Lambda.
     Lambda,
 }
 
@@ -45,8 +48,11 @@ impl ComputePlatform {
 /// A deployment configuration, predefined or custom.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentConfig {
+    /// Its name (`CodeDeployDefault.…` for the predefined ones).
     pub name: String,
+    /// The platform it applies to.
     pub compute_platform: ComputePlatform,
+    /// What it prescribes.
     pub rule: ConfigRule,
 }
 
@@ -56,7 +62,9 @@ pub enum ConfigRule {
     /// EC2/on-premises: keep at least this many hosts healthy (§2.2, §3), optionally one
     /// Availability Zone at a time (§2.6).
     MinimumHealthy {
+        /// The minimum healthy hosts.
         minimum: MinimumHealthyHosts,
+        /// The zonal settings, for a zonal configuration.
         zonal: Option<ZonalConfig>,
     },
     /// ECS and Lambda: shift traffic in steps (§2.3–§2.5).

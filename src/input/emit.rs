@@ -11,7 +11,7 @@
 //!
 //! Not here: reading any AWS format, or validating (the scenario validator does that).
 
-use super::model::{At, ConfigDef, Deployment, MinimumDef, Number, Origin};
+use super::model::{At, ConfigDef, Deployment, EcsDef, MinimumDef, Number, Origin};
 use crate::config::{ComputePlatform, predefined};
 
 /// The default fleet size (Server instances, ECS tasks per task set).
@@ -285,18 +285,7 @@ fn ecs(w: &mut Writer, d: &Deployment, instances: Option<u32>) {
     if let Some(t) = e.test_listener {
         w.field(2, "testListener", &t.to_string(), None);
     }
-    if let Some((action, wait)) = &e.ready {
-        w.line(2, "deploymentReadyOption:", None);
-        w.field(4, "actionOnTimeout", &quote(&action.value), Some(action.origin));
-        if let Some(m) = wait.as_ref().filter(|_| action.value == "STOP_DEPLOYMENT") {
-            w.number(4, "waitTimeInMinutes", m);
-            w.line(
-                4,
-                "# continueAfter: 5m   # when ContinueDeployment is called; without it the wait runs out (Stopped)",
-                None,
-            );
-        }
-    }
+    ready_option(w, &e);
     if let Some(t) = &e.termination_wait_minutes {
         w.number(2, "terminationWaitTimeInMinutes", t);
     }
@@ -344,17 +333,9 @@ fn monitoring(w: &mut Writer, d: &Deployment) {
     }
 }
 
-/// `blueGreenDeploymentConfiguration` of an EC2 deployment group (§6.1).
-fn ec2_blue_green(w: &mut Writer, d: &Deployment, origin: Origin) {
-    let bg = &d.ec2_blue_green;
-    let ecs = d.ecs.clone().unwrap_or_default();
-    w.line(0, "blueGreenDeploymentConfiguration:", Some(origin));
-    w.line(2, "greenFleetProvisioningOption:", None);
-    match &bg.green_fleet_action {
-        Some(a) => w.field(4, "action", &quote(&a.value), Some(a.origin)),
-        None => w.line(4, "action: COPY_AUTO_SCALING_GROUP   # cdsim default", None),
-    }
-    if let Some((action, wait)) = &ecs.ready {
+/// `deploymentReadyOption` (ECS and EC2 blue/green), when the files give one.
+fn ready_option(w: &mut Writer, e: &EcsDef) {
+    if let Some((action, wait)) = &e.ready {
         w.line(2, "deploymentReadyOption:", None);
         w.field(4, "actionOnTimeout", &quote(&action.value), Some(action.origin));
         if let Some(m) = wait.as_ref().filter(|_| action.value == "STOP_DEPLOYMENT") {
@@ -366,6 +347,19 @@ fn ec2_blue_green(w: &mut Writer, d: &Deployment, origin: Origin) {
             );
         }
     }
+}
+
+/// `blueGreenDeploymentConfiguration` of an EC2 deployment group (§6.1).
+fn ec2_blue_green(w: &mut Writer, d: &Deployment, origin: Origin) {
+    let bg = &d.ec2_blue_green;
+    let ecs = d.ecs.clone().unwrap_or_default();
+    w.line(0, "blueGreenDeploymentConfiguration:", Some(origin));
+    w.line(2, "greenFleetProvisioningOption:", None);
+    match &bg.green_fleet_action {
+        Some(a) => w.field(4, "action", &quote(&a.value), Some(a.origin)),
+        None => w.line(4, "action: COPY_AUTO_SCALING_GROUP   # cdsim default", None),
+    }
+    ready_option(w, &ecs);
     let keep_alive = bg.terminate_action.as_ref().is_some_and(|a| a.value == "KEEP_ALIVE");
     if bg.terminate_action.is_some() || ecs.termination_wait_minutes.is_some() {
         w.line(2, "terminateBlueInstancesOnDeploymentSuccess:", None);
