@@ -153,6 +153,9 @@ async fn accept_until_signal(
 ) -> std::io::Result<()> {
     let listener = TcpListener::bind(listen).await?;
     on_listen(listener.local_addr()?);
+    // Both signal streams live across the loop's iterations: a signal delivered while the
+    // loop handles another branch waits in its stream instead of being missed.
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(50));
     loop {
@@ -176,7 +179,7 @@ async fn accept_until_signal(
                     let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
                 });
             }
-            _ = tokio::signal::ctrl_c() => return Ok(()),
+            _ = interrupt.recv() => return Ok(()),
             _ = terminate.recv() => return Ok(()),
         }
     }
