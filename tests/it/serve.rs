@@ -395,23 +395,10 @@ fn hostile_requests_get_aws_shaped_400s() {
         assert!(!v["message"].as_str().unwrap().is_empty());
     }
     // Every operation with every odd body: an answer, never a panic.
-    let ops = [
-        "CreateApplication",
-        "CreateDeploymentGroup",
-        "UpdateDeploymentGroup",
-        "CreateDeployment",
-        "StopDeployment",
-        "ContinueDeployment",
-        "ListDeployments",
-        "BatchGetDeploymentTargets",
-        "CreateDeploymentConfig",
-        "PutLifecycleEventHookExecutionStatus",
-        "DeleteApplication",
-    ];
     let bodies: [&[u8]; 7] = [b"", b"null", b"{}", b"\xff\xfe", b"{\"applicationName\": \"\"}",
         b"{\"applicationName\": \"shop\", \"deploymentGroupName\": \"prod\", \"autoRollbackConfiguration\": {\"enabled\": true, \"events\": [\"X\"]}}",
         b"{\"minimumHealthyHosts\": {\"type\": \"HOST_COUNT\", \"value\": -1}, \"deploymentConfigName\": \"n\"}"];
-    for op in ops {
+    for op in OPERATIONS {
         for body in bodies {
             let reply = s.handle(Some(&format!("CodeDeploy_20141006.{op}")), body, T0 + 1);
             assert!(reply.status == 200 || reply.status == 400, "{op}: {reply:?}");
@@ -673,4 +660,89 @@ fn continue_deployment_with_termination_wait_ends_the_wait_for_the_original_task
         "the hour's wait ended half-way: {sooner} vs {end}"
     );
     assert_eq!(info(&mut s, &id, sooner)["status"], "Succeeded");
+}
+
+/// Operations to throw arbitrary bodies at.
+const OPERATIONS: [&str; 12] = [
+    "CreateApplication",
+    "CreateDeploymentGroup",
+    "UpdateDeploymentGroup",
+    "CreateDeployment",
+    "GetDeployment",
+    "StopDeployment",
+    "ContinueDeployment",
+    "ListDeployments",
+    "BatchGetDeploymentTargets",
+    "CreateDeploymentConfig",
+    "PutLifecycleEventHookExecutionStatus",
+    "DeleteDeploymentGroup",
+];
+
+/// A JSON value of the shapes requests use, with the names the service knows.
+fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let names = prop::sample::select(vec![
+        "shop",
+        "prod",
+        "d-000000003",
+        "i-0000",
+        "",
+        "CodeDeployDefault.AllAtOnce",
+        "READY_WAIT",
+        "Failed",
+    ]);
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        (-1e12f64..1e12).prop_map(Value::from),
+        names.prop_map(Value::from),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        let keys = prop::sample::select(vec![
+            "applicationName",
+            "deploymentGroupName",
+            "deploymentId",
+            "serviceRoleArn",
+            "deploymentConfigName",
+            "autoRollbackConfiguration",
+            "enabled",
+            "events",
+            "targetIds",
+            "minimumHealthyHosts",
+            "type",
+            "value",
+            "status",
+            "createTimeRange",
+            "start",
+            "includeOnlyStatuses",
+            "other",
+        ]);
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::btree_map(keys, inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+    /// Whatever the body, every operation answers 200 or an AWS-shaped 400; never a panic.
+    #[test]
+    fn arbitrary_request_bodies_get_an_answer_never_a_panic(
+        requests in proptest::collection::vec((0..OPERATIONS.len(), json_value(), 0u64..10_000_000), 1..8),
+        noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+    ) {
+        let mut s = shop(&[]);
+        deploy(&mut s, "v2", 0.0);
+        for (op, body, at) in requests {
+            let target = format!("CodeDeploy_20141006.{}", OPERATIONS[op]);
+            for bytes in [body.to_string().into_bytes(), noise.clone()] {
+                let reply = s.handle(Some(&target), &bytes, T0 + at);
+                let v: Value = serde_json::from_str(&reply.body).unwrap();
+                proptest::prop_assert!(reply.status == 200 || (reply.status == 400 && v["__type"].is_string()), "{reply:?}");
+            }
+        }
+    }
 }
