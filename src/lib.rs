@@ -45,6 +45,7 @@ pub mod platform;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod serve;
 pub mod simulation;
 pub mod stats;
 #[cfg(feature = "testkit")]

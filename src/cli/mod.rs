@@ -19,6 +19,7 @@ mod output;
 mod run;
 mod schema;
 mod stream;
+mod serve;
 mod sweep;
 
 use std::path::PathBuf;
@@ -171,6 +172,30 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Serve CodeDeploy's API on a local port: AWS clients create and watch deployments
+    /// that run by cdsim's rules in scaled time; `GET /` shows them live.
+    Serve {
+        /// Address to listen on. Loopback by default: anything else exposes an endpoint
+        /// that checks no credentials.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Simulated seconds per wall-clock second, or `max`: jump ahead whenever nothing
+        /// waits for a client.
+        #[arg(long, default_value = "60")]
+        speed: String,
+        /// Seed of the first deployment (deployment n uses seed + n − 1).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Scenario files: each pre-creates an application and a deployment group named
+        /// after the scenario, deploying to its fleet with its hooks and faults.
+        #[arg(long = "scenario", value_name = "FILE")]
+        scenarios: Vec<PathBuf>,
+        /// Log every request with the simulated instant it took effect, and its response.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+    },
+    /// Replay a `cdsim serve --record` file and check every response byte for byte.
+    Replay { file: PathBuf },
 }
 
 /// Usage or input problem: printed to stderr, exit code 2.
@@ -217,6 +242,14 @@ pub fn main() -> ExitCode {
             out,
         } => compare::recommend(&file, &sweep, &constraints, json, out.as_deref()),
         Command::Alarms(command) => alarms::alarms(command),
+        Command::Serve {
+            listen,
+            speed,
+            seed,
+            scenarios,
+            record,
+        } => serve::serve(listen, &speed, seed, &scenarios, record),
+        Command::Replay { file } => serve::replay(&file),
     };
     match result {
         Ok(stdout) => {

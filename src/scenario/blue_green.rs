@@ -97,4 +97,7 @@ pub struct FunctionHook {
     pub failure_probability: f64,
     /// It never calls PutLifecycleEventHookExecutionStatus: the event fails after one hour.
     pub never_reports: bool,
+    /// A loopback URL where `cdsim serve` sends the invocation (the user's code answers);
+    /// data only: the simulation itself uses `duration` and `failure_probability`.
+    pub external: Option<String>,
 }

@@ -420,6 +420,10 @@ pub struct RawHookFunction {
     pub failure_probability: Option<Located<f64>>,
     /// It never reports: the event fails after one hour (default false).
     pub never_reports: Option<bool>,
+    /// `cdsim serve` only: a loopback URL (`http://127.0.0.1:PORT/…`) to which the
+    /// invocation payload is POSTed; the user's code then answers with
+    /// PutLifecycleEventHookExecutionStatus, within one hour. `cdsim run` ignores it.
+    pub external: Option<Located<String>>,
 }
 
 /// Requests during the deployment.

@@ -246,3 +246,48 @@ fn the_page_check_catches_a_blank_chart_a_broken_image_and_a_script_error() {
         loaded.console
     );
 }
+
+#[test]
+fn serve_live_page_shows_a_running_deployment_with_its_targets_and_chart() {
+    let Some(browser) = browser_or_skip() else { return };
+    // At speed 1 the deployment (the scenario stops it at 4 minutes) is still running when
+    // the page is read, however slowly Chromium starts.
+    let dir = work_dir("serve-live-page");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/manual-stop.yaml");
+    let (mut child, port) = crate::serve::start(&["--speed", "1", "--scenario", scenario.to_str().unwrap()]);
+    let group = br#"{"applicationName": "manual-stop", "deploymentGroupName": "manual-stop"}"#;
+    let (status, created) = crate::serve::post(port, "CodeDeploy_20141006.CreateDeployment", group);
+    assert_eq!(status, 200, "{created}");
+    let id = created.split('"').nth(3).unwrap().to_string();
+    let out = headless(&browser, &dir)
+        .arg("--dump-dom")
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .output()
+        .expect("Chromium runs");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "Chromium failed: {stderr}");
+    let console: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
+        .collect();
+    assert!(console.is_empty(), "console output:\n{}", console.join("\n"));
+    assert!(
+        dom.contains(&format!("<div class=\"deployment\" id=\"{id}\">")),
+        "the deployment is shown:\n{dom}"
+    );
+    assert!(
+        dom.contains("<td>manual-stop</td>"),
+        "the application and group are listed"
+    );
+    assert!(dom.contains("simulated time: "), "the clock is shown");
+    assert_eq!(
+        dom.matches("class=\"target ").count(),
+        10,
+        "one mark per target:\n{dom}"
+    );
+    assert!(dom.contains("<path d=\"M"), "the capacity chart is drawn:\n{dom}");
+    assert!(dom.contains("instances in service"));
+}

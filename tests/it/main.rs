@@ -11,7 +11,9 @@
 //! - `determinism`: same seed ⇒ same bytes;
 //! - `queue`: the event queue against a shadow model;
 //! - `reports`: the capacity series by revision, timing metrics, charts and report files;
-//! - `browser`: `report.html` in headless Chromium (its chart check, console, a screenshot);
+//! - `browser`: `report.html` in headless Chromium (its chart check, console, a screenshot),
+//!   and `cdsim serve`'s live page;
+//! - `serve`: `cdsim serve`'s service (operations, time, stops, replay) and process;
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
 //! - `compare`: many-run comparisons: thread-count determinism, shard merges, fault models;
 //! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
@@ -43,6 +45,7 @@ mod recorded_alarms;
 mod reports;
 mod robustness;
 mod scenarios;
+mod serve;
 mod testkit;
 mod tidy;
 mod traffic;

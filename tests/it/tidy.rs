@@ -58,6 +58,11 @@ const HOMES: &[(&str, &[&str])] = &[
     ("base64", &["src/report/page.rs"]),
     // Timestamps of recorded CloudWatch data (ISO 8601).
     ("jiff", &["src/calendar.rs"]),
+    // `cdsim serve`: asynchronous I/O and HTTP, in its HTTP edge only.
+    ("tokio", &["src/serve/http.rs"]),
+    ("hyper", &["src/serve/http.rs"]),
+    ("hyper_util", &["src/serve/http.rs"]),
+    ("http_body_util", &["src/serve/http.rs"]),
 ];
 
 /// The one narrow exception: `load_file`, in the scenario validator (`validate.rs` or
@@ -637,6 +642,24 @@ fn nothing_below_the_edge_does_io_reads_a_clock_or_uses_hash_containers() {
         found.is_empty(),
         "forbidden names outside the edge ({}):\n{}",
         edge.join(", "),
+        found.join("\n")
+    );
+}
+
+#[test]
+fn serve_does_io_only_in_its_http_edge() {
+    let service: Vec<Source> = sources()
+        .into_iter()
+        .filter(|s| s.path.starts_with("src/serve/") && s.path != "src/serve/http.rs")
+        .collect();
+    assert!(
+        service.iter().any(|s| s.path == "src/serve/service.rs"),
+        "tidy did not find the service"
+    );
+    let found = forbidden_uses(&service, &[]);
+    assert!(
+        found.is_empty(),
+        "forbidden names in serve outside http.rs:\n{}",
         found.join("\n")
     );
 }

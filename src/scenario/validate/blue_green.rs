@@ -276,6 +276,10 @@ impl Validator {
                 self.problem(&v.function, "function must name a Lambda function");
                 ok = false;
             }
+            if let Some(url) = v.external.as_ref().filter(|u| !is_loopback_url(&u.value)) {
+                self.problem(url, "external must be a loopback URL: http://127.0.0.1:PORT/…, http://localhost:PORT/… or http://[::1]:PORT/…");
+                ok = false;
+            }
             let duration = self.duration_model(v.duration.as_ref(), SimDuration::from_secs(10));
             let p = self.probability(v.failure_probability.as_ref());
             match (duration, p) {
@@ -287,6 +291,7 @@ impl Validator {
                             duration,
                             failure_probability,
                             never_reports: v.never_reports.unwrap_or(false),
+                            external: v.external.as_ref().map(|u| u.value.clone()),
                         },
                     );
                 }
@@ -431,4 +436,14 @@ impl Validator {
             latency: latency?,
         })
     }
+}
+
+/// Whether an external hook's URL stays on this machine.
+fn is_loopback_url(url: &str) -> bool {
+    ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
+        .iter()
+        .any(|p| {
+            url.strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        })
 }
