@@ -18,8 +18,8 @@ mod memory;
 mod output;
 mod run;
 mod schema;
-mod stream;
 mod serve;
+mod stream;
 mod sweep;
 
 use std::path::PathBuf;

@@ -296,6 +296,13 @@ pub struct TemplateAlarm {
     pub origin: Origin,
 }
 
+impl TemplateAlarm {
+    /// Whether a deployment group's alarm name (a `Ref`'s logical id, or `AlarmName`) is it.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.logical_id == name || self.alarm.name == name
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::placeholder;
@@ -308,12 +315,5 @@ mod tests {
         assert_eq!(placeholder("%{ if HOOKS }"), Some("%{ if HOOKS }"));
         assert_eq!(placeholder("a < b > c"), None);
         assert_eq!(placeholder("arn:aws:ecs:us-east-1:1:task-definition/x:3"), None);
-    }
-}
-
-impl TemplateAlarm {
-    /// Whether a deployment group's alarm name (a `Ref`'s logical id, or `AlarmName`) is it.
-    pub fn is_named(&self, name: &str) -> bool {
-        self.logical_id == name || self.alarm.name == name
     }
 }
