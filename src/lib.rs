@@ -37,7 +37,6 @@ pub mod deployment;
 pub mod engine;
 pub mod fault;
 pub mod id;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod input;
 pub mod lifecycle;
 pub mod load_balancer;
@@ -49,7 +48,6 @@ pub mod scenario;
 pub mod simulation;
 pub mod stats;
 #[cfg(feature = "testkit")]
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod testkit;
 pub mod time;
 pub mod traffic;
