@@ -83,9 +83,9 @@ pub fn run(scenario: &Scenario, seed: u64) -> Run {
 /// Runs the scenario and builds its report.
 pub fn simulate(scenario: &Scenario, seed: u64) -> Report {
     let r = run(scenario, seed);
-    match &r.outcome {
+    match r.outcome {
         Outcome::InPlace(o) => report::in_place::build(scenario, seed, o, r.stats.events),
-        Outcome::BlueGreen(o) => report::blue_green::build(scenario, seed, o, r.stats.events),
-        Outcome::Ec2BlueGreen(o) => report::ec2_blue_green::build(scenario, seed, o, r.stats.events),
+        Outcome::BlueGreen(o) => report::blue_green::build(scenario, seed, &o, r.stats.events),
+        Outcome::Ec2BlueGreen(o) => report::ec2_blue_green::build(scenario, seed, &o, r.stats.events),
     }
 }

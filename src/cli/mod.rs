@@ -13,9 +13,11 @@ mod configs;
 mod explain;
 mod gallery;
 mod import;
+mod memory;
 mod output;
 mod run;
 mod schema;
+mod stream;
 mod sweep;
 
 use std::path::PathBuf;

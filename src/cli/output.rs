@@ -16,12 +16,22 @@ pub fn print(text: &str) {
 
 /// Writes `contents` to `dir/name` atomically, creating `dir` if needed.
 pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<(), Failure> {
+    write_atomic_with(dir, name, |f| f.write_all(contents))
+}
+
+/// Writes what `write` produces to `dir/name` atomically, creating `dir` if needed: for
+/// contents too large to hold (a large fleet's report.json).
+pub fn write_atomic_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     let fail = |what: &str, e: std::io::Error| Failure(format!("{}: cannot {what}: {e}", dir.join(name).display()));
     std::fs::create_dir_all(dir).map_err(|e| fail("create the directory", e))?;
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents)?;
+        write(&mut f)?;
         f.sync_all()?;
         std::fs::rename(&tmp, dir.join(name))
     })();

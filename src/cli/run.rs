@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
-use super::{Failure, output};
-use crate::report::{json, text};
+use super::{Failure, memory, output, stream};
+use crate::report::{Report, files, text};
 use crate::simulation;
 
 pub fn run(
@@ -18,20 +18,22 @@ pub fn run(
     eprint!("{}", loaded.warnings);
     let scenario = loaded.scenario;
     let seed = seed.unwrap_or(scenario.seed);
+    memory::check(&scenario, &files[0].display().to_string(), 1)?;
     let report = simulation::simulate(&scenario, seed);
-    // Rendered only when asked for: the JSON of a large fleet is large.
-    let json_text = as_json.then(|| json::to_string(&report));
-    let summary = text::summary(&report);
     if let Some(dir) = out {
         write_report(dir, &report)?;
     }
-    Ok(match json_text {
-        Some(j) if as_json => j,
-        _ => summary,
-    })
+    if as_json {
+        // Streamed: the JSON of a large fleet is large. A closed pipe (`… | head`) is not
+        // an error worth reporting.
+        let _ = stream::write_json(&report, std::io::stdout().lock());
+        return Ok(String::new());
+    }
+    Ok(text::summary(&report))
 }
 
-/// Every report file (`report::files`) into `dir`, each atomically.
-pub fn write_report(dir: &Path, report: &crate::report::Report) -> Result<(), Failure> {
-    output::write_files(dir, crate::report::files::files(report))
+/// Every report file (`report::files`) into `dir`, each atomically; the JSON streamed.
+pub fn write_report(dir: &Path, report: &Report) -> Result<(), Failure> {
+    output::write_atomic_with(dir, files::JSON_FILE, |f| stream::write_json(report, f))?;
+    output::write_files(dir, files::rendered(report))
 }

@@ -13,7 +13,7 @@ use std::ops::Range;
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use super::Failure;
+use super::{Failure, memory};
 use crate::compare::{Plan, RunRecord};
 
 /// Runs `range` of `plan`, returning per-run records in run order.
@@ -30,6 +30,8 @@ pub fn run(
     let pool = builder
         .build()
         .map_err(|e| Failure(format!("cannot start {threads:?} threads: {e}")))?;
+    let label = format!("scenario {}", plan.scenario.name);
+    memory::check(&plan.scenario, &label, pool.current_num_threads())?;
     let bar = progress(range.end - range.start, quiet);
     let records = pool.install(|| {
         range

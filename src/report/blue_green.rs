@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{
     AlarmReport, AlarmStatePoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
-    LifecycleEventInfo, Metrics, Report, RollbackInfo, TargetInfo,
+    LifecycleEventInfo, Metrics, Report, RollbackInfo, TargetInfo, Targets,
 };
 use crate::alarm::{AlarmConfiguration, MetricSource, Percentile, VersionRef};
 use crate::deployment::{DeploymentStatus, LifecycleEventStatus};
@@ -247,7 +247,7 @@ fn rollback_deployment(
         phases: Vec::new(),
         blue_green_deployment_configuration: None,
         instance_termination_wait_time_started: None,
-        targets: vec![TargetInfo {
+        targets: Targets::from(vec![TargetInfo {
             target_id: target.target_id.clone(),
             status: "Succeeded",
             instance_label: None,
@@ -255,7 +255,7 @@ fn rollback_deployment(
             lifecycle_events: events,
             task_sets_info: None,
             lambda_function_info: None,
-        }],
+        }]),
     }
 }
 
@@ -361,15 +361,19 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
             .collect(),
         blue_green_deployment_configuration: None,
         instance_termination_wait_time_started: None,
-        targets: vec![TargetInfo {
+        targets: Targets::from(vec![TargetInfo {
             target_id,
             status: target_status,
             instance_label: None,
             availability_zone: None,
-            lifecycle_events: super::lifecycle_events(outcome.order, &outcome.records, |_| None),
+            lifecycle_events: super::lifecycle_events(
+                outcome.order,
+                outcome.records.iter().copied(),
+                &super::ScriptNames::default(),
+            ),
             task_sets_info: task_sets,
             lambda_function_info: lambda,
-        }],
+        }]),
     }
 }
 

@@ -9,7 +9,10 @@
 //!
 //! Not here: drawing, file names, HTML.
 
-use super::{DeploymentInfo, Report};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use super::{DeploymentInfo, Report, TargetInfo, Targets};
 use crate::chart::{
     Band, Chart, Gantt, GanttRow, LineChart, Marker, Rgb, Series, Span, Strip, StripRow, Threshold, palette,
 };
@@ -416,32 +419,73 @@ fn timeline(report: &Report, axis: &TimeAxis) -> Chart {
     }
 }
 
-/// (event, status, start, end) of every started lifecycle event of `target_id`, in every
-/// deployment of the report.
-fn events_of<'r>(report: &'r Report, target_id: &'r str) -> impl Iterator<Item = (&'r str, &'r str, f64, f64)> {
-    report
-        .deployments
-        .iter()
-        .flat_map(move |d| d.targets.iter().filter(move |t| t.target_id == target_id))
-        .flat_map(|t| &t.lifecycle_events)
-        .filter_map(|e| Some((e.lifecycle_event_name, e.status, e.start_time?, e.end_time?)))
+/// (event, status, start, end) of a target's started lifecycle events.
+type Started<'t> = (&'t str, &'t str, f64, f64);
+
+/// Visits each target of the first deployment in order with its started lifecycle events
+/// in every deployment of the report (a rollback deployment's targets are the first's).
+/// Each deployment's targets are read once, built one at a time: a later deployment's
+/// target is found at the same position or, failing that, through an index by id built
+/// once, never by scanning the targets.
+fn each_target(report: &Report, mut visit: impl FnMut(&TargetInfo, &mut dyn Iterator<Item = Started<'_>>)) {
+    let Some(first) = report.deployments.first() else {
+        return;
+    };
+    let later = &report.deployments[1..];
+    let mut by_id: Vec<Option<BTreeMap<String, usize>>> = vec![None; later.len()];
+    for (i, t) in first.targets.each().enumerate() {
+        let mut others: Vec<Cow<'_, TargetInfo>> = Vec::new();
+        for (d, index) in later.iter().zip(&mut by_id) {
+            if let Some(o) = find(&d.targets, i, &t.target_id, index) {
+                others.push(o);
+            }
+        }
+        let mut events = std::iter::once(t.as_ref())
+            .chain(others.iter().map(|o| o.as_ref()))
+            .flat_map(|t| &t.lifecycle_events)
+            .filter_map(|e| Some((e.lifecycle_event_name, e.status, e.start_time?, e.end_time?)));
+        visit(&t, &mut events);
+    }
+}
+
+/// The target of `targets` with `id`: the one at `position` if it has that id, else
+/// through `index` (built on the first miss).
+fn find<'t>(
+    targets: &'t Targets,
+    position: usize,
+    id: &str,
+    index: &mut Option<BTreeMap<String, usize>>,
+) -> Option<Cow<'t, TargetInfo>> {
+    if position < targets.len() {
+        let t = targets.get(position);
+        if t.target_id == id {
+            return Some(t);
+        }
+    }
+    let index = index.get_or_insert_with(|| {
+        targets
+            .each()
+            .enumerate()
+            .map(|(i, t)| (t.into_owned().target_id, i))
+            .collect()
+    });
+    index.get(id).map(|&i| targets.get(i))
 }
 
 fn target_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
-    let rows = report.deployments[0]
-        .targets
-        .iter()
-        .map(|t| GanttRow {
+    let mut rows = Vec::new();
+    each_target(report, |t, events| {
+        rows.push(GanttRow {
             label: t.target_id.clone(),
-            spans: events_of(report, &t.target_id)
+            spans: events
                 .map(|(name, status, start, end)| Span {
                     start: axis.at(start),
                     end: axis.at(end),
                     category: group(name, status),
                 })
                 .collect(),
-        })
-        .collect();
+        });
+    });
     Gantt {
         title: format!("Lifecycle events per instance: {}", report.scenario),
         x_label: axis.label.into(),
@@ -512,11 +556,11 @@ fn strip(report: &Report, axis: &TimeAxis) -> Strip {
     let bucket = axis.end / STRIP_BUCKETS as f64;
     let mut values = vec![vec![0.0; STRIP_BUCKETS]; GROUPS.len()];
     let first = &report.deployments[0];
-    for t in &first.targets {
-        for (name, status, start, end) in events_of(report, &t.target_id) {
+    each_target(report, |_, events| {
+        for (name, status, start, end) in events {
             add_span(&mut values[group(name, status)], axis.at(start), axis.at(end), bucket);
         }
-    }
+    });
     let n = first.targets.len().max(1) as f64;
     Strip {
         title: format!(

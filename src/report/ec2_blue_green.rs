@@ -11,10 +11,12 @@ use serde::Serialize;
 
 use super::{
     CapacityMetrics, CapacityPoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
-    HealthPlanInfo, Metrics, Report, RollbackInfo, TargetInfo, blue_green::Phase, lifecycle_events, round2,
+    HealthPlanInfo, Metrics, Report, RollbackInfo, ScriptNames, TargetInfo, blue_green::Phase, lifecycle_events,
+    round2,
 };
 use crate::config::ConfigRule;
 use crate::id::TargetId;
+use crate::lifecycle::LifecycleEventName;
 use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2Deployment, FleetPoint};
 use crate::scenario::blue_green::Reroute;
 use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen, GreenFleetProvisioning};
@@ -166,6 +168,9 @@ fn deployment_info(
         ConfigRule::TrafficRouting(_) => None,
     };
     let server = &bg.server;
+    let scripts = ScriptNames::new(&LifecycleEventName::ALL, |name| {
+        Some(server.agent.step(name).unwrap_or_else(|| server.hooks.get(name)))
+    });
     let targets = (0..bg.targets())
         .map(TargetId)
         .map(|t| TargetInfo {
@@ -173,9 +178,7 @@ fn deployment_info(
             status: d.track.target_status[t.index()].as_str(),
             instance_label: Some(if bg.is_replacement(t) { "Green" } else { "Blue" }),
             availability_zone: None,
-            lifecycle_events: lifecycle_events(d.track.order(t), d.track.records_of(t), |name| {
-                Some(server.agent.step(name).unwrap_or_else(|| server.hooks.get(name)))
-            }),
+            lifecycle_events: lifecycle_events(d.track.order(t), d.track.records_of(t).iter().copied(), &scripts),
             task_sets_info: None,
             lambda_function_info: None,
         })

@@ -24,10 +24,20 @@ pub struct Drawn {
 
 /// The report's files.
 pub fn files(report: &Report) -> Result<Files, DrawError> {
+    let mut out = vec![(JSON_FILE.to_string(), json::to_string(report).into_bytes())];
+    out.extend(rendered(report)?);
+    Ok(out)
+}
+
+/// The name of the report's JSON file, which a large report is better streamed into
+/// (`json::write`) than held (`files`).
+pub const JSON_FILE: &str = "report.json";
+
+/// The report's files but its JSON.
+pub fn rendered(report: &Report) -> Result<Files, DrawError> {
     let drawn = draw(charts::charts(report))?;
     let names: Vec<(&str, &str)> = drawn.iter().map(|d| (d.name, d.title.as_str())).collect();
     let mut out = vec![
-        ("report.json".to_string(), json::to_string(report).into_bytes()),
         ("summary.md".to_string(), markdown::summary(report, &names).into_bytes()),
         (
             "report.html".to_string(),

@@ -1,38 +1,46 @@
 //! The report of an in-place (EC2/on-premises) deployment.
 
+use std::sync::Arc;
+
+use super::targets::{Brief, TargetSource};
 use super::{
     CapacityMetrics, CapacityPoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
-    HealthPlanInfo, Metrics, Report, RollbackInfo, TargetInfo, lifecycle_events, round2,
+    HealthPlanInfo, Metrics, Report, RollbackInfo, ScriptNames, TargetInfo, Targets, lifecycle_events, round2,
 };
 use crate::config::ConfigRule;
 use crate::deployment::LifecycleEventStatus;
 use crate::id::TargetId;
 use crate::platform::server::InPlaceRuns;
 use crate::platform::server::{self, InPlaceOutcome};
-use crate::scenario::{InPlace, Scenario};
+use crate::scenario::{Fleet, InPlace, Scenario};
 use crate::time::SimTime;
 
 const FIRST_ID: &str = "d-SIMULATED1";
 const ROLLBACK_ID: &str = "d-SIMULATED2";
 
-/// Builds the report of a finished in-place run and of its rollback, if any.
-pub fn build(scenario: &Scenario, seed: u64, runs: &InPlaceRuns, events: u64) -> Report {
+/// Builds the report of a finished in-place run and of its rollback, if any. The report
+/// keeps the runs' records and builds each target from them when it is read.
+pub fn build(scenario: &Scenario, seed: u64, runs: InPlaceRuns, events: u64) -> Report {
     let ip = scenario.in_place().expect("an in-place scenario");
-    let outcome = &runs.deployment;
-    let mut first = deployment_info(scenario, ip, outcome, FIRST_ID);
+    let outcome = &Arc::new(runs.deployment);
+    let rollback = runs.rollback.map(Arc::new);
+    let scripts = ScriptNames::new(outcome.order, |name| {
+        Some(ip.agent.step(name).unwrap_or_else(|| ip.hooks.get(name)))
+    });
+    let mut first = deployment_info(scenario, ip, outcome, &scripts, FIRST_ID);
     let mut deployments = Vec::new();
-    if runs.rollback.is_some() || runs.rollback_message.is_some() {
+    if rollback.is_some() || runs.rollback_message.is_some() {
         first.rollback_info = Some(RollbackInfo {
-            rollback_deployment_id: runs.rollback.as_ref().map(|_| ROLLBACK_ID.to_string()),
+            rollback_deployment_id: rollback.as_ref().map(|_| ROLLBACK_ID.to_string()),
             rollback_triggering_deployment_id: None,
-            rollback_message: runs.rollback_message.clone(),
+            rollback_message: runs.rollback_message,
         });
     }
     deployments.push(first);
     // The capacity series runs on through the rollback.
     let mut capacity = outcome.capacity.clone();
-    if let Some(rb) = &runs.rollback {
-        let mut second = deployment_info(scenario, ip, rb, ROLLBACK_ID);
+    if let Some(rb) = &rollback {
+        let mut second = deployment_info(scenario, ip, rb, &scripts, ROLLBACK_ID);
         second.creator = "codeDeployRollback";
         second.rollback_info = Some(RollbackInfo {
             rollback_triggering_deployment_id: Some(FIRST_ID.to_string()),
@@ -41,7 +49,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &InPlaceRuns, events: u64) ->
         deployments.push(second);
         capacity.extend(rb.capacity.iter().skip(1));
     }
-    let end = runs.rollback.as_ref().unwrap_or(outcome).complete_time;
+    let end = rollback.as_ref().unwrap_or(outcome).complete_time;
     let mut report = Report {
         scenario: scenario.name.clone(),
         seed,
@@ -70,7 +78,13 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &InPlaceRuns, events: u64) ->
     report
 }
 
-fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome, id: &str) -> DeploymentInfo {
+fn deployment_info(
+    scenario: &Scenario,
+    ip: &InPlace,
+    outcome: &Arc<InPlaceOutcome>,
+    scripts: &ScriptNames,
+    id: &str,
+) -> DeploymentInfo {
     let overview = DeploymentOverview::count(&outcome.target_status);
     let config = &scenario.deployment_config;
     let health_plan = match (&config.rule, outcome.plan) {
@@ -82,10 +96,12 @@ fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome, 
         }),
         _ => None,
     };
-    let zonal = !ip.fleet.zones.is_empty() && !outcome.is_rollback;
-    let targets = (0..ip.fleet.instances)
-        .map(|i| target_info(ip, outcome, TargetId(i), zonal))
-        .collect();
+    let targets = Targets::on_demand(Arc::new(InPlaceTargets {
+        outcome: Arc::clone(outcome),
+        scripts: scripts.clone(),
+        fleet: ip.fleet.clone(),
+        zonal: !ip.fleet.zones.is_empty() && !outcome.is_rollback,
+    }));
     DeploymentInfo {
         deployment_id: id.to_string(),
         creator: "user",
@@ -118,18 +134,39 @@ fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome, 
     }
 }
 
-fn target_info(ip: &InPlace, outcome: &InPlaceOutcome, t: TargetId, zonal: bool) -> TargetInfo {
-    let records: Vec<_> = outcome.records.row(t).collect();
-    TargetInfo {
-        target_id: t.to_string(),
-        status: outcome.target_status[t.index()].as_str(),
-        instance_label: None,
-        availability_zone: zonal.then(|| ip.fleet.zones[ip.fleet.zone_of(t).index()].clone()),
-        lifecycle_events: lifecycle_events(outcome.order, &records, |name| {
-            Some(ip.agent.step(name).unwrap_or_else(|| ip.hooks.get(name)))
-        }),
-        task_sets_info: None,
-        lambda_function_info: None,
+/// An in-place deployment's targets, built from its records when read.
+struct InPlaceTargets {
+    outcome: Arc<InPlaceOutcome>,
+    scripts: ScriptNames,
+    fleet: Fleet,
+    /// Whether targets name their Availability Zone (a zonal deployment, not its rollback).
+    zonal: bool,
+}
+
+impl TargetSource for InPlaceTargets {
+    fn len(&self) -> usize {
+        self.outcome.target_status.len()
+    }
+
+    fn brief(&self, i: usize) -> Brief {
+        Brief {
+            status: self.outcome.target_status[i].as_str(),
+            instance_label: None,
+        }
+    }
+
+    fn target(&self, i: usize) -> TargetInfo {
+        let t = TargetId(i as u32);
+        let fleet = &self.fleet;
+        TargetInfo {
+            target_id: t.to_string(),
+            status: self.outcome.target_status[i].as_str(),
+            instance_label: None,
+            availability_zone: self.zonal.then(|| fleet.zones[fleet.zone_of(t).index()].clone()),
+            lifecycle_events: lifecycle_events(self.outcome.order, self.outcome.records.row(t), &self.scripts),
+            task_sets_info: None,
+            lambda_function_info: None,
+        }
     }
 }
 

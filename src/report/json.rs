@@ -1,5 +1,7 @@
 //! JSON rendering of reports: serde_json, pretty-printed, deterministic (struct field
-//! order, no maps).
+//! order, no maps). The command line streams the same bytes into a file or stdout as they
+//! are produced (`cli::run`), an in-place fleet's targets built one at a time
+//! (`targets.rs`); this string is for small reports and tests.
 
 use super::Report;
 

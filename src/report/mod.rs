@@ -18,15 +18,18 @@ pub mod json;
 pub mod markdown;
 pub mod page;
 pub mod schedule;
+pub mod targets;
 pub mod text;
 pub mod timeseries;
 pub mod timing;
 
 pub use in_place::max_in_flight;
+pub use targets::Targets;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::config::MinimumHealthyHosts;
 use crate::deployment::{Diagnostic, EventRecord, LifecycleErrorCode, LifecycleEventStatus, TargetStatus};
@@ -117,7 +120,7 @@ pub struct DeploymentInfo {
     /// EC2 blue/green: whether the wait before terminating the originals has started.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_termination_wait_time_started: Option<bool>,
-    pub targets: Vec<TargetInfo>,
+    pub targets: Targets,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -227,8 +230,9 @@ pub struct LifecycleEventInfo {
 #[serde(rename_all = "camelCase")]
 pub struct Diagnostics {
     pub error_code: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub script_name: Option<String>,
+    /// Shared by every event of the script (one string per script, not one per event).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared_str")]
+    pub script_name: Option<Arc<str>>,
     pub message: Cow<'static, str>,
 }
 
@@ -294,12 +298,49 @@ pub struct CapacityPoint {
     pub replacement_running: Option<u32>,
 }
 
-/// `lifecycleEvents` of one target from its records. `hook` gives script names for
-/// diagnostics (in-place); blue/green hooks have none.
-pub(crate) fn lifecycle_events<'h>(
+fn shared_str<S: Serializer>(s: &Option<Arc<str>>, serializer: S) -> Result<S::Ok, S::Error> {
+    match s {
+        Some(s) => serializer.serialize_str(s),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// The scripts of each lifecycle event of an order: location (shared by every
+/// diagnostic naming it) and timeout in seconds.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ScriptNames {
+    table: Vec<Vec<(Arc<str>, u64)>>,
+}
+
+impl ScriptNames {
+    /// The scripts `hook` gives each event of `order` (blue/green hooks have none).
+    pub(crate) fn new<'h>(
+        order: &[LifecycleEventName],
+        hook: impl Fn(LifecycleEventName) -> Option<&'h Hook>,
+    ) -> ScriptNames {
+        let mut table = vec![Vec::new(); LifecycleEventName::COUNT];
+        for &name in order {
+            if let Some(h) = hook(name) {
+                table[name.index()] = h
+                    .scripts
+                    .iter()
+                    .map(|s| (Arc::from(s.location.as_str()), s.timeout.as_millis() / 1000))
+                    .collect();
+            }
+        }
+        ScriptNames { table }
+    }
+
+    fn get(&self, name: LifecycleEventName, i: u16) -> Option<&(Arc<str>, u64)> {
+        self.table.get(name.index())?.get(usize::from(i))
+    }
+}
+
+/// `lifecycleEvents` of one target from its records, diagnostics naming `scripts`.
+pub(crate) fn lifecycle_events(
     order: &[LifecycleEventName],
-    records: &[EventRecord],
-    hook: impl Fn(LifecycleEventName) -> Option<&'h Hook>,
+    records: impl IntoIterator<Item = EventRecord>,
+    scripts: &ScriptNames,
 ) -> Vec<LifecycleEventInfo> {
     order
         .iter()
@@ -315,7 +356,7 @@ pub(crate) fn lifecycle_events<'h>(
                 end_time: started.then(|| rec.end().as_secs_f64()),
                 status: rec.status.as_str(),
                 diagnostics: started
-                    .then(|| diagnostics(rec.diagnostic, hook(name)))
+                    .then(|| diagnostics(rec.diagnostic, |i| scripts.get(name, i)))
                     .flatten()
                     .map(Box::new),
             }
@@ -327,9 +368,8 @@ pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn diagnostics(d: Diagnostic, hook: Option<&Hook>) -> Option<Diagnostics> {
-    let script = |i: u16| hook.and_then(|h| h.scripts.get(usize::from(i)));
-    let script_name = |i: u16| script(i).map(|s| s.location.clone());
+fn diagnostics<'s>(d: Diagnostic, script: impl Fn(u16) -> Option<&'s (Arc<str>, u64)>) -> Option<Diagnostics> {
+    let script_name = |i: u16| script(i).map(|(name, _)| Arc::clone(name));
     Some(match d {
         Diagnostic::None => return None,
         Diagnostic::Script {
@@ -342,7 +382,7 @@ fn diagnostics(d: Diagnostic, hook: Option<&Hook>) -> Option<Diagnostics> {
                 LifecycleErrorCode::Success => "Succeeded".into(),
                 LifecycleErrorCode::ScriptFailed => "Script at specified location exited with a non-zero code".into(),
                 LifecycleErrorCode::ScriptTimedOut => {
-                    let t = script(script_index).map_or(0, |s| s.timeout.as_millis() / 1000);
+                    let t = script(script_index).map_or(0, |&(_, timeout)| timeout);
                     format!("Script at specified location did not finish within its timeout of {t} seconds").into()
                 }
                 LifecycleErrorCode::UnknownError => "Unknown error".into(),

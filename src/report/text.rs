@@ -5,6 +5,10 @@ use std::fmt::Write;
 use super::{DeploymentInfo, Report};
 use crate::time::SimDuration;
 
+/// Failed targets listed one per line; beyond these, a count (a large fleet's failures are
+/// read in the JSON, not in the summary).
+pub const FAILED_LISTED: usize = 20;
+
 pub fn summary(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "scenario {}  seed {}", report.scenario, report.seed);
@@ -108,7 +112,7 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             p.minimum_healthy_hosts.kind,
             p.minimum_healthy_hosts.value,
             p.minimum_healthy_instances,
-            d.targets.iter().filter(|t| t.instance_label != Some("Blue")).count(),
+            d.targets.briefs().filter(|t| t.instance_label != Some("Blue")).count(),
             p.max_in_flight,
             p.min_successes,
             plural(p.min_successes, "success", "successes")
@@ -120,7 +124,15 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
         "targets: {} Succeeded, {} Failed, {} Skipped",
         o.succeeded, o.failed, o.skipped
     );
-    for t in d.targets.iter().filter(|t| t.status == "Failed") {
+    // Only failed and skipped targets are read in full; the others by status alone.
+    let with_status = |status: &'static str| {
+        d.targets
+            .briefs()
+            .enumerate()
+            .filter(move |(_, b)| b.status == status)
+            .map(|(i, _)| d.targets.get(i))
+    };
+    for t in with_status("Failed").take(FAILED_LISTED) {
         let failed = t.lifecycle_events.iter().find(|e| e.status == "Failed");
         let detail = failed.map_or(String::new(), |e| {
             let diag = e.diagnostics.as_ref();
@@ -142,14 +154,14 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
         };
         let _ = writeln!(out, "  Failed  {}{detail}", t.target_id);
     }
-    let skipped: Vec<&str> = d
-        .targets
-        .iter()
-        .filter(|t| t.status == "Skipped")
-        .map(|t| t.target_id.as_str())
-        .collect();
+    if o.failed as usize > FAILED_LISTED {
+        let more = o.failed as usize - FAILED_LISTED;
+        let _ = writeln!(out, "  … and {more} more Failed (the JSON report lists every target)");
+    }
+    let skipped: Vec<String> = with_status("Skipped").map(|t| t.into_owned().target_id).collect();
     if !skipped.is_empty() {
-        let _ = writeln!(out, "  Skipped {}", ranges(&skipped));
+        let ids: Vec<&str> = skipped.iter().map(String::as_str).collect();
+        let _ = writeln!(out, "  Skipped {}", ranges(&ids));
     }
 }
 
@@ -191,7 +203,7 @@ fn ec2_blue_green(out: &mut String, d: &DeploymentInfo) {
     let Some(c) = &d.blue_green_deployment_configuration else {
         return;
     };
-    let count = |label: &str| d.targets.iter().filter(|t| t.instance_label == Some(label)).count();
+    let count = |label: &str| d.targets.briefs().filter(|t| t.instance_label == Some(label)).count();
     let t = &c.terminate_blue_instances_on_deployment_success;
     let termination = match t.action {
         "TERMINATE" => format!("terminate after {} min", t.termination_wait_time_in_minutes),

@@ -497,6 +497,60 @@ fn run_out_writes_every_report_file_and_nothing_else() {
     assert_eq!(v["seed"], 4);
 }
 
+/// The JSON the command line streams (stdout and `--out`) is the committed report's bytes,
+/// for an in-place rollback (targets built on demand in two deployments) and EC2
+/// blue/green (targets listed).
+#[test]
+fn streamed_json_is_the_committed_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["in-place-rollback", "zonal", "ec2-blue-green-rollback"] {
+        let dir = TempDir::new("streamed");
+        let scenario = root.join(format!("scenarios/{name}.yaml"));
+        let o = cdsim(&["run", arg(&scenario), "--json", "--out", arg(&dir.0)]);
+        assert_eq!(code(&o), 0, "stderr:\n{}", stderr(&o));
+        let committed = std::fs::read_to_string(root.join(format!("reports/{name}/report.json"))).unwrap();
+        assert!(
+            stdout(&o) == committed,
+            "{name}: run --json differs from the committed report"
+        );
+        let written = std::fs::read_to_string(dir.0.join("report.json")).unwrap();
+        assert!(
+            written == committed,
+            "{name}: --out's report.json differs from the committed report"
+        );
+    }
+}
+
+/// A fleet that cannot fit in the memory the process may use is refused before it starts,
+/// with a message, not aborted on a failed allocation.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fleet_too_large_for_the_memory_limit_is_refused_up_front() {
+    let dir = TempDir::new("memory");
+    let scenario = dir.file(
+        "big.yaml",
+        "name: big\ndeploymentConfigName: CodeDeployDefault.AllAtOnce\nfleet: {instances: 2000000}\n",
+    );
+    // 300 MiB of address space: the program fits, two million instances do not.
+    let limited = |args: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v 307200 && exec {BIN} {args} {}", arg(&scenario)))
+            .output()
+            .expect("run sh")
+    };
+    let o = limited("run");
+    assert_eq!(code(&o), 2, "stderr:\n{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("this fleet needs about") && err.contains("ulimit -v"),
+        "{err}"
+    );
+    let o = limited("compare --runs 2 --threads 2 --quiet --config CodeDeployDefault.AllAtOnce");
+    assert_eq!(code(&o), 2, "stderr:\n{}", stderr(&o));
+    assert!(stderr(&o).contains("2 runs of this fleet at once"), "{}", stderr(&o));
+}
+
 #[test]
 fn check_accepts_every_example_scenario() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");

@@ -149,3 +149,54 @@ fn png_charts_rasterise_their_text_with_the_bundled_font() {
     // Same data, same bytes.
     assert!(png == sample_chart().png().unwrap());
 }
+
+/// An in-place fleet of `n` with a failure and a rollback (two deployments of `n` targets).
+fn rolled_back_fleet(n: u32) -> Report {
+    common::run(
+        &format!(
+            "name: fleet-{n}\ndeploymentConfigName: CodeDeployDefault.OneAtATime\nfleet: {{instances: {n}}}\n\
+             hooks:\n  ValidateService:\n    - {{location: scripts/validate.sh, timeout: 120, duration: 10s}}\n\
+             faults:\n  - hookFails: {{target: 2, event: ValidateService}}\n\
+             autoRollbackConfiguration: {{events: [DEPLOYMENT_FAILURE]}}\n"
+        ),
+        1,
+    )
+}
+
+fn builds(r: &Report) -> Vec<usize> {
+    r.deployments.iter().map(|d| d.targets.builds()).collect()
+}
+
+/// Linear in the fleet: the charts (the timeline's density strip) read each target once
+/// per deployment, the summary only the failed and skipped ones, the JSON each once; ten
+/// times the fleet builds ten times the targets, where a scan of every target per target
+/// built a hundred times as many.
+#[test]
+fn the_files_of_a_large_fleet_read_each_target_once() {
+    for n in [100, 1000] {
+        let r = rolled_back_fleet(n);
+        assert_eq!(r.deployments.len(), 2, "a rollback");
+        assert_eq!(builds(&r), [0, 0], "nothing is built before it is read");
+        let charts = charts::charts(&r);
+        assert!(
+            charts.iter().any(|c| matches!(c.chart, Chart::Strip(_))),
+            "a density strip"
+        );
+        assert_eq!(builds(&r), [n as usize; 2], "the charts read each target once");
+        let _ = cdsim::report::text::summary(&r);
+        let unsuccessful = |k: usize| {
+            let o = &r.deployments[k].deployment_overview;
+            (o.failed + o.skipped) as usize
+        };
+        let after_summary = [n as usize + unsuccessful(0), n as usize + unsuccessful(1)];
+        assert_eq!(
+            builds(&r),
+            after_summary,
+            "the summary reads failed and skipped targets"
+        );
+        let json = cdsim::report::json::to_string(&r);
+        assert_eq!(json.matches("\"targetId\"").count(), 2 * n as usize);
+        let after_json = after_summary.map(|b| b + n as usize);
+        assert_eq!(builds(&r), after_json, "the JSON builds each target once");
+    }
+}

@@ -1,0 +1,88 @@
+//! Whether a run fits in memory, decided before it starts: the memory a fleet needs (a
+//! figure per instance measured with `/usr/bin/time -v`, benches/README.md) against what
+//! the process may use (the machine's available memory, the cgroup's limit, the
+//! address-space limit). A run that cannot fit is refused with a message instead of
+//! aborting half-way on a failed allocation.
+//!
+//! Not here: the simulation's own sizes (the estimate is a measured bound, not a sum of
+//! structure sizes).
+
+use super::Failure;
+use crate::scenario::Scenario;
+
+/// Peak resident bytes per instance of `cdsim run` on an in-place fleet (with `--json` or
+/// `--out`; a text run needs less), rounded up from benches/README.md's measurements.
+const BYTES_PER_INSTANCE: u64 = 450;
+/// Peak resident bytes of a run beside its fleet (the program, the scenario, the charts).
+const BASE_BYTES: u64 = 64 << 20;
+
+/// The bytes a run of `scenario` needs at most, by its fleet.
+pub fn needed(scenario: &Scenario) -> u64 {
+    let instances = match (scenario.in_place(), scenario.ec2_blue_green()) {
+        (Some(ip), _) => ip.fleet.instances,
+        (None, Some(bg)) => bg.targets(),
+        (None, None) => 1,
+    };
+    BASE_BYTES + BYTES_PER_INSTANCE * u64::from(instances)
+}
+
+/// Refuses `concurrent` runs of `scenario` at once (one per thread) that would need more
+/// memory than the process may use; `label` names the scenario in the message.
+pub fn check(scenario: &Scenario, label: &str, concurrent: usize) -> Result<(), Failure> {
+    let need = needed(scenario).saturating_mul(concurrent as u64);
+    let runs = if concurrent > 1 {
+        format!("{concurrent} runs of this fleet at once (one per thread) need")
+    } else {
+        "this fleet needs".to_string()
+    };
+    match available() {
+        Some((have, from)) if need > have => Err(Failure(format!(
+            "{label}: {runs} about {} MiB to simulate, but only {} MiB are available ({from}); \
+             simulate a smaller fleet, use fewer threads or give the process more memory",
+            need >> 20,
+            have >> 20
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The least of the limits that apply, with where it comes from; `None` when none can be
+/// read (not Linux).
+fn available() -> Option<(u64, &'static str)> {
+    [
+        (meminfo_available(), "the machine's available memory"),
+        (cgroup_available(), "the cgroup's memory limit"),
+        (address_space_limit(), "the address-space limit, ulimit -v"),
+    ]
+    .into_iter()
+    .filter_map(|(bytes, from)| Some((bytes?, from)))
+    .min_by_key(|&(bytes, _)| bytes)
+}
+
+fn read(path: &str) -> Option<String> {
+    std::fs::read_to_string(path).ok()
+}
+
+/// `MemAvailable` of /proc/meminfo.
+fn meminfo_available() -> Option<u64> {
+    let text = read("/proc/meminfo")?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// The cgroup (v2) limit less what the group already uses.
+fn cgroup_available() -> Option<u64> {
+    let max: u64 = read("/sys/fs/cgroup/memory.max")?.trim().parse().ok()?;
+    let current: u64 = read("/sys/fs/cgroup/memory.current")
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    Some(max.saturating_sub(current))
+}
+
+/// The soft address-space limit (`ulimit -v`) of /proc/self/limits.
+fn address_space_limit() -> Option<u64> {
+    let text = read("/proc/self/limits")?;
+    let line = text.lines().find(|l| l.starts_with("Max address space"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
