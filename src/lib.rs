@@ -26,7 +26,6 @@
 //! Nothing below the edge does I/O, reads a clock or uses unseeded randomness; a test
 //! (`tests/it/tidy.rs`) checks this.
 
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod alarm;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod chart;
@@ -34,7 +33,6 @@ pub mod cli;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod compare;
 pub mod config;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod deployment;
 pub mod engine;
 pub mod fault;
