@@ -25,6 +25,7 @@ fn step(label: &str, color: crate::chart::Rgb, points: Vec<(f64, f64)>) -> Serie
         step: true,
         dashed: false,
         width: 2,
+        offset: 0,
     }
 }
 
@@ -99,6 +100,7 @@ fn waves(e: &ServerExplanation) -> Chart {
             ("being deployed to (out of service)".into(), palette::ORANGE),
             ("in service".into(), palette::SKY),
         ],
+        ..Gantt::default()
     })
 }
 
