@@ -43,11 +43,43 @@ pub fn charts(report: &Report) -> Vec<NamedChart> {
             out.push(NamedChart { name, chart });
         }
     };
-    push("capacity", capacity(report, &axis, &failed).map(Chart::Line));
+    let capacity = capacity(report, &axis, &failed).map(Chart::Line);
+    let busy = axis.busy(report);
+    let zoomed = |c: &Chart| busy.map(|range| zoom(c.clone(), range));
+    let capacity_busy = capacity.as_ref().and_then(zoomed);
+    let timeline_busy = zoomed(&timeline);
+    push("capacity", capacity);
+    push("capacity-busy", capacity_busy);
     push("traffic", traffic(report, &axis).map(Chart::Line));
     push("alarm-metric", alarm_metric(report, &axis).map(Chart::Line));
     push("timeline", Some(timeline));
+    push("timeline-busy", timeline_busy);
     out
+}
+
+/// The chart over a narrower time range, titled as a zoom of the busy phase.
+fn zoom(chart: Chart, range: (f64, f64)) -> Chart {
+    let title = |t: &str| format!("{t} (the busy phase, zoomed)");
+    match chart {
+        Chart::Line(mut c) => {
+            // A step series holds its last value shown to the zoom's edge.
+            for s in &mut c.series {
+                s.points.retain(|p| p.0 <= range.1);
+            }
+            c.markers.retain(|m| m.x <= range.1);
+            Chart::Line(LineChart {
+                title: title(&c.title),
+                x_range: range,
+                ..c
+            })
+        }
+        Chart::Gantt(c) => Chart::Gantt(Gantt {
+            title: title(&c.title),
+            x_range: range,
+            ..c
+        }),
+        other => other,
+    }
 }
 
 /// Seconds, or minutes for runs longer than 15 minutes; `start` and `end` (in the
@@ -87,6 +119,32 @@ impl TimeAxis {
         let capacity = report.capacity.iter().map(|p| p.time);
         let periods = report.traffic.iter().flat_map(|t| t.periods.iter().map(|p| p.end));
         TimeAxis::new(ends.chain(alarms).chain(capacity).chain(periods).fold(0.0, f64::max))
+    }
+
+    /// The busy phase before a long wait (EC2 blue/green's termination wait, a long bake),
+    /// with margins: where the longest quiet interval between changes of capacity or
+    /// traffic is most of the run, something happens before it, and no alarm or rollback
+    /// after it. `None` when the whole axis reads well.
+    fn busy(&self, report: &Report) -> Option<(f64, f64)> {
+        // Where an alarm or a rollback ends the wait, the end is the story: no zoom.
+        let alarmed = report
+            .alarms
+            .iter()
+            .any(|a| a.states.iter().any(|s| s.state == "ALARM"));
+        if alarmed || rollback(report).is_some() {
+            return None;
+        }
+        let mut times: Vec<f64> = report.capacity.iter().map(|p| self.at(p.time)).collect();
+        for d in &report.deployments {
+            times.extend(d.traffic_shifts.iter().flatten().map(|s| self.at(s.time)));
+        }
+        times.sort_by(f64::total_cmp);
+        let last = self.end / (1.0 + MARGIN);
+        let (before, gap) = times
+            .windows(2)
+            .map(|w| (w[0], w[1] - w[0]))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        (gap > 0.6 * last && before > 0.03 * last).then(|| (-before * MARGIN, before * (1.0 + 2.0 * MARGIN)))
     }
 
     /// The plotted range.

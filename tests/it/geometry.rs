@@ -106,10 +106,30 @@ fn check_gantt(name: &str, r: &Report, g: &Gantt) {
     );
 }
 
+/// A zoom of the busy phase shows several of the run's events, and is narrower than half
+/// the run.
+fn check_zoom(name: &str, r: &Report, c: &Chart) {
+    let (label, range) = match c {
+        Chart::Line(l) => (&l.x_label, l.x_range),
+        Chart::Gantt(g) => (&g.x_label, g.x_range),
+        _ => panic!("{name}: only line charts and timelines are zoomed"),
+    };
+    let d = divisor(label);
+    let times = events(r);
+    let inside = times.iter().filter(|&&t| range.0 < t / d && t / d < range.1).count();
+    assert!(inside >= 3, "{name}: {}: a zoom showing {inside} events", c.title());
+    let last = times.iter().fold(0.0, |a: f64, &b| a.max(b)) / d;
+    assert!(range.1 - range.0 < last / 2.0, "{name}: {}: not a zoom", c.title());
+}
+
 #[test]
 fn every_example_chart_shows_every_event_inside_its_frame() {
     for (name, r) in examples() {
         for c in charts::charts(&r) {
+            if c.name.ends_with("-busy") {
+                check_zoom(&name, &r, &c.chart);
+                continue;
+            }
             match &c.chart {
                 Chart::Line(l) => check_line(&name, &r, l),
                 Chart::Gantt(g) => check_gantt(&name, &r, g),
