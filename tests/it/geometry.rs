@@ -1,7 +1,7 @@
 //! The geometry of every example scenario's charts, read from the chart data: every event
 //! lies strictly inside the plotted time range, every ALARM band is wider than a few pixels,
 //! no series is drawn exactly over another, value axes fit their quantity, and a timeline's
-//! legend lists exactly the categories drawn.
+//! legend lists exactly the categories drawn; and the gallery README shows each example.
 
 use std::path::Path;
 
@@ -154,5 +154,24 @@ fn an_alarm_metric_chart_only_where_an_alarm_watches_a_metric() {
         if has {
             assert!(!r.alarms.is_empty(), "{name}: an alarm-metric chart without an alarm");
         }
+    }
+}
+
+/// reports/README.md shows a thumbnail of each example, linked to its folder, and every
+/// picture it shows exists.
+#[test]
+fn the_gallery_readme_shows_every_example_as_a_linked_thumbnail() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() && name != "configs" {
+            assert!(readme.contains(&format!("]({name}/)")), "{name}: no linked thumbnail");
+        }
+    }
+    for src in readme.split("<img src=\"").skip(1) {
+        let file = &src[..src.find('"').unwrap()];
+        assert!(root.join(file).is_file(), "{file}: a thumbnail of a missing picture");
     }
 }
