@@ -19,6 +19,8 @@ pub struct Gantt {
     pub bands: Vec<Band>,
     /// Vertical lines across every row ("rollback deployment starts").
     pub markers: Vec<Marker>,
+    /// Ticks at whole numbers only (a count of waves, not a time).
+    pub whole_ticks: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -61,8 +63,14 @@ where
         .x_desc(&c.x_label)
         .label_style(label_font())
         .axis_desc_style(label_font())
-        .x_labels(8)
-        .x_label_formatter(&|v| tick(*v, span))
+        .x_labels(if c.whole_ticks { (span as usize + 1).min(12) } else { 8 })
+        .x_label_formatter(&|v| {
+            if c.whole_ticks {
+                format!("{v:.0}")
+            } else {
+                tick(*v, span)
+            }
+        })
         .y_labels(0)
         .disable_y_mesh()
         .light_line_style(RGBColor(238, 238, 238))

@@ -671,6 +671,7 @@ fn target_gantt(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Gant
         categories: GROUPS.iter().map(|&(l, c)| (l.to_string(), c)).collect(),
         bands: alarm_bands(report, axis),
         markers: rollback_marker(report, axis),
+        whole_ticks: false,
     })
 }
 
@@ -751,6 +752,7 @@ fn event_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
         categories,
         bands: alarm_bands(report, axis),
         markers: rollback_marker(report, axis),
+        whole_ticks: false,
     })
 }
 
