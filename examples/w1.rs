@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release --example w1 -- N CONFIG [SEED ...] [--report]
+//! cargo run --release --example w1 -- N CONFIG --yaml > w1.yaml
 //! ```
 //!
 //! CONFIG is `OneAtATime`, `HalfAtATime` or `AllAtOnce`; SEED defaults to 42. For each seed
@@ -9,6 +10,8 @@
 //! builds the report) and prints one JSON line: the simulated end time, the events the
 //! engine delivered, the status, the capacity figures the peer also prints, and the wall
 //! time of the run. `benches/README.md` measures its peak memory with `/usr/bin/time -v`.
+//! With `--yaml` it prints the scenario instead, for timing `cdsim run` and `cdsim compare`
+//! on it as whole processes.
 
 #[path = "../benches/support/w1_scenario.rs"]
 mod w1_scenario;
@@ -19,15 +22,16 @@ use std::time::Instant;
 use cdsim::simulation::{self, Outcome};
 
 fn main() -> ExitCode {
-    let mut report = false;
+    let (mut report, mut yaml) = (false, false);
     let mut positional = Vec::new();
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--report" => report = true,
+            "--yaml" => yaml = true,
             _ => positional.push(arg),
         }
     }
-    let usage = "usage: w1 N OneAtATime|HalfAtATime|AllAtOnce [SEED ...] [--report]";
+    let usage = "usage: w1 N OneAtATime|HalfAtATime|AllAtOnce [SEED ...] [--report | --yaml]";
     let (Some(n), Some(config)) = (positional.first(), positional.get(1)) else {
         eprintln!("{usage}");
         return ExitCode::from(2);
@@ -39,6 +43,10 @@ fn main() -> ExitCode {
     if n == 0 || !w1_scenario::CONFIGS.contains(&config.as_str()) {
         eprintln!("{usage}");
         return ExitCode::from(2);
+    }
+    if yaml {
+        print!("{}", w1_scenario::yaml(n, config));
+        return ExitCode::SUCCESS;
     }
     let mut seeds = Vec::new();
     for s in &positional[2..] {

@@ -23,6 +23,7 @@ use super::TargetInfo;
 pub trait TargetSource: Send + Sync {
     /// How many targets there are.
     fn len(&self) -> usize;
+    /// Whether there are none.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -35,7 +36,9 @@ pub trait TargetSource: Send + Sync {
 /// A target's status and EC2 blue/green label, read without building the target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Brief {
+    /// The target's `status`, as the JSON spells it.
     pub status: &'static str,
+    /// EC2 blue/green: `Blue` or `Green`.
     pub instance_label: Option<&'static str>,
 }
 
@@ -58,6 +61,7 @@ impl Targets {
         }
     }
 
+    /// How many targets there are, without building them.
     pub fn len(&self) -> usize {
         match (self.built.get(), &self.source) {
             (Some(v), _) => v.len(),
@@ -66,6 +70,7 @@ impl Targets {
         }
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
