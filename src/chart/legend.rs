@@ -1,8 +1,9 @@
-//! The header band of charts whose legend must never cover data: the title, an optional
-//! note under it (what the marks mean), and one colour swatch and label per category,
-//! wrapped into as many rows as the width needs.
+//! The header band above every chart's plot, so that its legend never covers data: the
+//! title, an optional note under it (what the marks mean), and one swatch (a box, a pale
+//! box, a line, a dashed line or a vertical line, like the mark it stands for) and label
+//! per entry, wrapped into as many rows as the width needs.
 //!
-//! Not here: legends drawn inside the plot (`line`, plotters' series labels).
+//! Not here: the plot itself.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
