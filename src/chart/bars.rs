@@ -54,7 +54,7 @@ where
 {
     let legend: Vec<(String, Rgb)> = c.series.iter().map(|s| (s.label.clone(), s.color)).collect();
     let note = Some(c.note.as_str()).filter(|n| !n.is_empty());
-    let (header, plot_area) = root.split_vertically(super::legend::height(note, &legend, root)?);
+    let (header, plot_area) = root.split_vertically(super::legend::height(note, &super::legend::fills(&legend), root)?);
     super::legend::strip(&c.title, note, &legend, &header)?;
     let axis = ValueAxis::new(c.x_range.0, c.x_range.1, false);
     let labels: Vec<&str> = c.rows.iter().map(String::as_str).collect();

@@ -47,7 +47,8 @@ where
 {
     let legend: Vec<(String, Rgb)> = c.series.iter().map(|s| (s.label.clone(), s.color)).collect();
     let note = Some(c.note.as_str()).filter(|n| !n.is_empty());
-    let (legend_area, plot_area) = root.split_vertically(super::legend::height(note, &legend, root)?);
+    let (legend_area, plot_area) =
+        root.split_vertically(super::legend::height(note, &super::legend::fills(&legend), root)?);
     super::legend::strip(&c.title, note, &legend, &legend_area)?;
     let values = c.series.iter().flat_map(|s| s.sorted.iter().copied());
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Drawn, Rgb, label_font, tick, widen};
+use super::{Band, Drawn, Marker, Rgb, label_font, tick, widen};
 
 /// Coloured spans along an axis, one row per item (a target, a lifecycle event).
 #[derive(Clone, Debug, Default)]
@@ -19,6 +19,12 @@ pub struct Gantt {
     pub rows: Vec<GanttRow>,
     /// Legend: a label and colour per span category.
     pub categories: Vec<(String, Rgb)>,
+    /// Shaded intervals behind the spans ("an alarm in ALARM").
+    pub bands: Vec<Band>,
+    /// Vertical lines across every row ("rollback deployment starts").
+    pub markers: Vec<Marker>,
+    /// Ticks at whole numbers only (a count of waves, not a time).
+    pub whole_ticks: bool,
 }
 
 /// One row of spans.
@@ -49,8 +55,9 @@ where
     let xs = widen(c.x_range);
     let span = xs.end - xs.start;
     // The legend gets a band of its own under the title, so it never hides a span.
-    let (legend_area, plot_area) = root.split_vertically(64);
-    draw_legend(c, &legend_area)?;
+    let entries = legend(c);
+    let (legend_area, plot_area) = root.split_vertically(super::legend::height(None, &entries, root)?);
+    super::legend::band(&c.title, None, &entries, &legend_area)?;
     let label_width = c.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4) as u32 * 8 + 16;
     let mut chart = ChartBuilder::on(&plot_area)
         .margin(14)
@@ -66,14 +73,26 @@ where
         .x_desc(&c.x_label)
         .label_style(label_font())
         .axis_desc_style(label_font())
-        .x_labels(8)
-        .x_label_formatter(&|v| tick(*v, span))
+        .x_labels(if c.whole_ticks { (span as usize + 1).min(12) } else { 8 })
+        .x_label_formatter(&|v| {
+            if c.whole_ticks {
+                format!("{v:.0}")
+            } else {
+                tick(*v, span)
+            }
+        })
         .y_labels(0)
         .disable_y_mesh()
         .light_line_style(RGBColor(238, 238, 238))
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
     super::row_labels(&chart, &plot_area, xs_start, &labels)?;
+    for b in &c.bands {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(b.from.max(xs.start), 0.0), (b.to.min(xs.end), rows)],
+            b.color.color().mix(0.22).filled(),
+        )))?;
+    }
     for (i, row) in c.rows.iter().enumerate() {
         let top = rows - i as f64 - 0.12;
         let bottom = rows - i as f64 - 0.88;
@@ -85,13 +104,19 @@ where
             )
         }))?;
     }
+    for m in &c.markers {
+        chart.draw_series(LineSeries::new(
+            [(m.x, 0.0), (m.x, rows)],
+            m.color.color().stroke_width(2),
+        ))?;
+    }
     Ok(())
 }
 
-/// The title and, under it, one swatch and label per category, wrapped into rows.
-fn draw_legend<DB: DrawingBackend>(c: &Gantt, area: &DrawingArea<DB, Shift>) -> Drawn
-where
-    DB::ErrorType: 'static,
-{
-    super::legend::strip(&c.title, None, &c.categories, area)
+/// The categories, then one entry per band label and per marker.
+fn legend(c: &Gantt) -> Vec<super::legend::Entry> {
+    let mut out = super::legend::fills(&c.categories);
+    out.extend(super::legend::shades(&c.bands));
+    out.extend(super::legend::verticals(&c.markers));
+    out
 }

@@ -1,8 +1,9 @@
-//! The header band of charts whose legend must never cover data: the title, an optional
-//! note under it (what the marks mean), and one colour swatch and label per category,
-//! wrapped into as many rows as the width needs.
+//! The header band above every chart's plot, so that its legend never covers data: the
+//! title, an optional note under it (what the marks mean), and one swatch (a box, a pale
+//! box, a line, a dashed line or a vertical line, like the mark it stands for) and label
+//! per entry, wrapped into as many rows as the width needs.
 //!
-//! Not here: legends drawn inside the plot (`line`, plotters' series labels).
+//! Not here: the plot itself.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -12,11 +13,83 @@ use super::{Drawn, Rgb, small_font, title_font};
 const LEFT: i32 = 84;
 const ROW: i32 = 16;
 
+/// How a legend entry's swatch looks: like the mark it stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Mark {
+    /// A filled box (a span, a bar).
+    Fill,
+    /// A pale box (a shaded interval).
+    Shade,
+    /// A line of this width.
+    Line(u32),
+    /// A dashed line of this width.
+    Dashed(u32),
+    /// A vertical line (a marker at an instant).
+    Vertical,
+}
+
+/// One legend entry.
+#[derive(Clone, Debug)]
+pub(super) struct Entry {
+    pub label: String,
+    pub color: Rgb,
+    pub mark: Mark,
+}
+
+/// Filled-box entries, one per category.
+pub(super) fn fills(categories: &[(String, Rgb)]) -> Vec<Entry> {
+    categories
+        .iter()
+        .map(|(label, color)| Entry {
+            label: label.clone(),
+            color: *color,
+            mark: Mark::Fill,
+        })
+        .collect()
+}
+
+/// One shaded entry per distinct band label.
+pub(super) fn shades(bands: &[super::Band]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    for b in bands {
+        if !out.iter().any(|e| e.label == b.label) {
+            out.push(Entry {
+                label: b.label.clone(),
+                color: b.color,
+                mark: Mark::Shade,
+            });
+        }
+    }
+    out
+}
+
+/// One vertical-line entry per marker.
+pub(super) fn verticals(markers: &[super::Marker]) -> impl Iterator<Item = Entry> + '_ {
+    markers.iter().map(|m| Entry {
+        label: m.label.clone(),
+        color: m.color,
+        mark: Mark::Vertical,
+    })
+}
+
 /// The title, the note and the swatches in a band across the top of `area`.
 pub(super) fn strip<DB: DrawingBackend>(
     title: &str,
     note: Option<&str>,
     categories: &[(String, Rgb)],
+    area: &DrawingArea<DB, Shift>,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    band(title, note, &fills(categories), area)
+}
+
+/// [`strip`] with swatches that look like their marks.
+pub(super) fn band<DB: DrawingBackend>(
+    title: &str,
+    note: Option<&str>,
+    entries: &[Entry],
     area: &DrawingArea<DB, Shift>,
 ) -> Drawn
 where
@@ -34,10 +107,35 @@ where
         top += 18;
     }
     let font = small_font().color(&BLACK);
-    for ((label, color), (x, y)) in categories.iter().zip(layout(categories, w, area)?) {
+    for (e, (x, y)) in entries.iter().zip(layout(entries, w, area)?) {
         let (x, y) = (x, top + y);
-        area.draw(&Rectangle::new([(x, y), (x + 16, y + 11)], color.color().filled()))?;
-        area.draw_text(label, &font, (x + 21, y))?;
+        swatch(e, x, y, area)?;
+        area.draw_text(&e.label, &font, (x + 21, y))?;
+    }
+    Ok(())
+}
+
+fn swatch<DB: DrawingBackend>(e: &Entry, x: i32, y: i32, area: &DrawingArea<DB, Shift>) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let c = e.color.color();
+    match e.mark {
+        Mark::Fill => area.draw(&Rectangle::new([(x, y), (x + 16, y + 11)], c.filled()))?,
+        Mark::Shade => area.draw(&Rectangle::new([(x, y), (x + 16, y + 11)], c.mix(0.3).filled()))?,
+        Mark::Line(w) => area.draw(&PathElement::new(
+            [(x, y + 6), (x + 16, y + 6)],
+            c.stroke_width(w.min(6)),
+        ))?,
+        Mark::Dashed(w) => {
+            for k in [0, 6, 12] {
+                area.draw(&PathElement::new(
+                    [(x + k, y + 6), (x + k + 3, y + 6)],
+                    c.stroke_width(w.min(6)),
+                ))?;
+            }
+        }
+        Mark::Vertical => area.draw(&PathElement::new([(x + 8, y - 1), (x + 8, y + 12)], c.stroke_width(2)))?,
     }
     Ok(())
 }
@@ -46,7 +144,7 @@ where
 /// swatches.
 pub(super) fn height<DB: DrawingBackend>(
     note: Option<&str>,
-    categories: &[(String, Rgb)],
+    categories: &[Entry],
     area: &DrawingArea<DB, Shift>,
 ) -> Result<u32, Box<dyn std::error::Error>>
 where
@@ -59,7 +157,7 @@ where
 
 /// Each swatch's position, relative to the first row's top.
 fn layout<DB: DrawingBackend>(
-    categories: &[(String, Rgb)],
+    categories: &[Entry],
     w: u32,
     area: &DrawingArea<DB, Shift>,
 ) -> Result<Vec<(i32, i32)>, Box<dyn std::error::Error>>
@@ -69,8 +167,8 @@ where
     let font = small_font().color(&BLACK);
     let (mut x, mut y) = (LEFT, 0);
     let mut out = Vec::with_capacity(categories.len());
-    for (label, _) in categories {
-        let lw = area.estimate_text_size(label, &font)?.0 as i32;
+    for e in categories {
+        let lw = area.estimate_text_size(&e.label, &font)?.0 as i32;
         if x + 24 + lw > w as i32 - 10 {
             x = LEFT;
             y += ROW;

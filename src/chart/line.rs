@@ -4,7 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Drawn, Rgb, label_font, small_font, tick, title_font, widen};
+use super::legend::{Entry, Mark};
+use super::{Drawn, Rgb, label_font, tick, widen};
 
 /// A line or step chart.
 #[derive(Clone, Debug, Default)]
@@ -17,7 +18,7 @@ pub struct LineChart {
     pub y_label: String,
     /// The x axis's range.
     pub x_range: (f64, f64),
-    /// The data range; the chart adds headroom above it for the legend.
+    /// The data range; the chart pads it a little above and below, so no line lies on the frame.
     pub y_range: (f64, f64),
     /// The data series, drawn in order.
     pub series: Vec<Series>,
@@ -44,6 +45,9 @@ pub struct Series {
     pub dashed: bool,
     /// Line width in pixels; a wide pale series drawn first makes a backdrop for others.
     pub width: u32,
+    /// Drawn this many pixels above (negative: below) its values, so that series that
+    /// coincide stay visible side by side; 0 for most series.
+    pub offset: i32,
 }
 
 /// A shaded x interval ("ALARM"); bands with the same label share one legend entry.
@@ -81,8 +85,9 @@ pub struct Threshold {
     pub y: f64,
 }
 
-/// The legend needs about this share of the plot's height above the data.
-const HEADROOM: f64 = 0.4;
+/// The share of the value span added above and below the data, so that no line lies on
+/// the frame.
+const PAD: f64 = 0.06;
 
 pub(super) fn draw<DB: DrawingBackend>(c: &LineChart, root: &DrawingArea<DB, Shift>) -> Drawn
 where
@@ -90,12 +95,16 @@ where
 {
     let (x0, x1) = (c.x_range.0, c.x_range.1);
     let (y0, data_top) = c.y_range;
-    let y1 = data_top + (data_top - y0).abs().max(1e-9) * HEADROOM;
-    let (xs, ys) = (widen((x0, x1)), widen((y0, y1)));
-    let (x_span, y_span) = (xs.end - xs.start, ys.end - ys.start);
-    let mut chart = ChartBuilder::on(root)
-        .caption(&c.title, title_font())
+    let pad = (data_top - y0).abs().max(1e-9) * PAD;
+    let (xs, ys) = (widen((x0, x1)), widen((y0 - pad, data_top + pad)));
+    let (x_span, y_span) = (xs.end - xs.start, data_top - y0);
+    // The legend gets a band of its own under the title, so it never hides data.
+    let entries = legend(c);
+    let (header, plot_area) = root.split_vertically(super::legend::height(None, &entries, root)?);
+    super::legend::band(&c.title, None, &entries, &header)?;
+    let mut chart = ChartBuilder::on(&plot_area)
         .margin(14)
+        .margin_top(4)
         .x_label_area_size(48)
         .y_label_area_size(70)
         .build_cartesian_2d(xs.clone(), ys.clone())?;
@@ -112,56 +121,62 @@ where
         .light_line_style(RGBColor(238, 238, 238))
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
-    let mut labelled: Vec<&str> = Vec::new();
     for b in &c.bands {
         let fill = b.color.color().mix(0.22).filled();
-        let anno = chart.draw_series(std::iter::once(Rectangle::new(
+        chart.draw_series(std::iter::once(Rectangle::new(
             [(b.from.max(xs.start), ys.start), (b.to.min(xs.end), ys.end)],
             fill,
         )))?;
-        if !labelled.contains(&b.label.as_str()) {
-            labelled.push(&b.label);
-            anno.label(&b.label)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], fill));
-        }
     }
+    let (_, plot_h) = chart.plotting_area().dim_in_pixel();
+    let per_pixel = (ys.end - ys.start) / f64::from(plot_h.max(1));
     for s in &c.series {
         let style = s.color.color().stroke_width(s.width);
-        let points = if s.step {
+        let lift = f64::from(s.offset) * per_pixel;
+        let points: Vec<(f64, f64)> = if s.step {
             steps(&s.points, xs.end)
         } else {
             s.points.clone()
-        };
-        let anno = if s.dashed {
-            chart.draw_series(DashedLineSeries::new(points, 6, 4, style))?
+        }
+        .into_iter()
+        .map(|(x, y)| (x, y + lift))
+        .collect();
+        if s.dashed {
+            chart.draw_series(DashedLineSeries::new(points, 6, 4, style))?;
         } else {
-            chart.draw_series(LineSeries::new(points, style))?
-        };
-        anno.label(&s.label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+            chart.draw_series(LineSeries::new(points, style))?;
+        }
     }
     for t in &c.thresholds {
         let style = t.color.color().stroke_width(2);
-        chart
-            .draw_series(DashedLineSeries::new([(xs.start, t.y), (xs.end, t.y)], 8, 5, style))?
-            .label(&t.label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+        chart.draw_series(DashedLineSeries::new([(xs.start, t.y), (xs.end, t.y)], 8, 5, style))?;
     }
     for m in &c.markers {
         let style = m.color.color().stroke_width(2);
-        chart
-            .draw_series(LineSeries::new([(m.x, ys.start), (m.x, data_top)], style))?
-            .label(&m.label)
-            .legend(move |(x, y)| PathElement::new([(x + 9, y - 7), (x + 9, y + 7)], style));
+        chart.draw_series(LineSeries::new([(m.x, ys.start), (m.x, ys.end)], style))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(small_font())
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(160, 160, 160))
-        .draw()?;
     Ok(())
+}
+
+/// One entry per band label, series, threshold and marker, in drawing order.
+fn legend(c: &LineChart) -> Vec<Entry> {
+    let mut out = super::legend::shades(&c.bands);
+    out.extend(c.series.iter().map(|s| Entry {
+        label: s.label.clone(),
+        color: s.color,
+        mark: if s.dashed {
+            Mark::Dashed(s.width)
+        } else {
+            Mark::Line(s.width)
+        },
+    }));
+    out.extend(c.thresholds.iter().map(|t| Entry {
+        label: t.label.clone(),
+        color: t.color,
+        mark: Mark::Dashed(2),
+    }));
+    out.extend(super::legend::verticals(&c.markers));
+    out
 }
 
 /// A step series' corners: each value held until the next point, the last until `end`.

@@ -1,7 +1,7 @@
 //! `compare.html` and `recommend.html`: self-contained pages (charts embedded as PNG, no
 //! network) with the comparison's table or the recommendation's evidence, and the
 //! comparison's charts, built from the pages' shared pieces (`report::page`, whose inline
-//! check writes `OK n charts` or `FAIL …` into `#chart-check`).
+//! check writes `OK n charts` or `FAIL …` into the hidden `#chart-check`'s `data-verdict`).
 //!
 //! Not here: the tables' cells (`render`, `recommend`) or the charts (`charts`, `chart`).
 

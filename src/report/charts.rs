@@ -4,8 +4,13 @@
 //! large ones). Drawing is `chart`'s.
 //!
 //! Each chart is present when the report has its data: capacity for in-place fleets
-//! (and ECS task sets), traffic for every platform, the metric chart where requests are
-//! modelled (ECS, Lambda), the timeline always.
+//! (and ECS task sets), traffic for every platform, the metric chart where an alarm watches
+//! a modelled metric (ECS, Lambda), the timeline always.
+//!
+//! Every time chart shares one [`TimeAxis`]: from a little before the deployment changes
+//! anything (the fleet and traffic as they were) to a little after the last thing that
+//! happens, so no event, band or line lies on the frame; each carries the ALARM intervals
+//! and the rollback's start.
 //!
 //! Not here: drawing, file names, HTML.
 
@@ -30,42 +35,126 @@ pub struct NamedChart {
 /// The report's charts, in reading order.
 pub fn charts(report: &Report) -> Vec<NamedChart> {
     let axis = TimeAxis::for_report(report);
+    let mut failed = Vec::new();
+    let timeline = timeline(report, &axis, &mut failed);
     let mut out = Vec::new();
     let mut push = |name: &'static str, chart: Option<Chart>| {
         if let Some(chart) = chart {
             out.push(NamedChart { name, chart });
         }
     };
-    push("capacity", capacity(report, &axis).map(Chart::Line));
+    let capacity = capacity(report, &axis, &failed).map(Chart::Line);
+    let busy = axis.busy(report);
+    let zoomed = |c: &Chart| busy.map(|range| zoom(c.clone(), range));
+    let capacity_busy = capacity.as_ref().and_then(zoomed);
+    let timeline_busy = zoomed(&timeline);
+    push("capacity", capacity);
+    push("capacity-busy", capacity_busy);
     push("traffic", traffic(report, &axis).map(Chart::Line));
     push("alarm-metric", alarm_metric(report, &axis).map(Chart::Line));
-    push("timeline", Some(timeline(report, &axis)));
+    push("timeline", Some(timeline));
+    push("timeline-busy", timeline_busy);
     out
 }
 
-/// Seconds, or minutes for runs longer than 15 minutes.
+/// The chart over a narrower time range, titled as a zoom of the busy phase.
+fn zoom(chart: Chart, range: (f64, f64)) -> Chart {
+    let title = |t: &str| format!("{t} (the busy phase, zoomed)");
+    match chart {
+        Chart::Line(mut c) => {
+            // A step series holds its last value shown to the zoom's edge.
+            for s in &mut c.series {
+                s.points.retain(|p| p.0 <= range.1);
+            }
+            c.markers.retain(|m| m.x <= range.1);
+            Chart::Line(LineChart {
+                title: title(&c.title),
+                x_range: range,
+                ..c
+            })
+        }
+        Chart::Gantt(c) => Chart::Gantt(Gantt {
+            title: title(&c.title),
+            x_range: range,
+            ..c
+        }),
+        other => other,
+    }
+}
+
+/// Seconds, or minutes for runs longer than 15 minutes; `start` and `end` (in the
+/// axis's unit) leave a margin before the creation and after the last event.
 pub struct TimeAxis {
     pub divisor: f64,
     pub label: &'static str,
+    pub start: f64,
     pub end: f64,
 }
 
+/// The share of the last event's time left blank before the creation and after the end.
+const MARGIN: f64 = 0.05;
+
 impl TimeAxis {
-    pub fn new(end_seconds: f64) -> TimeAxis {
-        let (divisor, label) = if end_seconds > 900.0 {
+    /// An axis that shows `[0, last_seconds]` with margins on both sides.
+    pub fn new(last_seconds: f64) -> TimeAxis {
+        let (divisor, label) = if last_seconds > 900.0 {
             (60.0, "time since the deployment was created (min)")
         } else {
             (1.0, "time since the deployment was created (s)")
         };
+        let last = last_seconds.max(1.0) / divisor;
         TimeAxis {
             divisor,
             label,
-            end: end_seconds.max(1.0) / divisor,
+            start: -last * MARGIN,
+            end: last * (1.0 + MARGIN),
         }
     }
 
+    /// The last thing that happens: a deployment's end (rollback complete, termination),
+    /// an alarm's change of state, a capacity change, a traffic period's end.
     fn for_report(report: &Report) -> TimeAxis {
-        TimeAxis::new(report.deployments.iter().map(|d| d.complete_time).fold(0.0, f64::max))
+        let ends = report.deployments.iter().map(|d| d.complete_time);
+        let alarms = report.alarms.iter().flat_map(|a| a.states.iter().map(|s| s.time));
+        let capacity = report.capacity.iter().map(|p| p.time);
+        let periods = report.traffic.iter().flat_map(|t| t.periods.iter().map(|p| p.end));
+        TimeAxis::new(ends.chain(alarms).chain(capacity).chain(periods).fold(0.0, f64::max))
+    }
+
+    /// The busy phase before a long wait (EC2 blue/green's termination wait, a long bake),
+    /// with margins: where the longest quiet interval between changes of capacity or
+    /// traffic is most of the run, something happens before it, and no alarm or rollback
+    /// after it. `None` when the whole axis reads well.
+    fn busy(&self, report: &Report) -> Option<(f64, f64)> {
+        // Where an alarm or a rollback ends the wait, the end is the story: no zoom.
+        let alarmed = report
+            .alarms
+            .iter()
+            .any(|a| a.states.iter().any(|s| s.state == "ALARM"));
+        if alarmed || rollback(report).is_some() {
+            return None;
+        }
+        let mut times: Vec<f64> = report.capacity.iter().map(|p| self.at(p.time)).collect();
+        for d in &report.deployments {
+            times.extend(d.traffic_shifts.iter().flatten().map(|s| self.at(s.time)));
+        }
+        times.sort_by(f64::total_cmp);
+        let last = self.end / (1.0 + MARGIN);
+        let (before, gap) = times
+            .windows(2)
+            .map(|w| (w[0], w[1] - w[0]))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        (gap > 0.6 * last && before > 0.03 * last).then(|| (-before * MARGIN, before * (1.0 + 2.0 * MARGIN)))
+    }
+
+    /// The plotted range.
+    pub fn range(&self) -> (f64, f64) {
+        (self.start, self.end)
+    }
+
+    /// The plotted span, in the axis's unit.
+    fn span(&self) -> f64 {
+        self.end - self.start
     }
 
     pub fn at(&self, seconds: f64) -> f64 {
@@ -94,15 +183,14 @@ fn alarm_bands(report: &Report, axis: &TimeAxis) -> Vec<Band> {
     for a in &report.alarms {
         for (i, s) in a.states.iter().enumerate() {
             if s.state == "ALARM" {
+                let from = axis.at(s.time);
                 let to = a.states.get(i + 1).map_or(axis.end, |n| axis.at(n.time));
-                // An ALARM at the very end (the deployment stopped on it) stays visible.
-                let min_width = axis.end * 0.008;
-                let from = axis.at(s.time).min(to - min_width).max(0.0);
+                // A short ALARM stays visible: at least 1 % of the axis wide.
                 bands.push(Band {
                     label: "an alarm in ALARM".into(),
                     color: palette::VERMILION,
                     from,
-                    to: to.max(from + min_width),
+                    to: to.max(from + axis.span() * 0.01),
                 });
             }
         }
@@ -118,12 +206,13 @@ fn step(label: &str, color: crate::chart::Rgb, points: Vec<(f64, f64)>) -> Serie
         step: true,
         dashed: false,
         width: 2,
+        offset: 0,
     }
 }
 
-fn capacity(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
+fn capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Option<LineChart> {
     let (series, top, unit, thresholds) = if !report.capacity.is_empty() {
-        in_place_capacity(report, axis)
+        in_place_capacity(report, axis, failed)
     } else {
         task_capacity(report, axis)?
     };
@@ -131,7 +220,7 @@ fn capacity(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
         title: format!("In-service capacity by revision: {}", report.scenario),
         x_label: axis.label.into(),
         y_label: unit.into(),
-        x_range: (0.0, axis.end),
+        x_range: axis.range(),
         y_range: (0.0, top.max(1.0)),
         series,
         bands: alarm_bands(report, axis),
@@ -142,53 +231,88 @@ fn capacity(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
 
 type CapacitySeries = (Vec<Series>, f64, &'static str, Vec<Threshold>);
 
-fn in_place_capacity(report: &Report, axis: &TimeAxis) -> CapacitySeries {
+/// Pixels between series that may coincide, so each stays visible beside the others.
+const DODGE: i32 = 3;
+
+fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> CapacitySeries {
+    let instances = report.metrics.capacity.as_ref().map_or(0, |c| c.instances);
+    // Before the creation: the whole fleet in service on the original revision.
+    let before = super::CapacityPoint {
+        time: axis.start * axis.divisor,
+        in_service: instances,
+        on_new_revision: 0,
+        original_running: report.capacity[0].original_running.map(|_| instances),
+        replacement_running: report.capacity[0].replacement_running.map(|_| 0),
+    };
+    let points: Vec<&super::CapacityPoint> = std::iter::once(&before).chain(&report.capacity).collect();
     let at = |f: &dyn Fn(&super::CapacityPoint) -> u32| -> Vec<(f64, f64)> {
-        report
-            .capacity
-            .iter()
-            .map(|p| (axis.at(p.time), f64::from(f(p))))
-            .collect()
+        points.iter().map(|p| (axis.at(p.time), f64::from(f(p)))).collect()
     };
     let mut series = vec![
         Series {
-            width: 7,
-            ..step("in service (both revisions)", Rgb(200, 200, 200), at(&|p| p.in_service))
+            width: 9,
+            ..step("in service (both revisions)", Rgb(205, 205, 205), at(&|p| p.in_service))
         },
-        step("on the new revision", palette::GREEN, at(&|p| p.on_new_revision)),
-        step(
-            "on the original revision",
-            palette::BLUE,
-            at(&|p| p.in_service - p.on_new_revision),
-        ),
+        Series {
+            offset: DODGE,
+            ..step("on the new revision", palette::GREEN, at(&|p| p.on_new_revision))
+        },
+        Series {
+            offset: -DODGE,
+            dashed: true,
+            ..step(
+                "on the original revision",
+                palette::BLUE,
+                at(&|p| p.in_service - p.on_new_revision),
+            )
+        },
     ];
-    let mut top = report.capacity.iter().map(|p| p.in_service).max().unwrap_or(0);
+    let mut top = points.iter().map(|p| p.in_service).max().unwrap_or(0);
     if report.capacity.iter().any(|p| p.original_running.is_some()) {
-        for (label, color, f) in [
+        for (label, color, offset, f) in [
             (
                 "original fleet running",
                 palette::SKY,
+                -2 * DODGE,
                 (|p: &super::CapacityPoint| p.original_running) as fn(&_) -> Option<u32>,
             ),
             (
                 "replacement fleet running",
                 palette::ORANGE,
+                2 * DODGE,
                 |p: &super::CapacityPoint| p.replacement_running,
             ),
         ] {
-            let points: Vec<(f64, f64)> = report
-                .capacity
+            let points: Vec<(f64, f64)> = points
                 .iter()
                 .filter_map(|p| f(p).map(|v| (axis.at(p.time), f64::from(v))))
                 .collect();
             top = top.max(points.iter().map(|&(_, v)| v as u32).max().unwrap_or(0));
             series.push(Series {
                 dashed: true,
+                offset,
                 ..step(label, color, points)
             });
         }
+    } else if report.capacity.iter().any(|p| p.in_service < instances) {
+        series.push(Series {
+            offset: 2 * DODGE,
+            dashed: true,
+            ..step(
+                "out of service (being deployed to, or failed)",
+                palette::ORANGE,
+                at(&|p| instances.saturating_sub(p.in_service)),
+            )
+        });
     }
-    let instances = report.metrics.capacity.as_ref().map_or(top, |c| c.instances);
+    if !failed.is_empty() {
+        let mut points = vec![(axis.start, 0.0)];
+        points.extend(failed.iter().enumerate().map(|(k, &t)| (t, (k + 1) as f64)));
+        series.push(Series {
+            offset: -2 * DODGE,
+            ..step("failed instances", palette::RED, points)
+        });
+    }
     let thresholds = report
         .deployments
         .first()
@@ -217,21 +341,30 @@ fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
         .map(|(_, h)| h.original.max(h.replacement))
         .max()
         .unwrap_or(0);
+    // Before the creation: the original task set alone.
+    let before = |v: f64| std::iter::once((axis.start, v));
     let series = vec![
-        // Wide, so the replacement's line drawn over it leaves it visible where they agree.
         Series {
-            width: 6,
+            offset: -DODGE,
+            dashed: true,
             ..step(
                 "original task set (healthy tasks)",
-                palette::SKY,
-                healthy.iter().map(|&(t, h)| (t, f64::from(h.original))).collect(),
+                palette::BLUE,
+                before(f64::from(healthy[0].1.original))
+                    .chain(healthy.iter().map(|&(t, h)| (t, f64::from(h.original))))
+                    .collect(),
             )
         },
-        step(
-            "replacement task set (healthy tasks)",
-            palette::GREEN,
-            healthy.iter().map(|&(t, h)| (t, f64::from(h.replacement))).collect(),
-        ),
+        Series {
+            offset: DODGE,
+            ..step(
+                "replacement task set (healthy tasks)",
+                palette::GREEN,
+                before(0.0)
+                    .chain(healthy.iter().map(|&(t, h)| (t, f64::from(h.replacement))))
+                    .collect(),
+            )
+        },
     ];
     Some((series, f64::from(top), "healthy tasks at each period's end", Vec::new()))
 }
@@ -240,7 +373,7 @@ fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
 /// instances' revisions (in-place; both 0 while no instance is in service).
 fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
     let shares: Vec<(f64, f64, f64)> = if report.traffic.is_some() {
-        let mut points = vec![(0.0, 0.0, 100.0)];
+        let mut points = vec![(axis.start, 0.0, 100.0)];
         for d in &report.deployments {
             for s in d.traffic_shifts.iter().flatten() {
                 let p = f64::from(s.percent);
@@ -249,10 +382,8 @@ fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
         }
         points
     } else {
-        report
-            .capacity
-            .iter()
-            .map(|p| {
+        std::iter::once((axis.start, 0.0, 100.0))
+            .chain(report.capacity.iter().map(|p| {
                 let t = axis.at(p.time);
                 if p.in_service == 0 {
                     (t, 0.0, 0.0)
@@ -260,7 +391,7 @@ fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
                     let new = 100.0 * f64::from(p.on_new_revision) / f64::from(p.in_service);
                     (t, new, 100.0 - new)
                 }
-            })
+            }))
             .collect()
     };
     if shares.is_empty() {
@@ -279,11 +410,15 @@ fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
         title: format!("Traffic weight by version: {}", report.scenario),
         x_label: axis.label.into(),
         y_label: y_label.into(),
-        x_range: (0.0, axis.end),
+        x_range: axis.range(),
         y_range: (0.0, 100.0),
         series: vec![
-            step("original version", palette::BLUE, original),
+            // Dashed over solid: where the shares meet (50 %), both stay visible.
             step("new version", palette::GREEN, new),
+            Series {
+                dashed: true,
+                ..step("original version", palette::BLUE, original)
+            },
         ],
         bands,
         markers: rollback_marker(report, axis),
@@ -313,7 +448,7 @@ fn out_of_service(report: &Report, axis: &TimeAxis) -> Vec<Band> {
 type ValueOf = fn(&super::blue_green::VersionInfo) -> Option<f64>;
 
 /// The first alarm's metric (latency in ms, or the error rate in %) per version and
-/// period, with the alarm's threshold; without alarms, the error rate.
+/// period, with the alarm's threshold; none without such an alarm.
 fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
     let traffic = report.traffic.as_ref()?;
     let alarm = report
@@ -337,6 +472,7 @@ fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
         }
         points
     };
+    alarm?;
     let original = series_of(|p| &p.original);
     let replacement = series_of(|p| &p.replacement);
     let threshold = alarm.map(|a| Threshold {
@@ -359,7 +495,7 @@ fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
         ),
         x_label: axis.label.into(),
         y_label: y_label.into(),
-        x_range: (0.0, axis.end),
+        x_range: axis.range(),
         y_range: (0.0, if top > 0.0 { top * 1.1 } else { 1.0 }),
         series: vec![
             Series {
@@ -367,8 +503,9 @@ fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
                 color: palette::BLUE,
                 points: original,
                 step: false,
-                dashed: false,
+                dashed: true,
                 width: 2,
+                offset: -DODGE,
             },
             Series {
                 label: per("new version"),
@@ -377,6 +514,7 @@ fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
                 step: false,
                 dashed: false,
                 width: 2,
+                offset: DODGE,
             },
         ],
         bands: alarm_bands(report, axis),
@@ -392,13 +530,15 @@ const GROUPS: &[(&str, crate::chart::Rgb)] = &[
     ("install", palette::ORANGE),
     ("start, validate", palette::PURPLE),
     ("allow traffic", palette::GREEN),
-    ("failed", palette::RED),
+    ("failed (at the red end)", palette::RED),
+    ("rollback deployment's events", palette::VERMILION),
+    ("waiting to be terminated", Rgb(225, 225, 225)),
 ];
+const FAILED: usize = 5;
+const ROLLBACK: usize = 6;
+const WAITING: usize = 7;
 
-fn group(event: &str, status: &str) -> usize {
-    if status == "Failed" {
-        return 5;
-    }
+fn group(event: &str) -> usize {
     match event {
         "BeforeBlockTraffic" | "BlockTraffic" | "AfterBlockTraffic" => 0,
         "ApplicationStop" | "DownloadBundle" => 1,
@@ -408,19 +548,20 @@ fn group(event: &str, status: &str) -> usize {
     }
 }
 
-fn timeline(report: &Report, axis: &TimeAxis) -> Chart {
+/// The timeline; `failed` gets the time each failed target failed, in order.
+fn timeline(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Chart {
     let targets = report.deployments.first().map_or(0, |d| d.targets.len());
     if targets > GANTT_MAX_TARGETS {
-        Chart::Strip(strip(report, axis))
+        Chart::Strip(strip(report, axis, failed))
     } else if targets == 1 {
         Chart::Gantt(event_gantt(report, axis))
     } else {
-        Chart::Gantt(target_gantt(report, axis))
+        Chart::Gantt(target_gantt(report, axis, failed))
     }
 }
 
-/// (event, status, start, end) of a target's started lifecycle events.
-type Started<'t> = (&'t str, &'t str, f64, f64);
+/// (event, status, start, end, deployment index) of a target's started lifecycle events.
+type Started<'t> = (&'t str, &'t str, f64, f64, usize);
 
 /// Visits each target of the first deployment in order with its started lifecycle events
 /// in every deployment of the report (a rollback deployment's targets are the first's).
@@ -442,8 +583,9 @@ fn each_target(report: &Report, mut visit: impl FnMut(&TargetInfo, &mut dyn Iter
         }
         let mut events = std::iter::once(t.as_ref())
             .chain(others.iter().map(|o| o.as_ref()))
-            .flat_map(|t| &t.lifecycle_events)
-            .filter_map(|e| Some((e.lifecycle_event_name, e.status, e.start_time?, e.end_time?)));
+            .enumerate()
+            .flat_map(|(k, t)| t.lifecycle_events.iter().map(move |e| (k, e)))
+            .filter_map(|(k, e)| Some((e.lifecycle_event_name, e.status, e.start_time?, e.end_time?, k)));
         visit(&t, &mut events);
     }
 }
@@ -472,36 +614,94 @@ fn find<'t>(
     index.get(id).map(|&i| targets.get(i))
 }
 
-fn target_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
+/// A target's spans: each event in its group's colour (a rollback deployment's in one
+/// colour of its own), a failed event red only at its end, when it failed. Records the
+/// failure's time in `failed`.
+fn spans(axis: &TimeAxis, events: &mut dyn Iterator<Item = Started<'_>>, failed: &mut Vec<f64>) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut failed_at: Option<f64> = None;
+    for (name, status, start, end, k) in events {
+        let (start, end) = (axis.at(start), axis.at(end));
+        let category = if k > 0 { ROLLBACK } else { group(name) };
+        out.push(Span { start, end, category });
+        if status == "Failed" {
+            let mark = axis.span() * 0.006;
+            out.push(Span {
+                start: (end - mark).max(start),
+                end: end + mark,
+                category: FAILED,
+            });
+            failed_at.get_or_insert(end);
+        }
+    }
+    failed.extend(failed_at);
+    out
+}
+
+fn target_gantt(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Gantt {
+    let first = &report.deployments[0];
+    // EC2 blue/green: the original instances wait out the termination wait once traffic is off them.
+    let terminated = first
+        .instance_termination_wait_time_started
+        .unwrap_or(false)
+        .then(|| axis.at(first.complete_time));
     let mut rows = Vec::new();
     each_target(report, |t, events| {
-        rows.push(GanttRow {
-            label: t.target_id.clone(),
-            spans: events
-                .map(|(name, status, start, end)| Span {
-                    start: axis.at(start),
-                    end: axis.at(end),
-                    category: group(name, status),
-                })
-                .collect(),
-        });
+        let mut spans = spans(axis, events, failed);
+        let label = match t.instance_label {
+            Some("Blue") => format!("{} (Blue: original)", t.target_id),
+            Some("Green") => format!("{} (Green: replacement)", t.target_id),
+            _ => t.target_id.clone(),
+        };
+        if let (Some(end), Some("Blue"), Some(last)) = (terminated, t.instance_label, spans.last().map(|s| s.end)) {
+            spans.push(Span {
+                start: last,
+                end,
+                category: WAITING,
+            });
+        }
+        rows.push(GanttRow { label, spans });
     });
-    Gantt {
+    failed.sort_by(f64::total_cmp);
+    only_drawn(Gantt {
         title: format!("Lifecycle events per instance: {}", report.scenario),
         x_label: axis.label.into(),
-        x_range: (0.0, axis.end),
+        x_range: axis.range(),
         rows,
         categories: GROUPS.iter().map(|&(l, c)| (l.to_string(), c)).collect(),
+        bands: alarm_bands(report, axis),
+        markers: rollback_marker(report, axis),
+        whole_ticks: false,
+    })
+}
+
+/// The Gantt with only the categories some span uses, so its legend lists exactly what is
+/// drawn.
+fn only_drawn(mut g: Gantt) -> Gantt {
+    let used: Vec<bool> = (0..g.categories.len())
+        .map(|c| g.rows.iter().any(|r| r.spans.iter().any(|s| s.category == c)))
+        .collect();
+    let mut new_index = Vec::with_capacity(used.len());
+    let mut next = 0;
+    for &u in &used {
+        new_index.push(next);
+        next += usize::from(u);
     }
+    for span in g.rows.iter_mut().flat_map(|r| r.spans.iter_mut()) {
+        span.category = new_index[span.category];
+    }
+    let mut keep = used.iter();
+    g.categories.retain(|_| *keep.next().unwrap_or(&false));
+    g
 }
 
 /// One target (an ECS service, a Lambda alias): one row per phase, then one per event.
 fn event_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
-    let mut categories = vec![
+    let categories = vec![
         ("phase".to_string(), palette::SKY),
         ("lifecycle event".to_string(), palette::GREEN),
-        ("failed".to_string(), palette::RED),
-        ("rollback deployment".to_string(), palette::VERMILION),
+        ("failed (at the red end)".to_string(), palette::RED),
+        ("rollback deployment's events".to_string(), palette::VERMILION),
     ];
     let mut rows: Vec<GanttRow> = Vec::new();
     for p in &report.deployments[0].phases {
@@ -519,48 +719,58 @@ fn event_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
             let (Some(start), Some(end)) = (e.start_time, e.end_time) else {
                 continue;
             };
-            let category = if e.status == "Failed" {
-                2
-            } else if k > 0 {
-                3
+            let (start, end) = (axis.at(start), axis.at(end));
+            let mut spans = vec![Span {
+                start,
+                end,
+                category: if k > 0 { 3 } else { 1 },
+            }];
+            if e.status == "Failed" {
+                let mark = axis.span() * 0.006;
+                spans.push(Span {
+                    start: (end - mark).max(start),
+                    end: end + mark,
+                    category: 2,
+                });
+            }
+            let label = if k > 0 {
+                format!("{} (rollback)", e.lifecycle_event_name)
             } else {
-                1
+                e.lifecycle_event_name.to_string()
             };
-            let span = Span {
-                start: axis.at(start),
-                end: axis.at(end),
-                category,
-            };
-            match rows.iter_mut().find(|r| r.label == e.lifecycle_event_name) {
-                Some(r) => r.spans.push(span),
-                None => rows.push(GanttRow {
-                    label: e.lifecycle_event_name.to_string(),
-                    spans: vec![span],
-                }),
+            match rows.iter_mut().find(|r| r.label == label) {
+                Some(r) => r.spans.extend(spans),
+                None => rows.push(GanttRow { label, spans }),
             }
         }
     }
-    if rollback(report).is_none() {
-        categories.pop();
-    }
-    Gantt {
+    only_drawn(Gantt {
         title: format!("Phases and lifecycle events: {}", report.scenario),
         x_label: axis.label.into(),
-        x_range: (0.0, axis.end),
+        x_range: axis.range(),
         rows,
         categories,
-    }
+        bands: alarm_bands(report, axis),
+        markers: rollback_marker(report, axis),
+        whole_ticks: false,
+    })
 }
 
-fn strip(report: &Report, axis: &TimeAxis) -> Strip {
-    let bucket = axis.end / STRIP_BUCKETS as f64;
+fn strip(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Strip {
+    let bucket = axis.span() / STRIP_BUCKETS as f64;
     let mut values = vec![vec![0.0; STRIP_BUCKETS]; GROUPS.len()];
     let first = &report.deployments[0];
     each_target(report, |_, events| {
-        for (name, status, start, end) in events {
-            add_span(&mut values[group(name, status)], axis.at(start), axis.at(end), bucket);
+        for s in spans(axis, events, failed) {
+            add_span(
+                &mut values[s.category],
+                s.start - axis.start,
+                s.end - axis.start,
+                bucket,
+            );
         }
     });
+    failed.sort_by(f64::total_cmp);
     let n = first.targets.len().max(1) as f64;
     Strip {
         title: format!(
@@ -569,11 +779,12 @@ fn strip(report: &Report, axis: &TimeAxis) -> Strip {
             report.scenario
         ),
         x_label: axis.label.into(),
-        x0: 0.0,
+        x0: axis.start,
         bucket,
         rows: GROUPS
             .iter()
             .zip(values)
+            .filter(|(_, v)| v.iter().any(|&x| x > 0.0))
             .map(|(&(label, color), v)| StripRow {
                 label: label.into(),
                 color,

@@ -1,6 +1,8 @@
-//! `report.html`: one self-contained page with the summary, the metrics table and every
-//! chart, built from the shared page pieces (`page`: style, embedded charts, the inline
-//! chart check that writes `OK n charts` or `FAIL …` into `#chart-check`).
+//! `report.html`: one self-contained page, as wide as the window, with the summary, the
+//! deployment's configuration, its alarms, the metrics table, every chart and a folded
+//! per-target lifecycle table, built from the shared page pieces (`page`: style, embedded
+//! charts, the inline chart check that writes `OK n charts` or `FAIL …` into the hidden
+//! `#chart-check`'s `data-verdict`).
 //!
 //! Not here: the charts' drawing (`chart`) or choice (`charts`).
 
@@ -9,14 +11,133 @@ use super::{Report, markdown::metric_rows, text};
 
 pub use super::page::Figure;
 
+/// The lifecycle table shows at most this many targets (each read once), folded.
+const TARGET_ROWS: usize = 50;
+
 pub fn page(report: &Report, figures: &[Figure]) -> String {
     let mut out = page::head(&format!("cdsim: {}", report.scenario));
     page::pre(&mut out, &text::summary(report));
+    configuration(&mut out, report);
+    alarms(&mut out, report);
     out.push_str("<h2>Metrics</h2>\n");
     let rows: Vec<Vec<String>> = metric_rows(report).into_iter().map(|(k, v)| vec![k, v]).collect();
     page::table(&mut out, &["metric", "value"], &rows);
     out.push_str("<h2>Charts</h2>\n");
     page::figures(&mut out, figures);
+    targets(&mut out, report);
     page::tail(&mut out);
     out
+}
+
+/// Each deployment's configuration and health plan, as CodeDeploy reports them.
+fn configuration(out: &mut String, report: &Report) {
+    out.push_str("<h2>Deployment configuration</h2>\n");
+    let rows: Vec<Vec<String>> = report
+        .deployments
+        .iter()
+        .map(|d| {
+            let health = d.health_plan.as_ref().map_or("–".to_string(), |h| {
+                format!(
+                    "{} {} (at least {} healthy, at most {} at a time)",
+                    h.minimum_healthy_hosts.kind,
+                    h.minimum_healthy_hosts.value,
+                    h.minimum_healthy_instances,
+                    h.max_in_flight
+                )
+            });
+            vec![
+                d.deployment_id.clone(),
+                d.creator.to_string(),
+                d.deployment_config_name.clone(),
+                format!(
+                    "{} {} {}",
+                    d.compute_platform, d.deployment_style.deployment_type, d.deployment_style.deployment_option
+                ),
+                health,
+                d.status.to_string(),
+            ]
+        })
+        .collect();
+    page::table(
+        out,
+        &[
+            "deployment",
+            "creator",
+            "configuration",
+            "platform and style",
+            "minimum healthy hosts",
+            "status",
+        ],
+        &rows,
+    );
+}
+
+/// Each alarm: what it watches, its threshold, and its state changes.
+fn alarms(out: &mut String, report: &Report) {
+    out.push_str("<h2>Alarms and rollback</h2>\n");
+    if report.alarms.is_empty() {
+        out.push_str("<p>No alarms.</p>\n");
+    } else {
+        let rows: Vec<Vec<String>> = report
+            .alarms
+            .iter()
+            .map(|a| {
+                let states: Vec<String> = a
+                    .states
+                    .iter()
+                    .map(|s| format!("{} at {} s", s.state, s.time))
+                    .collect();
+                vec![
+                    a.alarm_name.clone(),
+                    format!("{}{}", a.metric, a.version.map_or(String::new(), |v| format!(" ({v})"))),
+                    a.threshold.to_string(),
+                    states.join(", "),
+                ]
+            })
+            .collect();
+        page::table(out, &["alarm", "metric", "threshold", "states"], &rows);
+    }
+    let rollbacks: Vec<String> = report
+        .deployments
+        .iter()
+        .filter_map(|d| d.rollback_info.as_ref())
+        .filter_map(|r| r.rollback_message.clone())
+        .collect();
+    let text = if rollbacks.is_empty() {
+        "No rollback.".to_string()
+    } else {
+        rollbacks.join(" ")
+    };
+    out.push_str(&format!("<p>{}</p>\n", page::escape(&text)));
+}
+
+/// Each target's lifecycle events in the first deployment, folded; at most
+/// [`TARGET_ROWS`] targets are read.
+fn targets(out: &mut String, report: &Report) {
+    let Some(first) = report.deployments.first() else {
+        return;
+    };
+    let n = first.targets.len();
+    let shown = n.min(TARGET_ROWS);
+    let mut rows = Vec::with_capacity(shown);
+    for i in 0..shown {
+        let t = first.targets.get(i);
+        let events: Vec<String> = t
+            .lifecycle_events
+            .iter()
+            .filter(|e| e.start_time.is_some())
+            .map(|e| format!("{} {}", e.lifecycle_event_name, e.status))
+            .collect();
+        rows.push(vec![t.target_id.clone(), t.status.to_string(), events.join(", ")]);
+    }
+    let more = if shown < n {
+        format!(", the first {shown} shown")
+    } else {
+        String::new()
+    };
+    out.push_str(&format!(
+        "<details><summary>Lifecycle events per target ({n} targets{more})</summary>\n"
+    ));
+    page::table(out, &["target", "status", "started lifecycle events"], &rows);
+    out.push_str("</details>\n");
 }

@@ -1,8 +1,10 @@
 //! The pieces every self-contained HTML page of cdsim shares (`report.html`,
 //! `compare.html`, `recommend.html`): the head and style, tables, charts embedded as PNG
 //! data (no network), and the inline chart check. Once the page has loaded, the check
-//! makes sure each chart has a non-zero box and non-blank pixels, and writes its verdict
-//! into `#chart-check` (`OK n charts` or `FAIL …`) for automated checks.
+//! makes sure each chart has a non-zero box and non-blank pixels and that the page does
+//! not scroll sideways, and writes its verdict into the `data-verdict` attribute of the
+//! hidden `#chart-check` (`OK n charts` or `FAIL …`) for automated checks; readers never
+//! see it.
 //!
 //! Not here: what a page says (`html`, `compare::html`) or the charts' drawing (`chart`).
 
@@ -16,10 +18,11 @@ pub struct Figure<'a> {
     pub png: &'a [u8],
 }
 
-const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;max-width:860px;margin:2em auto;\
-color:#222;padding:0 1em}pre{background:#f5f5f5;padding:1em;overflow-x:auto}\
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
-img.chart{display:block;max-width:100%;height:auto;border:1px solid #ddd}figure{margin:1.5em 0}";
+const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;margin:1.5em 2em;\
+color:#222}pre{background:#f5f5f5;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9em}\
+table{border-collapse:collapse;max-width:100%}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
+.charts{display:flex;flex-wrap:wrap;gap:1.5em}figure{margin:0;flex:1 1 560px;max-width:800px;min-width:0}\
+img.chart{display:block;max-width:100%;height:auto;border:1px solid #ddd}";
 
 const CHECK: &str = r#"window.addEventListener('load', function () {
   var problems = [], charts = document.querySelectorAll('img.chart');
@@ -36,7 +39,8 @@ const CHECK: &str = r#"window.addEventListener('load', function () {
     if (ink < c.width * c.height / 100) problems.push(img.alt + ': blank');
   });
   if (charts.length === 0) problems.push('no charts');
-  document.getElementById('chart-check').textContent =
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push('the page scrolls sideways');
+  document.getElementById('chart-check').dataset.verdict =
     problems.length ? 'FAIL ' + problems.join('; ') : 'OK ' + charts.length + ' charts';
 });"#;
 
@@ -71,28 +75,29 @@ pub fn table<S: AsRef<str>>(out: &mut String, header: &[S], rows: &[Vec<String>]
     let _ = writeln!(out, "</table>");
 }
 
-/// Each chart as an embedded PNG with its caption.
+/// Each chart as an embedded PNG (its title is in the picture and its alt text), side by
+/// side as the window's width allows.
 pub fn figures(out: &mut String, figures: &[Figure]) {
     let engine = base64::engine::general_purpose::STANDARD;
+    out.push_str("<div class=\"charts\">\n");
     for f in figures {
         let _ = writeln!(
             out,
-            "<figure><img class=\"chart\" alt=\"{}\" width=\"{}\" height=\"{}\" src=\"data:image/png;base64,{}\">\
-             <figcaption>{}</figcaption></figure>",
+            "<figure><img class=\"chart\" alt=\"{}\" width=\"{}\" height=\"{}\" src=\"data:image/png;base64,{}\"></figure>",
             escape(f.title),
             crate::chart::WIDTH,
             crate::chart::HEIGHT,
             engine.encode(f.png),
-            escape(f.title)
         );
     }
+    out.push_str("</div>\n");
 }
 
 /// The chart check and the end of the page.
 pub fn tail(out: &mut String) {
     let _ = write!(
         out,
-        "<p>Chart check: <span id=\"chart-check\">pending</span></p>\n<script>\n{CHECK}\n</script>\n</body>\n</html>\n"
+        "<div id=\"chart-check\" data-verdict=\"pending\" hidden></div>\n<script>\n{CHECK}\n</script>\n</body>\n</html>\n"
     );
 }
 

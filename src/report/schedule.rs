@@ -25,30 +25,37 @@ fn step(label: &str, color: crate::chart::Rgb, points: Vec<(f64, f64)>) -> Serie
         step: true,
         dashed: false,
         width: 2,
+        offset: 0,
     }
 }
 
 fn traffic(e: &TrafficExplanation) -> Chart {
-    let mut new = vec![(0.0, 0.0)];
+    // Show the state before the first shift and, for a while, the end state after the last.
+    let margin = (f64::from(e.shifting_minutes) * 0.15).max(1.0);
+    let (start, end) = (-margin / 3.0, f64::from(e.shifting_minutes) + margin);
+    let mut new = vec![(start, 0.0)];
     new.extend(e.shifts.iter().map(|s| (f64::from(s.at_minute), f64::from(s.percent))));
-    // Show the end state for a while after the last shift.
-    let end = f64::from(e.shifting_minutes) + (f64::from(e.shifting_minutes) * 0.15).max(1.0);
     let original = new.iter().map(|&(t, p)| (t, 100.0 - p)).collect();
     Chart::Line(LineChart {
         title: e.deployment_config_name.clone(),
         x_label: "minutes after the replacement is ready".into(),
         y_label: "share of production traffic (%)".into(),
-        x_range: (0.0, end),
+        x_range: (start, end),
         y_range: (0.0, 100.0),
+        // Dashed over solid: where the shares meet (50 %), both stay visible.
         series: vec![
-            step("original version", palette::BLUE, original),
             step("new version", palette::GREEN, new),
+            Series {
+                dashed: true,
+                ..step("original version", palette::BLUE, original)
+            },
         ],
         ..LineChart::default()
     })
 }
 
-/// One row per instance: the wave it is deployed in, and in service before and after.
+/// One row per instance: the wave it is deployed in, in service on the original revision
+/// before it and on the new revision after it; the axis counts whole waves.
 fn waves(e: &ServerExplanation) -> Chart {
     let n = e.waves.len();
     let mut rows = Vec::with_capacity(e.instances as usize);
@@ -71,7 +78,7 @@ fn waves(e: &ServerExplanation) -> Chart {
                 spans.push(Span {
                     start: k + 1.0,
                     end: n as f64,
-                    category: 1,
+                    category: 2,
                 });
             }
             rows.push(GanttRow {
@@ -97,8 +104,11 @@ fn waves(e: &ServerExplanation) -> Chart {
         rows,
         categories: vec![
             ("being deployed to (out of service)".into(), palette::ORANGE),
-            ("in service".into(), palette::SKY),
+            ("in service, original revision".into(), palette::BLUE),
+            ("in service, new revision".into(), palette::GREEN),
         ],
+        whole_ticks: true,
+        ..Gantt::default()
     })
 }
 

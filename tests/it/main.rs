@@ -10,6 +10,8 @@
 //! - `properties`: proptest invariants over generated scenarios;
 //! - `determinism`: same seed ⇒ same bytes;
 //! - `queue`: the event queue against a shadow model;
+//! - `geometry`: every example chart's events inside its frame, bands wide enough, no
+//!   series hidden under another, axes that fit;
 //! - `reports`: the capacity series by revision, timing metrics, charts and report files;
 //! - `browser`: `report.html` in headless Chromium (its chart check, console, a screenshot),
 //!   and `cdsim serve`'s live page;
@@ -38,6 +40,7 @@ mod corpus;
 mod determinism;
 mod ec2_blue_green;
 mod fidelity;
+mod geometry;
 mod inputs;
 mod properties;
 mod queue;

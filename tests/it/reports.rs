@@ -68,7 +68,12 @@ fn each_platform_gets_the_charts_it_has_data_for() {
         names("ecs-latency-rollback.yaml"),
         ["capacity", "traffic", "alarm-metric", "timeline"]
     );
-    assert_eq!(names("lambda-canary.yaml"), ["traffic", "alarm-metric", "timeline"]);
+    assert_eq!(
+        names("lambda-alarm-rollback.yaml"),
+        ["traffic", "alarm-metric", "timeline"]
+    );
+    // No alarm, no alarm-metric chart.
+    assert_eq!(names("ecs-canary.yaml"), ["capacity", "traffic", "timeline"]);
     // More than 30 instances: a density strip instead of a row per instance.
     let fleet = charts::charts(&example("fleet-percent.yaml"));
     assert!(matches!(fleet.last().unwrap().chart, Chart::Strip(_)));
@@ -114,6 +119,7 @@ fn sample_chart() -> Chart {
             step: true,
             dashed: false,
             width: 2,
+            offset: 0,
         }],
         ..LineChart::default()
     })
