@@ -245,6 +245,7 @@ pub fn chart(a: &AlarmReplay) -> Chart {
             step: true,
             dashed: false,
             width: 2,
+            offset: 0,
         }],
         bands: a
             .stretches_ms
@@ -253,7 +254,7 @@ pub fn chart(a: &AlarmReplay) -> Chart {
                 label: "in ALARM".into(),
                 color: palette::VERMILION,
                 from: x(f),
-                to: x(t).max(x(f) + end * 0.004),
+                to: x(t).max(x(f) + end * 0.01),
             })
             .collect(),
         markers: Vec::new(),
