@@ -207,10 +207,11 @@ pub fn merge(files: &[PathBuf], as_json: bool, out: Option<&Path>) -> Result<Str
 /// `recommend`'s constraints from the command line.
 #[derive(clap::Args, Clone, Debug)]
 pub struct ConstraintArgs {
-    /// Most failed production requests in a run (ECS, Lambda).
+    /// Most production requests in a run that failed because of the new revision, beyond the
+    /// original's error rate (ECS, Lambda); baseline failures do not count.
     #[arg(long)]
     pub max_failed_requests: Option<u64>,
-    /// Most requests served by a bad revision in a run (ECS, Lambda).
+    /// Most production requests a bad revision served in a run (ECS, Lambda).
     #[arg(long)]
     pub max_exposed_requests: Option<u64>,
     /// Least capacity in service during a run, in percent of the fleet (Server).
