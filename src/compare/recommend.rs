@@ -380,7 +380,7 @@ pub fn answer(r: &Recommendation) -> String {
 /// The evidence as (header, rows): per configuration, whether it meets the constraints,
 /// what the new revision caused, its median duration, its success rate and each check.
 pub fn evidence_table(r: &Recommendation) -> (Vec<String>, Vec<Vec<String>>) {
-    use super::render::{NONE, duration, rate};
+    use super::render::{NONE, duration, percents, rate};
     let mut header = vec![
         "configuration".to_string(),
         "meets all".into(),
@@ -403,7 +403,10 @@ pub fn evidence_table(r: &Recommendation) -> (Vec<String>, Vec<Vec<String>>) {
                 mean(e.failed_because_of_new_revision_mean),
                 mean(e.exposed_requests_mean),
                 duration(e.median_duration_seconds),
-                format!("{:.1}% ({:.1}%)", e.success_rate * 100.0, e.success_rate_low * 100.0),
+                {
+                    let [rate, low] = percents([e.success_rate, e.success_rate_low]);
+                    format!("{rate}% ({low}%)")
+                },
             ];
             row.extend(e.checks.iter().map(|c| check(c, r.runs)));
             row

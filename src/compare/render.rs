@@ -132,11 +132,16 @@ pub fn plural(n: u64, noun: &str) -> String {
     }
 }
 
-/// `text` with its lines broken between words to at most [`WIDTH`] characters (a word
-/// longer than that stands alone).
+/// `text` with its lines longer than [`WIDTH`] characters broken between words (a word
+/// longer than that stands alone); shorter lines stay as they are.
 pub fn wrapped(text: &str) -> String {
     let mut out = String::new();
     for paragraph in text.lines() {
+        if paragraph.chars().count() <= WIDTH {
+            out.push_str(paragraph);
+            out.push('\n');
+            continue;
+        }
         let mut line = String::new();
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
             if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > WIDTH {
@@ -230,15 +235,24 @@ pub fn fitted(header: &[String], rows: &[Vec<String>], marked: &[usize]) -> Stri
 
 /// A rate and its interval, with enough decimals that the three figures differ when they do.
 pub fn rate(r: Rate) -> String {
+    let [value, low, high] = percents([r.value, r.low, r.high]);
+    format!("{value}% [{low}–{high}%]")
+}
+
+/// Shares as percentages (without the sign), all with the fewest decimals (1 to 4) at
+/// which any two that differ also read differently.
+pub fn percents<const N: usize>(shares: [f64; N]) -> [String; N] {
+    let text = |d: usize, x: f64| format!("{:.*}", d, x * 100.0);
     let digits = (1..=4)
         .find(|&d| {
-            let f = |x: f64| format!("{:.*}", d, x * 100.0);
-            let distinct = |a: f64, b: f64| (a - b).abs() < 1e-12 || f(a) != f(b);
-            distinct(r.low, r.value) && distinct(r.value, r.high)
+            shares.iter().enumerate().all(|(i, &a)| {
+                shares[i + 1..]
+                    .iter()
+                    .all(|&b| (a - b).abs() < 1e-12 || text(d, a) != text(d, b))
+            })
         })
         .unwrap_or(4);
-    let p = |x: f64| format!("{:.*}", digits, x * 100.0);
-    format!("{}% [{}–{}%]", p(r.value), p(r.low), p(r.high))
+    shares.map(|x| text(digits, x))
 }
 
 fn requests(r: Option<Requests>) -> String {

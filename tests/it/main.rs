@@ -11,6 +11,8 @@
 //! - `reports`: the capacity series by revision, timing metrics, charts and report files;
 //! - `browser`: `report.html` in headless Chromium (its chart check, console, a screenshot);
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
+//! - `names`: one rule for names and values on the command line (did you mean, durations,
+//!   `--output`, negative numbers);
 //! - `compare`: many-run comparisons: thread-count determinism, shard merges, fault models;
 //! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
 //! - `traffic`: ECS and Lambda traffic shifting, and the traffic model.
@@ -35,6 +37,7 @@ mod determinism;
 mod ec2_blue_green;
 mod fidelity;
 mod inputs;
+mod names;
 mod properties;
 mod queue;
 mod reports;

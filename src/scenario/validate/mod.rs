@@ -16,7 +16,7 @@ mod hooks;
 mod monitoring;
 mod text;
 
-pub(crate) use text::closest;
+pub use text::closest;
 pub use text::parse_duration_text;
 
 use std::fmt;

@@ -2,7 +2,11 @@
 //!
 //! Not here: the YAML reader (`scenario::raw`).
 
-/// Parses `90s`, `5m`, `1h 30m`, `250ms`, `1.5h` into seconds.
+/// Parses a duration into seconds: the one grammar of every duration in scenario files and
+/// flags. A plain number is seconds; otherwise one or more NUMBER UNIT terms, spaces
+/// optional, case ignored: `ms`/`msec`/`millisecond(s)`, `s`/`sec(s)`/`second(s)`,
+/// `m`/`min(s)`/`minute(s)`, `h`/`hr(s)`/`hour(s)`, `d`/`day(s)`: `90s`, `5m`, `1h 30m`,
+/// `250ms`, `1.5h`, `20 minutes`, `1 hour 30 minutes`.
 pub fn parse_duration_text(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() {
@@ -20,12 +24,12 @@ pub fn parse_duration_text(text: &str) -> Option<f64> {
         let tail = tail.trim_start();
         let unit_end = tail.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(tail.len());
         let (unit, tail) = tail.split_at(unit_end);
-        let scale = match unit {
-            "ms" => 0.001,
-            "s" | "sec" | "secs" => 1.0,
-            "m" | "min" | "mins" => 60.0,
-            "h" | "hr" | "hrs" => 3600.0,
-            "d" => 86_400.0,
+        let scale = match unit.to_ascii_lowercase().as_str() {
+            "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => 0.001,
+            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+            "d" | "day" | "days" => 86_400.0,
             _ => return None,
         };
         total += value * scale;
@@ -34,15 +38,27 @@ pub fn parse_duration_text(text: &str) -> Option<f64> {
     Some(total)
 }
 
-/// The "did you mean" rule of every reader (scenarios and AWS files alike): the one or two
-/// candidates closest to `s` by edit distance, ignoring case, if reasonably close (within a
-/// third of the candidate's length): `"A"`, or `"A or B"` when B is nearly as close as A.
-pub(crate) fn closest(s: &str, candidates: &[&str]) -> Option<String> {
+/// The "did you mean" rule of every reader and flag (scenarios, AWS files, `--config`,
+/// `explain`): the one or two candidates closest to `s` by edit distance, ignoring case, if
+/// reasonably close (within a third of the candidate's length): `"A"`, or `"A or B"` when B
+/// is nearly as close as A. A candidate named `CodeDeployDefault.X` is also matched by its
+/// short name `X`, and `CodeDeployDefault.LambdaX` by `X` too, the form SAM's
+/// `DeploymentPreference` uses (`Linear10PercentEvery1Minute`, `AllAtOnce`).
+pub fn closest(s: &str, candidates: &[&str]) -> Option<String> {
     let lower = s.to_ascii_lowercase();
+    let distance = |c: &str| {
+        let full = c.to_ascii_lowercase();
+        let short = full.strip_prefix("codedeploydefault.").unwrap_or(&full).to_string();
+        let sam = short.strip_prefix("lambda").unwrap_or(&short).to_string();
+        [full, short, sam]
+            .into_iter()
+            .map(|form| (edit_distance(&lower, &form), form.len()))
+            .filter(|&(d, len)| d <= len / 3)
+            .min()
+    };
     let mut near: Vec<(usize, &str)> = candidates
         .iter()
-        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
-        .filter(|&(d, c)| d <= c.len() / 3)
+        .filter_map(|c| distance(c).map(|(d, _)| (d, *c)))
         .collect();
     near.sort();
     match near.as_slice() {
@@ -79,6 +95,10 @@ mod tests {
         assert_eq!(parse_duration_text("250ms"), Some(0.25));
         assert_eq!(parse_duration_text("12"), Some(12.0));
         assert_eq!(parse_duration_text("5 parsecs"), None);
+        assert_eq!(parse_duration_text("20 minutes"), Some(1200.0));
+        assert_eq!(parse_duration_text("1 hour 30 Minutes"), Some(5400.0));
+        assert_eq!(parse_duration_text("1 second"), Some(1.0));
+        assert_eq!(parse_duration_text("2 days"), Some(172_800.0));
         assert_eq!(parse_duration_text(""), None);
     }
 
@@ -89,6 +109,21 @@ mod tests {
             Some("CodeDeployDefault.AllAtOnce or CodeDeployDefault.HalfAtATime")
         );
         assert_eq!(closest("zzz", &predefined::NAMES), None);
+        // SAM's short names, exact or misspelt, find the predefined configuration.
+        assert_eq!(
+            closest("HalfAtATime", &predefined::NAMES).as_deref(),
+            Some("CodeDeployDefault.HalfAtATime")
+        );
+        assert_eq!(
+            closest("Linear10PercentEvery1Minutes", &predefined::NAMES).as_deref(),
+            Some(
+                "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes or CodeDeployDefault.LambdaLinear10PercentEvery1Minute"
+            )
+        );
+        assert_eq!(
+            closest("Canary10Percent5Minutes", &predefined::NAMES).as_deref(),
+            Some("CodeDeployDefault.LambdaCanary10Percent5Minutes")
+        );
         assert_eq!(
             closest("CodeDeployDefault.OneAtTime", &predefined::NAMES).as_deref(),
             Some("CodeDeployDefault.OneAtATime")
