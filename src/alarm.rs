@@ -82,8 +82,8 @@ impl Comparison {
 /// `TreatMissingData`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TreatMissingData {
-    #[default]
     /// `missing`: missing datapoints neither breach nor pass; see [`evaluate`].
+    #[default]
     Missing,
     /// `ignore`: the state stays as it is when data is missing.
     Ignore,

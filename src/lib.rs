@@ -27,31 +27,25 @@
 //! (`tests/it/tidy.rs`) checks this.
 
 pub mod alarm;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod chart;
 pub mod cli;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod compare;
 pub mod config;
 pub mod deployment;
 pub mod engine;
 pub mod fault;
 pub mod id;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod input;
 pub mod lifecycle;
 pub mod load_balancer;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod platform;
 #[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod report;
 pub mod rng;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod scenario;
 pub mod simulation;
 pub mod stats;
 #[cfg(feature = "testkit")]
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod testkit;
 pub mod time;
 pub mod traffic;

@@ -18,9 +18,9 @@ use crate::time::{SimDuration, SimTime};
 /// How long CodeDeploy waits for a registered instance to become healthy (§10).
 pub const ALLOW_TRAFFIC_LIMIT: SimDuration = SimDuration::from_secs(3600);
 
-#[derive(Clone, Debug, PartialEq, Eq)]
 /// The load balancer in front of the fleet: its target group's deregistration delay and
 /// health checks (§10).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadBalancer {
     /// Target group deregistration delay (ALB default 300 s, range 0–3600 s).
     pub deregistration_delay: SimDuration,
@@ -28,8 +28,8 @@ pub struct LoadBalancer {
     pub health_check: HealthCheck,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
 /// A target group's health-check settings, with ALB's defaults and ranges.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HealthCheck {
     /// `HealthCheckIntervalSeconds` (default 30, 5–300).
     pub interval: SimDuration,

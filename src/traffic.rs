@@ -80,9 +80,9 @@ pub struct VersionBehaviour {
 /// How requests are sampled.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TrafficMode {
-    #[default]
     /// Requests counted per period in closed form (Poisson counts, binomial errors, latency
     /// percentiles as Beta order statistics).
+    #[default]
     Aggregated,
     /// Every request drawn on its own: the reference the aggregated mode is checked against.
     PerRequest,

@@ -20,6 +20,7 @@ pub mod html;
 pub mod recommend;
 pub mod record;
 pub mod render;
+#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod shard;
 pub mod summary;
 
@@ -44,9 +45,13 @@ pub fn run_seed(base: u64, index: u64) -> u64 {
 /// What to compare: a scenario, its configurations and the runs.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// The scenario, with its `faultModel`.
     pub scenario: Scenario,
+    /// The configurations compared, each meeting the same runs.
     pub configs: Vec<DeploymentConfig>,
+    /// The base seed: run `i` has seed [`run_seed`]`(seed, i)`.
     pub seed: u64,
+    /// How many runs.
     pub runs: u64,
 }
 

@@ -37,10 +37,13 @@ use crate::stats;
 pub struct Constraints {
     /// Most requests failed because of the new revision in a run.
     pub max_failed_requests: Option<u64>,
+    /// At most this many requests exposed to a bad revision in a run.
     pub max_exposed_requests: Option<u64>,
     /// Percent of the fleet in service, at the lowest point.
     pub min_capacity_percent: Option<f64>,
+    /// At most this long a run, in seconds.
     pub max_duration_seconds: Option<f64>,
+    /// At least this share of runs succeeding (its lower confidence bound).
     pub min_success_rate: Option<f64>,
     /// The share of runs in which each per-run constraint must hold.
     pub quantile: f64,
@@ -113,11 +116,17 @@ pub fn grid(scenario: &Scenario) -> Vec<DeploymentConfig> {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Recommendation {
+    /// The scenario's name.
     pub scenario: String,
+    /// The base seed.
     pub seed: u64,
+    /// Runs per configuration.
     pub runs: u64,
+    /// Confidence level of the bounds.
     pub confidence: f64,
+    /// The share of runs in which each per-run constraint must hold.
     pub quantile: f64,
+    /// The constraints, as given.
     pub constraints: Vec<String>,
     /// The fastest configuration meeting every constraint, if any does.
     pub recommended: Option<String>,
@@ -133,6 +142,7 @@ pub struct Recommendation {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
+    /// The configuration.
     pub deployment_config_name: String,
     /// The share of runs that shipped a bad revision, and its interval.
     pub bad_revision_shipped_rate: Rate,
@@ -142,10 +152,15 @@ pub struct Evidence {
     /// ECS and Lambda: mean requests a bad revision served per run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exposed_requests_mean: Option<f64>,
+    /// Its median run duration.
     pub median_duration_seconds: f64,
+    /// Its share of runs that succeeded.
     pub success_rate: f64,
+    /// The lower confidence bound of that share.
     pub success_rate_low: f64,
+    /// Each constraint, checked.
     pub checks: Vec<Check>,
+    /// Whether it meets every constraint.
     pub meets: bool,
 }
 
@@ -153,12 +168,14 @@ pub struct Evidence {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
+    /// The constraint, as given.
     pub constraint: String,
     /// Runs that broke it (for `minSuccessRate`: 0, the rate is checked directly).
     pub runs_broken: u64,
     /// The upper confidence bound on the share of runs that break it (for
     /// `minSuccessRate`: the lower bound of the success rate).
     pub bound: f64,
+    /// Whether the configuration meets it.
     pub meets: bool,
 }
 

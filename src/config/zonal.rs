@@ -12,8 +12,8 @@
 use super::MinimumHealthyHosts;
 use crate::time::SimDuration;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
 /// A zonal configuration (§2.6): deploy zone by zone, with a bake time after each.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ZonalConfig {
     /// `firstZoneMonitorDurationInSeconds`: the bake after the first zone (defaults to
     /// `monitor_duration`).

@@ -19,7 +19,9 @@ pub const DEFAULT_INSTANCES: u32 = 10;
 
 /// Scenario YAML and, per line, where its value came from.
 pub struct Emitted {
+    /// The scenario YAML.
     pub text: String,
+    /// Per line of `text`, the AWS file value it came from, if any.
     pub origins: Vec<Option<Origin>>,
     /// What was assumed, as warnings without a location (file 0).
     pub assumed: Vec<String>,

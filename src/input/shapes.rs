@@ -248,9 +248,11 @@ pub fn config(node: &Node, style: Style, file: usize, f: &mut Findings) -> Optio
 /// (possibly a reference to a template resource) and its style.
 #[derive(Clone, Debug, Default)]
 pub struct GroupInfo {
+    /// `deploymentConfigName`, as written.
     pub config_name: Option<At<String>>,
     /// The configuration name was a `Ref` to a template resource.
     pub config_is_resource: bool,
+    /// Where `deploymentType: BLUE_GREEN` was written.
     pub blue_green: Option<Origin>,
 }
 

@@ -92,43 +92,58 @@ const INSTALL_STAGES: usize = LifecycleEventName::BLUE_GREEN_INSTALL_EVENTS;
 /// The model's closed set of events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// The deployment is created and starts.
     Start,
     /// The lifecycle event an instance is running ends (if `generation` is still current).
     LifecycleEventEnds {
+        /// The instance.
         target: TargetId,
+        /// The instance's generation when the event was scheduled.
         generation: u32,
     },
     /// An instance stops (a fault).
     InstanceStops {
+        /// The instance.
         target: TargetId,
     },
     /// The ready wait or the termination wait ends (if `generation` is still current).
     WaitEnds {
+        /// The wait's generation when it was scheduled.
         generation: u32,
     },
     /// The scenario calls ContinueDeployment.
     ContinueDeployment,
+    /// A metric period ends; alarms due at this instant are evaluated.
     MetricPeriodEnds,
+    /// CodeDeploy reads the alarms' states.
     AlarmPoll,
+    /// The scenario calls StopDeployment.
     StopDeployment,
 }
 
 /// Where the deployment is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
+    /// The replacements install.
     Install,
+    /// Waiting for ContinueDeployment.
     Ready,
+    /// The replacements get traffic.
     Reroute,
+    /// The originals lose traffic.
     BlockTraffic,
+    /// The originals are kept for the termination wait.
     TerminationWait,
     /// The first deployment has ended; its rollback runs.
     RollingBack,
+    /// Nothing more happens.
     Done,
 }
 
 /// One capacity point of both fleets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FleetPoint {
+    /// When the point begins.
     pub time: SimTime,
     /// Instances registered and healthy behind the load balancer, both fleets.
     pub in_service: u32,
@@ -136,23 +151,31 @@ pub struct FleetPoint {
     pub on_new_revision: u32,
     /// Original instances that exist (launched and not terminated).
     pub original_running: u32,
+    /// Replacement instances that exist.
     pub replacement_running: u32,
 }
 
 /// One deployment of the run, for reports.
 #[derive(Clone, Debug)]
 pub struct Ec2Deployment {
+    /// Its final status.
     pub status: DeploymentStatus,
+    /// Why it failed or stopped.
     pub error: Option<ErrorInformation>,
+    /// When it was created.
     pub create_time: SimTime,
+    /// When it ended.
     pub complete_time: SimTime,
+    /// Its per-target lifecycle records.
     pub track: Track,
 }
 
 /// What a finished EC2 blue/green run leaves behind.
 #[derive(Clone, Debug)]
 pub struct Ec2BlueGreenOutcome {
+    /// The deployment.
     pub deployment: Ec2Deployment,
+    /// Its rollback deployment, if one was made.
     pub rollback: Option<Ec2Deployment>,
     /// Why it was or was not rolled back, when it did not succeed.
     pub rollback_message: Option<String>,
@@ -160,10 +183,13 @@ pub struct Ec2BlueGreenOutcome {
     pub install_plan: Option<HealthPlan>,
     /// The rules over the replacements that installed, for rerouting.
     pub reroute_plan: Option<HealthPlan>,
+    /// Instances in service and running, at the start and every change.
     pub capacity: Vec<FleetPoint>,
+    /// The deployment's phases, for reports.
     pub phases: Vec<PhaseSpan>,
     /// `instanceTerminationWaitTimeStarted`.
     pub termination_wait_started: bool,
+    /// Each alarm's state changes.
     pub alarm_states: Vec<AlarmTimeline>,
     /// Most replacement instances installing at once.
     pub max_install_in_flight: u32,
@@ -215,6 +241,7 @@ pub struct Ec2BlueGreenRun<'s> {
 }
 
 impl<'s> Ec2BlueGreenRun<'s> {
+    /// The run of `spec` under `config`, watched by `monitoring`, drawing from `seed`'s streams.
     pub fn new(config: &'s DeploymentConfig, spec: &'s Ec2BlueGreen, monitoring: &'s Monitoring, seed: u64) -> Self {
         let n = spec.originals();
         let r = spec.replacements();
@@ -276,6 +303,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
         }
     }
 
+    /// What the finished run leaves behind.
     pub fn into_outcome(self) -> Ec2BlueGreenOutcome {
         assert_eq!(self.phase, Phase::Done, "the run has ended");
         Ec2BlueGreenOutcome {

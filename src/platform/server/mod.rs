@@ -76,11 +76,22 @@ pub enum Event {
     Start,
     /// The lifecycle event an instance is running ends (if `generation` is still current).
     /// (A `u16` keeps the event at 8 bytes: an instance stops at most once.)
-    LifecycleEventEnds { target: TargetId, generation: u16 },
+    LifecycleEventEnds {
+        /// The instance.
+        target: TargetId,
+        /// The instance's generation when the event was scheduled.
+        generation: u16,
+    },
     /// A planned instance reaches its next milestone (see `itinerary`).
-    MilestoneReached { target: TargetId },
+    MilestoneReached {
+        /// The instance.
+        target: TargetId,
+    },
     /// An instance stops (a fault).
-    InstanceStops { target: TargetId },
+    InstanceStops {
+        /// The instance.
+        target: TargetId,
+    },
     /// The monitor duration after an Availability Zone has passed.
     ZoneBakeEnds,
     /// A metric period ends; alarms due at this instant are evaluated.
@@ -165,19 +176,28 @@ pub struct InPlaceDeployment<'s> {
 /// which `on_new_revision` run the new revision (the first deployment's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CapacityPoint {
+    /// When the point begins.
     pub time: SimTime,
+    /// Instances in service.
     pub in_service: u32,
+    /// Of those, the ones on the new revision.
     pub on_new_revision: u32,
 }
 
 /// What a finished in-place deployment leaves behind, for reports.
 #[derive(Clone, Debug)]
 pub struct InPlaceOutcome {
+    /// Its final status.
     pub status: DeploymentStatus,
+    /// Why it failed or stopped.
     pub error: Option<ErrorInformation>,
+    /// When it ended.
     pub complete_time: SimTime,
+    /// The configuration's rules over the fleet (`None`: M ≥ N).
     pub plan: Option<HealthPlan>,
+    /// Each instance's events, in order.
     pub order: &'static [LifecycleEventName],
+    /// Each instance's status.
     pub target_status: Vec<TargetStatus>,
     /// `order.len()` records per instance.
     pub records: Records,
@@ -187,18 +207,24 @@ pub struct InPlaceOutcome {
     pub create_time: SimTime,
     /// The ending asked for a rollback (§8).
     pub rollback_requested: bool,
+    /// This is a rollback deployment.
     pub is_rollback: bool,
     /// Each alarm's state changes.
     pub alarm_states: Vec<AlarmTimeline>,
     /// Per instance at the end: health class, in service, stopped (the rollback starts
     /// from this).
     pub final_class: Vec<HealthClass>,
+    /// Per instance at the end: in service.
     pub final_serving: Vec<bool>,
+    /// Per instance at the end: stopped.
     pub final_stopped: Vec<bool>,
+    /// Per instance at the end: on the new revision.
     pub final_on_new_revision: Vec<bool>,
 }
 
 impl<'s> InPlaceDeployment<'s> {
+    /// The deployment of `scenario` under `config`, watched by `monitoring`, drawing from
+    /// `seed`'s streams.
     pub fn new(config: &'s DeploymentConfig, scenario: &'s InPlace, monitoring: &'s Monitoring, seed: u64) -> Self {
         Self::build(config, scenario, monitoring, seed, None)
     }
