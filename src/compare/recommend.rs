@@ -365,7 +365,7 @@ pub fn answer(r: &Recommendation) -> String {
         r.scenario,
         r.seed,
         r.confidence * 100.0,
-        super::render::plural(r.runs, "run"),
+        crate::report::text::count(r.runs, "run"),
     );
     let constraints = if r.constraints.is_empty() {
         "none".to_string()
@@ -386,7 +386,7 @@ pub fn answer(r: &Recommendation) -> String {
             out,
             "note: {} can never show that a constraint holds in {}% of runs at {}% confidence; \
              that takes at least {needed} runs (--runs {needed}), none of them breaking it",
-            super::render::plural(r.runs, "run"),
+            crate::report::text::count(r.runs, "run"),
             r.quantile * 100.0,
             r.confidence * 100.0
         );

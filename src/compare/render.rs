@@ -12,6 +12,7 @@
 use std::fmt::Write;
 
 use super::summary::{Comparison, ConfigSummary, Quantiles, Rate, Requests};
+use crate::report::text::count;
 
 /// The widest line of a terminal table (fits an 80-column terminal, and so a 120 one).
 pub const WIDTH: usize = 80;
@@ -118,18 +119,9 @@ pub fn heading(c: &Comparison) -> String {
         c.scenario,
         c.seed,
         c.confidence * 100.0,
-        plural(c.runs, "run"),
+        count(c.runs, "run"),
         c.bad_revision_runs,
     )
-}
-
-/// `1 run`, `20 runs`.
-pub fn plural(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// `text` with its lines longer than [`WIDTH`] characters broken between words (a word
@@ -259,16 +251,16 @@ fn requests(r: Option<Requests>) -> String {
     r.map_or(NONE.to_string(), |r| {
         format!(
             "{} [{}–{}], {}",
-            count(r.mean),
-            count(r.mean_low),
-            count(r.mean_high),
+            mean_count(r.mean),
+            mean_count(r.mean_low),
+            mean_count(r.mean_high),
             r.p95.round()
         )
     })
 }
 
 /// A mean request count: one decimal, whole numbers from 1000 on.
-fn count(x: f64) -> String {
+fn mean_count(x: f64) -> String {
     if x >= 1000.0 {
         format!("{x:.0}")
     } else {

@@ -553,9 +553,9 @@ fn function_hooks(hooks: &Node, platform: ComputePlatform, file: usize, out: &mu
                     key.line,
                     key.column,
                     format!(
-                        "{:?} is not a {} hook; the hooks are {}",
+                        "{} is not {} hook; the hooks are {}",
                         key.name,
-                        platform.api_name(),
+                        platform.with_article(),
                         names.join(", ")
                     ),
                 );
@@ -671,9 +671,9 @@ pub fn set_platform(out: &mut Deployment, p: ComputePlatform, origin: Origin, f:
             origin.line,
             origin.column,
             format!(
-                "this is a {} deployment, but another file describes a {} one",
-                p.api_name(),
-                q.value.api_name()
+                "this is {} deployment, but another file describes {} one",
+                p.with_article(),
+                q.value.with_article()
             ),
         ),
         Some(_) => {}

@@ -1,9 +1,21 @@
-//! The human summary `cdsim run` prints when not asked for JSON.
+//! The human summary `cdsim run` prints when not asked for JSON, and [`count`], the one
+//! way messages count things with a regular plural.
 
 use std::fmt::Write;
 
 use super::{DeploymentInfo, Report};
 use crate::time::SimDuration;
+
+/// `n` and `noun`, the noun in the plural unless `n` is 1: `1 instance`, `3 instances`,
+/// `0 waves`.
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
 
 pub fn summary(report: &Report) -> String {
     let mut out = String::new();

@@ -106,3 +106,30 @@ fn durations_in_words_are_accepted_by_flags() {
     ]);
     assert!(err.contains("--max-duration"), "{err}");
 }
+
+#[test]
+fn messages_count_in_the_singular_and_use_the_right_article() {
+    let o = cdsim(&["explain", "CodeDeployDefault.OneAtATime", "--instances", "1"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "on 1 instance\n",
+        "at most 1 instance at a time",
+        "at least 1 instance succeeds",
+        "(1 wave)",
+    ] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+    assert!(!out.contains("1 instances") && !out.contains("1 waves"), "{out}");
+    let err = refused(&[
+        "compare",
+        "scenarios/compare-lambda.yaml",
+        "--config",
+        "CodeDeployDefault.ECSAllAtOnce",
+        "--runs",
+        "2",
+    ]);
+    assert!(
+        err.contains("is an ECS configuration, and this is a Lambda scenario"),
+        "{err}"
+    );
+}
