@@ -549,13 +549,15 @@ fn function_hooks(hooks: &Node, platform: ComputePlatform, file: usize, out: &mu
             let event = LifecycleEventName::parse(&key.name).filter(|e| allowed.contains(e));
             let Some(event) = event else {
                 let names: Vec<&str> = allowed.iter().map(|e| e.as_str()).collect();
+                let hint = closest(&key.name, &names);
                 f.error(
                     key.line,
                     key.column,
                     format!(
-                        "{} is not {} hook; the hooks are {}",
+                        "{} is not {} hook{}; the hooks are {}",
                         key.name,
                         platform.with_article(),
+                        hint.map(|h| format!(" (did you mean {h}?)")).unwrap_or_default(),
                         names.join(", ")
                     ),
                 );

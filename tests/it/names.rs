@@ -133,3 +133,20 @@ fn messages_count_in_the_singular_and_use_the_right_article() {
         "{err}"
     );
 }
+
+#[test]
+fn a_misspelt_hook_gets_did_you_mean() {
+    let dir = std::env::temp_dir().join(format!("cdsim-it-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let file = dir.join("appspec.yaml");
+    let appspec = "version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n        \
+                   Name: orders\n        Alias: live\n        CurrentVersion: \"1\"\n        TargetVersion: \"2\"\n\
+                   Hooks:\n  - BeforeAllowTrafic: CheckOrders\n";
+    std::fs::write(&file, appspec).expect("write the fixture");
+    let err = refused(&["check", file.to_str().expect("a UTF-8 path")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        err.contains(":11:5: BeforeAllowTrafic is not a Lambda hook (did you mean BeforeAllowTraffic?)"),
+        "{err}"
+    );
+}
