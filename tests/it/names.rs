@@ -150,3 +150,18 @@ fn a_misspelt_hook_gets_did_you_mean() {
         "{err}"
     );
 }
+
+#[test]
+fn an_unknown_field_gets_its_nearest_valid_name_in_plain_words() {
+    let near = cdsim::scenario::load_str("name: x\nfleet:\n  instancs: 4\n", "s.yaml").expect_err("invalid");
+    let near = near.to_string();
+    assert!(
+        near.contains("s.yaml:3:3: unknown field instancs (did you mean instances?)"),
+        "{near}"
+    );
+    assert!(!near.contains('`') && !near.contains("firstDeployment"), "{near}");
+    let far = cdsim::scenario::load_str("name: x\nzzzz: 1\n", "s.yaml")
+        .expect_err("invalid")
+        .to_string();
+    assert!(far.contains("unknown field zzzz; the fields here are name,"), "{far}");
+}

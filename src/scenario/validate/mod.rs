@@ -14,10 +14,9 @@ mod faults;
 mod fleet;
 mod hooks;
 mod monitoring;
-mod text;
 
-pub use text::closest;
-pub use text::parse_duration_text;
+pub use super::text::closest;
+pub use super::text::parse_duration_text;
 
 use std::fmt;
 use std::path::Path;

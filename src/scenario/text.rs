@@ -1,4 +1,5 @@
-//! Text helpers of the validator: durations written as text, and "did you mean" hints.
+//! Text helpers of the scenario reader and validator (and of the AWS readers and flags):
+//! durations written as text, and "did you mean" hints.
 //!
 //! Not here: the YAML reader (`scenario::raw`).
 
