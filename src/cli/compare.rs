@@ -6,25 +6,25 @@
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
-use super::{Failure, output, sweep};
+use super::{Failure, output, sweep, whole_number};
 use crate::compare::recommend::{self, Constraints};
 use crate::compare::shard::{self, Partial};
 use crate::compare::{self, Comparison, Plan, by_config, render};
 use crate::config::{DeploymentConfig, predefined};
 use crate::scenario::Scenario;
-use crate::scenario::validate::{load_config_str, parse_duration_text};
+use crate::scenario::validate::{closest, load_config_str, parse_duration_text};
 
 /// What every many-run command takes.
 #[derive(clap::Args, Clone, Debug)]
 pub struct SweepArgs {
     /// Runs per configuration.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, allow_negative_numbers = true, value_parser = whole_number::<u64>)]
     pub runs: u64,
     /// Base seed; run i's seed derives from it (default: the scenario's `seed`).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<u64>)]
     pub seed: Option<u64>,
     /// Threads to run on (default: one per core). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<usize>)]
     pub threads: Option<usize>,
     /// Confidence level of the intervals and of recommend's decision.
     #[arg(long, default_value_t = compare::DEFAULT_CONFIDENCE)]
@@ -67,18 +67,28 @@ fn config(scenario: &Scenario, value: &str) -> Result<DeploymentConfig, Failure>
         .find(|c| c.name == value)
         .cloned()
         .or_else(|| predefined::find(value));
-    let config = match found {
-        Some(c) => c,
-        None => {
-            let text = std::fs::read_to_string(value).map_err(|e| {
+    let config =
+        match found {
+            Some(c) => c,
+            None => {
+                let text = std::fs::read_to_string(value).map_err(|e| {
+                let mut names: Vec<&str> = scenario.candidates.iter().map(|c| c.name.as_str()).collect();
+                for n in predefined::names_for(scenario.deployment_config.compute_platform) {
+                    if !names.contains(&n) {
+                        names.push(n);
+                    }
+                }
+                let hint = closest(value, &names).map(|h| format!(" (did you mean {h}?)"));
                 Failure(format!(
                     "--config {value}: not a candidate of the scenario, a predefined configuration (`cdsim configs`), \
-                     or a readable file: {e}"
+                     or a readable file{}{}",
+                    hint.unwrap_or_default(),
+                    if e.kind() == std::io::ErrorKind::NotFound { String::new() } else { format!(": {e}") }
                 ))
             })?;
-            load_config_str(&text, value).map_err(|p| Failure(p.to_string()))?
-        }
-    };
+                load_config_str(&text, value).map_err(|p| Failure(p.to_string()))?
+            }
+        };
     if let Some(why) = compare::misfit(scenario, &config) {
         return Err(Failure(format!("--config {value}: {why}")));
     }
@@ -207,11 +217,12 @@ pub fn merge(files: &[PathBuf], as_json: bool, out: Option<&Path>) -> Result<Str
 /// `recommend`'s constraints from the command line.
 #[derive(clap::Args, Clone, Debug)]
 pub struct ConstraintArgs {
-    /// Most failed production requests in a run (ECS, Lambda).
-    #[arg(long)]
+    /// Most production requests in a run that failed because of the new revision, beyond the
+    /// original's error rate (ECS, Lambda); baseline failures do not count.
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<u64>)]
     pub max_failed_requests: Option<u64>,
-    /// Most requests served by a bad revision in a run (ECS, Lambda).
-    #[arg(long)]
+    /// Most production requests a bad revision served in a run (ECS, Lambda).
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<u64>)]
     pub max_exposed_requests: Option<u64>,
     /// Least capacity in service during a run, in percent of the fleet (Server).
     #[arg(long, value_name = "PERCENT")]

@@ -8,7 +8,7 @@ use crate::config::{DeploymentConfig, predefined};
 use crate::input::{self, Format};
 use crate::report::config::{ServerExplanation, TrafficExplanation};
 use crate::report::schedule;
-use crate::scenario::validate::load_config_str;
+use crate::scenario::validate::{closest, load_config_str};
 
 pub fn explain(
     config: &str,
@@ -46,8 +46,10 @@ fn resolve(config: &str, parameters: &[String]) -> Result<DeploymentConfig, Fail
     }
     let path = Path::new(config);
     if !path.exists() {
+        let hint = closest(config, &predefined::NAMES);
         return Err(Failure(format!(
-            "{config:?} is neither a predefined configuration (see `cdsim configs`) nor a file"
+            "{config} is neither a predefined configuration nor a file{}; `cdsim configs` lists the predefined ones",
+            hint.map(|h| format!(" (did you mean {h}?)")).unwrap_or_default()
         )));
     }
     let text =

@@ -36,6 +36,28 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The output format, as the AWS CLI means it: `json` prints what `--json` prints,
+    /// `text` the summary (the default). Files are written by `--out DIR`.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    output: Option<OutputFormat>,
+}
+
+/// `--output`'s values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    Json,
+    Text,
+}
+
+/// A flag's whole number, with a plain message for a negative or malformed one (clap's own
+/// would read `-3` as a flag and suggest `-- -3`; the flags take it as a value).
+pub(crate) fn whole_number<T: std::str::FromStr>(text: &str) -> Result<T, String> {
+    let t = text.trim();
+    if t.starts_with('-') && t.len() > 1 {
+        return Err(format!("must be 0 or more, found {t}"));
+    }
+    t.parse()
+        .map_err(|_| format!("must be a whole number such as 3, found {t}"))
 }
 
 #[derive(Subcommand)]
@@ -49,7 +71,7 @@ enum Command {
         #[command(flatten)]
         import: import::ImportArgs,
         /// Seed of the run (default: the scenario's `seed`, else 1).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<u64>)]
         seed: Option<u64>,
         /// Print the report as JSON instead of a summary.
         #[arg(long)]
@@ -73,7 +95,7 @@ enum Command {
         #[arg(long = "parameter", value_name = "KEY=VALUE")]
         parameters: Vec<String>,
         /// Number of instances (Server configurations).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<u32>)]
         instances: Option<u32>,
         #[arg(long)]
         json: bool,
@@ -205,6 +227,7 @@ pub struct Failure(pub String);
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
+    let as_json = cli.output == Some(OutputFormat::Json);
     let result = match cli.command {
         Command::Run {
             files,
@@ -212,15 +235,15 @@ pub fn main() -> ExitCode {
             seed,
             json,
             out,
-        } => run::run(&files, &import, seed, json, out.as_deref()),
-        Command::Configs { json } => configs::configs(json),
+        } => run::run(&files, &import, seed, json || as_json, out.as_deref()),
+        Command::Configs { json } => configs::configs(json || as_json),
         Command::Explain {
             config,
             parameters,
             instances,
             json,
             plot,
-        } => explain::explain(&config, &parameters, instances, json, plot.as_deref()),
+        } => explain::explain(&config, &parameters, instances, json || as_json, plot.as_deref()),
         Command::Check { files, import } => check::check(&files, &import),
         Command::Import { files, out, import } => import::import(&files, &import, out.as_deref()),
         Command::Schema => schema::schema(),
@@ -232,15 +255,22 @@ pub fn main() -> ExitCode {
             shard,
             json,
             out,
-        } => compare::compare(&file, &configs, &sweep, shard.as_deref(), json, out.as_deref()),
-        Command::Merge { files, json, out } => compare::merge(&files, json, out.as_deref()),
+        } => compare::compare(
+            &file,
+            &configs,
+            &sweep,
+            shard.as_deref(),
+            json || as_json,
+            out.as_deref(),
+        ),
+        Command::Merge { files, json, out } => compare::merge(&files, json || as_json, out.as_deref()),
         Command::Recommend {
             file,
             sweep,
             constraints,
             json,
             out,
-        } => compare::recommend(&file, &sweep, &constraints, json, out.as_deref()),
+        } => compare::recommend(&file, &sweep, &constraints, json || as_json, out.as_deref()),
         Command::Alarms(command) => alarms::alarms(command),
         Command::Serve {
             listen,

@@ -66,9 +66,9 @@ pub fn charts(c: &Comparison) -> Vec<NamedChart> {
     let counts: [(&'static str, &str, &str, SampleOf); 2] = [
         (
             "failed-requests",
-            "Failed requests",
-            "failed production requests per run",
-            |s| &s.samples.failed_requests,
+            "Requests failed because of the new revision",
+            "production requests per run that failed because of the new revision",
+            |s| &s.samples.failed_because_of_new_revision,
         ),
         (
             "exposed-requests",

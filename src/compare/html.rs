@@ -29,7 +29,7 @@ pub fn recommend(r: &Recommendation, figures: &[Figure]) -> String {
     page::pre(&mut out, recommend::answer(r).trim_end());
     out.push_str("<h2>Evidence</h2>\n");
     let (header, rows) = recommend::evidence_table(r);
-    page::table(&mut out, &header, &rows);
+    page::table_highlighting(&mut out, &header, &rows, recommend::winner(r));
     paragraph(&mut out, recommend::FOOTNOTE);
     charts(&mut out, figures);
     out

@@ -104,10 +104,10 @@ pub fn misfit(scenario: &Scenario, config: &DeploymentConfig) -> Option<String> 
     let platform = scenario.deployment_config.compute_platform;
     if config.compute_platform != platform {
         return Some(format!(
-            "{} is a {} configuration, and this is a {} scenario",
+            "{} is {} configuration, and this is {} scenario",
             config.name,
-            config.compute_platform.api_name(),
-            platform.api_name()
+            config.compute_platform.with_article(),
+            platform.with_article()
         ));
     }
     match (&scenario.workload, &config.rule) {

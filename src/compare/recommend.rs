@@ -7,21 +7,25 @@
 //! service behind a Network Load Balancer takes only all-at-once), and the scenario's
 //! `candidateConfigs`.
 //!
-//! **The decision.** A per-run constraint (`maxFailedRequests`, `maxExposedRequests`,
-//! `minCapacity`, `maxDuration`) must hold in at least `quantile` of runs (default 95 %)
+//! **The decision.** A per-run constraint (`maxFailedRequests`: requests that failed
+//! *because of the new revision*, never the baseline failures the original's error rate
+//! accounts for; `maxExposedRequests`: requests a bad revision served; `minCapacity`,
+//! `maxDuration`) must hold in at least `quantile` of runs (default 95 %)
 //! *with the stated confidence*: the one-sided Clopper–Pearson upper bound on the share of
 //! runs that break it must not exceed 1 − quantile. `minSuccessRate` must not exceed the
 //! lower end of the success rate's interval. Among the configurations that meet every
 //! constraint, the one with the lowest median duration is named (ties: search order). A
 //! constraint on a figure the platform does not measure (requests in place, capacity for
-//! ECS and Lambda) is an input error.
+//! ECS and Lambda) is an input error. With no run breaking a per-run constraint the bound
+//! is 1 − (1 − confidence)^(1/runs), so fewer than [`minimum_runs`] runs can never show it
+//! holds; the answer then says how many are needed.
 //!
 //! Not here: running the configurations (`Plan`, `cli::sweep`).
 
 use serde::Serialize;
 
 use super::RunRecord;
-use super::summary::Comparison;
+use super::summary::{Comparison, Rate};
 use crate::config::minimum_healthy::MinimumHealthyHosts;
 use crate::config::traffic_routing::TrafficRouting;
 use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig, predefined};
@@ -31,7 +35,7 @@ use crate::stats;
 /// What the recommended configuration must meet.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Constraints {
-    /// At most this many failed requests in a run.
+    /// Most requests failed because of the new revision in a run.
     pub max_failed_requests: Option<u64>,
     /// At most this many requests exposed to a bad revision in a run.
     pub max_exposed_requests: Option<u64>,
@@ -126,6 +130,10 @@ pub struct Recommendation {
     pub constraints: Vec<String>,
     /// The fastest configuration meeting every constraint, if any does.
     pub recommended: Option<String>,
+    /// The fewest runs that could show a per-run constraint holds at this confidence and
+    /// quantile (when there is a per-run constraint).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum_runs: Option<u64>,
     /// Per configuration, in search order.
     pub evidence: Vec<Evidence>,
 }
@@ -136,6 +144,14 @@ pub struct Recommendation {
 pub struct Evidence {
     /// The configuration.
     pub deployment_config_name: String,
+    /// The share of runs that shipped a bad revision, and its interval.
+    pub bad_revision_shipped_rate: Rate,
+    /// ECS and Lambda: mean requests failed because of the new revision per run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_because_of_new_revision_mean: Option<f64>,
+    /// ECS and Lambda: mean requests a bad revision served per run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exposed_requests_mean: Option<f64>,
     /// Its median run duration.
     pub median_duration_seconds: f64,
     /// Its share of runs that succeeded.
@@ -172,8 +188,8 @@ impl Constraints {
         let mut out: Vec<PerRun> = Vec::new();
         if let Some(m) = self.max_failed_requests {
             out.push((
-                format!("failed requests ≤ {m}"),
-                Box::new(move |r| r.failed_requests.map(|x| x > m)),
+                format!("failed because of the new revision ≤ {m}"),
+                Box::new(move |r| r.failed_because_of_new_revision.map(|x| x > m)),
             ));
         }
         if let Some(m) = self.max_exposed_requests {
@@ -249,6 +265,9 @@ pub fn decide(
         }
         evidence.push(Evidence {
             deployment_config_name: summary.deployment_config_name.clone(),
+            bad_revision_shipped_rate: summary.bad_revision_shipped_rate,
+            failed_because_of_new_revision_mean: summary.failed_because_of_new_revision.map(|r| r.mean),
+            exposed_requests_mean: summary.exposed_requests.map(|r| r.mean),
             median_duration_seconds: summary.duration_seconds.p50,
             success_rate: round4(summary.success_rate.value),
             success_rate_low: round4(summary.success_rate.low),
@@ -269,8 +288,22 @@ pub fn decide(
         quantile: q,
         constraints: descriptions,
         recommended,
+        minimum_runs: (!per_run.is_empty()).then(|| minimum_runs(comparison.confidence, q)),
         evidence,
     })
+}
+
+/// The fewest runs in which a per-run constraint can be shown to hold in `quantile` of
+/// runs at `confidence`: the least n whose bound with no run breaking it,
+/// 1 − (1 − confidence)^(1/n), is at most 1 − quantile.
+pub fn minimum_runs(confidence: f64, quantile: f64) -> u64 {
+    let fits = |n: u64| stats::proportion_upper_bound(0, n, confidence) <= 1.0 - quantile + 1e-12;
+    let guess = ((1.0 - confidence).ln() / quantile.ln()).ceil().max(1.0) as u64;
+    let mut n = guess.saturating_sub(2).max(1);
+    while !fits(n) {
+        n += 1;
+    }
+    n
 }
 
 fn round4(x: f64) -> f64 {
@@ -283,38 +316,44 @@ pub fn render(r: &Recommendation, markdown: bool) -> String {
     let mut out = String::new();
     if markdown {
         let _ = writeln!(out, "# Recommendation: {}\n", r.scenario);
-    }
-    out.push_str(&answer(r));
-    out.push('\n');
-    let (header, rows) = evidence_table(r);
-    if markdown {
-        let _ = writeln!(out, "| {} |", header.join(" | "));
-        let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
-        for row in &rows {
-            let _ = writeln!(out, "| {} |", row.join(" | "));
-        }
+        out.push_str(&answer(r));
     } else {
-        let all: Vec<&Vec<String>> = std::iter::once(&header).chain(&rows).collect();
-        let widths: Vec<usize> = (0..header.len())
-            .map(|i| all.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-            .collect();
-        for row in all {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
-                .collect();
-            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-        }
+        out.push_str(&super::render::wrapped(&answer(r)));
     }
     out.push('\n');
-    out.push_str(FOOTNOTE);
+    let (header, mut rows) = evidence_table(r);
+    let winner = winner(r);
+    if markdown {
+        if let Some(w) = winner {
+            rows[w][0] = format!("**{}**", rows[w][0]);
+        }
+        super::render::markdown_table(&mut out, &header, &rows);
+    } else {
+        out.push_str(&super::render::fitted(&header, &rows, &Vec::from_iter(winner)));
+    }
+    out.push('\n');
+    out.push_str(&if markdown {
+        FOOTNOTE.to_string()
+    } else {
+        super::render::wrapped(FOOTNOTE)
+    });
     out
 }
 
+/// The row of the recommended configuration in the evidence, if one is recommended.
+pub fn winner(r: &Recommendation) -> Option<usize> {
+    let name = r.recommended.as_ref()?;
+    r.evidence.iter().position(|e| &e.deployment_config_name == name)
+}
+
 /// What the evidence table's cells mean.
-pub const FOOTNOTE: &str = "broken: runs that broke the constraint; bound: the upper confidence bound on the share of \
-                            runs that break it (success: the lower bound of the rate).\n";
+pub const FOOTNOTE: &str = "▶ (bold in Markdown and HTML): the recommended configuration. bad shipped: runs whose \
+                            deployment succeeded although the fault model made the revision bad. failed (new rev.): \
+                            mean requests per run that failed because of the new revision; exposed: mean requests \
+                            per run a bad revision served. Each constraint's cell: the runs that broke it, and the \
+                            most the share of runs breaking it can be at the stated confidence (it must be at most \
+                            100% less the quantile); ✗: not met. success: the rate, and the lower end of its \
+                            interval. CDD.: CodeDeployDefault. –: not measured for this platform.\n";
 
 /// The heading lines: the runs, the constraints and the answer.
 pub fn answer(r: &Recommendation) -> String {
@@ -322,11 +361,11 @@ pub fn answer(r: &Recommendation) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "scenario {}  seed {}  {} runs per configuration  confidence {}%",
+        "scenario {}  seed {}  confidence {}%\n{} per configuration",
         r.scenario,
         r.seed,
-        r.runs,
-        r.confidence * 100.0
+        r.confidence * 100.0,
+        crate::report::text::count(r.runs, "run"),
     );
     let constraints = if r.constraints.is_empty() {
         "none".to_string()
@@ -342,19 +381,34 @@ pub fn answer(r: &Recommendation) -> String {
             r.evidence.len()
         ),
     };
+    if let Some(needed) = r.minimum_runs.filter(|&m| r.runs < m) {
+        let _ = writeln!(
+            out,
+            "note: {} can never show that a constraint holds in {}% of runs at {}% confidence; \
+             that takes at least {needed} runs (--runs {needed}), none of them breaking it",
+            crate::report::text::count(r.runs, "run"),
+            r.quantile * 100.0,
+            r.confidence * 100.0
+        );
+    }
     out
 }
 
 /// The evidence as (header, rows): per configuration, whether it meets the constraints,
-/// its median duration, its success rate and each check.
+/// what the new revision caused, its median duration, its success rate and each check.
 pub fn evidence_table(r: &Recommendation) -> (Vec<String>, Vec<Vec<String>>) {
+    use super::render::{NONE, duration, percents, rate};
     let mut header = vec![
         "configuration".to_string(),
-        "meets".into(),
-        "duration p50".into(),
-        "success [low]".into(),
+        "meets all".into(),
+        "bad shipped".into(),
+        "failed (new rev.)".into(),
+        "exposed".into(),
+        "median duration".into(),
+        "success (lower end)".into(),
     ];
-    header.extend(r.constraints.iter().map(|c| format!("{c}: broken, bound")));
+    header.extend(r.constraints.iter().cloned());
+    let mean = |m: Option<f64>| m.map_or(NONE.to_string(), |m| format!("{m:.1}"));
     let rows: Vec<Vec<String>> = r
         .evidence
         .iter()
@@ -362,17 +416,30 @@ pub fn evidence_table(r: &Recommendation) -> (Vec<String>, Vec<Vec<String>>) {
             let mut row = vec![
                 e.deployment_config_name.clone(),
                 if e.meets { "yes" } else { "no" }.to_string(),
-                super::render::duration(e.median_duration_seconds),
-                format!("{:.1}% [{:.1}%]", e.success_rate * 100.0, e.success_rate_low * 100.0),
+                rate(e.bad_revision_shipped_rate),
+                mean(e.failed_because_of_new_revision_mean),
+                mean(e.exposed_requests_mean),
+                duration(e.median_duration_seconds),
+                {
+                    let [rate, low] = percents([e.success_rate, e.success_rate_low]);
+                    format!("{rate}% ({low}%)")
+                },
             ];
-            row.extend(e.checks.iter().map(|c| {
-                let mark = if c.meets { "" } else { " ✗" };
-                format!("{}, {:.2}%{mark}", c.runs_broken, c.bound * 100.0)
-            }));
+            row.extend(e.checks.iter().map(|c| check(c, r.runs)));
             row
         })
         .collect();
     (header, rows)
+}
+
+/// A check's cell: `53 of 200 runs, ≤ 32.13% ✗` (success rate: its lower end).
+fn check(c: &Check, runs: u64) -> String {
+    let mark = if c.meets { "" } else { " ✗" };
+    if c.constraint.starts_with("success rate") {
+        format!("lower end {:.2}%{mark}", c.bound * 100.0)
+    } else {
+        format!("{} of {runs} runs, ≤ {:.2}%{mark}", c.runs_broken, c.bound * 100.0)
+    }
 }
 
 #[cfg(test)]
@@ -388,6 +455,7 @@ mod tests {
             duration_ms: duration_s * 1000,
             rollback_ms: None,
             failed_requests: Some(failed),
+            failed_because_of_new_revision: Some(failed),
             exposed_requests: Some(0),
             min_in_service: None,
             extra_capacity_ms: 0,
@@ -430,9 +498,61 @@ mod tests {
     }
 
     #[test]
+    fn too_few_runs_are_named_with_the_runs_needed() {
+        assert_eq!(minimum_runs(0.95, 0.95), 59);
+        assert_eq!(minimum_runs(0.99, 0.95), 90);
+        let r = decide_on(20, 0);
+        assert_eq!((r.recommended.as_deref(), r.minimum_runs), (None, Some(59)));
+        let text = render(&r, false);
+        assert!(
+            text.contains("20 runs can never show") && text.contains("at least 59 runs"),
+            "{text}"
+        );
+        let r = decide_on(59, 0);
+        assert!(!render(&r, false).contains("can never show"));
+    }
+
+    #[test]
+    fn the_winner_is_marked_in_text_and_bold_in_markdown() {
+        let r = decide_on(200, 30);
+        assert_eq!(winner(&r), Some(1));
+        let text = render(&r, false);
+        assert!(text.lines().any(|l| l.starts_with("▶ Slow")), "{text}");
+        assert!(text.lines().any(|l| l.starts_with("  Fast")), "{text}");
+        assert!(render(&r, true).contains("| **Slow** |"));
+        assert!(text.contains("30 of 200 runs"), "{text}");
+    }
+
+    #[test]
+    fn baseline_failures_do_not_count_against_a_configuration() {
+        // A slow configuration failing 500 requests in every run at the original's error
+        // rate, none because of the new revision, meets a limit of 100 failed requests.
+        let slow: Vec<RunRecord> = (0..100)
+            .map(|_| RunRecord {
+                failed_because_of_new_revision: Some(0),
+                ..record(600, 500)
+            })
+            .collect();
+        let records = vec![slow];
+        let comparison = Comparison::new("t", 1, 0.95, &["Slow".to_string()], &records);
+        let constraints = Constraints {
+            max_failed_requests: Some(100),
+            quantile: 0.95,
+            ..Constraints::default()
+        };
+        let r = decide(&comparison, &records, &constraints).unwrap();
+        assert_eq!(r.recommended.as_deref(), Some("Slow"));
+        assert_eq!(
+            comparison.configs[0].baseline_failed_requests.map(|q| q.p50),
+            Some(500.0)
+        );
+    }
+
+    #[test]
     fn a_constraint_the_platform_does_not_measure_is_an_error() {
         let mut r = record(60, 0);
         r.failed_requests = None;
+        r.failed_because_of_new_revision = None;
         let records = vec![vec![r]];
         let comparison = Comparison::new("t", 1, 0.95, &["A".to_string()], &records);
         let c = Constraints {

@@ -31,6 +31,9 @@ pub struct RunRecord {
     pub rollback_ms: Option<u64>,
     /// ECS and Lambda: production requests that failed (both versions).
     pub failed_requests: Option<u64>,
+    /// ECS and Lambda: of those, the failures the new revision caused (its failures beyond
+    /// what the original's error rate would have given for the same requests).
+    pub failed_because_of_new_revision: Option<u64>,
     /// ECS and Lambda: production requests served by a bad revision (0 when it was good).
     pub exposed_requests: Option<u64>,
     /// Server: (the fewest instances in service, the fleet's size).
@@ -58,6 +61,20 @@ impl RunRecord {
     pub fn min_capacity_percent(&self) -> Option<f64> {
         self.min_in_service
             .map(|(m, n)| 100.0 * f64::from(m) / f64::from(n.max(1)))
+    }
+
+    /// The failures the original's error rate accounts for: all failed requests less those
+    /// the new revision caused.
+    pub fn baseline_failed_requests(&self) -> Option<u64> {
+        Some(
+            self.failed_requests?
+                .saturating_sub(self.failed_because_of_new_revision?),
+        )
+    }
+
+    /// The deployment succeeded although the fault model made the revision bad.
+    pub fn shipped_bad_revision(&self) -> bool {
+        self.bad_revision && self.succeeded
     }
 
     /// Hours of replacement capacity beside the original fleet.
@@ -97,6 +114,7 @@ impl RunRecord {
             duration_ms: ms(first.complete_time),
             rollback_ms: rollback.map(|r| ms(r.complete_time)),
             failed_requests: availability.map(|a| a.requests_failed),
+            failed_because_of_new_revision: availability.map(|a| a.requests_failed_because_of_new_version),
             exposed_requests: availability.map(|a| if bad_revision { a.requests_to_new_version } else { 0 }),
             min_in_service: report
                 .metrics
@@ -131,6 +149,7 @@ impl RunRecord {
             duration_ms: d.complete_time.as_millis(),
             rollback_ms: rollback.map(|r| r.complete_time.as_millis()),
             failed_requests: None,
+            failed_because_of_new_revision: None,
             exposed_requests: None,
             min_in_service: Some((min, ip.fleet.instances)),
             extra_capacity_ms: 0,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{Comparison, RunRecord};
 
 /// The format tag of partial result files.
-pub const FORMAT: &str = "cdsim-compare-partial/1";
+pub const FORMAT: &str = "cdsim-compare-partial/2";
 
 /// A shard's result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,14 @@
 //! The statistics of a comparison: per configuration, rates with confidence intervals and
 //! quantiles of each distribution, plus the sorted samples charts draw from.
 //!
+//! **What leads.** The figures that answer "what will the new revision do to my users?"
+//! come first: the share of runs that shipped a bad revision (the deployment succeeded
+//! although the run's fault model made the revision bad), the requests that failed because
+//! of the new revision, and the requests exposed to a bad revision, each with its interval.
+//! Failures the original's error rate accounts for (baseline failures) are a separate
+//! figure: a slow, safe rollout serves more requests at the baseline rate, and counting
+//! those against it would favour the riskiest configuration.
+//!
 //! Not here: the statistical functions themselves (`stats`, statrs), rendering (`render`).
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +35,25 @@ pub struct Comparison {
     pub configs: Vec<ConfigSummary>,
 }
 
+/// A request count per run: its mean with an interval, and quantiles.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Requests {
+    /// The mean per run.
+    pub mean: f64,
+    /// The low end of the mean's interval at the comparison's confidence (normal
+    /// approximation, mean ± z·s/√n, cut at 0).
+    pub mean_low: f64,
+    /// The high end of that interval.
+    pub mean_high: f64,
+    /// The median.
+    pub p50: f64,
+    /// The 95th percentile.
+    pub p95: f64,
+    /// The 99th percentile.
+    pub p99: f64,
+}
+
 /// One configuration's figures.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,6 +62,20 @@ pub struct ConfigSummary {
     pub deployment_config_name: String,
     /// Its runs.
     pub runs: u64,
+    /// Runs that succeeded although the fault model made the revision bad.
+    pub bad_revision_shipped: u64,
+    /// Their share of all runs.
+    pub bad_revision_shipped_rate: Rate,
+    /// ECS and Lambda: requests that failed because of the new revision, per run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_because_of_new_revision: Option<Requests>,
+    /// ECS and Lambda: production requests a bad revision served, per run (0 when the
+    /// run's revision was good).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exposed_requests: Option<Requests>,
+    /// ECS and Lambda: failed requests the original's error rate accounts for, per run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_failed_requests: Option<Quantiles>,
     /// Runs that succeeded.
     pub succeeded: u64,
     /// Their share, with its interval.
@@ -48,12 +89,6 @@ pub struct ConfigSummary {
     /// Over the runs that rolled back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_rollback_seconds: Option<Quantiles>,
-    /// Failed requests per run (ECS, Lambda).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failed_requests: Option<Quantiles>,
-    /// Requests exposed to a bad revision per run (ECS, Lambda).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exposed_requests: Option<Quantiles>,
     /// The 5th percentile of the fewest instances in service (Server).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_capacity_percent_p5: Option<f64>,
@@ -71,10 +106,12 @@ pub struct Samples {
     pub duration_seconds: Vec<f64>,
     /// Each rolled-back run's time to rollback.
     pub time_to_rollback_seconds: Vec<f64>,
-    /// Each run's failed requests (ECS, Lambda).
-    pub failed_requests: Vec<f64>,
+    /// Each run's requests failed because of the new revision (ECS, Lambda).
+    pub failed_because_of_new_revision: Vec<f64>,
     /// Each run's requests exposed to a bad revision (ECS, Lambda).
     pub exposed_requests: Vec<f64>,
+    /// Each run's failed requests the original's error rate accounts for (ECS, Lambda).
+    pub baseline_failed_requests: Vec<f64>,
     /// Each run's fewest instances in service, as a percentage (Server).
     pub min_capacity_percent: Vec<f64>,
     /// Each run's extra capacity hours.
@@ -114,9 +151,35 @@ impl Rate {
     }
 }
 
+impl Requests {
+    fn of(sorted: &[f64], confidence: f64) -> Option<Requests> {
+        let q = Quantiles::of(sorted)?;
+        let n = sorted.len() as f64;
+        let mean = sorted.iter().sum::<f64>() / n;
+        let variance = if n > 1.0 {
+            sorted.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+        } else {
+            0.0
+        };
+        let half = stats::normal_quantile(0.5 + confidence / 2.0) * (variance / n).sqrt();
+        Some(Requests {
+            mean: round3(mean),
+            mean_low: round3((mean - half).max(0.0)),
+            mean_high: round3(mean + half),
+            p50: q.p50,
+            p95: q.p95,
+            p99: q.p99,
+        })
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
 impl Quantiles {
     fn of(sorted: &[f64]) -> Option<Quantiles> {
-        let q = |p| stats::quantile(sorted, p).map(|x| (x * 1000.0).round() / 1000.0);
+        let q = |p| stats::quantile(sorted, p).map(round3);
         Some(Quantiles {
             p50: q(0.5)?,
             p95: q(0.95)?,
@@ -153,23 +216,27 @@ impl ConfigSummary {
         let n = records.len() as u64;
         let succeeded = records.iter().filter(|r| r.succeeded).count() as u64;
         let rolled_back = records.iter().filter(|r| r.rolled_back).count() as u64;
+        let shipped = records.iter().filter(|r| r.shipped_bad_revision()).count() as u64;
         let samples = Samples::of(records);
         ConfigSummary {
             deployment_config_name: name.to_string(),
             runs: n,
+            bad_revision_shipped: shipped,
+            bad_revision_shipped_rate: Rate::of(shipped, n, confidence),
+            failed_because_of_new_revision: Requests::of(&samples.failed_because_of_new_revision, confidence),
+            exposed_requests: Requests::of(&samples.exposed_requests, confidence),
+            baseline_failed_requests: Quantiles::of(&samples.baseline_failed_requests),
             succeeded,
             success_rate: Rate::of(succeeded, n, confidence),
             rolled_back,
             rollback_rate: Rate::of(rolled_back, n, confidence),
             duration_seconds: Quantiles::of(&samples.duration_seconds).expect("every run has a duration"),
             time_to_rollback_seconds: Quantiles::of(&samples.time_to_rollback_seconds),
-            failed_requests: Quantiles::of(&samples.failed_requests),
-            exposed_requests: Quantiles::of(&samples.exposed_requests),
             min_capacity_percent_p5: stats::quantile(&samples.min_capacity_percent, 0.05)
                 .map(|x| (x * 100.0).round() / 100.0),
             extra_capacity_hours_mean: {
                 let total: f64 = samples.extra_capacity_hours.iter().sum();
-                (total / n as f64 * 1000.0).round() / 1000.0
+                round3(total / n as f64)
             },
             samples,
         }
@@ -186,8 +253,9 @@ impl Samples {
         Samples {
             duration_seconds: sorted(&|r| Some(r.duration_seconds())),
             time_to_rollback_seconds: sorted(&|r| r.rollback_seconds()),
-            failed_requests: sorted(&|r| r.failed_requests.map(|x| x as f64)),
+            failed_because_of_new_revision: sorted(&|r| r.failed_because_of_new_revision.map(|x| x as f64)),
             exposed_requests: sorted(&|r| r.exposed_requests.map(|x| x as f64)),
+            baseline_failed_requests: sorted(&|r| r.baseline_failed_requests().map(|x| x as f64)),
             min_capacity_percent: sorted(&|r| r.min_capacity_percent()),
             extra_capacity_hours: sorted(&|r| Some(r.extra_capacity_hours())),
         }

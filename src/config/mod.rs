@@ -43,6 +43,15 @@ impl ComputePlatform {
             ComputePlatform::Lambda => "Lambda",
         }
     }
+
+    /// The API spelling with its article, for messages: `a Server`, `an ECS`, `a Lambda`.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            ComputePlatform::Server => "a Server",
+            ComputePlatform::Ecs => "an ECS",
+            ComputePlatform::Lambda => "a Lambda",
+        }
+    }
 }
 
 /// A deployment configuration, predefined or custom.

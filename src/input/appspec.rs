@@ -549,13 +549,15 @@ fn function_hooks(hooks: &Node, platform: ComputePlatform, file: usize, out: &mu
             let event = LifecycleEventName::parse(&key.name).filter(|e| allowed.contains(e));
             let Some(event) = event else {
                 let names: Vec<&str> = allowed.iter().map(|e| e.as_str()).collect();
+                let hint = closest(&key.name, &names);
                 f.error(
                     key.line,
                     key.column,
                     format!(
-                        "{:?} is not a {} hook; the hooks are {}",
+                        "{} is not {} hook{}; the hooks are {}",
                         key.name,
-                        platform.api_name(),
+                        platform.with_article(),
+                        hint.map(|h| format!(" (did you mean {h}?)")).unwrap_or_default(),
                         names.join(", ")
                     ),
                 );
@@ -671,9 +673,9 @@ pub fn set_platform(out: &mut Deployment, p: ComputePlatform, origin: Origin, f:
             origin.line,
             origin.column,
             format!(
-                "this is a {} deployment, but another file describes a {} one",
-                p.api_name(),
-                q.value.api_name()
+                "this is {} deployment, but another file describes {} one",
+                p.with_article(),
+                q.value.with_article()
             ),
         ),
         Some(_) => {}

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::MinimumHealthyHostsInfo;
+use super::text::count;
 use crate::config::minimum_healthy::{HealthPlan, min_successes};
 use crate::config::traffic_routing::{LinearEnd, TrafficRouting};
 use crate::config::{ConfigRule, DeploymentConfig};
@@ -179,7 +180,12 @@ impl ServerExplanation {
 
     pub fn text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{} on {} instances", self.deployment_config_name, self.instances);
+        let _ = writeln!(
+            out,
+            "{} on {}",
+            self.deployment_config_name,
+            count(self.instances, "instance")
+        );
         let _ = writeln!(out, "  minimum healthy hosts: {}", self.minimum_healthy_hosts);
         if let Some(code) = self.error_code {
             let _ = writeln!(
@@ -188,8 +194,13 @@ impl ServerExplanation {
             );
             return out;
         }
-        let _ = writeln!(out, "  at most {} instances at a time", self.max_in_flight);
-        let _ = writeln!(out, "  succeeds when at least {} instances succeed", self.min_successes);
+        let _ = writeln!(out, "  at most {} at a time", count(self.max_in_flight, "instance"));
+        let _ = writeln!(
+            out,
+            "  succeeds when at least {} {}",
+            count(self.min_successes, "instance"),
+            if self.min_successes == 1 { "succeeds" } else { "succeed" }
+        );
         let _ = writeln!(out, "  waves when every instance succeeds: {}", compress(&self.waves));
         out
     }
@@ -208,7 +219,7 @@ fn compress(waves: &[u32]) -> String {
         });
         i += j;
     }
-    format!("{} ({} waves)", parts.join(", "), waves.len())
+    format!("{} ({})", parts.join(", "), count(waves.len() as u64, "wave"))
 }
 
 /// `cdsim explain` for a traffic-routing configuration.
@@ -253,7 +264,7 @@ impl TrafficExplanation {
         for s in &self.shifts {
             let _ = writeln!(out, "  {:>6}  {:>3}%", s.at_minute, s.percent);
         }
-        let _ = writeln!(out, "  last shift after {} minutes", self.shifting_minutes);
+        let _ = writeln!(out, "  last shift after {}", count(self.shifting_minutes, "minute"));
         out
     }
 }

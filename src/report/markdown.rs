@@ -35,7 +35,7 @@ pub fn metric_rows(report: &Report) -> Vec<(String, String)> {
         row("capacity lost", format!("{} instance-seconds", c.capacity_seconds_lost));
         row(
             "most instances deployed to at once",
-            format!("{} instances", c.max_in_flight_observed),
+            super::text::count(c.max_in_flight_observed, "instance"),
         );
     }
     if let Some(a) = &m.availability {

@@ -61,6 +61,17 @@ pub fn pre(out: &mut String, text: &str) {
 
 /// A table with a header row.
 pub fn table<S: AsRef<str>>(out: &mut String, header: &[S], rows: &[Vec<String>]) {
+    table_highlighting(out, header, rows, None);
+}
+
+/// [`table`] with row `highlighted` (0-based, if any) in bold on a green ground: the
+/// answer among the rows, such as recommend's winner.
+pub fn table_highlighting<S: AsRef<str>>(
+    out: &mut String,
+    header: &[S],
+    rows: &[Vec<String>],
+    highlighted: Option<usize>,
+) {
     let cells = |tag: &str, row: &mut dyn Iterator<Item = &str>| -> String {
         row.map(|c| format!("<{tag}>{}</{tag}>", escape(c))).collect()
     };
@@ -69,8 +80,17 @@ pub fn table<S: AsRef<str>>(out: &mut String, header: &[S], rows: &[Vec<String>]
         "<table>\n<tr>{}</tr>",
         cells("th", &mut header.iter().map(AsRef::as_ref))
     );
-    for row in rows {
-        let _ = writeln!(out, "<tr>{}</tr>", cells("td", &mut row.iter().map(String::as_str)));
+    for (i, row) in rows.iter().enumerate() {
+        let style = if highlighted == Some(i) {
+            " style=\"font-weight:bold;background:#e3f2e1\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<tr{style}>{}</tr>",
+            cells("td", &mut row.iter().map(String::as_str))
+        );
     }
     let _ = writeln!(out, "</table>");
 }

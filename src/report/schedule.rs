@@ -6,6 +6,7 @@
 //! Not here: simulation; these charts show the configuration's rule, not a run.
 
 use super::config::{ServerExplanation, TrafficExplanation};
+use super::text::count;
 use crate::chart::{Chart, Gantt, GanttRow, LineChart, Series, Span, palette};
 use crate::config::DeploymentConfig;
 
@@ -89,10 +90,16 @@ fn waves(e: &ServerExplanation) -> Chart {
     }
     let title = match e.error_code {
         Some(code) => format!(
-            "{} on {} instances: fails at start ({code})",
-            e.deployment_config_name, e.instances
+            "{} on {}: fails at start ({code})",
+            e.deployment_config_name,
+            count(e.instances, "instance")
         ),
-        None => format!("{} on {} instances: {n} waves", e.deployment_config_name, e.instances),
+        None => format!(
+            "{} on {}: {}",
+            e.deployment_config_name,
+            count(e.instances, "instance"),
+            count(n as u64, "wave")
+        ),
     };
     Chart::Gantt(Gantt {
         title,

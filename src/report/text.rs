@@ -1,4 +1,5 @@
-//! The human summary `cdsim run` prints when not asked for JSON.
+//! The human summary `cdsim run` prints when not asked for JSON, and [`count`], the one
+//! way messages count things with a regular plural.
 
 use std::fmt::Write;
 
@@ -8,6 +9,16 @@ use crate::time::SimDuration;
 /// Failed targets listed one per line; beyond these, a count (a large fleet's failures are
 /// read in the JSON, not in the summary).
 pub const FAILED_LISTED: usize = 20;
+/// `n` and `noun`, the noun in the plural unless `n` is 1: `1 instance`, `3 instances`,
+/// `0 waves`.
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
 
 pub fn summary(report: &Report) -> String {
     let mut out = String::new();

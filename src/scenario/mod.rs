@@ -16,6 +16,7 @@ pub mod fault_model;
     reason = "the YAML mirror: scenarios/README.md documents every field, and doc comments here would change the JSON Schema `cdsim schema` prints"
 )]
 pub mod raw;
+pub mod text;
 pub mod validate;
 
 pub use validate::{Problem, Problems, load_file, load_str};

@@ -96,8 +96,32 @@ fn strip_location_prefix(message: &str) -> String {
         "invalid i64" | "invalid u64" | "invalid u32" => "expected a whole number here".to_string(),
         "invalid f64" => "expected a number here".to_string(),
         "invalid boolean (strict mode expects true/false)" => "expected true or false here".to_string(),
-        other => other.to_string(),
+        other => unknown_name(other).unwrap_or_else(|| other.to_string()),
     }
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown variant …") in plain
+/// words, with the nearest valid name by the one did-you-mean rule; the valid names are
+/// listed only when none is near.
+fn unknown_name(message: &str) -> Option<String> {
+    let (what, rest) = ["field", "variant"]
+        .into_iter()
+        .find_map(|w| message.strip_prefix(&format!("unknown {w} `")).map(|r| (w, r)))?;
+    let (name, rest) = rest.split_once('`')?;
+    let valid: Vec<&str> = rest
+        .trim_start_matches(", ")
+        .trim_start_matches("expected one of ")
+        .trim_start_matches("expected ")
+        .split(", ")
+        .map(|v| v.trim_matches('`'))
+        .filter(|v| !v.is_empty() && !v.contains(' '))
+        .collect();
+    let noun = if what == "field" { "field" } else { "value" };
+    Some(match super::text::closest(name, &valid) {
+        Some(near) => format!("unknown {noun} {name} (did you mean {near}?)"),
+        None if valid.is_empty() => format!("unknown {noun} {name}"),
+        None => format!("unknown {noun} {name}; the {noun}s here are {}", valid.join(", ")),
+    })
 }
 
 /// A cdsim scenario: one deployment to simulate.

@@ -307,6 +307,8 @@ pub const COMMITTED: &[(&str, &str, &[&str])] = &[
         &[
             "--runs",
             "200",
+            "--max-failed-requests",
+            "100",
             "--max-exposed-requests",
             "500",
             "--max-duration",

@@ -17,6 +17,8 @@
 //!   and `cdsim serve`'s live page;
 //! - `serve`: `cdsim serve`'s service (operations, time, stops, replay) and process;
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
+//! - `names`: one rule for names and values on the command line (did you mean, durations,
+//!   `--output`, negative numbers);
 //! - `compare`: many-run comparisons: thread-count determinism, shard merges, fault models;
 //! - `tidy`: the core does no I/O, reads no clock, iterates no hash map;
 //! - `traffic`: ECS and Lambda traffic shifting, and the traffic model.
@@ -42,6 +44,7 @@ mod ec2_blue_green;
 mod fidelity;
 mod geometry;
 mod inputs;
+mod names;
 mod properties;
 mod queue;
 mod recorded_alarms;

@@ -173,7 +173,10 @@ impl Ec2BlueGreenRun<'_> {
             rb.status = DeploymentStatus::Failed;
             rb.error = Some(ErrorInformation {
                 code: ErrorCode::HealthConstraints,
-                message: format!("The rollback failed on {failed} instances."),
+                message: format!(
+                    "The rollback failed on {failed} {}.",
+                    if failed == 1 { "instance" } else { "instances" }
+                ),
             });
             self.rollback_message = Some("The rollback deployment failed.".to_string());
         }

@@ -3,11 +3,11 @@
 //!
 //! Not here: what a configuration means when a deployment runs (`config`).
 
-use super::text::closest;
 use super::{Validator, lift};
 use crate::config::traffic_routing::TrafficRouting;
 use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig, MinimumHealthyHosts, ZonalConfig, predefined};
 use crate::scenario::raw::{self, Located, RawMinimumHealthyHosts, RawScenario};
+use crate::scenario::text::closest;
 use crate::time::SimDuration;
 
 impl Validator {

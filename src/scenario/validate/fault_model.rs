@@ -227,10 +227,10 @@ impl Validator {
             self.problem(
                 c,
                 format!(
-                    "candidate {} is a {} configuration, and this is a {} scenario",
+                    "candidate {} is {} configuration, and this is {} scenario",
                     config.name,
-                    config.compute_platform.api_name(),
-                    platform.api_name()
+                    config.compute_platform.with_article(),
+                    platform.with_article()
                 ),
             );
             return None;

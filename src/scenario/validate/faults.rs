@@ -3,12 +3,12 @@
 //! Not here: faults drawn at random per run (`fault_model`).
 
 use super::Validator;
-use super::text::closest;
 use crate::fault::{Fault, Faults};
 use crate::id::TargetId;
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::scenario::Hooks;
 use crate::scenario::raw::{Located, RawFault};
+use crate::scenario::text::closest;
 use crate::time::SimTime;
 
 impl Validator {

@@ -3,10 +3,10 @@
 //! Not here: planning a run of a hook's scripts (`lifecycle::hook`).
 
 use super::Validator;
-use super::text::parse_duration_text;
 use crate::lifecycle::hook::MAX_EVENT_TIMEOUT;
 use crate::lifecycle::{DurationModel, Hook, LifecycleEventName, Script};
 use crate::scenario::raw::{self, Located, RawDistribution, RawDuration, RawDurationModel, RawScript, RawStep};
+use crate::scenario::text::parse_duration_text;
 use crate::scenario::{Agent, Hooks};
 use crate::time::SimDuration;
 

@@ -14,10 +14,9 @@ mod faults;
 mod fleet;
 mod hooks;
 mod monitoring;
-mod text;
 
-pub(crate) use text::closest;
-pub use text::parse_duration_text;
+pub use super::text::closest;
+pub use super::text::parse_duration_text;
 
 use std::fmt;
 use std::path::Path;
@@ -164,10 +163,10 @@ impl Validator {
                     at.0,
                     at.1,
                     format!(
-                        "this is a {} scenario, but {} is a {} configuration",
-                        d.api_name(),
+                        "this is {} scenario, but {} is {} configuration",
+                        d.with_article(),
                         c.name,
-                        c.compute_platform.api_name()
+                        c.compute_platform.with_article()
                     ),
                 );
                 None
@@ -240,8 +239,8 @@ impl Validator {
                     line,
                     column,
                     format!(
-                        "{what} applies to {belongs} deployments, and this is a {} scenario",
-                        platform.api_name()
+                        "{what} applies to {belongs} deployments, and this is {} scenario",
+                        platform.with_article()
                     ),
                 );
             }
