@@ -211,10 +211,13 @@ pub fn main() -> ExitCode {
         } => compare::recommend(&file, &sweep, &constraints, json, out.as_deref()),
     };
     match result {
-        Ok(stdout) => {
-            output::print(&stdout);
-            ExitCode::SUCCESS
-        }
+        Ok(stdout) => match output::print(&stdout) {
+            output::Printed::Done | output::Printed::PipeClosed => ExitCode::SUCCESS,
+            output::Printed::Failed(e) => {
+                eprintln!("cdsim: cannot write to standard output: {e}");
+                ExitCode::from(1)
+            }
+        },
         Err(Failure(message)) => {
             eprintln!("{message}");
             ExitCode::from(2)

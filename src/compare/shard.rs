@@ -11,7 +11,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::partial_file::Checked;
 use super::{Comparison, RunRecord};
+use crate::scenario::{Problem, Problems};
 
 /// The format tag of partial result files.
 pub const FORMAT: &str = "cdsim-compare-partial/1";
@@ -65,54 +67,63 @@ impl Partial {
     }
 }
 
-/// Merges shards (in any order) into the comparison one run of every seed would give, or
-/// says why they do not belong together.
-pub fn merge(mut parts: Vec<Partial>) -> Result<Comparison, String> {
+/// Merges shards (in any order, each already checked by `partial_file::read`) into the
+/// comparison one run of every seed would give, or says, at the value in question, why
+/// they do not belong together.
+pub fn merge(mut parts: Vec<Checked>) -> Result<Comparison, Problems> {
     let Some(first) = parts.first() else {
-        return Err("no partial results to merge".to_string());
+        return Err(Problems {
+            path: "(merge)".to_string(),
+            problems: vec![Problem {
+                line: 1,
+                column: 1,
+                message: "no partial results to merge".to_string(),
+            }],
+        });
     };
-    if first.format != FORMAT {
-        return Err(format!(
-            "not a partial result of this format: {:?} (expected {FORMAT})",
-            first.format
+    let n = first.partial.shard_count;
+    if n != parts.len() as u64 {
+        return Err(first.problem(
+            "shardCount",
+            format!(
+                "a merge needs each of the {n} shards exactly once; {} partial results given",
+                parts.len()
+            ),
         ));
     }
-    for (i, p) in parts.iter().enumerate().skip(1) {
-        if p.identity() != first.identity() {
-            return Err(format!(
-                "partial result {} is of another comparison than the first: {}",
-                i + 1,
-                difference(first, p)
+    for p in &parts[1..] {
+        if p.partial.identity() != first.partial.identity() {
+            return Err(p.problem(
+                "scenario",
+                format!(
+                    "partial result of another comparison than {}: {}",
+                    first.path,
+                    difference(&first.partial, &p.partial)
+                ),
             ));
         }
     }
-    let n = first.shard_count;
-    parts.sort_by_key(|p| p.shard);
-    let shards: Vec<u64> = parts.iter().map(|p| p.shard).collect();
-    if shards != (1..=n).collect::<Vec<u64>>() {
-        return Err(format!(
-            "shards {shards:?} given; a merge needs each of 1..={n} exactly once"
-        ));
-    }
-    let configs = parts[0].configs.len();
-    let mut records: Vec<Vec<RunRecord>> = vec![Vec::new(); configs];
-    let mut next_run = 0;
-    for p in &parts {
-        let len = p.records.first().map_or(0, Vec::len) as u64;
-        if p.first_run != next_run || p.records.len() != configs || p.records.iter().any(|r| r.len() as u64 != len) {
-            return Err(format!("shard {}/{n} does not hold the runs its place needs", p.shard));
+    parts.sort_by_key(|p| p.partial.shard);
+    for (i, p) in parts.iter().enumerate() {
+        if p.partial.shard != i as u64 + 1 {
+            return Err(p.problem(
+                "shard",
+                format!(
+                    "shard {} given twice, or another missing: a merge needs each of 1..={n} exactly once",
+                    p.partial.shard
+                ),
+            ));
         }
-        next_run += len;
-        for (c, r) in p.records.iter().enumerate() {
+    }
+    let head = &parts[0].partial;
+    let mut records: Vec<Vec<RunRecord>> = (0..head.configs.len())
+        .map(|_| Vec::with_capacity(usize::try_from(head.runs).unwrap_or(0)))
+        .collect();
+    for p in &parts {
+        // `partial_file::read` checked that each shard holds exactly its slice of runs.
+        for (c, r) in p.partial.records.iter().enumerate() {
             records[c].extend(r.iter().cloned());
         }
-    }
-    let head = &parts[0];
-    if next_run != head.runs {
-        return Err(format!(
-            "the shards hold {next_run} runs; the comparison has {}",
-            head.runs
-        ));
     }
     Ok(Comparison::new(
         &head.scenario,

@@ -31,6 +31,10 @@ use crate::time::{SimDuration, SimTime};
 /// The most instances a scenario may have (memory grows about 0.4 KiB per instance).
 pub const MAX_INSTANCES: i64 = 2_000_000;
 
+/// The most faults a scenario may list (the YAML reader's value budget, `raw::MAX_NODES`,
+/// holds that many of the longest form).
+pub const MAX_FAULTS: usize = 100_000;
+
 /// One problem in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -986,6 +990,17 @@ impl Validator {
         with_lb: bool,
         hooks: Option<&Hooks>,
     ) -> Option<Faults> {
+        if let Some(f) = raw.get(MAX_FAULTS) {
+            self.problem(
+                f,
+                format!(
+                    "at most {MAX_FAULTS} faults, found {} (this is fault {})",
+                    raw.len(),
+                    MAX_FAULTS + 1
+                ),
+            );
+            return None;
+        }
         let mut out = Vec::new();
         let mut ok = true;
         for f in raw {
