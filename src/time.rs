@@ -6,7 +6,8 @@
 //! never read from a wall clock: the only conversion to floating point is
 //! [`SimTime::as_secs_f64`], used when a report is rendered.
 //!
-//! Not here: parsing durations from text (that is input's job, in `scenario::raw`).
+//! Not here: parsing durations from text (the scenario validator's job, in
+//! `scenario::validate::parse_duration_text`).
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
@@ -56,6 +57,12 @@ impl SimDuration {
 
     pub const fn from_mins(m: u64) -> Self {
         SimDuration(m * 60_000)
+    }
+
+    /// Whether `self` is positive and divides `larger` exactly (a metric period that fits a
+    /// whole number of times into an alarm's period, say).
+    pub fn divides(self, larger: SimDuration) -> bool {
+        self.0 > 0 && larger.0.is_multiple_of(self.0)
     }
 
     /// Rounds a non-negative number of seconds to the nearest millisecond. Values that are

@@ -28,7 +28,6 @@ pub use record::RunRecord;
 pub use summary::{Comparison, ConfigSummary};
 
 use crate::config::{ConfigRule, DeploymentConfig};
-use crate::platform::traffic_shift::allowed_with_nlb;
 use crate::report;
 use crate::rng::{Stream, Streams};
 use crate::scenario::blue_green::ShiftTarget;
@@ -113,7 +112,7 @@ pub fn misfit(scenario: &Scenario, config: &DeploymentConfig) -> Option<String> 
     }
     match (&scenario.workload, &config.rule) {
         (Workload::BlueGreen(bg), ConfigRule::TrafficRouting(r))
-            if matches!(&bg.target, ShiftTarget::Ecs(e) if e.network_load_balancer) && !allowed_with_nlb(*r) =>
+            if matches!(&bg.target, ShiftTarget::Ecs(e) if e.network_load_balancer) && !r.allowed_with_nlb() =>
         {
             Some(format!(
                 "{}: a Network Load Balancer allows only all-at-once routing (§2.3)",

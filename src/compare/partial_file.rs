@@ -11,7 +11,7 @@
 //! from disk (`cli`).
 
 use super::RunRecord;
-use super::shard::{FORMAT, Partial};
+use super::shard::{Checked, FORMAT, Partial};
 use crate::input::document::{self, Node};
 use crate::scenario::{Problem, Problems};
 
@@ -27,30 +27,6 @@ const MAX_FIGURE: u64 = 1 << 53;
 
 /// At most this many problems are listed per file.
 const MAX_LISTED: usize = 20;
-
-/// A partial result that passed every check, with where its top-level values are.
-#[derive(Clone, Debug)]
-pub struct Checked {
-    pub path: String,
-    pub partial: Partial,
-    /// (key, line, column) of each top-level value.
-    pub at: Vec<(String, u64, u64)>,
-}
-
-impl Checked {
-    /// The problem at the value of top-level `key`.
-    pub fn problem(&self, key: &str, message: String) -> Problems {
-        let (line, column) = self
-            .at
-            .iter()
-            .find(|(k, ..)| k == key)
-            .map_or((1, 1), |(_, l, c)| (*l, *c));
-        Problems {
-            path: self.path.clone(),
-            problems: vec![Problem { line, column, message }],
-        }
-    }
-}
 
 /// Reads and checks one partial result file.
 pub fn read(bytes: &[u8], path: &str) -> Result<Checked, Problems> {

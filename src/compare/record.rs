@@ -7,9 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::deployment::DeploymentStatus;
+use crate::platform::server::InPlaceRuns;
 use crate::report::Report;
 use crate::scenario::Scenario;
-use crate::simulation::InPlaceRuns;
 
 /// The figures of one run of one configuration. Times are whole simulated milliseconds
 /// since the deployment was created, and every figure is an integer, so a record read back

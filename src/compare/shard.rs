@@ -11,7 +11,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::partial_file::Checked;
 use super::{Comparison, RunRecord};
 use crate::scenario::{Problem, Problems};
 
@@ -38,6 +37,30 @@ pub struct Partial {
     pub first_run: u64,
     /// Per configuration, the records of this shard's runs in run order.
     pub records: Vec<Vec<RunRecord>>,
+}
+
+/// A partial result that passed every check (`partial_file::read`), with where its top-level values are.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub path: String,
+    pub partial: Partial,
+    /// (key, line, column) of each top-level value.
+    pub at: Vec<(String, u64, u64)>,
+}
+
+impl Checked {
+    /// The problem at the value of top-level `key`.
+    pub fn problem(&self, key: &str, message: String) -> Problems {
+        let (line, column) = self
+            .at
+            .iter()
+            .find(|(k, ..)| k == key)
+            .map_or((1, 1), |(_, l, c)| (*l, *c));
+        Problems {
+            path: self.path.clone(),
+            problems: vec![Problem { line, column, message }],
+        }
+    }
 }
 
 /// FNV-1a, 64 bits: a stable digest of a scenario's canonical text.

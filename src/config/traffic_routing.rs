@@ -42,6 +42,12 @@ pub enum LinearEnd {
 }
 
 impl TrafficRouting {
+    /// Whether this configuration may be used with a Network Load Balancer (§2.3: only
+    /// all-at-once).
+    pub fn allowed_with_nlb(self) -> bool {
+        self == TrafficRouting::AllAtOnce
+    }
+
     /// The shift instants and percentages (§2.5 table).
     pub fn shifts(self) -> Vec<Shift> {
         match self {

@@ -18,6 +18,7 @@ use super::intrinsics::{Context, OPAQUE, RESOURCE_REF, UNRESOLVED};
 use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, LambdaDef, Number, Origin, TrafficDef};
 use super::sam;
 use super::shapes::{self, Style};
+use super::template::{function_name, resources};
 use crate::config::ComputePlatform;
 use crate::lifecycle::LifecycleEventName;
 
@@ -31,30 +32,6 @@ pub fn looks_like(root: &Node) -> bool {
                 .iter()
                 .any(|(_, v)| v.get("Type").and_then(|t| t.as_str()) == Some("AWS::CodeDeploy::BlueGreen"))
         })
-}
-
-/// The resources of a template: (logical id, type, the resource).
-pub fn resources(root: &Node) -> Vec<(&str, &str, &Node)> {
-    root.get("Resources")
-        .map(|r| {
-            r.entries()
-                .iter()
-                .map(|(k, v)| (k.name.as_str(), v.get("Type").and_then(|t| t.as_str()).unwrap_or(""), v))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The name a Lambda function resource is deployed under: its `FunctionName` when the
-/// template gives it, else its logical id.
-pub fn function_name(root: &Node, ctx: &Context, logical_id: &str, f: &mut Findings) -> String {
-    let r = resources(root).into_iter().find(|(id, _, _)| *id == logical_id);
-    r.and_then(|(_, _, res)| res.get("Properties"))
-        .and_then(|p| p.get("FunctionName"))
-        .and_then(|n| ctx.eval(n, f))
-        .filter(|n| n.tag.is_none())
-        .and_then(|n| n.scalar_text())
-        .unwrap_or_else(|| logical_id.to_string())
 }
 
 /// Reads a template into `out`.

@@ -29,6 +29,7 @@ pub mod intrinsics;
 pub mod model;
 pub mod sam;
 pub mod shapes;
+pub mod template;
 
 use std::fmt;
 

@@ -16,10 +16,10 @@
 
 use super::Options;
 use super::appspec::set_platform;
-use super::cloudformation::{function_name, resources};
 use super::document::{Key, Node, Value};
 use super::intrinsics::{Context, RESOURCE_REF, UNRESOLVED};
 use super::model::{At, Deployment, Findings, LambdaDef, Origin};
+use super::template::{function_name, resources};
 use crate::config::ComputePlatform;
 use crate::lifecycle::LifecycleEventName;
 

@@ -1,4 +1,5 @@
-//! Lifecycle events (§4): their names, their order per platform, and who runs them.
+//! Lifecycle events (§4): their names, their order per platform (in place, EC2 blue/green,
+//! ECS, Lambda), and who runs them.
 //!
 //! Not here: what a hook's scripts do (`hook`), or the per-target state machine that walks
 //! the order (`platform::server`).
@@ -76,6 +77,12 @@ const IN_PLACE_WITH_LB: [LifecycleEventName; 13] = [
     AfterAllowTraffic,
 ];
 
+// The blue/green install ends where the traffic events begin.
+const _: () = assert!(matches!(
+    LifecycleEventName::BLUE_GREEN_REPLACEMENTS[LifecycleEventName::BLUE_GREEN_INSTALL_EVENTS],
+    BeforeAllowTraffic
+));
+
 /// Who carries out an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Runner {
@@ -100,6 +107,25 @@ impl LifecycleEventName {
 
     /// The Lambda order (§4.3).
     pub const LAMBDA_ORDER: &'static [LifecycleEventName] = &LAMBDA;
+
+    /// EC2 blue/green (§4.1 table), deployment: the originals' events, BlockTraffic and its
+    /// hooks.
+    pub const BLUE_GREEN_ORIGINALS: &'static [LifecycleEventName] = IN_PLACE_WITH_LB.as_slice().split_at(3).0;
+
+    /// EC2 blue/green (§4.1 table), deployment: the replacements' events, the install and then
+    /// AllowTraffic and its hooks.
+    pub const BLUE_GREEN_REPLACEMENTS: &'static [LifecycleEventName] = IN_PLACE_WITH_LB.as_slice().split_at(3).1;
+
+    /// Where the install ends in [`Self::BLUE_GREEN_REPLACEMENTS`]: the events before
+    /// BeforeAllowTraffic.
+    pub const BLUE_GREEN_INSTALL_EVENTS: usize = 7;
+
+    /// EC2 blue/green (§4.1 table), rollback: the originals get traffic back (AllowTraffic and
+    /// its hooks)…
+    pub const BLUE_GREEN_ROLLBACK_ORIGINALS: &'static [LifecycleEventName] = IN_PLACE_WITH_LB.as_slice().split_at(10).1;
+
+    /// …and the replacements lose it (BlockTraffic and its hooks).
+    pub const BLUE_GREEN_ROLLBACK_REPLACEMENTS: &'static [LifecycleEventName] = Self::BLUE_GREEN_ORIGINALS;
 
     /// The in-place order (§4.1), with or without a load balancer.
     pub fn in_place_order(with_load_balancer: bool) -> &'static [LifecycleEventName] {

@@ -10,7 +10,7 @@
 //! Not here: the evaluation rule itself (`alarm`).
 
 use crate::alarm::{self, Alarm, AlarmConfiguration, AlarmState, MetricSource};
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 
 /// An alarm's states over a run: its initial state and every change.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,9 +150,4 @@ pub fn fewest_in_service<P>(
         .filter(|&(t, _)| t > from && t < to)
         .map(|(_, n)| n);
     Some(f64::from(within.fold(at_from, u32::min)))
-}
-
-/// Whether `small` divides `large` (both positive).
-pub fn divides(small: SimDuration, large: SimDuration) -> bool {
-    small.as_millis() > 0 && large.as_millis().is_multiple_of(small.as_millis())
 }

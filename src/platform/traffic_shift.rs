@@ -23,12 +23,12 @@
 //! Not here: alarms and rollback (later work).
 
 use crate::alarm::{MetricSource, Percentile, VersionRef};
-use crate::config::TrafficRouting;
 use crate::deployment::{DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus};
 use crate::engine::{Model, Scheduler};
 use crate::lifecycle::LifecycleEventName;
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
 use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, Watched, injected_value};
+use crate::platform::phase::PhaseSpan;
 use crate::rng::{RandomSource, Stream, Streams};
 use crate::scenario::Monitoring;
 use crate::scenario::blue_green::{BlueGreenDeployment, EcsService, Reroute, ShiftTarget};
@@ -83,14 +83,6 @@ pub struct PeriodRecord {
     /// Healthy tasks at the period's end (ECS; 0 for Lambda).
     pub healthy_original: u32,
     pub healthy_replacement: u32,
-}
-
-/// A phase of the deployment, for reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PhaseSpan {
-    pub name: &'static str,
-    pub start: SimTime,
-    pub end: SimTime,
 }
 
 /// What a finished blue/green deployment leaves behind.
@@ -679,12 +671,6 @@ impl Model for BlueGreenRun<'_> {
     fn finished(&self) -> bool {
         self.status.is_terminal()
     }
-}
-
-/// Whether a traffic-routing configuration may be used with a Network Load Balancer
-/// (§2.3: only all-at-once).
-pub fn allowed_with_nlb(routing: TrafficRouting) -> bool {
-    routing == TrafficRouting::AllAtOnce
 }
 
 impl Watched for BlueGreenRun<'_> {

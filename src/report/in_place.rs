@@ -7,9 +7,9 @@ use super::{
 use crate::config::ConfigRule;
 use crate::deployment::{LifecycleEventStatus, TargetStatus};
 use crate::id::TargetId;
+use crate::platform::server::InPlaceRuns;
 use crate::platform::server::{self, InPlaceOutcome};
 use crate::scenario::{InPlace, Scenario};
-use crate::simulation::InPlaceRuns;
 use crate::time::SimTime;
 
 const FIRST_ID: &str = "d-SIMULATED1";

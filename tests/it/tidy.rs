@@ -1,9 +1,13 @@
 //! Tidy checks on the source tree (design notes §2, §3; rust-analyzer runs such checks as
 //! ordinary tests):
-//! - the core and the domain do no I/O, read no clock, touch no environment, spawn no thread,
-//!   use no unseeded RNG and no hash containers (whose iteration order could leak into
-//!   results); only the edge — `src/cli/`, `src/main.rs`, `src/simulation.rs`, and the one
-//!   file read in `scenario::validate::load_file` — may;
+//! - dependencies point down only: every `crate::` path in `src/` names a module of the same
+//!   layer or a lower one, by the layer table of ARCHITECTURE.md (read from the document, so
+//!   the document and the check cannot drift apart), and no two modules, nor two sibling
+//!   files, import each other;
+//! - everything below the edge does no I/O, reads no clock, touches no environment, spawns no
+//!   thread, uses no unseeded RNG and no hash containers (whose iteration order could leak
+//!   into results); only the edge row of the table — and the one file read in
+//!   `scenario::validate::load_file` — may;
 //! - each external crate is named only in its home module.
 //!
 //! Comments and the contents of string literals are blanked before matching, so prose may
@@ -28,9 +32,6 @@ const FORBIDDEN: &[&str] = &[
     "tokio",
     "std::thread",
 ];
-
-/// Files and directories (relative to the crate root) that form the edge.
-const EDGE: &[&str] = &["src/cli/", "src/main.rs", "src/simulation.rs"];
 
 /// External crates and the only places that may name them.
 const HOMES: &[(&str, &[&str])] = &[
@@ -327,11 +328,12 @@ fn expand(prefix: &str, group: &str) -> Vec<String> {
     out
 }
 
-/// Every forbidden name in the core and the domain, as `path:line: name`.
-fn forbidden_uses(sources: &[Source]) -> Vec<String> {
+/// Every forbidden name below the edge (`edge`: its files and directories, relative to the
+/// crate root), as `path:line: name`.
+fn forbidden_uses(sources: &[Source], edge: &[String]) -> Vec<String> {
     let mut found = Vec::new();
     for s in sources {
-        if EDGE.iter().any(|e| under(&s.path, e)) {
+        if edge.iter().any(|e| under(&s.path, e)) {
             continue;
         }
         let load_file = LOAD_FILE
@@ -399,13 +401,240 @@ fn crates_outside_their_homes(sources: &[Source]) -> Vec<String> {
     found
 }
 
+// ----- layers ------------------------------------------------------------------------------
+
+/// The layer table of ARCHITECTURE.md, the edge (top row) first: each row's name and the
+/// files and directories (relative to `src/`) it holds.
+struct Layers {
+    rows: Vec<(String, Vec<String>)>,
+}
+
+fn layers() -> Layers {
+    let path = root().join("ARCHITECTURE.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Layers::parse(&text)
+}
+
+/// The text between backticks in `cell`: `` `a/`, `b.rs` `` → a/, b.rs.
+fn backticked(cell: &str) -> Vec<String> {
+    cell.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// The top-level module a table entry names: `cli/` → cli, `main.rs` → main.
+fn entry_module(entry: &str) -> &str {
+    entry.trim_end_matches('/').trim_end_matches(".rs")
+}
+
+impl Layers {
+    /// Reads the table under `## Layers`: rows `| name | `a/`, `b.rs` | what it may do |`.
+    fn parse(markdown: &str) -> Layers {
+        let section = markdown
+            .split("\n## Layers")
+            .nth(1)
+            .expect("ARCHITECTURE.md has a `## Layers` section");
+        let section = section.split("\n## ").next().unwrap_or(section);
+        let rows: Vec<(String, Vec<String>)> = section
+            .lines()
+            .filter(|l| l.starts_with('|'))
+            .map(|l| l.split('|').map(str::trim).collect::<Vec<_>>())
+            .filter(|cells| cells.len() >= 4 && cells[1] != "Layer" && !cells[1].starts_with("---"))
+            .map(|cells| (cells[1].to_string(), backticked(cells[2])))
+            .collect();
+        assert!(rows.len() >= 3, "the layer table has too few rows: {rows:?}");
+        assert_eq!(rows[0].0, "edge", "the layer table's top row is the edge");
+        Layers { rows }
+    }
+
+    /// The row of a top-level module (`report`, `main`), 0 being the top.
+    fn rank(&self, module: &str) -> Option<usize> {
+        self.rows
+            .iter()
+            .position(|(_, entries)| entries.iter().any(|e| entry_module(e) == module))
+    }
+
+    /// The edge's files and directories, from the crate root.
+    fn edge(&self) -> Vec<String> {
+        self.rows[0].1.iter().map(|e| format!("src/{e}")).collect()
+    }
+}
+
+/// A source file's module path: `src/input/sam.rs` → input, sam; `src/input/mod.rs` →
+/// input; `src/main.rs` → main; `src/lib.rs` → (nothing: the crate root).
+fn module_path(path: &str) -> Vec<String> {
+    let rel = path.strip_prefix("src/").unwrap_or(path).trim_end_matches(".rs");
+    let mut parts: Vec<String> = rel.split('/').map(str::to_string).collect();
+    if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
+        parts.pop();
+    }
+    parts
+}
+
+/// Every module path a file names, with its line: `crate::a::b` (and `crate::{a, b::c}`),
+/// `cdsim::a` (the binary), `super::x` and `self::x`, resolved from the file's own module.
+fn named_paths(s: &Source) -> Vec<(usize, Vec<String>)> {
+    let own = module_path(&s.path);
+    let text = s.code.join("\n");
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    for prefix in ["crate::", "cdsim::", "super::", "self::"] {
+        let mut from = 0;
+        while let Some(p) = text[from..].find(prefix) {
+            let start = from + p;
+            from = start + prefix.len();
+            let before = text[..start].chars().next_back();
+            if before.is_some_and(|c| is_ident(c) || c == ':' || c == '$') {
+                continue;
+            }
+            let line = text[..start].matches('\n').count();
+            // The base a relative path starts from.
+            let mut base: Vec<String> = match prefix {
+                "super::" => {
+                    let mut b = if s.path.ends_with("/mod.rs") || s.path == "src/lib.rs" {
+                        own.clone()
+                    } else {
+                        own[..own.len().saturating_sub(1)].to_vec()
+                    };
+                    // `super::super::x`
+                    let mut rest = &text[from..];
+                    while let Some(r) = rest.strip_prefix("super::") {
+                        b.pop();
+                        rest = r;
+                    }
+                    b
+                }
+                "self::" if s.path.ends_with("/mod.rs") => own.clone(),
+                "self::" => own.clone(),
+                _ => Vec::new(),
+            };
+            let mut rest = &text[from..];
+            while let Some(r) = rest.strip_prefix("super::") {
+                rest = r;
+            }
+            if rest.starts_with('{') {
+                let open = text.len() - rest.len();
+                let Some(close) = matching_brace(&text, open) else {
+                    continue;
+                };
+                for path in expand("x", &text[open + 1..close]) {
+                    let mut full = base.clone();
+                    full.extend(path.split("::").skip(1).map(str::to_string));
+                    out.push((line, full));
+                }
+                continue;
+            }
+            let path: String = rest.chars().take_while(|&c| is_ident(c) || c == ':').collect();
+            base.extend(path.split("::").filter(|x| !x.is_empty()).map(str::to_string));
+            out.push((line, base));
+        }
+    }
+    out
+}
+
+/// Every `crate::` path that names a module of a higher layer than its file's, as
+/// `path:line: module (layer) uses module (layer)`; and every module of `src/` missing
+/// from the table.
+fn upward_imports(sources: &[Source], layers: &Layers) -> Vec<String> {
+    let mut found = Vec::new();
+    for s in sources {
+        let own = module_path(&s.path);
+        let Some(top) = own.first() else { continue };
+        let Some(rank) = layers.rank(top) else {
+            found.push(format!("{}: module {top} is in no row of the layer table", s.path));
+            continue;
+        };
+        for (line, path) in named_paths(s) {
+            let Some(target) = path.first() else { continue };
+            let Some(target_rank) = layers.rank(target) else {
+                continue;
+            };
+            if target_rank < rank {
+                found.push(format!(
+                    "{}:{}: {top} ({}) uses {target} ({})",
+                    s.path,
+                    line + 1,
+                    layers.rows[rank].0,
+                    layers.rows[target_rank].0
+                ));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Modules that import each other: for every use of one module by another, the two
+/// children of their nearest common parent (two files of one folder, two top-level
+/// modules) are recorded; a pair recorded both ways is a loop. A parent and its own child
+/// may use each other (`mod.rs` re-exports, a child uses its parent's types).
+fn import_loops(sources: &[Source]) -> Vec<String> {
+    let modules: std::collections::BTreeSet<Vec<String>> = sources.iter().map(|s| module_path(&s.path)).collect();
+    let mut uses: std::collections::BTreeMap<(Vec<String>, Vec<String>), String> = std::collections::BTreeMap::new();
+    for s in sources {
+        let own = module_path(&s.path);
+        for (line, path) in named_paths(s) {
+            // The longest prefix of the path that is a module.
+            let Some(target) = (1..=path.len())
+                .rev()
+                .map(|k| path[..k].to_vec())
+                .find(|p| modules.contains(p))
+            else {
+                continue;
+            };
+            let common = own.iter().zip(&target).take_while(|(a, b)| a == b).count();
+            if common == own.len() || common == target.len() {
+                continue;
+            }
+            let key = (own[..=common].to_vec(), target[..=common].to_vec());
+            uses.entry(key).or_insert_with(|| format!("{}:{}", s.path, line + 1));
+        }
+    }
+    let mut found = Vec::new();
+    for ((a, b), at) in &uses {
+        if a < b
+            && let Some(back) = uses.get(&(b.clone(), a.clone()))
+        {
+            found.push(format!(
+                "{} and {} import each other ({at}; {back})",
+                a.join("::"),
+                b.join("::")
+            ));
+        }
+    }
+    found
+}
+
 #[test]
-fn the_core_and_the_domain_do_no_io_read_no_clock_and_use_no_hash_containers() {
-    let found = forbidden_uses(&sources());
+fn dependencies_point_down_only_by_the_layer_table_of_architecture_md() {
+    let layers = layers();
+    let found = upward_imports(&sources(), &layers);
+    assert!(
+        found.is_empty(),
+        "imports against the layer table of ARCHITECTURE.md (top row first: {}):\n{}",
+        layers
+            .rows
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        found.join("\n")
+    );
+}
+
+#[test]
+fn no_two_modules_import_each_other() {
+    let found = import_loops(&sources());
+    assert!(found.is_empty(), "import loops:\n{}", found.join("\n"));
+}
+
+#[test]
+fn nothing_below_the_edge_does_io_reads_a_clock_or_uses_hash_containers() {
+    let edge = layers().edge();
+    let found = forbidden_uses(&sources(), &edge);
     assert!(
         found.is_empty(),
         "forbidden names outside the edge ({}):\n{}",
-        EDGE.join(", "),
+        edge.join(", "),
         found.join("\n")
     );
 }
@@ -460,8 +689,9 @@ fn the_checker_finds_what_it_should_and_only_that() {
         "src/engine/bad.rs",
         "use std::collections::HashMap;\nuse std::{fs, io::{self, Write}};\nfn f() { println!(\"x\"); let t = std::time::Instant::now(); }\n",
     );
+    let edge = ["src/cli/".to_string()];
     assert_eq!(
-        forbidden_uses(&[bad]),
+        forbidden_uses(&[bad], &edge),
         vec![
             "src/engine/bad.rs:1: HashMap",
             "src/engine/bad.rs:2: std::fs (as std::fs)",
@@ -476,14 +706,17 @@ fn the_checker_finds_what_it_should_and_only_that() {
         "src/engine/fine.rs",
         "//! Never a HashMap, never std::fs.\n/* println! in a /* nested */ block */\nconst S: &str = \"std::env and \\\"HashSet\\\"\";\nconst R: &str = r#\"tokio \"quoted\" \"#;\nconst C: char = '\"'; fn g<'a>(x: &'a str) -> &'a str { x }\n",
     );
-    assert_eq!(forbidden_uses(&[prose]), Vec::<String>::new());
-    let edge = source("src/cli/run.rs", "use std::fs;\n");
-    assert_eq!(forbidden_uses(&[edge]), Vec::<String>::new());
+    assert_eq!(forbidden_uses(&[prose], &edge), Vec::<String>::new());
+    let edge_file = source("src/cli/run.rs", "use std::fs;\n");
+    assert_eq!(forbidden_uses(&[edge_file], &edge), Vec::<String>::new());
     let load = source(
         "src/scenario/validate.rs",
         "pub fn load_file(path: &Path) {\n    let t = std::fs::read_to_string(path);\n}\n\nfn other() {\n    let t = std::fs::read_to_string(p);\n}\n",
     );
-    assert_eq!(forbidden_uses(&[load]), vec!["src/scenario/validate.rs:6: std::fs"]);
+    assert_eq!(
+        forbidden_uses(&[load], &edge),
+        vec!["src/scenario/validate.rs:6: std::fs"]
+    );
     let krates = source(
         "src/report/mod.rs",
         "use rand::Rng;\nuse clap::Parser; // rand\nlet brand = 1;\n",
@@ -493,6 +726,47 @@ fn the_checker_finds_what_it_should_and_only_that() {
         vec![
             "src/report/mod.rs:1: rand (home: src/rng.rs)",
             "src/report/mod.rs:2: clap (home: src/cli/)",
+        ]
+    );
+}
+
+#[test]
+fn the_layer_check_finds_upward_imports_and_loops() {
+    let table = "# A\n\n## Layers\n\n| Layer | Modules | What |\n|---|---|---|\n| edge | `cli/`, `main.rs` | all |\n| runs | `simulation.rs` | pure |\n| domain | `config/`, `time.rs` | pure |\n\n## Next\n\n| x | `report/` | y |\n";
+    let layers = Layers::parse(table);
+    assert_eq!(layers.edge(), vec!["src/cli/", "src/main.rs"]);
+    assert_eq!(layers.rank("config"), Some(2));
+    assert_eq!(layers.rank("report"), None);
+    let up = source(
+        "src/config/mod.rs",
+        "use crate::time::SimTime;\nuse crate::{time, simulation::run};\n// crate::cli::main\nfn f() { crate::cli::main(); }\n",
+    );
+    let down = source("src/simulation.rs", "use crate::config::Config;\nuse super::time;\n");
+    let unknown = source("src/report/mod.rs", "use crate::time;\n");
+    assert_eq!(
+        upward_imports(&[up, down, unknown], &layers),
+        vec![
+            "src/config/mod.rs:2: config (domain) uses simulation (runs)",
+            "src/config/mod.rs:4: config (domain) uses cli (edge)",
+            "src/report/mod.rs: module report is in no row of the layer table",
+        ]
+    );
+    let sam = source("src/input/sam.rs", "use super::cloudformation::resources;\n");
+    let cfn = source(
+        "src/input/cloudformation.rs",
+        "use super::sam;\nuse super::document::Node;\n",
+    );
+    let doc = source("src/input/document.rs", "");
+    let parent = source("src/input/mod.rs", "pub use document::Node;\nuse self::sam::read;\n");
+    let child = source("src/input/appspec.rs", "use super::Options;\n");
+    let a = source("src/report/mod.rs", "use crate::chart::Chart;\n");
+    let b = source("src/chart/line.rs", "use crate::report::Report;\n");
+    let c = source("src/chart/mod.rs", "");
+    assert_eq!(
+        import_loops(&[sam, cfn, doc, parent, child, a, b, c]),
+        vec![
+            "chart and report import each other (src/chart/line.rs:1; src/report/mod.rs:1)",
+            "input::cloudformation and input::sam import each other (src/input/cloudformation.rs:1; src/input/sam.rs:1)",
         ]
     );
 }

@@ -34,12 +34,14 @@
 //! healthy (out from BlockTraffic, back when AllowTraffic succeeds); without one, not being
 //! deployed to and not failed.
 //!
-//! Not here: EC2 blue/green (`ec2_blue_green`, which shares `script_diagnostic`), and
+//! Not here: EC2 blue/green (`ec2_blue_green`; what both share about an instance's events
+//! is in `instance_event`), and
 //! rendering (`report`).
 
 mod instance;
 mod itinerary;
 mod records;
+mod rollback;
 
 use std::collections::VecDeque;
 
@@ -47,21 +49,23 @@ use crate::alarm::MetricSource;
 use crate::config::DeploymentConfig;
 use crate::config::minimum_healthy::{HealthCount, HealthPlan, may_start};
 use crate::deployment::{
-    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, LifecycleErrorCode, LifecycleEventStatus, TargetStatus,
+    DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, LifecycleEventStatus, TargetStatus,
 };
 use crate::engine::{Model, Scheduler};
 use crate::id::TargetId;
-use crate::lifecycle::hook::{Hook, HookOutcome, HookResult};
+use crate::lifecycle::hook::{Hook, HookOutcome};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
 use crate::platform::alarm_watch::{
     AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_value,
 };
+use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
 use crate::rng::{Stream, Streams};
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
 use crate::time::{SimDuration, SimTime};
 use instance::Instance;
 pub use records::{Records, Slot};
+pub use rollback::{InPlaceRuns, RollbackStart, run};
 
 /// Metric periods for Server alarms: 10 s, so that 10 s alarms and one-minute alarms are
 /// both evaluated on time.
@@ -70,9 +74,6 @@ const METRIC_PERIOD: SimDuration = SimDuration::from_secs(10);
 /// Salt of a rollback deployment's random streams, so its draws differ from the failed
 /// deployment's.
 const ROLLBACK_STREAM_SALT: u64 = 0x726F_6C6C_6261_636B;
-
-/// How long CodeDeploy waits for a lifecycle event that never starts (§3.3, §11).
-pub const EVENT_START_LIMIT: SimDuration = SimDuration::from_mins(5);
 
 /// The in-place deployment's closed set of events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,55 +204,7 @@ pub struct InPlaceOutcome {
     pub final_on_new_revision: Vec<bool>,
 }
 
-/// Where a rollback deployment starts from: the failed deployment's end state.
-#[derive(Clone, Debug)]
-pub struct RollbackStart {
-    pub origin: SimTime,
-    pub class: Vec<HealthClass>,
-    pub serving: Vec<bool>,
-    pub stopped: Vec<bool>,
-    pub on_new_revision: Vec<bool>,
-}
-
-impl RollbackStart {
-    /// The rollback redeploys the last good revision to every instance (§8 \[I\]): those that
-    /// failed first (Unhealthy), then those now on the bad revision, then those never
-    /// touched, which already run the good one (Current).
-    pub fn from_outcome(o: &InPlaceOutcome) -> RollbackStart {
-        let class = o
-            .target_status
-            .iter()
-            .map(|s| match s {
-                TargetStatus::Failed => HealthClass::Unhealthy,
-                TargetStatus::Succeeded | TargetStatus::InProgress => HealthClass::Old,
-                TargetStatus::Pending | TargetStatus::Skipped => HealthClass::Current,
-            })
-            .collect();
-        RollbackStart {
-            origin: o.complete_time,
-            class,
-            serving: o.final_serving.clone(),
-            stopped: o.final_stopped.clone(),
-            on_new_revision: o.final_on_new_revision.clone(),
-        }
-    }
-}
-
 impl<'s> InPlaceDeployment<'s> {
-    /// A rollback deployment (§8), starting where the failed deployment ended.
-    pub fn rollback(
-        config: &'s DeploymentConfig,
-        scenario: &'s InPlace,
-        monitoring: &'s Monitoring,
-        seed: u64,
-        from: RollbackStart,
-    ) -> Self {
-        let mut d = Self::build(config, scenario, monitoring, seed, Some(&from));
-        d.is_rollback = true;
-        d.origin = from.origin;
-        d
-    }
-
     pub fn new(config: &'s DeploymentConfig, scenario: &'s InPlace, monitoring: &'s Monitoring, seed: u64) -> Self {
         Self::build(config, scenario, monitoring, seed, None)
     }
@@ -910,28 +863,6 @@ impl<'s> InPlaceDeployment<'s> {
         }
         tracing::info!(target: "cdsim::deployment", t = %now, status = %self.status.as_str(),
             error = self.error.as_ref().map(|e| e.code.as_str()), "deployment finished");
-    }
-}
-
-/// The diagnostic a planned run of an event's scripts (or an agent step) ends with; shared
-/// with the EC2 blue/green model.
-pub(crate) fn script_diagnostic(runner: Runner, hook: &Hook, result: HookResult) -> Diagnostic {
-    match (runner, result) {
-        (_, _) if hook.is_empty() => Diagnostic::None,
-        (Runner::Agent, HookResult::Succeeded) => Diagnostic::None,
-        (Runner::Agent, _) => Diagnostic::AgentStepFailed,
-        (_, HookResult::Succeeded) => Diagnostic::Script {
-            code: LifecycleErrorCode::Success,
-            script: 0,
-        },
-        (_, HookResult::ScriptFailed(s)) => Diagnostic::Script {
-            code: LifecycleErrorCode::ScriptFailed,
-            script: s,
-        },
-        (_, HookResult::ScriptTimedOut(s)) => Diagnostic::Script {
-            code: LifecycleErrorCode::ScriptTimedOut,
-            script: s,
-        },
     }
 }
 

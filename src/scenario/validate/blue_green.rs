@@ -7,7 +7,6 @@ use crate::config::traffic_routing::LinearEnd;
 use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig};
 use crate::lifecycle::LifecycleEventName;
 use crate::load_balancer::HealthCheck;
-use crate::platform::traffic_shift::allowed_with_nlb;
 use crate::scenario::blue_green::{
     BlueGreenDeployment, EcsService, FunctionHook, LambdaFunction, Reroute, ShiftTarget,
 };
@@ -63,7 +62,7 @@ impl Validator {
         };
         if let (Some(ShiftTarget::Ecs(e)), Some(r), Some(raw_e)) = (&target, routing, &raw.ecs_service)
             && e.network_load_balancer
-            && !allowed_with_nlb(r)
+            && !r.allowed_with_nlb()
         {
             let at = raw_e
                 .value

@@ -7,7 +7,6 @@
 use super::{Located, Validator};
 use crate::config::{ConfigRule, DeploymentConfig};
 use crate::lifecycle::LifecycleEventName;
-use crate::platform::ec2_blue_green::{BLUE_ORDER, GREEN_ORDER};
 use crate::scenario::blue_green::Reroute;
 use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen, GreenFleet, GreenFleetProvisioning};
 use crate::scenario::raw::{
@@ -244,7 +243,11 @@ impl Validator {
                     let Some(name) = LifecycleEventName::parse(&e.value) else {
                         continue;
                     };
-                    let runs: &[LifecycleEventName] = if original { &BLUE_ORDER } else { &GREEN_ORDER[1..] };
+                    let runs: &[LifecycleEventName] = if original {
+                        LifecycleEventName::BLUE_GREEN_ORIGINALS
+                    } else {
+                        &LifecycleEventName::BLUE_GREEN_REPLACEMENTS[1..]
+                    };
                     if !runs.contains(&name) {
                         self.problem(
                             e,

@@ -6,7 +6,6 @@
 use super::{Located, Validator};
 use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig};
 use crate::lifecycle::LifecycleEventName;
-use crate::platform::traffic_shift::allowed_with_nlb;
 use crate::scenario::blue_green::ShiftTarget;
 use crate::scenario::fault_model::{BadRevision, FaultModel, InstanceCrashes, SlowStarts};
 use crate::scenario::raw::{RawBadRevision, RawDeploymentConfig, RawFaultModel, RawScenario};
@@ -245,7 +244,7 @@ impl Validator {
             if matches!(&bg.target, ShiftTarget::Ecs(e) if e.network_load_balancer));
         if let ConfigRule::TrafficRouting(r) = &config.rule
             && nlb
-            && !allowed_with_nlb(*r)
+            && !r.allowed_with_nlb()
         {
             self.problem(
                 c,

@@ -6,7 +6,6 @@ use crate::alarm::{
     VersionRef,
 };
 use crate::config::ComputePlatform;
-use crate::platform::alarm_watch::divides;
 use crate::scenario::raw::{RawAlarm, RawAlarmConfiguration, RawScenario};
 use crate::scenario::{AutoRollback, Monitoring, StopRequest};
 use crate::time::{SimDuration, SimTime};
@@ -55,7 +54,7 @@ impl Validator {
         let Some(config) = &m.alarms else { return };
         let raw_alarms = raw.alarm_configuration.as_ref().map(|a| &a.value.alarms.value);
         for (i, a) in config.alarms.iter().enumerate() {
-            if !divides(metric_period, a.period) || !divides(metric_period, a.evaluation_interval()) {
+            if !metric_period.divides(a.period) || !metric_period.divides(a.evaluation_interval()) {
                 let (line, column) = raw_alarms.and_then(|v| v.get(i)).map_or((1, 1), |x| (x.line, x.column));
                 self.problem_at(
                     line,

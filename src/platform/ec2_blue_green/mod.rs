@@ -65,19 +65,25 @@ use crate::engine::{Model, Scheduler};
 use crate::id::TargetId;
 use crate::lifecycle::hook::Hook;
 use crate::lifecycle::{LifecycleEventName, Runner};
-use crate::load_balancer::{ALLOW_TRAFFIC_LIMIT, LoadBalancer};
+use crate::load_balancer::LoadBalancer;
 use crate::platform::alarm_watch::{
     AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_value,
 };
-use crate::platform::server::{EVENT_START_LIMIT, script_diagnostic};
-use crate::platform::traffic_shift::PhaseSpan;
+use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
+use crate::platform::phase::PhaseSpan;
 use crate::rng::{Stream, Streams};
 use crate::scenario::blue_green::Reroute;
-use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen, GreenFleetProvisioning};
+use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen};
 use crate::scenario::{InPlace, Monitoring};
 use crate::time::{SimDuration, SimTime};
 
 use LifecycleEventName::*;
+
+mod instances;
+mod rollback;
+mod track;
+
+pub use track::Track;
 
 /// Metric periods for alarms, as in place.
 const METRIC_PERIOD: SimDuration = SimDuration::from_secs(10);
@@ -85,31 +91,8 @@ const METRIC_PERIOD: SimDuration = SimDuration::from_secs(10);
 /// Salt of the rollback deployment's random streams.
 const ROLLBACK_STREAM_SALT: u64 = 0x726F_6C6C_6261_636B;
 
-/// §4.1 table, deployment: the originals' events.
-pub const BLUE_ORDER: [LifecycleEventName; 3] = [BeforeBlockTraffic, BlockTraffic, AfterBlockTraffic];
-
-/// §4.1 table, deployment: the replacements' events (install, then traffic).
-pub const GREEN_ORDER: [LifecycleEventName; 10] = [
-    ApplicationStop,
-    DownloadBundle,
-    BeforeInstall,
-    Install,
-    AfterInstall,
-    ApplicationStart,
-    ValidateService,
-    BeforeAllowTraffic,
-    AllowTraffic,
-    AfterAllowTraffic,
-];
-
-/// §4.1 table, rollback: the originals get traffic back…
-pub const BLUE_ROLLBACK_ORDER: [LifecycleEventName; 3] = [BeforeAllowTraffic, AllowTraffic, AfterAllowTraffic];
-
-/// …and the replacements lose it.
-pub const GREEN_ROLLBACK_ORDER: [LifecycleEventName; 3] = BLUE_ORDER;
-
-/// Where the install phase ends in [`GREEN_ORDER`].
-const INSTALL_STAGES: usize = 7;
+/// Where the install phase ends in the replacements' order.
+const INSTALL_STAGES: usize = LifecycleEventName::BLUE_GREEN_INSTALL_EVENTS;
 
 /// The model's closed set of events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,75 +142,6 @@ pub struct FleetPoint {
     /// Original instances that exist (launched and not terminated).
     pub original_running: u32,
     pub replacement_running: u32,
-}
-
-/// One deployment's per-target lifecycle records (the first deployment, or its rollback).
-#[derive(Clone, Debug)]
-pub struct Track {
-    pub originals: u32,
-    pub blue_order: &'static [LifecycleEventName],
-    pub green_order: &'static [LifecycleEventName],
-    pub target_status: Vec<TargetStatus>,
-    pub records: Vec<EventRecord>,
-    stage: Vec<u8>,
-}
-
-impl Track {
-    fn new(
-        originals: u32,
-        replacements: u32,
-        blue: &'static [LifecycleEventName],
-        green: &'static [LifecycleEventName],
-    ) -> Track {
-        let n = (originals + replacements) as usize;
-        let len = originals as usize * blue.len() + replacements as usize * green.len();
-        Track {
-            originals,
-            blue_order: blue,
-            green_order: green,
-            target_status: vec![TargetStatus::Pending; n],
-            records: vec![EventRecord::PENDING; len],
-            stage: vec![0; n],
-        }
-    }
-
-    pub fn order(&self, t: TargetId) -> &'static [LifecycleEventName] {
-        if t.0 < self.originals {
-            self.blue_order
-        } else {
-            self.green_order
-        }
-    }
-
-    fn base(&self, t: TargetId) -> usize {
-        let n = self.originals as usize;
-        if t.index() < n {
-            t.index() * self.blue_order.len()
-        } else {
-            n * self.blue_order.len() + (t.index() - n) * self.green_order.len()
-        }
-    }
-
-    /// The records of `t`, in its order.
-    pub fn records_of(&self, t: TargetId) -> &[EventRecord] {
-        let b = self.base(t);
-        &self.records[b..b + self.order(t).len()]
-    }
-
-    fn rec(&mut self, t: TargetId, stage: usize) -> &mut EventRecord {
-        let b = self.base(t);
-        &mut self.records[b + stage]
-    }
-
-    /// Marks every event of `t` from `stage` on that has not run as Skipped.
-    fn skip_from(&mut self, t: TargetId, stage: usize) {
-        let (b, len) = (self.base(t), self.order(t).len());
-        for r in &mut self.records[b + stage.min(len)..b + len] {
-            if r.status == LifecycleEventStatus::Pending {
-                r.status = LifecycleEventStatus::Skipped;
-            }
-        }
-    }
 }
 
 /// One deployment of the run, for reports.
@@ -327,7 +241,12 @@ impl<'s> Ec2BlueGreenRun<'s> {
             status: DeploymentStatus::Created,
             error: None,
             complete_time: None,
-            track: Track::new(n, r, &BLUE_ORDER, &GREEN_ORDER),
+            track: Track::new(
+                n,
+                r,
+                LifecycleEventName::BLUE_GREEN_ORIGINALS,
+                LifecycleEventName::BLUE_GREEN_REPLACEMENTS,
+            ),
             rollback: None,
             rollback_message: None,
             rollback_requested: false,
@@ -864,229 +783,6 @@ impl<'s> Ec2BlueGreenRun<'s> {
         self.complete_time = Some(now);
         self.phase = Phase::Done;
         tracing::info!(target: "cdsim::deployment", t = %now, status = "Succeeded", "deployment finished");
-    }
-
-    // ----- stops, failures and rollback (§8) ----------------------------------------------
-
-    /// StopDeployment or an alarm: nothing more starts; what runs finishes, then Stopped.
-    fn stop(&mut self, now: SimTime, code: ErrorCode, message: String, rollback: bool, sched: &mut Scheduler<Event>) {
-        if self.status.is_terminal() || self.stopping.is_some() || self.phase == Phase::RollingBack {
-            return;
-        }
-        self.rollback_requested = rollback;
-        self.wait_generation += 1; // cancels a ready or termination wait
-        if matches!(self.phase, Phase::Ready | Phase::TerminationWait) {
-            self.close_phase(now);
-        }
-        self.pending.clear();
-        if self.in_flight == 0 {
-            self.end_deployment(now, DeploymentStatus::Stopped, code, message, rollback, sched);
-        } else {
-            tracing::info!(target: "cdsim::deployment", t = %now, in_flight = self.in_flight, "stopping");
-            self.stopping = Some((code, message));
-        }
-    }
-
-    /// The first deployment ends Failed or Stopped; its rollback starts if asked for.
-    fn end_deployment(
-        &mut self,
-        now: SimTime,
-        status: DeploymentStatus,
-        code: ErrorCode,
-        message: String,
-        rollback: bool,
-        sched: &mut Scheduler<Event>,
-    ) {
-        assert_eq!(self.in_flight, 0, "a deployment ends with nothing in flight");
-        self.status = status;
-        self.error = Some(ErrorInformation { code, message });
-        self.complete_time = Some(now);
-        self.stopping = None;
-        self.pending.clear();
-        self.close_phase(now);
-        for i in 0..self.track.target_status.len() {
-            let t = TargetId(i as u32);
-            if matches!(
-                self.track.target_status[i],
-                TargetStatus::Pending | TargetStatus::InProgress
-            ) {
-                self.track.target_status[i] = TargetStatus::Skipped;
-            }
-            self.track.skip_from(t, 0);
-        }
-        tracing::info!(target: "cdsim::deployment", t = %now, status = %status.as_str(), error = code.as_str(),
-            "deployment finished");
-        let touched = self
-            .track
-            .records
-            .iter()
-            .any(|r| matches!(r.status, LifecycleEventStatus::Succeeded | LifecycleEventStatus::Failed));
-        if !rollback {
-            self.rollback_message = self.monitoring.auto_rollback.not_requested_message();
-            self.phase = Phase::Done;
-        } else if !touched {
-            self.rollback_message = Some("Nothing was deployed, so there is nothing to roll back.".to_string());
-            self.phase = Phase::Done;
-        } else {
-            self.start_rollback(sched);
-        }
-    }
-
-    /// §8: traffic back to the originals (they exist until a successful deployment
-    /// terminates them), away from the replacements.
-    fn start_rollback(&mut self, sched: &mut Scheduler<Event>) {
-        let now = sched.now();
-        let n = self.spec.originals();
-        let r = self.spec.replacements();
-        self.rollback = Some(Ec2Deployment {
-            status: DeploymentStatus::InProgress,
-            error: None,
-            create_time: now,
-            complete_time: now,
-            track: Track::new(n, r, &BLUE_ROLLBACK_ORDER, &GREEN_ROLLBACK_ORDER),
-        });
-        self.phase = Phase::RollingBack;
-        self.open_phase("rollback", now);
-        tracing::info!(target: "cdsim::deployment", t = %now, "rollback deployment started");
-        let (mut todo, mut later) = (VecDeque::new(), VecDeque::new());
-        for i in 0..(n + r) {
-            let t = TargetId(i);
-            let blocked = self
-                .track
-                .records_of(t)
-                .iter()
-                .zip(self.track.order(t))
-                .any(|(rec, &name)| {
-                    name == BlockTraffic
-                        && !matches!(
-                            rec.status,
-                            LifecycleEventStatus::Pending | LifecycleEventStatus::Skipped
-                        )
-                });
-            let registered = self.is_replacement(t)
-                && self
-                    .track
-                    .records_of(t)
-                    .iter()
-                    .zip(self.track.order(t))
-                    .any(|(rec, &name)| {
-                        name == AllowTraffic
-                            && !matches!(
-                                rec.status,
-                                LifecycleEventStatus::Pending | LifecycleEventStatus::Skipped
-                            )
-                    });
-            if !self.is_replacement(t) && blocked {
-                todo.push_back(t);
-            } else if registered {
-                later.push_back(t);
-            }
-        }
-        if todo.is_empty() {
-            todo = std::mem::take(&mut later);
-        }
-        self.pending = todo;
-        self.rollback_block = later;
-        self.succeeded = 0;
-        self.failed = 0;
-        self.start_more(sched);
-    }
-
-    fn end_rollback(&mut self, now: SimTime) {
-        self.close_phase(now);
-        let failed = self.failed;
-        let rb = self.rollback.as_mut().expect("rolling back");
-        for s in &mut rb.track.target_status {
-            if *s == TargetStatus::Pending {
-                *s = TargetStatus::Skipped;
-            }
-        }
-        for i in 0..rb.track.target_status.len() {
-            rb.track.skip_from(TargetId(i as u32), 0);
-        }
-        rb.complete_time = now;
-        if failed == 0 {
-            rb.status = DeploymentStatus::Succeeded;
-            self.rollback_message = Some("Rolled back: production traffic is on the original instances.".to_string());
-        } else {
-            rb.status = DeploymentStatus::Failed;
-            rb.error = Some(ErrorInformation {
-                code: ErrorCode::HealthConstraints,
-                message: format!("The rollback failed on {failed} instances."),
-            });
-            self.rollback_message = Some("The rollback deployment failed.".to_string());
-        }
-        let status = rb.status;
-        if status == DeploymentStatus::Succeeded
-            && self.spec.green_fleet.provisioning == GreenFleetProvisioning::CopyAutoScalingGroup
-        {
-            self.replacement_running = 0;
-            self.push_capacity(now);
-        }
-        self.phase = Phase::Done;
-        tracing::info!(target: "cdsim::deployment", t = %now, status = %status.as_str(), "rollback finished");
-    }
-
-    // ----- instances ----------------------------------------------------------------------
-
-    fn on_instance_stops(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
-        let now = sched.now();
-        if self.phase == Phase::Done {
-            return;
-        }
-        tracing::info!(target: "cdsim::deployment", t = %now, target = %t, "instance stopped");
-        self.stopped[t.index()] = true;
-        self.set_serving(t, false, now);
-        if self.active_ref().target_status[t.index()] != TargetStatus::InProgress {
-            return;
-        }
-        let stage = usize::from(self.active_ref().stage[t.index()]);
-        let Some(&name) = self.active_ref().order(t).get(stage) else {
-            return;
-        };
-        let rec = self.active_ref().records_of(t)[stage];
-        if rec.status != LifecycleEventStatus::InProgress {
-            return;
-        }
-        let (limit, diagnostic) = match name.runner() {
-            Runner::Scripts | Runner::Agent => (self.hook_for(name).total_timeout(), Diagnostic::InstanceStopped),
-            Runner::Register => (ALLOW_TRAFFIC_LIMIT, Diagnostic::NotHealthyInTime),
-            Runner::Deregister | Runner::TestTraffic => return,
-        };
-        let end = (rec.start + limit).max(now);
-        let rec = self.active().rec(t, stage);
-        rec.duration = end.since(rec.start);
-        rec.diagnostic = diagnostic;
-        self.generation[t.index()] += 1;
-        let generation = self.generation[t.index()];
-        sched.at(end, Event::LifecycleEventEnds { target: t, generation });
-    }
-
-    fn set_serving(&mut self, t: TargetId, serving: bool, now: SimTime) {
-        let s = &mut self.serving[t.index()];
-        if *s == serving || (serving && self.stopped[t.index()]) {
-            return;
-        }
-        *s = serving;
-        let new = self.spec.is_replacement(t);
-        if serving {
-            self.in_service += 1;
-            self.on_new += u32::from(new);
-        } else {
-            self.in_service -= 1;
-            self.on_new -= u32::from(new);
-        }
-        self.push_capacity(now);
-    }
-
-    fn push_capacity(&mut self, now: SimTime) {
-        self.capacity.push(FleetPoint {
-            time: now,
-            in_service: self.in_service,
-            on_new_revision: self.on_new,
-            original_running: self.original_running,
-            replacement_running: self.replacement_running,
-        });
     }
 
     // ----- alarms ---------------------------------------------------------------------------
