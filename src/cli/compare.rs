@@ -104,6 +104,12 @@ fn parse_shard(s: &str) -> Result<(u64, u64), Failure> {
     if n == 0 || k == 0 || k > n {
         return Err(bad());
     }
+    if n > partial_file::MAX_RUNS {
+        return Err(Failure(format!(
+            "--shard: at most {} shards (the most runs), found {n}",
+            partial_file::MAX_RUNS
+        )));
+    }
     Ok((k, n))
 }
 

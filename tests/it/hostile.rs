@@ -278,8 +278,8 @@ fn compare_writes_no_file_when_a_chart_cannot_be_written() {
     assert!(!Path::new(&out).join("compare.json").exists());
 }
 
-/// Kills `args` (which write into the directory `out`) after a pseudo-random delay, `times`
-/// times, and checks every file left under a final name against a complete run's.
+/// Kills or interrupts `args` (which write into the directory `out`) after a pseudo-random
+/// delay, `times` times, and checks every file left under a final name against a complete run's.
 fn kill_while_writing(name: &str, args: &[&str], times: u32) {
     let tmp = TempDir::new(name);
     let reference = tmp.path("reference");
@@ -304,7 +304,15 @@ fn kill_while_writing(name: &str, args: &[&str], times: u32) {
             .spawn()
             .expect("run cdsim");
         std::thread::sleep(Duration::from_micros(delay));
-        let _ = child.kill();
+        // Every other time Ctrl-C's signal (SIGINT, through kill(1)), else SIGKILL.
+        let interrupted = i % 2 == 1
+            && Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !interrupted {
+            let _ = child.kill();
+        }
         let _ = child.wait();
         check_complete(Path::new(&out), Path::new(&reference));
     }
@@ -352,5 +360,36 @@ fn killing_compare_out_leaves_no_partial_file() {
         "kill-compare",
         &["compare", &example("compare-lambda.yaml"), "--runs", "5", "--quiet"],
         30,
+    );
+}
+
+/// A scenario with `n` faults of the longest form.
+fn with_faults(n: usize) -> String {
+    let mut yaml = String::from(
+        "name: many-faults\nfleet:\n  instances: 100000\nhooks:\n  BeforeInstall:\n    - {location: a.sh, timeout: 600, duration: 5s}\nfaults:\n",
+    );
+    for i in 0..n {
+        yaml.push_str(&format!(
+            "  - slowHook: {{target: {}, event: BeforeInstall, extra: 2m}}\n",
+            i % 100_000
+        ));
+    }
+    yaml
+}
+
+#[test]
+fn a_scenario_at_the_faults_limit_parses_and_one_beyond_is_refused() {
+    let max = cdsim::scenario::validate::MAX_FAULTS;
+    cdsim::scenario::load_str(&with_faults(max), "many.yaml").unwrap_or_else(|p| panic!("{p}"));
+    let err = cdsim::scenario::load_str(&with_faults(max + 1), "many.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!(
+            "many.yaml:{}:5: at most {max} faults, found {}",
+            max + 8,
+            max + 1
+        )),
+        "{err}"
     );
 }
