@@ -24,12 +24,16 @@
 /// `StateValue`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlarmState {
+    /// `OK`: the metric is within the threshold.
     Ok,
+    /// `ALARM`: the metric breached the threshold.
     Alarm,
+    /// `INSUFFICIENT_DATA`: too few datapoints to decide.
     InsufficientData,
 }
 
 impl AlarmState {
+    /// The API spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             AlarmState::Ok => "OK",
@@ -42,13 +46,18 @@ impl AlarmState {
 /// `ComparisonOperator`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Comparison {
+    /// Breaching at or above the threshold.
     GreaterThanOrEqualToThreshold,
+    /// Breaching above the threshold.
     GreaterThanThreshold,
+    /// Breaching below the threshold.
     LessThanThreshold,
+    /// Breaching at or below the threshold.
     LessThanOrEqualToThreshold,
 }
 
 impl Comparison {
+    /// Whether `value` breaches `threshold`.
     pub fn breaches(self, value: f64, threshold: f64) -> bool {
         match self {
             Comparison::GreaterThanOrEqualToThreshold => value >= threshold,
@@ -58,6 +67,7 @@ impl Comparison {
         }
     }
 
+    /// From the API spelling (`GreaterThanThreshold`, …).
     pub fn parse(s: &str) -> Option<Comparison> {
         Some(match s {
             "GreaterThanOrEqualToThreshold" => Comparison::GreaterThanOrEqualToThreshold,
@@ -72,14 +82,19 @@ impl Comparison {
 /// `TreatMissingData`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TreatMissingData {
+    /// `missing`: missing datapoints neither breach nor pass; see [`evaluate`].
     #[default]
     Missing,
+    /// `ignore`: the state stays as it is when data is missing.
     Ignore,
+    /// `breaching`: a missing datapoint breaches.
     Breaching,
+    /// `notBreaching`: a missing datapoint is within the threshold.
     NotBreaching,
 }
 
 impl TreatMissingData {
+    /// From the scenario spelling (`missing`, `ignore`, `breaching`, `notBreaching`).
     pub fn parse(s: &str) -> Option<TreatMissingData> {
         Some(match s {
             "missing" => TreatMissingData::Missing,
@@ -98,8 +113,11 @@ pub struct AlarmRule {
     pub evaluation_periods: u32,
     /// M, `DatapointsToAlarm` (≤ N).
     pub datapoints_to_alarm: u32,
+    /// `Threshold`.
     pub threshold: f64,
+    /// `ComparisonOperator`.
     pub comparison: Comparison,
+    /// `TreatMissingData`.
     pub treat_missing_data: TreatMissingData,
 }
 
@@ -162,7 +180,9 @@ fn stopped_flowing(range: &[Option<f64>], n: usize) -> bool {
 /// Which version's traffic a metric counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VersionRef {
+    /// The original version (or task set).
     Original,
+    /// The replacement version (or task set).
     Replacement,
     /// Both versions together (the production listener's view).
     All,
@@ -171,8 +191,11 @@ pub enum VersionRef {
 /// A latency percentile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Percentile {
+    /// The median.
     P50,
+    /// The 90th percentile.
     P90,
+    /// The 99th percentile.
     P99,
 }
 
@@ -196,10 +219,13 @@ pub enum MetricSource {
 /// A CloudWatch alarm associated with the deployment group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alarm {
+    /// `AlarmName`.
     pub name: String,
+    /// What it watches.
     pub metric: MetricSource,
     /// `Period`: 10, 20, 30 s or a multiple of 60 s.
     pub period: crate::time::SimDuration,
+    /// When it goes into ALARM.
     pub rule: AlarmRule,
     /// The state when the deployment starts (an alarm already in ALARM blocks it, §7.1).
     pub initial_state: AlarmState,
@@ -220,6 +246,7 @@ impl Alarm {
 /// The deployment group's `alarmConfiguration` and CodeDeploy's polling of it (§7.1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlarmConfiguration {
+    /// The alarms, in the order given.
     pub alarms: Vec<Alarm>,
     /// `ignorePollAlarmFailure`: go on when alarm states cannot be read.
     pub ignore_poll_alarm_failure: bool,
@@ -230,6 +257,7 @@ pub struct AlarmConfiguration {
 }
 
 impl AlarmConfiguration {
+    /// Whether CodeDeploy can read the alarms' states at `t`.
     pub fn readable_at(&self, t: crate::time::SimTime) -> bool {
         !self.unreadable.iter().any(|&(from, to)| from <= t && t < to)
     }

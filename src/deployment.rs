@@ -8,19 +8,25 @@ use crate::time::{SimDuration, SimTime};
 /// `DeploymentStatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeploymentStatus {
+    /// Created, not started yet.
     Created,
+    /// Running.
     InProgress,
     /// Waiting between Availability Zones (the zonal monitor duration). Reported as
     /// `InProgress` by the API \[I\]; kept apart here for traces.
     Baking,
+    /// Ended: succeeded.
     Succeeded,
+    /// Ended: failed (see its `ErrorCode`).
     Failed,
+    /// Ended: stopped by StopDeployment, an alarm or a timed-out wait.
     Stopped,
     /// Blue/green: waiting for ContinueDeployment before rerouting traffic.
     Ready,
 }
 
 impl DeploymentStatus {
+    /// The API spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             DeploymentStatus::Created => "Created",
@@ -33,6 +39,7 @@ impl DeploymentStatus {
         }
     }
 
+    /// Whether the deployment has ended.
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
@@ -44,7 +51,9 @@ impl DeploymentStatus {
 /// `ErrorCode` (deployment level), the codes this simulator produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
+    /// `HEALTH_CONSTRAINTS`: too many instances failed to keep the minimum healthy.
     HealthConstraints,
+    /// `HEALTH_CONSTRAINTS_INVALID`: the minimum cannot be met at all (M ≥ N).
     HealthConstraintsInvalid,
     /// A Lambda or ECS hook reported Failed or did not report within an hour \[I\].
     HookExecutionFailure,
@@ -59,6 +68,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The API spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::HealthConstraints => "HEALTH_CONSTRAINTS",
@@ -75,21 +85,29 @@ impl ErrorCode {
 /// `errorInformation`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorInformation {
+    /// The code.
     pub code: ErrorCode,
+    /// The message, in CodeDeploy's words.
     pub message: String,
 }
 
 /// `TargetStatus` / `InstanceStatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TargetStatus {
+    /// Not deployed to yet.
     Pending,
+    /// Being deployed to.
     InProgress,
+    /// Deployed to.
     Succeeded,
+    /// Its deployment failed.
     Failed,
+    /// Never deployed to (the deployment ended first).
     Skipped,
 }
 
 impl TargetStatus {
+    /// The API spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             TargetStatus::Pending => "Pending",
@@ -104,14 +122,20 @@ impl TargetStatus {
 /// `LifecycleEventStatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LifecycleEventStatus {
+    /// Not started.
     Pending,
+    /// Running.
     InProgress,
+    /// Ended well.
     Succeeded,
+    /// Ended badly.
     Failed,
+    /// Not run (nothing to run, or the deployment ended first).
     Skipped,
 }
 
 impl LifecycleEventStatus {
+    /// The API spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             LifecycleEventStatus::Pending => "Pending",
@@ -126,13 +150,18 @@ impl LifecycleEventStatus {
 /// `LifecycleErrorCode` in `diagnostics.errorCode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LifecycleErrorCode {
+    /// `Success`.
     Success,
+    /// `ScriptFailed`: a script exited non-zero.
     ScriptFailed,
+    /// `ScriptTimedOut`: a script ran past its timeout.
     ScriptTimedOut,
+    /// `UnknownError`: the agent or the instance failed.
     UnknownError,
 }
 
 impl LifecycleErrorCode {
+    /// The API spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             LifecycleErrorCode::Success => "Success",
@@ -147,10 +176,13 @@ impl LifecycleErrorCode {
 /// succeeded scripted event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Diagnostic {
+    /// Nothing to say (a success without scripts, or an event that did not run).
     None,
     /// Scripts ran; `Success`, `ScriptFailed` or `ScriptTimedOut` of script `script`.
     Script {
+        /// How the scripts ended.
         code: LifecycleErrorCode,
+        /// Which script (0-based) the code is about.
         script: u16,
     },
     /// The instance stopped answering: the event timed out (§3.3).
@@ -189,13 +221,18 @@ impl Diagnostic {
 /// event is planned and final once it ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventRecord {
+    /// When the event began.
     pub start: SimTime,
+    /// How long it ran (planned when it is planned).
     pub duration: SimDuration,
+    /// Its status.
     pub status: LifecycleEventStatus,
+    /// Why it ended as it did.
     pub diagnostic: Diagnostic,
 }
 
 impl EventRecord {
+    /// The record of an event that has not run.
     pub const PENDING: EventRecord = EventRecord {
         start: SimTime::ZERO,
         duration: SimDuration::ZERO,
@@ -203,10 +240,12 @@ impl EventRecord {
         diagnostic: Diagnostic::None,
     };
 
+    /// When the event ended (or ends).
     pub fn end(&self) -> SimTime {
         self.start + self.duration
     }
 
+    /// Whether the event succeeded (or will, as planned).
     pub fn succeeds(&self) -> bool {
         self.diagnostic.succeeds()
     }

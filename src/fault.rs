@@ -19,27 +19,43 @@ use crate::time::{SimDuration, SimTime};
 pub enum Fault {
     /// The event's first script exits non-zero (`ScriptFailed`).
     HookFails {
+        /// The instance.
         target: TargetId,
+        /// The lifecycle event.
         event: LifecycleEventName,
     },
     /// The event's first script never finishes (`ScriptTimedOut` at its timeout).
     HookHangs {
+        /// The instance.
         target: TargetId,
+        /// The lifecycle event.
         event: LifecycleEventName,
     },
     /// The event's scripts each take `extra` longer.
     SlowHook {
+        /// The instance.
         target: TargetId,
+        /// The lifecycle event.
         event: LifecycleEventName,
+        /// How much longer each script takes.
         extra: SimDuration,
     },
     /// The instance stops (crashes, or its agent dies) at `at`.
-    InstanceStops { target: TargetId, at: SimTime },
+    InstanceStops {
+        /// The instance.
+        target: TargetId,
+        /// When it stops.
+        at: SimTime,
+    },
     /// The new revision on this instance never passes load-balancer health checks.
-    FailsHealthChecks { target: TargetId },
+    FailsHealthChecks {
+        /// The instance.
+        target: TargetId,
+    },
 }
 
 impl Fault {
+    /// The instance the fault happens to.
     pub fn target(&self) -> TargetId {
         match *self {
             Fault::HookFails { target, .. }
@@ -58,6 +74,7 @@ pub struct Faults {
 }
 
 impl Faults {
+    /// The faults, indexed by target.
     pub fn new(faults: impl IntoIterator<Item = Fault>) -> Self {
         let mut by_target: BTreeMap<TargetId, Vec<Fault>> = BTreeMap::new();
         for f in faults {
@@ -66,10 +83,12 @@ impl Faults {
         Faults { by_target }
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.by_target.is_empty()
     }
 
+    /// The faults of `target`, in the order given.
     pub fn for_target(&self, target: TargetId) -> &[Fault] {
         self.by_target.get(&target).map_or(&[], Vec::as_slice)
     }
@@ -87,6 +106,7 @@ impl Faults {
             .collect()
     }
 
+    /// Whether the new revision on `target` never passes health checks.
     pub fn fails_health_checks(&self, target: TargetId) -> bool {
         self.for_target(target)
             .iter()
@@ -101,6 +121,7 @@ impl Faults {
         })
     }
 
+    /// Every fault, in target order.
     pub fn all(&self) -> impl Iterator<Item = &Fault> {
         self.by_target.values().flatten()
     }

@@ -8,6 +8,7 @@ use std::fmt;
 pub struct TargetId(pub u32);
 
 impl TargetId {
+    /// The dense index, for per-target `Vec`s.
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -25,6 +26,7 @@ impl fmt::Display for TargetId {
 pub struct ZoneId(pub u16);
 
 impl ZoneId {
+    /// The dense index, for per-zone `Vec`s.
     pub fn index(self) -> usize {
         self.0 as usize
     }

@@ -18,13 +18,17 @@ use crate::time::{SimDuration, SimTime};
 /// How long CodeDeploy waits for a registered instance to become healthy (§10).
 pub const ALLOW_TRAFFIC_LIMIT: SimDuration = SimDuration::from_secs(3600);
 
+/// The load balancer in front of the fleet: its target group's deregistration delay and
+/// health checks (§10).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadBalancer {
     /// Target group deregistration delay (ALB default 300 s, range 0–3600 s).
     pub deregistration_delay: SimDuration,
+    /// The target group's health checks.
     pub health_check: HealthCheck,
 }
 
+/// A target group's health-check settings, with ALB's defaults and ranges.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HealthCheck {
     /// `HealthCheckIntervalSeconds` (default 30, 5–300).

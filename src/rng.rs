@@ -38,6 +38,26 @@ pub enum Stream {
     Runs = 6,
 }
 
+/// Salt of a rollback deployment's streams ("rollback" in ASCII): [`Streams::rollback`]. A
+/// rollback deployment of run `seed` draws from the streams of `seed ^ ROLLBACK_SALT`, so
+/// its draws differ from the failed deployment's while every stream keeps its name.
+const ROLLBACK_SALT: u64 = 0x726F_6C6C_6261_636B;
+
+/// Where a sub-stream index carries the phase of a target's life
+/// ([`phase_substream`]): target indices stay below 2^40.
+const PHASE_SHIFT: u32 = 40;
+
+/// The sub-stream of `target` in the `phase`-th phase of its life (0: its first), for a
+/// model that draws a target's phases separately (EC2 blue/green: a replacement's install,
+/// then its reroute). Phase 0 is the target's plain sub-stream.
+pub fn phase_substream(target: u64, phase: u64) -> u64 {
+    assert!(
+        target < 1 << PHASE_SHIFT,
+        "target index {target} too large for a phase sub-stream"
+    );
+    target | phase << PHASE_SHIFT
+}
+
 /// The seed of a run and the factory of its streams.
 #[derive(Clone, Copy, Debug)]
 pub struct Streams {
@@ -51,12 +71,19 @@ pub struct RandomSource {
 }
 
 impl Streams {
+    /// The streams of one run, keyed by its seed.
     pub fn new(seed: u64) -> Self {
         Streams { seed }
     }
 
+    /// The run's seed.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// The streams of the run's rollback deployment (§8): the same names, other draws.
+    pub fn rollback(&self) -> Streams {
+        Streams::new(self.seed ^ ROLLBACK_SALT)
     }
 
     /// The sub-stream `index` of `stream` (a target index, or 0 for fleet-wide streams).

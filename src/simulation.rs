@@ -14,19 +14,25 @@ use crate::time::SimTime;
 
 /// A finished run: the raw outcome and the engine's counters.
 pub struct Run {
+    /// What the deployment (and its rollback) left behind.
     pub outcome: Outcome,
+    /// The engine's counters over the whole run.
     pub stats: engine::RunStats,
 }
 
 /// The raw outcome, by platform (one per run: the size difference costs nothing).
 #[allow(clippy::large_enum_variant)]
 pub enum Outcome {
+    /// EC2/on-premises in place: the deployment and its rollback deployment, if one was made.
     InPlace(InPlaceRuns),
+    /// ECS or Lambda blue/green.
     BlueGreen(BlueGreenOutcome),
+    /// EC2 blue/green.
     Ec2BlueGreen(Ec2BlueGreenOutcome),
 }
 
 impl Outcome {
+    /// The deployment's final status.
     pub fn status(&self) -> DeploymentStatus {
         match self {
             Outcome::InPlace(o) => o.deployment.status,
@@ -35,6 +41,7 @@ impl Outcome {
         }
     }
 
+    /// When the run ended: the end of the rollback deployment when there was one.
     pub fn complete_time(&self) -> SimTime {
         match self {
             Outcome::InPlace(o) => o.rollback.as_ref().unwrap_or(&o.deployment).complete_time,
@@ -55,7 +62,7 @@ pub fn run(scenario: &Scenario, seed: u64) -> Run {
             }
         }
         Workload::BlueGreen(bg) => {
-            let mut model = BlueGreenRun::new(bg, &scenario.monitoring, seed);
+            let mut model = BlueGreenRun::new(&scenario.deployment_config, bg, &scenario.monitoring, seed);
             let stats = engine::run(&mut model);
             Run {
                 outcome: Outcome::BlueGreen(model.into_outcome()),

@@ -24,10 +24,12 @@ impl SimTime {
     /// The instant the deployment is created.
     pub const ZERO: SimTime = SimTime(0);
 
+    /// The instant `ms` milliseconds after the deployment was created.
     pub const fn from_millis(ms: u64) -> Self {
         SimTime(ms)
     }
 
+    /// Milliseconds since the deployment was created.
     pub const fn as_millis(self) -> u64 {
         self.0
     }
@@ -45,16 +47,20 @@ impl SimTime {
 }
 
 impl SimDuration {
+    /// No time at all.
     pub const ZERO: SimDuration = SimDuration(0);
 
+    /// A span of `ms` milliseconds.
     pub const fn from_millis(ms: u64) -> Self {
         SimDuration(ms)
     }
 
+    /// A span of `s` seconds.
     pub const fn from_secs(s: u64) -> Self {
         SimDuration(s * 1000)
     }
 
+    /// A span of `m` minutes.
     pub const fn from_mins(m: u64) -> Self {
         SimDuration(m * 60_000)
     }
@@ -74,14 +80,17 @@ impl SimDuration {
         SimDuration(round_to_u64(s * 1000.0))
     }
 
+    /// The span in milliseconds.
     pub const fn as_millis(self) -> u64 {
         self.0
     }
 
+    /// The span in seconds, for reports and for rates per second.
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / 1000.0
     }
 
+    /// The span `k` times over, saturating at the largest span.
     pub fn saturating_mul(self, k: u64) -> Self {
         SimDuration(self.0.saturating_mul(k))
     }

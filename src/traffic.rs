@@ -26,6 +26,7 @@ use crate::time::{SimDuration, SimTime};
 /// Requests per second over time.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RequestRate {
+    /// The same rate throughout.
     Constant(f64),
     /// (from, rate): the rate is `rate` from `from` until the next step. The first step is
     /// at time zero; steps are in time order.
@@ -61,7 +62,9 @@ impl RequestRate {
 /// Latency of one version: lognormal.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Latency {
+    /// The median latency, in milliseconds.
     pub median_ms: f64,
+    /// The shape.
     pub sigma: f64,
 }
 
@@ -78,38 +81,50 @@ impl Latency {
 pub struct VersionBehaviour {
     /// Probability that a request fails (5XX).
     pub error_rate: f64,
+    /// Its latency, when the scenario models one.
     pub latency: Option<Latency>,
 }
 
 /// How requests are sampled.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TrafficMode {
+    /// Requests counted per period in closed form (Poisson counts, binomial errors, latency
+    /// percentiles as Beta order statistics).
     #[default]
     Aggregated,
+    /// Every request drawn on its own: the reference the aggregated mode is checked against.
     PerRequest,
 }
 
 /// The traffic of a scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrafficSpec {
+    /// Production requests per second.
     pub rate: RequestRate,
+    /// How the original version behaves.
     pub original: VersionBehaviour,
+    /// How the replacement version behaves.
     pub replacement: VersionBehaviour,
     /// Requests per second on the test listener once test traffic is allowed (ECS).
     pub test_rate: f64,
     /// The metric period (CloudWatch's, default 60 s).
     pub period: SimDuration,
+    /// How requests are sampled.
     pub mode: TrafficMode,
 }
 
 /// A stretch of time in which the rate, the weight and the test listener are constant.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Segment {
+    /// Where the stretch begins.
     pub start: SimTime,
+    /// Where it ends.
     pub end: SimTime,
+    /// Production requests per second.
     pub rate: f64,
     /// Percent of production traffic going to the replacement (new) version.
     pub new_percent: u32,
+    /// Whether the test listener routes test traffic to the replacement.
     pub test_traffic: bool,
 }
 
@@ -122,16 +137,22 @@ impl Segment {
 /// Nearest-rank latency percentiles, in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Percentiles {
+    /// The median.
     pub p50: f64,
+    /// The 90th percentile.
     pub p90: f64,
+    /// The 99th percentile.
     pub p99: f64,
 }
 
 /// What one version (or the test listener) saw in one period.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct VersionSample {
+    /// Requests served.
     pub requests: u64,
+    /// Of those, the failed ones (5XX).
     pub errors: u64,
+    /// Latency percentiles, when the scenario models latency and there were requests.
     pub latency: Option<Percentiles>,
 }
 
@@ -145,8 +166,11 @@ impl VersionSample {
 /// One period's sample.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct PeriodSample {
+    /// The original version's production requests.
     pub original: VersionSample,
+    /// The replacement's production requests.
     pub replacement: VersionSample,
+    /// The test listener's requests.
     pub test: VersionSample,
 }
 

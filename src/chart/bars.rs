@@ -9,21 +9,29 @@ use plotters::prelude::*;
 use super::axis::ValueAxis;
 use super::{Drawn, Rgb};
 
+/// Horizontal bars with error bars: one group of bars per row, one bar per series.
 #[derive(Clone, Debug, Default)]
 pub struct Bars {
+    /// The title.
     pub title: String,
     /// What the marks mean, under the title.
     pub note: String,
+    /// The value axis, with its unit.
     pub x_label: String,
+    /// The value axis's range.
     pub x_range: (f64, f64),
     /// Row labels, top to bottom.
     pub rows: Vec<String>,
+    /// The series, one bar each per row.
     pub series: Vec<BarSeries>,
 }
 
+/// One series of bars.
 #[derive(Clone, Debug)]
 pub struct BarSeries {
+    /// Its legend label.
     pub label: String,
+    /// Its colour.
     pub color: Rgb,
     /// One per row.
     pub values: Vec<Interval>,
@@ -32,8 +40,11 @@ pub struct BarSeries {
 /// A value and its interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Interval {
+    /// The value.
     pub value: f64,
+    /// The interval's lower end.
     pub low: f64,
+    /// The interval's upper end.
     pub high: f64,
 }
 

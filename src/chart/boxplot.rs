@@ -11,21 +11,27 @@ use plotters::prelude::*;
 use super::axis::ValueAxis;
 use super::{Drawn, Rgb, small_font};
 
+/// Box plots: one row per sample, p5 to p95 whiskers around a p25–p75 box.
 #[derive(Clone, Debug, Default)]
 pub struct BoxPlot {
+    /// The title.
     pub title: String,
     /// What the marks mean, under the title.
     pub note: String,
     /// The value axis, with its unit.
     pub x_label: String,
+    /// A logarithmic value axis.
     pub log_x: bool,
     /// Top to bottom.
     pub rows: Vec<BoxRow>,
 }
 
+/// One row: a sample's quantiles.
 #[derive(Clone, Debug)]
 pub struct BoxRow {
+    /// The row's label.
     pub label: String,
+    /// Its colour.
     pub color: Rgb,
     /// `None`: no sample (the row says so).
     pub quantiles: Option<Five>,
@@ -34,10 +40,15 @@ pub struct BoxRow {
 /// The 5th, 25th, 50th, 75th and 95th percentiles.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Five {
+    /// The 5th percentile.
     pub p5: f64,
+    /// The 25th percentile.
     pub p25: f64,
+    /// The median.
     pub p50: f64,
+    /// The 75th percentile.
     pub p75: f64,
+    /// The 95th percentile.
     pub p95: f64,
 }
 

@@ -15,8 +15,10 @@ use super::{Drawn, Rgb, label_font};
 /// (a step of at most 0.05 percentage points).
 const MAX_STEPS: usize = 2000;
 
+/// Empirical cumulative distribution functions: one line per sample.
 #[derive(Clone, Debug, Default)]
 pub struct Ecdf {
+    /// The title.
     pub title: String,
     /// What the marks mean, under the title.
     pub note: String,
@@ -24,12 +26,16 @@ pub struct Ecdf {
     pub x_label: String,
     /// A logarithmic value axis (honoured when every value is positive).
     pub log_x: bool,
+    /// The samples.
     pub series: Vec<EcdfSeries>,
 }
 
+/// One sample.
 #[derive(Clone, Debug)]
 pub struct EcdfSeries {
+    /// Its legend label.
     pub label: String,
+    /// Its colour.
     pub color: Rgb,
     /// The sample, sorted ascending; an empty sample draws no line.
     pub sorted: Vec<f64>,

@@ -6,10 +6,14 @@ use plotters::prelude::*;
 
 use super::{Drawn, Rgb, label_font, tick, widen};
 
+/// Coloured spans along an axis, one row per item (a target, a lifecycle event).
 #[derive(Clone, Debug, Default)]
 pub struct Gantt {
+    /// The title.
     pub title: String,
+    /// The axis, with its unit.
     pub x_label: String,
+    /// The axis's range.
     pub x_range: (f64, f64),
     /// Top to bottom.
     pub rows: Vec<GanttRow>,
@@ -17,17 +21,23 @@ pub struct Gantt {
     pub categories: Vec<(String, Rgb)>,
 }
 
+/// One row of spans.
 #[derive(Clone, Debug)]
 pub struct GanttRow {
+    /// The row's label.
     pub label: String,
+    /// Its spans, in time order.
     pub spans: Vec<Span>,
 }
 
 /// From `start` to `end`, of category `category` (an index into `Gantt::categories`).
 #[derive(Clone, Copy, Debug)]
 pub struct Span {
+    /// Where the span begins.
     pub start: f64,
+    /// Where it ends.
     pub end: f64,
+    /// Its category.
     pub category: usize,
 }
 

@@ -9,26 +9,38 @@ use super::{Drawn, Rgb, label_font, small_font, tick, title_font, widen};
 /// A line or step chart.
 #[derive(Clone, Debug, Default)]
 pub struct LineChart {
+    /// The title.
     pub title: String,
     /// Axis descriptions, with units: "time since creation (s)".
     pub x_label: String,
+    /// See `x_label`.
     pub y_label: String,
+    /// The x axis's range.
     pub x_range: (f64, f64),
     /// The data range; the chart adds headroom above it for the legend.
     pub y_range: (f64, f64),
+    /// The data series, drawn in order.
     pub series: Vec<Series>,
+    /// Shaded x intervals, drawn under the series.
     pub bands: Vec<Band>,
+    /// Vertical lines.
     pub markers: Vec<Marker>,
+    /// Horizontal lines.
     pub thresholds: Vec<Threshold>,
 }
 
 /// A data series. A step series holds each value until the next point's x.
 #[derive(Clone, Debug)]
 pub struct Series {
+    /// Its legend label.
     pub label: String,
+    /// Its colour.
     pub color: Rgb,
+    /// (x, y) points in x order.
     pub points: Vec<(f64, f64)>,
+    /// Hold each value until the next point's x.
     pub step: bool,
+    /// Draw it dashed.
     pub dashed: bool,
     /// Line width in pixels; a wide pale series drawn first makes a backdrop for others.
     pub width: u32,
@@ -37,25 +49,35 @@ pub struct Series {
 /// A shaded x interval ("ALARM"); bands with the same label share one legend entry.
 #[derive(Clone, Debug)]
 pub struct Band {
+    /// Its legend label.
     pub label: String,
+    /// Its colour.
     pub color: Rgb,
+    /// Where it begins.
     pub from: f64,
+    /// Where it ends.
     pub to: f64,
 }
 
 /// A vertical line at `x` ("rollback").
 #[derive(Clone, Debug)]
 pub struct Marker {
+    /// Its legend label.
     pub label: String,
+    /// Its colour.
     pub color: Rgb,
+    /// Where it stands.
     pub x: f64,
 }
 
 /// A horizontal line at `y` ("alarm threshold").
 #[derive(Clone, Debug)]
 pub struct Threshold {
+    /// Its legend label.
     pub label: String,
+    /// Its colour.
     pub color: Rgb,
+    /// Where it stands.
     pub y: f64,
 }
 

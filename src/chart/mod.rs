@@ -31,6 +31,7 @@ use plotters::prelude::*;
 
 /// Pixel size of every chart (SVG user units and PNG pixels).
 pub const WIDTH: u32 = 800;
+/// See [`WIDTH`].
 pub const HEIGHT: u32 = 440;
 
 /// A colour, sRGB.
@@ -40,15 +41,25 @@ pub struct Rgb(pub u8, pub u8, pub u8);
 /// A palette that stays distinguishable for common colour-vision deficiencies (Okabe–Ito).
 pub mod palette {
     use super::Rgb;
+    /// Okabe–Ito blue.
     pub const BLUE: Rgb = Rgb(0, 114, 178);
+    /// Okabe–Ito orange.
     pub const ORANGE: Rgb = Rgb(230, 159, 0);
+    /// Okabe–Ito bluish green.
     pub const GREEN: Rgb = Rgb(0, 158, 115);
+    /// Okabe–Ito vermilion.
     pub const VERMILION: Rgb = Rgb(213, 94, 0);
+    /// Okabe–Ito sky blue.
     pub const SKY: Rgb = Rgb(86, 180, 233);
+    /// Okabe–Ito reddish purple.
     pub const PURPLE: Rgb = Rgb(204, 121, 167);
+    /// Okabe–Ito yellow.
     pub const YELLOW: Rgb = Rgb(240, 228, 66);
+    /// A neutral grey.
     pub const GREY: Rgb = Rgb(120, 120, 120);
+    /// Black.
     pub const BLACK: Rgb = Rgb(0, 0, 0);
+    /// A red for alarms and failures.
     pub const RED: Rgb = Rgb(200, 30, 30);
 
     /// Colours for many series of one kind (configurations): Okabe–Ito without yellow,
@@ -85,11 +96,17 @@ impl Rgb {
 /// A chart of any kind.
 #[derive(Clone, Debug)]
 pub enum Chart {
+    /// A line or step chart.
     Line(LineChart),
+    /// Coloured spans along an axis, one row per item.
     Gantt(Gantt),
+    /// A density strip.
     Strip(Strip),
+    /// Empirical CDFs.
     Ecdf(Ecdf),
+    /// Box plots.
     BoxPlot(BoxPlot),
+    /// Horizontal bars with error bars.
     Bars(Bars),
 }
 
@@ -97,13 +114,16 @@ pub enum Chart {
 #[derive(Debug, thiserror::Error)]
 #[error("cannot draw the chart {title:?}: {message}")]
 pub struct DrawError {
+    /// The chart's title.
     pub title: String,
+    /// What went wrong.
     pub message: String,
 }
 
 type Drawn = Result<(), Box<dyn std::error::Error>>;
 
 impl Chart {
+    /// The chart's title.
     pub fn title(&self) -> &str {
         match self {
             Chart::Line(c) => &c.title,

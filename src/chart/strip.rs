@@ -6,21 +6,29 @@ use plotters::prelude::*;
 
 use super::{Drawn, Rgb, label_font, tick, widen};
 
+/// A density strip: rows of shaded buckets along an axis.
 #[derive(Clone, Debug, Default)]
 pub struct Strip {
+    /// The title.
     pub title: String,
+    /// The axis, with its unit.
     pub x_label: String,
     /// Bucket `i` covers `[x0 + i·bucket, x0 + (i+1)·bucket)`.
     pub x0: f64,
+    /// The bucket width.
     pub bucket: f64,
+    /// The rows, top to bottom.
     pub rows: Vec<StripRow>,
     /// What the shade means ("share of the fleet, 0–100 %").
     pub scale_label: String,
 }
 
+/// One row of buckets.
 #[derive(Clone, Debug)]
 pub struct StripRow {
+    /// The row's label.
     pub label: String,
+    /// Its colour.
     pub color: Rgb,
     /// Per bucket, in [0, 1]; shaded relative to the largest value of the chart.
     pub values: Vec<f64>,

@@ -21,6 +21,7 @@ pub mod partial_file;
 pub mod recommend;
 pub mod record;
 pub mod render;
+#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod shard;
 pub mod summary;
 
@@ -45,9 +46,13 @@ pub fn run_seed(base: u64, index: u64) -> u64 {
 /// What to compare: a scenario, its configurations and the runs.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// The scenario, with its `faultModel`.
     pub scenario: Scenario,
+    /// The configurations compared, each meeting the same runs.
     pub configs: Vec<DeploymentConfig>,
+    /// The base seed: run `i` has seed [`run_seed`]`(seed, i)`.
     pub seed: u64,
+    /// How many runs.
     pub runs: u64,
 }
 
@@ -136,9 +141,6 @@ pub fn misfit(scenario: &Scenario, config: &DeploymentConfig) -> Option<String> 
 /// Puts `config` in the scenario, where the platform model reads it.
 fn with_config(scenario: &mut Scenario, config: &DeploymentConfig) {
     assert_eq!(config.compute_platform, scenario.deployment_config.compute_platform);
-    if let (Workload::BlueGreen(bg), ConfigRule::TrafficRouting(r)) = (&mut scenario.workload, &config.rule) {
-        bg.routing = *r;
-    }
     scenario.deployment_config = config.clone();
 }
 

@@ -31,11 +31,15 @@ use crate::stats;
 /// What the recommended configuration must meet.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Constraints {
+    /// At most this many failed requests in a run.
     pub max_failed_requests: Option<u64>,
+    /// At most this many requests exposed to a bad revision in a run.
     pub max_exposed_requests: Option<u64>,
     /// Percent of the fleet in service, at the lowest point.
     pub min_capacity_percent: Option<f64>,
+    /// At most this long a run, in seconds.
     pub max_duration_seconds: Option<f64>,
+    /// At least this share of runs succeeding (its lower confidence bound).
     pub min_success_rate: Option<f64>,
     /// The share of runs in which each per-run constraint must hold.
     pub quantile: f64,
@@ -108,11 +112,17 @@ pub fn grid(scenario: &Scenario) -> Vec<DeploymentConfig> {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Recommendation {
+    /// The scenario's name.
     pub scenario: String,
+    /// The base seed.
     pub seed: u64,
+    /// Runs per configuration.
     pub runs: u64,
+    /// Confidence level of the bounds.
     pub confidence: f64,
+    /// The share of runs in which each per-run constraint must hold.
     pub quantile: f64,
+    /// The constraints, as given.
     pub constraints: Vec<String>,
     /// The fastest configuration meeting every constraint, if any does.
     pub recommended: Option<String>,
@@ -124,11 +134,17 @@ pub struct Recommendation {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
+    /// The configuration.
     pub deployment_config_name: String,
+    /// Its median run duration.
     pub median_duration_seconds: f64,
+    /// Its share of runs that succeeded.
     pub success_rate: f64,
+    /// The lower confidence bound of that share.
     pub success_rate_low: f64,
+    /// Each constraint, checked.
     pub checks: Vec<Check>,
+    /// Whether it meets every constraint.
     pub meets: bool,
 }
 
@@ -136,12 +152,14 @@ pub struct Evidence {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
+    /// The constraint, as given.
     pub constraint: String,
     /// Runs that broke it (for `minSuccessRate`: 0, the rate is checked directly).
     pub runs_broken: u64,
     /// The upper confidence bound on the share of runs that break it (for
     /// `minSuccessRate`: the lower bound of the success rate).
     pub bound: f64,
+    /// Whether the configuration meets it.
     pub meets: bool,
 }
 

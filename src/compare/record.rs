@@ -43,10 +43,13 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// From creation to the deployment's terminal status, in seconds.
     pub fn duration_seconds(&self) -> f64 {
         self.duration_ms as f64 / 1000.0
     }
 
+    /// From the deployment's creation to the end of its rollback, in seconds, when it rolled
+    /// back.
     pub fn rollback_seconds(&self) -> Option<f64> {
         self.rollback_ms.map(|m| m as f64 / 1000.0)
     }
@@ -57,6 +60,7 @@ impl RunRecord {
             .map(|(m, n)| 100.0 * f64::from(m) / f64::from(n.max(1)))
     }
 
+    /// Hours of replacement capacity beside the original fleet.
     pub fn extra_capacity_hours(&self) -> f64 {
         self.extra_capacity_ms as f64 / 3_600_000.0
     }

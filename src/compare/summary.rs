@@ -13,13 +13,17 @@ use crate::stats;
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Comparison {
+    /// The scenario's name.
     pub scenario: String,
+    /// The base seed.
     pub seed: u64,
+    /// Runs per configuration.
     pub runs: u64,
     /// Confidence level of the intervals.
     pub confidence: f64,
     /// Runs whose fault model drew a bad revision (the same runs for every configuration).
     pub bad_revision_runs: u64,
+    /// Per configuration, in the order given.
     pub configs: Vec<ConfigSummary>,
 }
 
@@ -27,18 +31,27 @@ pub struct Comparison {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigSummary {
+    /// The configuration.
     pub deployment_config_name: String,
+    /// Its runs.
     pub runs: u64,
+    /// Runs that succeeded.
     pub succeeded: u64,
+    /// Their share, with its interval.
     pub success_rate: Rate,
+    /// Runs that were rolled back.
     pub rolled_back: u64,
+    /// Their share, with its interval.
     pub rollback_rate: Rate,
+    /// From creation to the deployment's terminal status, per run, in seconds.
     pub duration_seconds: Quantiles,
     /// Over the runs that rolled back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_rollback_seconds: Option<Quantiles>,
+    /// Failed requests per run (ECS, Lambda).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_requests: Option<Quantiles>,
+    /// Requests exposed to a bad revision per run (ECS, Lambda).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exposed_requests: Option<Quantiles>,
     /// The 5th percentile of the fewest instances in service (Server).
@@ -54,27 +67,39 @@ pub struct ConfigSummary {
 /// Each distribution's samples, sorted ascending.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Samples {
+    /// Each run's duration (to its terminal status).
     pub duration_seconds: Vec<f64>,
+    /// Each rolled-back run's time to rollback.
     pub time_to_rollback_seconds: Vec<f64>,
+    /// Each run's failed requests (ECS, Lambda).
     pub failed_requests: Vec<f64>,
+    /// Each run's requests exposed to a bad revision (ECS, Lambda).
     pub exposed_requests: Vec<f64>,
+    /// Each run's fewest instances in service, as a percentage (Server).
     pub min_capacity_percent: Vec<f64>,
+    /// Each run's extra capacity hours.
     pub extra_capacity_hours: Vec<f64>,
 }
 
 /// A proportion with its Clopper–Pearson interval.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Rate {
+    /// The share.
     pub value: f64,
+    /// Its interval's lower end.
     pub low: f64,
+    /// Its interval's upper end.
     pub high: f64,
 }
 
 /// Quantiles of a distribution (statrs' type-8 estimator).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Quantiles {
+    /// The median.
     pub p50: f64,
+    /// The 95th percentile.
     pub p95: f64,
+    /// The 99th percentile.
     pub p99: f64,
 }
 

@@ -54,6 +54,7 @@ impl MinimumHealthyHosts {
 /// The numbers a minimum implies for a fleet, all-healthy at start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HealthPlan {
+    /// The number of instances the minimum is resolved over.
     pub instances: u32,
     /// Resolved minimum healthy hosts M.
     pub minimum: u32,
@@ -67,12 +68,18 @@ impl HealthPlan {
     /// `None` when the deployment cannot start (M ≥ N, or N = 0): `HEALTH_CONSTRAINTS_INVALID`.
     pub fn new(minimum: MinimumHealthyHosts, instances: u32) -> Option<HealthPlan> {
         let m = minimum.resolve(instances);
-        (m < instances).then(|| HealthPlan {
+        (m < instances).then(|| HealthPlan::with_minimum(instances, m))
+    }
+
+    /// The plan for `instances` under an already resolved minimum `m` (at most `instances`).
+    pub fn with_minimum(instances: u32, m: u32) -> HealthPlan {
+        assert!(m <= instances, "minimum {m} above the {instances} instances");
+        HealthPlan {
             instances,
             minimum: m,
             max_in_flight: instances - m,
-            min_successes: m.max(1),
-        })
+            min_successes: min_successes(m),
+        }
     }
 
     /// Group sizes when every instance succeeds and takes the same time: each wave starts
@@ -80,6 +87,12 @@ impl HealthPlan {
     pub fn waves(&self) -> Vec<u32> {
         waves(self.instances, self.max_in_flight)
     }
+}
+
+/// §3.2: the successes a deployment under the resolved minimum `m` needs, max(M, 1) (with
+/// M = 0 one instance must still succeed).
+pub fn min_successes(m: u32) -> u32 {
+    m.max(1)
 }
 
 /// Splits `instances` into consecutive groups of at most `max_in_flight`.

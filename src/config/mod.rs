@@ -19,20 +19,20 @@ pub use zonal::ZonalConfig;
 /// CodeDeploy's `ComputePlatform`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ComputePlatform {
+    /// EC2/on-premises.
     Server,
+    /// Amazon ECS.
     Ecs,
+    /// AWS Lambda.
     Lambda,
 }
 
 impl ComputePlatform {
     /// From the API spelling.
     pub fn parse(s: &str) -> Option<ComputePlatform> {
-        match s {
-            "Server" => Some(ComputePlatform::Server),
-            "ECS" => Some(ComputePlatform::Ecs),
-            "Lambda" => Some(ComputePlatform::Lambda),
-            _ => None,
-        }
+        [ComputePlatform::Server, ComputePlatform::Ecs, ComputePlatform::Lambda]
+            .into_iter()
+            .find(|p| p.api_name() == s)
     }
 
     /// The API spelling: `Server`, `ECS`, `Lambda`.
@@ -48,8 +48,11 @@ impl ComputePlatform {
 /// A deployment configuration, predefined or custom.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentConfig {
+    /// Its name (`CodeDeployDefault.…` for the predefined ones).
     pub name: String,
+    /// The platform it applies to.
     pub compute_platform: ComputePlatform,
+    /// What it prescribes.
     pub rule: ConfigRule,
 }
 
@@ -59,7 +62,9 @@ pub enum ConfigRule {
     /// EC2/on-premises: keep at least this many hosts healthy (§2.2, §3), optionally one
     /// Availability Zone at a time (§2.6).
     MinimumHealthy {
+        /// The minimum healthy hosts.
         minimum: MinimumHealthyHosts,
+        /// The zonal settings, for a zonal configuration.
         zonal: Option<ZonalConfig>,
     },
     /// ECS and Lambda: shift traffic in steps (§2.3–§2.5).
@@ -72,6 +77,15 @@ impl DeploymentConfig {
         predefined::find("CodeDeployDefault.OneAtATime").expect("OneAtATime is predefined")
     }
 
+    /// ECS and Lambda: the traffic routing (`None` for a Server configuration).
+    pub fn traffic_routing(&self) -> Option<TrafficRouting> {
+        match &self.rule {
+            ConfigRule::TrafficRouting(r) => Some(*r),
+            ConfigRule::MinimumHealthy { .. } => None,
+        }
+    }
+
+    /// Server: the minimum healthy hosts and the zonal settings (`None` for ECS and Lambda).
     pub fn minimum_healthy(&self) -> Option<(MinimumHealthyHosts, Option<&ZonalConfig>)> {
         match &self.rule {
             ConfigRule::MinimumHealthy { minimum, zonal } => Some((*minimum, zonal.as_ref())),

@@ -10,15 +10,20 @@
 /// CodeDeploy's `trafficRoutingConfig`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TrafficRouting {
+    /// All traffic moves at once.
     AllAtOnce,
     /// `canaryPercentage` first, the rest `canaryInterval` minutes later.
     TimeBasedCanary {
+        /// The canary's percentage.
         percentage: u32,
+        /// Minutes until the rest moves.
         interval_minutes: u32,
     },
     /// `linearPercentage` at the start of each increment, `linearInterval` minutes apart.
     TimeBasedLinear {
+        /// The percentage each increment moves.
         percentage: u32,
+        /// Minutes between increments.
         interval_minutes: u32,
     },
 }
@@ -27,7 +32,9 @@ pub enum TrafficRouting {
 /// version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shift {
+    /// Minutes after AllowTraffic starts.
     pub at_minute: u32,
+    /// The replacement's share of production traffic from then on.
     pub percent: u32,
 }
 

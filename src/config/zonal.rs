@@ -12,10 +12,15 @@
 use super::MinimumHealthyHosts;
 use crate::time::SimDuration;
 
+/// A zonal configuration (§2.6): deploy zone by zone, with a bake time after each.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ZonalConfig {
+    /// `firstZoneMonitorDurationInSeconds`: the bake after the first zone (defaults to
+    /// `monitor_duration`).
     pub first_zone_monitor_duration: Option<SimDuration>,
+    /// `monitorDurationInSeconds`: the bake after each later zone but the last.
     pub monitor_duration: Option<SimDuration>,
+    /// `minimumHealthyHostsPerZone`: the minimum each zone must keep.
     pub minimum_healthy_hosts_per_zone: MinimumHealthyHosts,
 }
 

@@ -50,6 +50,10 @@ pub fn prefetch<T>(value: &T) {
     // SAFETY: a prefetch never faults and changes no memory; the address comes from a
     // reference, so it is valid anyway. SSE, which the intrinsic needs, is part of the
     // x86_64 baseline.
+    #[allow(
+        unsafe_code,
+        reason = "the crate's one unsafe block: std has no safe prefetch, and this hint cannot fault or change a result"
+    )]
     unsafe {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
         _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast());
@@ -65,6 +69,7 @@ pub struct Scheduler<E> {
 }
 
 impl<E> Scheduler<E> {
+    /// The current simulated time: the time of the event being handled.
     pub fn now(&self) -> SimTime {
         self.queue.now()
     }

@@ -12,10 +12,11 @@
 //! number. Not here: durations and failure models (the scenario's defaults), or which
 //! deployment configuration to use (the other files, or `emit`'s default).
 
-use super::document::{Node, Value};
+use super::document::{Key, Node, Value};
 use super::model::{At, Deployment, EcsDef, Findings, LambdaDef, Number, Origin, ScriptDef, placeholder};
 use crate::config::ComputePlatform;
 use crate::lifecycle::{LifecycleEventName, Runner};
+use crate::scenario::validate::closest;
 
 /// Whether a document looks like an AppSpec (`version` with `os`, `hooks`, `files` or
 /// `Resources`).
@@ -237,7 +238,7 @@ fn ec2_event(name: &str, line: u64, column: u64, f: &mut Findings) -> Option<Lif
                 .filter(|e| e.runner() == Runner::Scripts)
                 .map(|e| e.as_str())
                 .collect();
-            match near(name, &names) {
+            match closest(name, &names) {
                 Some(n) => f.error(line, column, format!("unknown lifecycle event {name:?} (did you mean {n}?)")),
                 None => f.warn(
                     line,
@@ -534,53 +535,15 @@ fn lambda_properties(props: &Node, file: usize, out: &mut Deployment, f: &mut Fi
 }
 
 fn function_hooks(hooks: &Node, platform: ComputePlatform, file: usize, out: &mut Deployment, f: &mut Findings) {
-    let items = match &hooks.value {
-        Value::Null => return,
-        Value::Seq(items) => items,
-        Value::Map(entries) => {
-            let scripts = entries.iter().any(|(_, v)| matches!(v.value, Value::Seq(_)));
-            let (line, column) = entries
-                .first()
-                .map_or((hooks.line, hooks.column), |(k, _)| (k.line, k.column));
-            f.error(
-                line,
-                column,
-                if scripts {
-                    format!(
-                        "{} hooks take Lambda function names, not scripts: write Hooks as a list of - EventName: FunctionName (§5)",
-                        platform.api_name()
-                    )
-                } else {
-                    "Hooks is a list of - EventName: FunctionName (§5), not a map".to_string()
-                },
-            );
-            return;
-        }
-        _ => {
-            f.error(
-                hooks.line,
-                hooks.column,
-                format!(
-                    "Hooks is a list of - EventName: FunctionName, found {}",
-                    hooks.describe()
-                ),
-            );
-            return;
-        }
+    let Some(items) = hook_list(hooks, platform, f) else {
+        return;
     };
-    let allowed: &[LifecycleEventName] = match platform {
-        ComputePlatform::Ecs => &[
-            LifecycleEventName::BeforeInstall,
-            LifecycleEventName::AfterInstall,
-            LifecycleEventName::AfterAllowTestTraffic,
-            LifecycleEventName::BeforeAllowTraffic,
-            LifecycleEventName::AfterAllowTraffic,
-        ],
-        _ => &[
-            LifecycleEventName::BeforeAllowTraffic,
-            LifecycleEventName::AfterAllowTraffic,
-        ],
+    // The platform's order's hook events (§4.2, §4.3).
+    let order = match platform {
+        ComputePlatform::Ecs => LifecycleEventName::ECS_ORDER,
+        _ => LifecycleEventName::LAMBDA_ORDER,
     };
+    let allowed: Vec<LifecycleEventName> = order.iter().copied().filter(|e| e.is_scriptable()).collect();
     for item in items {
         for (key, function) in item.entries() {
             let event = LifecycleEventName::parse(&key.name).filter(|e| allowed.contains(e));
@@ -598,46 +561,7 @@ fn function_hooks(hooks: &Node, platform: ComputePlatform, file: usize, out: &mu
                 );
                 continue;
             };
-            match &function.value {
-                Value::Str(s) if s.trim().is_empty() => {
-                    f.error(
-                        function.line,
-                        function.column,
-                        format!("{event} needs a Lambda function name (it is empty)"),
-                    );
-                }
-                Value::Str(s) => {
-                    if let Some(p) = placeholder(s) {
-                        f.warn(
-                            function.line,
-                            function.column,
-                            format!("unrendered template placeholder {p} in the {event} function name"),
-                        );
-                    }
-                    if out.functions.iter().any(|(e, _)| *e == event) {
-                        f.error(
-                            key.line,
-                            key.column,
-                            format!("{event} is listed twice: each hook is one function"),
-                        );
-                    }
-                    out.functions
-                        .push((event, At::new(s.clone(), Origin::of(file, function))));
-                }
-                Value::Seq(_) | Value::Map(_) => f.error(
-                    function.line,
-                    function.column,
-                    format!(
-                        "{} hooks take Lambda function names, not scripts: {event} needs one function name",
-                        platform.api_name()
-                    ),
-                ),
-                _ => f.error(
-                    function.line,
-                    function.column,
-                    format!("{event} needs a Lambda function name, found {}", function.describe()),
-                ),
-            }
+            hook_function(key, function, event, platform, file, out, f);
         }
         if !item.is_map() {
             f.error(
@@ -646,6 +570,97 @@ fn function_hooks(hooks: &Node, platform: ComputePlatform, file: usize, out: &mu
                 format!("a Hooks entry is EventName: FunctionName, found {}", item.describe()),
             );
         }
+    }
+}
+
+/// The entries of an ECS or Lambda AppSpec's `Hooks`, or `None` (with an error unless it
+/// is empty) when it is not a list.
+fn hook_list<'n>(hooks: &'n Node, platform: ComputePlatform, f: &mut Findings) -> Option<&'n Vec<Node>> {
+    match &hooks.value {
+        Value::Null => None,
+        Value::Seq(items) => Some(items),
+        Value::Map(entries) => {
+            let scripts = entries.iter().any(|(_, v)| matches!(v.value, Value::Seq(_)));
+            let (line, column) = entries
+                .first()
+                .map_or((hooks.line, hooks.column), |(k, _)| (k.line, k.column));
+            f.error(
+                line,
+                column,
+                if scripts {
+                    format!(
+                        "{} hooks take Lambda function names, not scripts: write Hooks as a list of - EventName: FunctionName (§5)",
+                        platform.api_name()
+                    )
+                } else {
+                    "Hooks is a list of - EventName: FunctionName (§5), not a map".to_string()
+                },
+            );
+            None
+        }
+        _ => {
+            f.error(
+                hooks.line,
+                hooks.column,
+                format!(
+                    "Hooks is a list of - EventName: FunctionName, found {}",
+                    hooks.describe()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// One `EventName: FunctionName` entry of an ECS or Lambda AppSpec.
+fn hook_function(
+    key: &Key,
+    function: &Node,
+    event: LifecycleEventName,
+    platform: ComputePlatform,
+    file: usize,
+    out: &mut Deployment,
+    f: &mut Findings,
+) {
+    match &function.value {
+        Value::Str(s) if s.trim().is_empty() => {
+            f.error(
+                function.line,
+                function.column,
+                format!("{event} needs a Lambda function name (it is empty)"),
+            );
+        }
+        Value::Str(s) => {
+            if let Some(p) = placeholder(s) {
+                f.warn(
+                    function.line,
+                    function.column,
+                    format!("unrendered template placeholder {p} in the {event} function name"),
+                );
+            }
+            if out.functions.iter().any(|(e, _)| *e == event) {
+                f.error(
+                    key.line,
+                    key.column,
+                    format!("{event} is listed twice: each hook is one function"),
+                );
+            }
+            out.functions
+                .push((event, At::new(s.clone(), Origin::of(file, function))));
+        }
+        Value::Seq(_) | Value::Map(_) => f.error(
+            function.line,
+            function.column,
+            format!(
+                "{} hooks take Lambda function names, not scripts: {event} needs one function name",
+                platform.api_name()
+            ),
+        ),
+        _ => f.error(
+            function.line,
+            function.column,
+            format!("{event} needs a Lambda function name, found {}", function.describe()),
+        ),
     }
 }
 
@@ -664,20 +679,4 @@ pub fn set_platform(out: &mut Deployment, p: ComputePlatform, origin: Origin, f:
         Some(_) => {}
         None => out.platform = Some(At::new(p, origin)),
     }
-}
-
-/// The candidate within edit distance 2 of `s` (case-insensitive), if any.
-pub fn near<'a>(s: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = s.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                crate::scenario::validate::edit_distance(&lower, &c.to_ascii_lowercase()),
-                *c,
-            )
-        })
-        .filter(|&(d, _)| d <= 2)
-        .min()
-        .map(|(_, c)| c)
 }

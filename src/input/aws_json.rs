@@ -151,12 +151,7 @@ fn deployment(node: &Node, file: usize, options: &Options, out: &mut Deployment,
         }
     }
     if let Some(p) = node.get("computePlatform")
-        && let Some(platform) = match p.as_str() {
-            Some("Server") => Some(crate::config::ComputePlatform::Server),
-            Some("ECS") => Some(crate::config::ComputePlatform::Ecs),
-            Some("Lambda") => Some(crate::config::ComputePlatform::Lambda),
-            _ => None,
-        }
+        && let Some(platform) = p.as_str().and_then(crate::config::ComputePlatform::parse)
     {
         super::appspec::set_platform(out, platform, Origin::of(file, p), f);
     }

@@ -158,16 +158,9 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
                 .iter()
                 .find(|(i, k, _)| Some(*i) == app.as_str() && *k == "AWS::CodeDeploy::Application")
             && let Some(p) = a.get("Properties").and_then(|p| p.get("ComputePlatform"))
+            && let Some(platform) = p.as_str().and_then(ComputePlatform::parse)
         {
-            let platform = match p.as_str() {
-                Some("Server") => Some(ComputePlatform::Server),
-                Some("ECS") => Some(ComputePlatform::Ecs),
-                Some("Lambda") => Some(ComputePlatform::Lambda),
-                _ => None,
-            };
-            if let Some(platform) = platform {
-                set_platform(out, platform, Origin::of(file, p), f);
-            }
+            set_platform(out, platform, Origin::of(file, p), f);
         }
         // The fleet: the Auto Scaling groups' desired (or minimum) sizes.
         if options.instances.is_none()
@@ -263,6 +256,33 @@ fn blue_green_hook(root: &Node, ctx: &Context, file: usize, out: &mut Deployment
         );
         return true;
     };
+    known_hook_properties(&props, f);
+    let origin = Origin::of(file, &props);
+    let mut config = ConfigDef {
+        name: Some(At::new(
+            key.name.clone(),
+            Origin {
+                file,
+                line: key.line,
+                column: key.column,
+            },
+        )),
+        platform: Some(At::new(ComputePlatform::Ecs.api_name().to_string(), origin)),
+        origin,
+        ..ConfigDef::default()
+    };
+    config.traffic = Some(hook_routing(&props, file, origin));
+    out.configs.push(config.clone());
+    out.config = Some(config);
+    let ecs = out.ecs.get_or_insert_with(EcsDef::default);
+    ecs.origin = origin;
+    hook_application(root, ctx, &props, file, ecs, f);
+    hook_functions(&props, file, out, f);
+    true
+}
+
+/// Errors for properties the `AWS::CodeDeploy::BlueGreen` hook does not have.
+fn known_hook_properties(props: &Node, f: &mut Findings) {
     let known = [
         "TrafficRoutingConfig",
         "AdditionalOptions",
@@ -283,20 +303,10 @@ fn blue_green_hook(root: &Node, ctx: &Context, file: usize, out: &mut Deployment
             );
         }
     }
-    let origin = Origin::of(file, &props);
-    let mut config = ConfigDef {
-        name: Some(At::new(
-            key.name.clone(),
-            Origin {
-                file,
-                line: key.line,
-                column: key.column,
-            },
-        )),
-        platform: Some(At::new("ECS".to_string(), origin)),
-        origin,
-        ..ConfigDef::default()
-    };
+}
+
+/// The hook's `TrafficRoutingConfig` (all at once when it gives none).
+fn hook_routing(props: &Node, file: usize, origin: Origin) -> TrafficDef {
     let routing = props.get("TrafficRoutingConfig");
     let kind = routing
         .and_then(|r| r.get("Type"))
@@ -315,15 +325,16 @@ fn blue_green_hook(root: &Node, ctx: &Context, file: usize, out: &mut Deployment
         }
         _ => None,
     };
-    config.traffic = Some(TrafficDef {
+    TrafficDef {
         origin: kind.origin,
         kind,
         step,
-    });
-    out.configs.push(config.clone());
-    out.config = Some(config);
-    let ecs = out.ecs.get_or_insert_with(EcsDef::default);
-    ecs.origin = origin;
+    }
+}
+
+/// The hook's termination wait and its ECS application: the test listener and the
+/// service, with its name, cluster and task count when the template says them.
+fn hook_application(root: &Node, ctx: &Context, props: &Node, file: usize, ecs: &mut EcsDef, f: &mut Findings) {
     if let Some(w) = props
         .get("AdditionalOptions")
         .and_then(|a| a.get("TerminationWaitTimeInMinutes"))
@@ -363,6 +374,10 @@ fn blue_green_hook(root: &Node, ctx: &Context, file: usize, out: &mut Deployment
             }
         }
     }
+}
+
+/// The hook's `LifecycleEventHooks`: the hook functions by ECS lifecycle event.
+fn hook_functions(props: &Node, file: usize, out: &mut Deployment, f: &mut Findings) {
     if let Some(h) = props.get("LifecycleEventHooks") {
         for (k, v) in h.entries() {
             match LifecycleEventName::parse(&k.name) {
@@ -374,5 +389,4 @@ fn blue_green_hook(root: &Node, ctx: &Context, file: usize, out: &mut Deployment
             }
         }
     }
-    true
 }

@@ -29,9 +29,11 @@ pub const MAX_DEPTH: usize = 32;
 /// One value and where it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
+    /// The value.
     pub value: Value,
     /// 1-based; (0, 0) only when the reader could not tell.
     pub line: u64,
+    /// 1-based; 0 only when the reader could not tell.
     pub column: u64,
     /// The YAML tag as written (`!Ref`), if any. JSON has none.
     pub tag: Option<String>,
@@ -40,11 +42,17 @@ pub struct Node {
 /// The value of a node.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// `null`, or nothing.
     Null,
+    /// A boolean.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// Any other number.
     Float(f64),
+    /// A string.
     Str(String),
+    /// A list.
     Seq(Vec<Node>),
     /// Entries in file order; keys are unique (a repeated key keeps the last value).
     Map(Vec<(Key, Node)>),
@@ -53,28 +61,36 @@ pub enum Value {
 /// A mapping key and where it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
+    /// The key's text.
     pub name: String,
+    /// The 1-based line.
     pub line: u64,
+    /// The 1-based column.
     pub column: u64,
 }
 
 /// The syntax a document was read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {
+    /// JSON, read by this module's own parser.
     Json,
+    /// YAML 1.2.
     Yaml,
 }
 
 /// A document read from text.
 #[derive(Clone, Debug)]
 pub struct Document {
+    /// The top node.
     pub root: Node,
+    /// How it was read.
     pub syntax: Syntax,
     /// Repeated keys (the last value is kept).
     pub warnings: Vec<Problem>,
 }
 
 impl Node {
+    /// A node without a tag.
     pub fn new(value: Value, line: u64, column: u64) -> Node {
         Node {
             value,
@@ -109,6 +125,7 @@ impl Node {
         }
     }
 
+    /// A map's entries (none for anything else).
     pub fn entries(&self) -> &[(Key, Node)] {
         match &self.value {
             Value::Map(e) => e,
@@ -116,6 +133,7 @@ impl Node {
         }
     }
 
+    /// A list's items (none for anything else).
     pub fn items(&self) -> &[Node] {
         match &self.value {
             Value::Seq(s) => s,
@@ -123,10 +141,12 @@ impl Node {
         }
     }
 
+    /// Whether the node is a map.
     pub fn is_map(&self) -> bool {
         matches!(self.value, Value::Map(_))
     }
 
+    /// A string's text.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Str(s) => Some(s),

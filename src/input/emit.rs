@@ -11,7 +11,7 @@
 //!
 //! Not here: reading any AWS format, or validating (the scenario validator does that).
 
-use super::model::{At, ConfigDef, Deployment, MinimumDef, Number, Origin};
+use super::model::{At, ConfigDef, Deployment, EcsDef, MinimumDef, Number, Origin};
 use crate::config::{ComputePlatform, predefined};
 
 /// The default fleet size (Server instances, ECS tasks per task set).
@@ -19,7 +19,9 @@ pub const DEFAULT_INSTANCES: u32 = 10;
 
 /// Scenario YAML and, per line, where its value came from.
 pub struct Emitted {
+    /// The scenario YAML.
     pub text: String,
+    /// Per line of `text`, the AWS file value it came from, if any.
     pub origins: Vec<Option<Origin>>,
     /// What was assumed, as warnings without a location (file 0).
     pub assumed: Vec<String>,
@@ -105,6 +107,40 @@ pub fn scenario(d: &Deployment, name: &str, sources: &[String], instances: Optio
         );
         ComputePlatform::Server
     });
+    header(&mut w, d, name, sources, platform);
+    let chosen = choose_config(d, platform, &mut assumed);
+    match &chosen {
+        Chosen::Named(n, origin) => {
+            let mark = if origin.is_none() {
+                "   # cdsim default: the platform's default configuration"
+            } else {
+                ""
+            };
+            w.line(0, &format!("deploymentConfigName: {}{mark}", quote(n)), *origin);
+        }
+        Chosen::Defined(c) => config(&mut w, c, platform),
+    }
+    match platform {
+        ComputePlatform::Server => {
+            let zonal = match &chosen {
+                Chosen::Defined(c) => c.zonal.is_some(),
+                Chosen::Named(..) => false,
+            };
+            server(&mut w, d, instances, zonal);
+        }
+        ComputePlatform::Ecs => ecs(&mut w, d, instances),
+        ComputePlatform::Lambda => lambda(&mut w, d),
+    }
+    monitoring(&mut w, d);
+    Emitted {
+        text: w.text,
+        origins: w.origins,
+        assumed,
+    }
+}
+
+/// Where the scenario comes from, and its name, description and platform.
+fn header(w: &mut Writer, d: &Deployment, name: &str, sources: &[String], platform: ComputePlatform) {
     w.line(0, &format!("# Imported by cdsim from {}.", sources.join(", ")), None);
     w.line(
         0,
@@ -127,20 +163,11 @@ pub fn scenario(d: &Deployment, name: &str, sources: &[String], instances: Optio
         platform.api_name(),
         d.platform.as_ref().map(|p| p.origin),
     );
-    let chosen = choose_config(d, platform, &mut assumed);
-    match &chosen {
-        Chosen::Named(n, origin) => {
-            let mark = if origin.is_none() {
-                "   # cdsim default: the platform's default configuration"
-            } else {
-                ""
-            };
-            w.line(0, &format!("deploymentConfigName: {}{mark}", quote(n)), *origin);
-        }
-        Chosen::Defined(c) => config(&mut w, c, platform),
-    }
-    let count = instances.or(d.instances.as_ref().map(|i| i.value));
-    let count_line = |w: &mut Writer, indent: usize, key: &str| match (instances, &d.instances) {
+}
+
+/// The instance or task count: `--instances`, else what the files say, else the default.
+fn count_line(w: &mut Writer, d: &Deployment, instances: Option<u32>, indent: usize, key: &str) {
+    match (instances, &d.instances) {
         (Some(n), _) => w.field(indent, key, &n.to_string(), None),
         (None, Some(n)) => w.field(indent, key, &n.value.to_string(), Some(n.origin)),
         (None, None) => w.line(
@@ -148,134 +175,143 @@ pub fn scenario(d: &Deployment, name: &str, sources: &[String], instances: Optio
             &format!("{key}: {DEFAULT_INSTANCES}   # cdsim default (--instances N)"),
             None,
         ),
-    };
-    let _ = count;
-    match platform {
-        ComputePlatform::Server => {
-            w.line(0, "fleet:", None);
-            count_line(&mut w, 2, "instances");
-            let zonal = match &chosen {
-                Chosen::Defined(c) => c.zonal.is_some(),
-                Chosen::Named(..) => false,
-            };
-            if !d.zones.is_empty() {
-                let zones: Vec<String> = d.zones.iter().map(|z| quote(z)).collect();
-                w.field(2, "availabilityZones", &format!("[{}]", zones.join(", ")), None);
-            } else if zonal {
-                w.line(2, "availabilityZones: [\"az-1\", \"az-2\", \"az-3\"]   # cdsim default: a zonal configuration needs zones", None);
-            }
-            if d.load_balancer == Some(true) {
-                w.line(
-                    0,
-                    "loadBalancer: {}   # the deployment group has traffic control; health checks are cdsim defaults",
-                    None,
-                );
-            } else if d.blue_green.is_some() {
-                w.line(
-                    0,
-                    "loadBalancer: {}   # cdsim default: blue/green needs a load balancer; health checks are cdsim defaults",
-                    None,
-                );
-            }
-            if let Some(origin) = d.blue_green {
-                ec2_blue_green(&mut w, d, origin);
-            }
-            if let Some(i) = &d.ignore_application_stop_failures {
-                w.field(0, "ignoreApplicationStopFailures", &i.value.to_string(), Some(i.origin));
-            }
-            let mut scripts: Vec<_> = d.scripts.iter().filter(|(_, s)| !s.is_empty()).collect();
-            scripts.sort_by_key(|(e, _)| e.index());
-            if !scripts.is_empty() {
-                w.line(0, "hooks:", None);
-                for (event, list) in scripts {
-                    w.line(2, &format!("{event}:"), None);
-                    // §4.4: one event's scripts share at most 3600 s; scripts without a
-                    // timeout share what the others leave.
-                    let given: i64 = list
-                        .iter()
-                        .filter_map(|s| match s.timeout.as_ref().map(|t| &t.value) {
-                            Some(Number::Int(i)) => Some(*i),
-                            _ => None,
-                        })
-                        .sum();
-                    let missing = list.iter().filter(|s| s.timeout.is_none()).count() as i64;
-                    let share = if missing > 0 {
-                        ((3600 - given) / missing).max(1)
-                    } else {
-                        3600
-                    };
-                    for s in list {
-                        w.line(
-                            4,
-                            &format!("- location: {}", quote(&s.location.value)),
-                            Some(s.location.origin),
-                        );
-                        if let Some(t) = &s.timeout {
-                            w.number(6, "timeout", t);
-                        } else if list.len() > 1 {
-                            w.line(6, &format!("timeout: {share}   # cdsim default: the event's 3600 s shared by the scripts without a timeout"), Some(s.location.origin));
-                        }
-                        if let Some(r) = &s.runas {
-                            w.field(6, "runas", &quote(r), None);
-                        }
-                        w.line(6, "duration: 5s   # cdsim default", None);
-                    }
-                }
-            }
-        }
-        ComputePlatform::Ecs => {
-            let e = d.ecs.clone().unwrap_or_default();
-            w.line(0, "ecsService:", None);
-            w.field(
-                2,
-                "clusterName",
-                &quote(e.cluster.as_deref().unwrap_or("cluster")),
-                None,
+    }
+}
+
+/// The Server part: fleet, load balancer, blue/green settings and hooks.
+fn server(w: &mut Writer, d: &Deployment, instances: Option<u32>, zonal: bool) {
+    w.line(0, "fleet:", None);
+    count_line(w, d, instances, 2, "instances");
+    if !d.zones.is_empty() {
+        let zones: Vec<String> = d.zones.iter().map(|z| quote(z)).collect();
+        w.field(2, "availabilityZones", &format!("[{}]", zones.join(", ")), None);
+    } else if zonal {
+        w.line(
+            2,
+            "availabilityZones: [\"az-1\", \"az-2\", \"az-3\"]   # cdsim default: a zonal configuration needs zones",
+            None,
+        );
+    }
+    if d.load_balancer == Some(true) {
+        w.line(
+            0,
+            "loadBalancer: {}   # the deployment group has traffic control; health checks are cdsim defaults",
+            None,
+        );
+    } else if d.blue_green.is_some() {
+        w.line(
+            0,
+            "loadBalancer: {}   # cdsim default: blue/green needs a load balancer; health checks are cdsim defaults",
+            None,
+        );
+    }
+    if let Some(origin) = d.blue_green {
+        ec2_blue_green(w, d, origin);
+    }
+    if let Some(i) = &d.ignore_application_stop_failures {
+        w.field(0, "ignoreApplicationStopFailures", &i.value.to_string(), Some(i.origin));
+    }
+    hooks(w, d);
+}
+
+/// The AppSpec's scripts, by lifecycle event.
+fn hooks(w: &mut Writer, d: &Deployment) {
+    let mut scripts: Vec<_> = d.scripts.iter().filter(|(_, s)| !s.is_empty()).collect();
+    scripts.sort_by_key(|(e, _)| e.index());
+    if scripts.is_empty() {
+        return;
+    }
+    w.line(0, "hooks:", None);
+    for (event, list) in scripts {
+        w.line(2, &format!("{event}:"), None);
+        // §4.4: one event's scripts share at most 3600 s; scripts without a
+        // timeout share what the others leave.
+        let given: i64 = list
+            .iter()
+            .filter_map(|s| match s.timeout.as_ref().map(|t| &t.value) {
+                Some(Number::Int(i)) => Some(*i),
+                _ => None,
+            })
+            .sum();
+        let missing = list.iter().filter(|s| s.timeout.is_none()).count() as i64;
+        let share = if missing > 0 {
+            ((3600 - given) / missing).max(1)
+        } else {
+            3600
+        };
+        for s in list {
+            w.line(
+                4,
+                &format!("- location: {}", quote(&s.location.value)),
+                Some(s.location.origin),
             );
-            w.field(
-                2,
-                "serviceName",
-                &quote(e.service.as_deref().unwrap_or("service")),
-                None,
-            );
-            match (&e.tasks, instances) {
-                (Some(t), None) => w.number(2, "tasks", t),
-                _ => count_line(&mut w, 2, "tasks"),
+            if let Some(t) = &s.timeout {
+                w.number(6, "timeout", t);
+            } else if list.len() > 1 {
+                w.line(
+                    6,
+                    &format!(
+                        "timeout: {share}   # cdsim default: the event's 3600 s shared by the scripts without a timeout"
+                    ),
+                    Some(s.location.origin),
+                );
             }
-            if let Some(t) = e.test_listener {
-                w.field(2, "testListener", &t.to_string(), None);
+            if let Some(r) = &s.runas {
+                w.field(6, "runas", &quote(r), None);
             }
-            if let Some((action, wait)) = &e.ready {
-                w.line(2, "deploymentReadyOption:", None);
-                w.field(4, "actionOnTimeout", &quote(&action.value), Some(action.origin));
-                if let Some(m) = wait.as_ref().filter(|_| action.value == "STOP_DEPLOYMENT") {
-                    w.number(4, "waitTimeInMinutes", m);
-                    w.line(
-                        4,
-                        "# continueAfter: 5m   # when ContinueDeployment is called; without it the wait runs out (Stopped)",
-                        None,
-                    );
-                }
-            }
-            if let Some(t) = &e.termination_wait_minutes {
-                w.number(2, "terminationWaitTimeInMinutes", t);
-            }
-            functions(&mut w, d);
-        }
-        ComputePlatform::Lambda => {
-            let l = d.lambda.clone().unwrap_or_default();
-            w.line(0, "lambdaFunction:", None);
-            let field = |w: &mut Writer, key: &str, v: &Option<At<String>>, default: &str| match v {
-                Some(v) => w.field(2, key, &quote(&v.value), Some(v.origin)),
-                None => w.line(2, &format!("{key}: {}   # cdsim default", quote(default)), None),
-            };
-            field(&mut w, "functionName", &l.function_name, "my-function");
-            field(&mut w, "alias", &l.alias, "live");
-            field(&mut w, "currentVersion", &l.current_version, "1");
-            field(&mut w, "targetVersion", &l.target_version, "2");
-            functions(&mut w, d);
+            w.line(6, "duration: 5s   # cdsim default", None);
         }
     }
+}
+
+/// The ECS part: the service, its tasks, the ready wait and the hook functions.
+fn ecs(w: &mut Writer, d: &Deployment, instances: Option<u32>) {
+    let e = d.ecs.clone().unwrap_or_default();
+    w.line(0, "ecsService:", None);
+    w.field(
+        2,
+        "clusterName",
+        &quote(e.cluster.as_deref().unwrap_or("cluster")),
+        None,
+    );
+    w.field(
+        2,
+        "serviceName",
+        &quote(e.service.as_deref().unwrap_or("service")),
+        None,
+    );
+    match (&e.tasks, instances) {
+        (Some(t), None) => w.number(2, "tasks", t),
+        _ => count_line(w, d, instances, 2, "tasks"),
+    }
+    if let Some(t) = e.test_listener {
+        w.field(2, "testListener", &t.to_string(), None);
+    }
+    ready_option(w, &e);
+    if let Some(t) = &e.termination_wait_minutes {
+        w.number(2, "terminationWaitTimeInMinutes", t);
+    }
+    functions(w, d);
+}
+
+/// The Lambda part: the function, its alias and versions, and the hook functions.
+fn lambda(w: &mut Writer, d: &Deployment) {
+    let l = d.lambda.clone().unwrap_or_default();
+    w.line(0, "lambdaFunction:", None);
+    let field = |w: &mut Writer, key: &str, v: &Option<At<String>>, default: &str| match v {
+        Some(v) => w.field(2, key, &quote(&v.value), Some(v.origin)),
+        None => w.line(2, &format!("{key}: {}   # cdsim default", quote(default)), None),
+    };
+    field(w, "functionName", &l.function_name, "my-function");
+    field(w, "alias", &l.alias, "live");
+    field(w, "currentVersion", &l.current_version, "1");
+    field(w, "targetVersion", &l.target_version, "2");
+    functions(w, d);
+}
+
+/// The group's alarms (as a note: the files do not say what they watch) and its
+/// `autoRollbackConfiguration`.
+fn monitoring(w: &mut Writer, d: &Deployment) {
     if !d.alarms.is_empty() {
         let names: Vec<String> = d.alarms.iter().map(|a| quote(a)).collect();
         w.line(
@@ -297,10 +333,21 @@ pub fn scenario(d: &Deployment, name: &str, sources: &[String], instances: Optio
         w.line(0, "autoRollbackConfiguration:", None);
         w.field(2, "events", &format!("[{}]", quoted.join(", ")), None);
     }
-    Emitted {
-        text: w.text,
-        origins: w.origins,
-        assumed,
+}
+
+/// `deploymentReadyOption` (ECS and EC2 blue/green), when the files give one.
+fn ready_option(w: &mut Writer, e: &EcsDef) {
+    if let Some((action, wait)) = &e.ready {
+        w.line(2, "deploymentReadyOption:", None);
+        w.field(4, "actionOnTimeout", &quote(&action.value), Some(action.origin));
+        if let Some(m) = wait.as_ref().filter(|_| action.value == "STOP_DEPLOYMENT") {
+            w.number(4, "waitTimeInMinutes", m);
+            w.line(
+                4,
+                "# continueAfter: 5m   # when ContinueDeployment is called; without it the wait runs out (Stopped)",
+                None,
+            );
+        }
     }
 }
 
@@ -314,18 +361,7 @@ fn ec2_blue_green(w: &mut Writer, d: &Deployment, origin: Origin) {
         Some(a) => w.field(4, "action", &quote(&a.value), Some(a.origin)),
         None => w.line(4, "action: COPY_AUTO_SCALING_GROUP   # cdsim default", None),
     }
-    if let Some((action, wait)) = &ecs.ready {
-        w.line(2, "deploymentReadyOption:", None);
-        w.field(4, "actionOnTimeout", &quote(&action.value), Some(action.origin));
-        if let Some(m) = wait.as_ref().filter(|_| action.value == "STOP_DEPLOYMENT") {
-            w.number(4, "waitTimeInMinutes", m);
-            w.line(
-                4,
-                "# continueAfter: 5m   # when ContinueDeployment is called; without it the wait runs out (Stopped)",
-                None,
-            );
-        }
-    }
+    ready_option(w, &ecs);
     let keep_alive = bg.terminate_action.as_ref().is_some_and(|a| a.value == "KEEP_ALIVE");
     if bg.terminate_action.is_some() || ecs.termination_wait_minutes.is_some() {
         w.line(2, "terminateBlueInstancesOnDeploymentSuccess:", None);
@@ -355,10 +391,7 @@ fn functions(w: &mut Writer, d: &Deployment) {
 
 fn config_platform(c: &ConfigDef) -> Option<ComputePlatform> {
     match c.platform.as_ref().map(|p| p.value.as_str()) {
-        Some("Server") => Some(ComputePlatform::Server),
-        Some("ECS") => Some(ComputePlatform::Ecs),
-        Some("Lambda") => Some(ComputePlatform::Lambda),
-        Some(_) => None,
+        Some(p) => ComputePlatform::parse(p),
         None if c.traffic.is_some() => None,
         None => c.minimum_healthy_hosts.as_ref().map(|_| ComputePlatform::Server),
     }

@@ -41,11 +41,17 @@ use model::{Deployment, Findings};
 /// What a file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// A cdsim scenario.
     Scenario,
+    /// An AppSpec file.
     AppSpec,
+    /// A CloudFormation or SAM template.
     Template,
+    /// AWS CLI input or output JSON.
     CliJson,
+    /// An AWS CLI example page (commands and their JSON).
     CliTranscript,
+    /// None of these.
     Unknown,
 }
 
@@ -65,7 +71,9 @@ impl fmt::Display for Format {
 /// One input file: the path shown in messages and its text.
 #[derive(Clone, Copy, Debug)]
 pub struct Source<'a> {
+    /// The path, as messages show it.
     pub path: &'a str,
+    /// The file's text.
     pub text: &'a str,
 }
 
@@ -85,6 +93,7 @@ pub struct Options {
 pub struct Imported {
     /// The scenario as YAML, ready to edit.
     pub yaml: String,
+    /// The scenario, validated.
     pub scenario: Scenario,
     /// One per file with warnings, `path:line:column: warning: …`.
     pub warnings: Vec<Problems>,
@@ -93,7 +102,9 @@ pub struct Imported {
 /// A failed import: every problem of every file, and the warnings found on the way.
 #[derive(Clone, Debug)]
 pub struct ImportError {
+    /// One per file with problems.
     pub problems: Vec<Problems>,
+    /// One per file with warnings.
     pub warnings: Vec<Problems>,
 }
 

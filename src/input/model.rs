@@ -13,12 +13,16 @@ use crate::scenario::validate::Problem;
 /// Where a value was written: the index of the input file, line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Origin {
+    /// The file's index among the inputs.
     pub file: usize,
+    /// The 1-based line.
     pub line: u64,
+    /// The 1-based column.
     pub column: u64,
 }
 
 impl Origin {
+    /// Where `node` was written in file `file`.
     pub fn of(file: usize, node: &Node) -> Origin {
         Origin {
             file,
@@ -31,11 +35,14 @@ impl Origin {
 /// A value and its origin.
 #[derive(Clone, Debug, PartialEq)]
 pub struct At<T> {
+    /// The value.
     pub value: T,
+    /// Where it was written.
     pub origin: Origin,
 }
 
 impl<T> At<T> {
+    /// `value`, written at `origin`.
     pub fn new(value: T, origin: Origin) -> At<T> {
         At { value, origin }
     }
@@ -46,7 +53,9 @@ impl<T> At<T> {
 /// that validation can say what it found.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Number {
+    /// An integer.
     Int(i64),
+    /// Anything else, as written (reported by the validator).
     Text(String),
 }
 
@@ -69,52 +78,76 @@ pub struct ConfigDef {
     pub name: Option<At<String>>,
     /// How a template refers to it (`Ref: LogicalId`).
     pub logical_id: Option<String>,
+    /// `computePlatform`, as written.
     pub platform: Option<At<String>>,
+    /// `minimumHealthyHosts`.
     pub minimum_healthy_hosts: Option<MinimumDef>,
+    /// `trafficRoutingConfig`.
     pub traffic: Option<TrafficDef>,
+    /// `zonalConfig`.
     pub zonal: Option<ZonalDef>,
+    /// Where the definition begins.
     pub origin: Origin,
 }
 
+/// `minimumHealthyHosts`: its type and value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MinimumDef {
+    /// `type`: `HOST_COUNT` or `FLEET_PERCENT`.
     pub kind: At<String>,
+    /// `value`.
     pub value: At<Number>,
 }
 
+/// `trafficRoutingConfig`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrafficDef {
+    /// `type`: `AllAtOnce`, `TimeBasedCanary` or `TimeBasedLinear`.
     pub kind: At<String>,
     /// (percentage, interval in minutes), for TimeBasedCanary or TimeBasedLinear.
     pub step: Option<(At<Number>, At<Number>)>,
+    /// Where it begins.
     pub origin: Origin,
 }
 
+/// `zonalConfig`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ZonalDef {
+    /// `firstZoneMonitorDurationInSeconds`.
     pub first_zone_monitor_duration_in_seconds: Option<At<Number>>,
+    /// `monitorDurationInSeconds`.
     pub monitor_duration_in_seconds: Option<At<Number>>,
+    /// `minimumHealthyHostsPerZone`.
     pub minimum_healthy_hosts_per_zone: Option<MinimumDef>,
 }
 
 /// One AppSpec script.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScriptDef {
+    /// `location`.
     pub location: At<String>,
+    /// `timeout`, in seconds.
     pub timeout: Option<At<Number>>,
+    /// `runas`.
     pub runas: Option<String>,
 }
 
 /// The ECS service deployed blue/green.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EcsDef {
+    /// The cluster's name.
     pub cluster: Option<String>,
+    /// The service's name.
     pub service: Option<String>,
+    /// The service's desired task count.
     pub tasks: Option<At<Number>>,
+    /// Whether a test listener routes test traffic.
     pub test_listener: Option<bool>,
     /// `deploymentReadyOption`: (actionOnTimeout, waitTimeInMinutes).
     pub ready: Option<(At<String>, Option<At<Number>>)>,
+    /// `terminationWaitTimeInMinutes`.
     pub termination_wait_minutes: Option<At<Number>>,
+    /// Where the service was described.
     pub origin: Origin,
 }
 
@@ -131,16 +164,22 @@ pub struct Ec2BlueGreenDef {
 /// The Lambda alias shifted between two versions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LambdaDef {
+    /// The function's name.
     pub function_name: Option<At<String>>,
+    /// The alias.
     pub alias: Option<At<String>>,
+    /// The version the alias points to.
     pub current_version: Option<At<String>>,
+    /// The version it shifts to.
     pub target_version: Option<At<String>>,
+    /// Where the function was described.
     pub origin: Origin,
 }
 
 /// Everything the input files say, merged.
 #[derive(Clone, Debug, Default)]
 pub struct Deployment {
+    /// The compute platform the files imply.
     pub platform: Option<At<ComputePlatform>>,
     /// The configuration the deployment uses, by name.
     pub config_name: Option<At<String>>,
@@ -153,15 +192,23 @@ pub struct Deployment {
     pub scripts: Vec<(LifecycleEventName, Vec<ScriptDef>)>,
     /// ECS and Lambda hook functions by event.
     pub functions: Vec<(LifecycleEventName, At<String>)>,
+    /// The ECS service.
     pub ecs: Option<EcsDef>,
+    /// The Lambda alias.
     pub lambda: Option<LambdaDef>,
     /// A deployment group with traffic control (a load balancer), for Server.
     pub load_balancer: Option<bool>,
+    /// `ignoreApplicationStopFailures`.
     pub ignore_application_stop_failures: Option<At<bool>>,
+    /// How many instances or tasks.
     pub instances: Option<At<u32>>,
+    /// The Availability Zones.
     pub zones: Vec<String>,
+    /// The deployment group's alarm names.
     pub alarms: Vec<String>,
+    /// `autoRollbackConfiguration`'s events, when it is enabled.
     pub auto_rollback_events: Option<Vec<String>>,
+    /// The deployment group names the files give.
     pub names: Vec<String>,
     /// A deployment group with `deploymentType: BLUE_GREEN`.
     pub blue_green: Option<Origin>,
@@ -175,11 +222,14 @@ pub struct Deployment {
 /// What reading one file found: problems (the file is rejected) and warnings.
 #[derive(Clone, Debug, Default)]
 pub struct Findings {
+    /// Problems: the file is rejected.
     pub problems: Vec<Problem>,
+    /// Warnings: the file is read anyway.
     pub warnings: Vec<Problem>,
 }
 
 impl Findings {
+    /// Records a problem at `line`, `column`.
     pub fn error(&mut self, line: u64, column: u64, message: impl Into<String>) {
         self.problems.push(Problem {
             line: line.max(1),
@@ -188,6 +238,7 @@ impl Findings {
         });
     }
 
+    /// Records a warning at `line`, `column`.
     pub fn warn(&mut self, line: u64, column: u64, message: impl Into<String>) {
         self.warnings.push(Problem {
             line: line.max(1),

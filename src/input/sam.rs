@@ -156,6 +156,57 @@ fn function(
         },
         f,
     );
+    known_properties(dp, f);
+    let alias = props.get("AutoPublishAlias").and_then(|a| ctx.eval(a, f));
+    if alias.is_none() {
+        f.error(key.line, key.column, format!("{id}: a DeploymentPreference needs AutoPublishAlias on the function (SAM publishes the version the alias shifts to)"));
+    }
+    if let Some(a) = alias.as_ref().filter(|a| a.tag.as_deref() == Some(UNRESOLVED)) {
+        f.warn(
+            a.line,
+            a.column,
+            format!(
+                "AutoPublishAlias is parameter {} with no value: the alias is called {:?} (give --parameter)",
+                a.scalar_text().unwrap_or_default(),
+                a.scalar_text().unwrap_or_default()
+            ),
+        );
+    }
+    deployment_type(dp, file, out, f);
+    alarms(dp, out, f);
+    hooks(root, ctx, dp, file, out, f);
+    let name = function_name(root, ctx, id, f);
+    out.lambda = Some(LambdaDef {
+        function_name: Some(At::new(
+            name,
+            Origin {
+                file,
+                line: key.line,
+                column: key.column,
+            },
+        )),
+        alias: alias.map(|a| At::new(a.scalar_text().unwrap_or_default(), Origin::of(file, &a))),
+        current_version: None,
+        target_version: None,
+        origin: Origin::of(file, props),
+    });
+    out.auto_rollback_events = Some(
+        [
+            "DEPLOYMENT_FAILURE",
+            "DEPLOYMENT_STOP_ON_ALARM",
+            "DEPLOYMENT_STOP_ON_REQUEST",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    );
+    out.notes.push(format!(
+        "SAM function {id}: SAM gives its deployment group automatic rollback on failure, alarm and stop"
+    ));
+}
+
+/// Errors for keys a `DeploymentPreference` does not have.
+fn known_properties(dp: &Node, f: &mut Findings) {
     let known = [
         "Type",
         "Enabled",
@@ -178,22 +229,10 @@ fn function(
             );
         }
     }
-    let alias = props.get("AutoPublishAlias").and_then(|a| ctx.eval(a, f));
-    if alias.is_none() {
-        f.error(key.line, key.column, format!("{id}: a DeploymentPreference needs AutoPublishAlias on the function (SAM publishes the version the alias shifts to)"));
-    }
-    if let Some(a) = alias.as_ref().filter(|a| a.tag.as_deref() == Some(UNRESOLVED)) {
-        f.warn(
-            a.line,
-            a.column,
-            format!(
-                "AutoPublishAlias is parameter {} with no value: the alias is called {:?} (give --parameter)",
-                a.scalar_text().unwrap_or_default(),
-                a.scalar_text().unwrap_or_default()
-            ),
-        );
-    }
-    // Type.
+}
+
+/// `Type`: a predefined Lambda type (`Canary10Percent5Minutes`) or a custom configuration.
+fn deployment_type(dp: &Node, file: usize, out: &mut Deployment, f: &mut Findings) {
     match dp.get("Type") {
         None => f.error(dp.line, dp.column, "an enabled DeploymentPreference needs Type (Canary10Percent5Minutes, Linear10PercentEvery1Minute, AllAtOnce, … or a custom configuration's name)"),
         Some(t) => {
@@ -212,7 +251,10 @@ fn function(
             }
         }
     }
-    // Alarms.
+}
+
+/// `Alarms`: the alarm names.
+fn alarms(dp: &Node, out: &mut Deployment, f: &mut Findings) {
     if let Some(a) = dp.get("Alarms") {
         match &a.value {
             Value::Seq(items) => {
@@ -234,7 +276,10 @@ fn function(
             ),
         }
     }
-    // Hooks.
+}
+
+/// `Hooks`: the PreTraffic and PostTraffic hook functions, by deployed name.
+fn hooks(root: &Node, ctx: &Context, dp: &Node, file: usize, out: &mut Deployment, f: &mut Findings) {
     if let Some(h) = dp.get("Hooks") {
         if h.is_map() {
             for (k, v) in h.entries() {
@@ -277,32 +322,4 @@ fn function(
             );
         }
     }
-    let name = function_name(root, ctx, id, f);
-    out.lambda = Some(LambdaDef {
-        function_name: Some(At::new(
-            name,
-            Origin {
-                file,
-                line: key.line,
-                column: key.column,
-            },
-        )),
-        alias: alias.map(|a| At::new(a.scalar_text().unwrap_or_default(), Origin::of(file, &a))),
-        current_version: None,
-        target_version: None,
-        origin: Origin::of(file, props),
-    });
-    out.auto_rollback_events = Some(
-        [
-            "DEPLOYMENT_FAILURE",
-            "DEPLOYMENT_STOP_ON_ALARM",
-            "DEPLOYMENT_STOP_ON_REQUEST",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-    );
-    out.notes.push(format!(
-        "SAM function {id}: SAM gives its deployment group automatic rollback on failure, alarm and stop"
-    ));
 }

@@ -9,10 +9,11 @@
 //! Not here: intrinsic functions (templates are evaluated before they get here) or what
 //! wraps these shapes in a file (`aws_json`, `cloudformation`).
 
-use super::appspec::{near, set_platform};
+use super::appspec::set_platform;
 use super::document::{Node, Value};
 use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, MinimumDef, Number, Origin, TrafficDef, ZonalDef};
 use crate::config::ComputePlatform;
+use crate::scenario::validate::closest;
 
 /// How a file spells the API's keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +62,7 @@ impl Reader<'_> {
                 continue;
             }
             let names: Vec<&str> = spelled.iter().map(String::as_str).collect();
-            let hint = near(&key.name, &names)
+            let hint = closest(&key.name, &names)
                 .map(|n| format!(" (did you mean {n}?)"))
                 .unwrap_or_default();
             let message = format!(
@@ -247,9 +248,11 @@ pub fn config(node: &Node, style: Style, file: usize, f: &mut Findings) -> Optio
 /// (possibly a reference to a template resource) and its style.
 #[derive(Clone, Debug, Default)]
 pub struct GroupInfo {
+    /// `deploymentConfigName`, as written.
     pub config_name: Option<At<String>>,
     /// The configuration name was a `Ref` to a template resource.
     pub config_is_resource: bool,
+    /// Where `deploymentType: BLUE_GREEN` was written.
     pub blue_green: Option<Origin>,
 }
 
@@ -304,12 +307,25 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
         info.config_is_resource = n.tag.as_deref() == Some(super::intrinsics::RESOURCE_REF);
         info.config_name = r.text(n, &style.key("deploymentConfigName"));
     }
+    group_platform(&mut r, node, out);
+    let traffic_control = deployment_style(&mut r, node, &mut info);
+    ecs_services(&mut r, node, out);
+    load_balancer_info(&mut r, node, out);
+    blue_green_configuration(&mut r, node, out);
+    alarm_configuration(&mut r, node, out);
+    auto_rollback_configuration(&mut r, node, out);
+    if let Some(tc) = traffic_control {
+        out.load_balancer = Some(tc);
+    }
+    info
+}
+
+/// `computePlatform`, or the platform the group's targets imply.
+fn group_platform(r: &mut Reader, node: &Node, out: &mut Deployment) {
     if let Some(p) = r.get(node, "computePlatform") {
-        let platform = match p.as_str() {
-            Some("Server") => Some(ComputePlatform::Server),
-            Some("ECS") => Some(ComputePlatform::Ecs),
-            Some("Lambda") => Some(ComputePlatform::Lambda),
-            _ => {
+        let platform = match p.as_str().and_then(ComputePlatform::parse) {
+            Some(platform) => Some(platform),
+            None => {
                 r.f.error(
                     p.line,
                     p.column,
@@ -341,7 +357,12 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
         let o = r.origin(t);
         set_platform(out, ComputePlatform::Server, o, r.f);
     }
+}
+
+/// `deploymentStyle`: blue/green into `info`; returns whether the group has traffic control.
+fn deployment_style(r: &mut Reader, node: &Node, info: &mut GroupInfo) -> Option<bool> {
     let mut traffic_control = None;
+    let style = r.style;
     if let Some(s) = r.get(node, "deploymentStyle") {
         let what = style.key("deploymentStyle");
         if let Some(s) = r.map(s, &what) {
@@ -373,6 +394,12 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
             }
         }
     }
+    traffic_control
+}
+
+/// `ecsServices`: the service and its cluster.
+fn ecs_services(r: &mut Reader, node: &Node, out: &mut Deployment) {
+    let style = r.style;
     if let Some(services) = r.get(node, "ecsServices") {
         let o = r.origin(services);
         set_platform(out, ComputePlatform::Ecs, o, r.f);
@@ -393,6 +420,11 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
             ),
         }
     }
+}
+
+/// `loadBalancerInfo`: whether an ECS group has a test listener.
+fn load_balancer_info(r: &mut Reader, node: &Node, out: &mut Deployment) {
+    let style = r.style;
     if let Some(lb) = r.get(node, "loadBalancerInfo") {
         let what = style.key("loadBalancerInfo");
         if let Some(lb) = r.map(lb, &what) {
@@ -424,6 +456,12 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
             }
         }
     }
+}
+
+/// `blueGreenDeploymentConfiguration`: the replacement fleet, the termination of the
+/// originals and the ready wait.
+fn blue_green_configuration(r: &mut Reader, node: &Node, out: &mut Deployment) {
+    let style = r.style;
     if let Some(bg) = r.get(node, "blueGreenDeploymentConfiguration") {
         let what = style.key("blueGreenDeploymentConfiguration");
         if let Some(bg) = r.map(bg, &what) {
@@ -456,6 +494,11 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
             }
         }
     }
+}
+
+/// `alarmConfiguration`: the names of the alarms, when enabled.
+fn alarm_configuration(r: &mut Reader, node: &Node, out: &mut Deployment) {
+    let style = r.style;
     if let Some(a) = r.get(node, "alarmConfiguration") {
         let what = style.key("alarmConfiguration");
         if let Some(a) = r.map(a, &what) {
@@ -472,6 +515,11 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
             }
         }
     }
+}
+
+/// `autoRollbackConfiguration`: the events that roll back, when enabled.
+fn auto_rollback_configuration(r: &mut Reader, node: &Node, out: &mut Deployment) {
+    let style = r.style;
     if let Some(a) = r.get(node, "autoRollbackConfiguration") {
         let what = style.key("autoRollbackConfiguration");
         if let Some(a) = r.map(a, &what) {
@@ -488,8 +536,4 @@ pub fn group(node: &Node, style: Style, file: usize, out: &mut Deployment, f: &m
             }
         }
     }
-    if let Some(tc) = traffic_control {
-        out.load_balancer = Some(tc);
-    }
-    info
 }

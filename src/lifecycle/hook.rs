@@ -17,21 +17,28 @@ pub const MAX_EVENT_TIMEOUT: SimDuration = SimDuration::from_secs(3600);
 /// How long something takes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DurationModel {
+    /// Always this long.
     Fixed(SimDuration),
     /// Lognormal with this median (seconds) and shape sigma; `ln_median` is ln(median_s),
     /// kept so that a draw does not compute it again (use [`DurationModel::lognormal`]).
     LogNormal {
+        /// The median, in seconds.
         median_s: f64,
+        /// The shape.
         sigma: f64,
+        /// ln(median_s).
         ln_median: f64,
     },
     /// Exponential with this mean (seconds).
     Exponential {
+        /// The mean, in seconds.
         mean_s: f64,
     },
     /// Uniform between min and max.
     Uniform {
+        /// The shortest.
         min: SimDuration,
+        /// The longest.
         max: SimDuration,
     },
 }
@@ -47,6 +54,7 @@ impl DurationModel {
         }
     }
 
+    /// A duration drawn from `rng`, rounded to the millisecond.
     pub fn sample(&self, rng: &mut RandomSource) -> SimDuration {
         match *self {
             DurationModel::Fixed(d) => d,
@@ -74,8 +82,11 @@ impl DurationModel {
 /// One script of a hook (or an agent step modelled as one).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Script {
+    /// The script's path in the revision.
     pub location: String,
+    /// The script's timeout (at most 3600 s, §4.4).
     pub timeout: SimDuration,
+    /// How long it runs when it succeeds.
     pub duration: DurationModel,
     /// Probability that the script exits non-zero.
     pub failure_probability: f64,
@@ -84,6 +95,7 @@ pub struct Script {
 /// A lifecycle event's scripts, in run order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Hook {
+    /// The scripts, in run order.
     pub scripts: Vec<Script>,
 }
 
@@ -101,6 +113,7 @@ pub enum HookFault {
 /// How an event's scripts end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HookResult {
+    /// Every script exited zero.
     Succeeded,
     /// Script number `.0` exited non-zero.
     ScriptFailed(u16),
@@ -111,11 +124,14 @@ pub enum HookResult {
 /// The plan for one run of a hook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HookOutcome {
+    /// How long the scripts run.
     pub duration: SimDuration,
+    /// How they end.
     pub result: HookResult,
 }
 
 impl Hook {
+    /// Whether the event has no scripts (it then succeeds at once).
     pub fn is_empty(&self) -> bool {
         self.scripts.is_empty()
     }

@@ -13,18 +13,32 @@ use std::fmt;
 /// CodeDeploy's lifecycle event names (the EC2/on-premises set, §4.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LifecycleEventName {
+    /// The hook before the instance is deregistered from the load balancer.
     BeforeBlockTraffic,
+    /// CodeDeploy deregisters the instance and waits out the deregistration delay.
     BlockTraffic,
+    /// The hook after the instance is deregistered.
     AfterBlockTraffic,
+    /// The hook that stops the application (scripts of the last successful revision).
     ApplicationStop,
+    /// The agent copies the revision to the instance.
     DownloadBundle,
+    /// The hook before the agent installs the revision.
     BeforeInstall,
+    /// The agent installs the revision.
     Install,
+    /// The hook after the install.
     AfterInstall,
+    /// The hook that starts the application.
     ApplicationStart,
+    /// The hook that checks the deployment.
     ValidateService,
+    /// The hook before the instance (or replacement) gets production traffic.
     BeforeAllowTraffic,
+    /// CodeDeploy registers the instance and waits for health checks, or shifts traffic (ECS,
+    /// Lambda).
     AllowTraffic,
+    /// The hook after production traffic moved.
     AfterAllowTraffic,
     /// ECS only: the test listener starts routing to the replacement task set.
     AllowTestTraffic,
@@ -136,6 +150,7 @@ impl LifecycleEventName {
         }
     }
 
+    /// Who carries the event out.
     pub fn runner(self) -> Runner {
         match self {
             DownloadBundle | Install => Runner::Agent,
@@ -162,6 +177,7 @@ impl LifecycleEventName {
         self.uses_previous_revision()
     }
 
+    /// The API spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             BeforeBlockTraffic => "BeforeBlockTraffic",
@@ -182,6 +198,7 @@ impl LifecycleEventName {
         }
     }
 
+    /// From the API spelling.
     pub fn parse(s: &str) -> Option<LifecycleEventName> {
         Self::ALL
             .into_iter()

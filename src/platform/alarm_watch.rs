@@ -15,17 +15,21 @@ use crate::time::SimTime;
 /// An alarm's states over a run: its initial state and every change.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlarmTimeline {
+    /// The alarm's name.
     pub name: String,
+    /// Its initial state at time zero, then every change.
     pub changes: Vec<(SimTime, AlarmState)>,
 }
 
 /// A metric's value over [from, to), or `None` when there is no data.
 pub trait Observation {
+    /// The value of `metric` over [`from`, `to`), or `None` for missing data.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64>;
 }
 
 /// A platform model that watches alarms on its own metrics.
 pub trait Watched: Observation + Sized {
+    /// The model's alarms.
     fn alarm_watch(&mut self) -> &mut AlarmWatch;
 
     /// Evaluates the alarms whose evaluation falls due at `now` on the model's metrics.
@@ -41,12 +45,14 @@ pub trait Watched: Observation + Sized {
 pub struct AlarmWatch {
     alarms: Vec<Alarm>,
     states: Vec<AlarmState>,
+    /// Each alarm's state changes, in the configuration's order.
     pub timelines: Vec<AlarmTimeline>,
     /// The instant of the last evaluation round: each instant is evaluated once.
     evaluated_at: Option<SimTime>,
 }
 
 impl AlarmWatch {
+    /// The alarms of `config` (none without one), in their initial states.
     pub fn new(config: Option<&AlarmConfiguration>) -> Self {
         let alarms = config.map_or_else(Vec::new, |c| c.alarms.clone());
         AlarmWatch {
@@ -132,6 +138,24 @@ pub fn injected_value(steps: &[(SimTime, Option<f64>)], to: SimTime) -> Option<f
         .rev()
         .find(|(from, _)| from.as_millis() <= before)
         .and_then(|&(_, v)| v)
+}
+
+/// What an EC2/on-premises deployment (in place or blue/green) shows an alarm: for
+/// `healthyCount`, the fewest instances in service during the window of its capacity
+/// `series` (`point` reads a point's time and count); an injected metric's value; nothing
+/// for request metrics, which these deployments do not have.
+pub fn fleet_observation<P>(
+    metric: &MetricSource,
+    series: &[P],
+    from: SimTime,
+    to: SimTime,
+    point: impl Fn(&P) -> (SimTime, u32),
+) -> Option<f64> {
+    match metric {
+        MetricSource::HealthyCount => fewest_in_service(series, from, to, point),
+        MetricSource::Injected(steps) => injected_value(steps, to),
+        MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
+    }
 }
 
 /// The fewest instances in service during [`from`, `to`) of a capacity series in time

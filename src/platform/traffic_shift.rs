@@ -23,6 +23,7 @@
 //! Not here: alarms and rollback (later work).
 
 use crate::alarm::{MetricSource, Percentile, VersionRef};
+use crate::config::{DeploymentConfig, TrafficRouting};
 use crate::deployment::{DeploymentStatus, Diagnostic, ErrorCode, ErrorInformation, EventRecord, LifecycleEventStatus};
 use crate::engine::{Model, Scheduler};
 use crate::lifecycle::LifecycleEventName;
@@ -43,14 +44,18 @@ pub const HOOK_REPORT_LIMIT: SimDuration = SimDuration::from_secs(3600);
 /// The blue/green deployment's closed set of events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// The deployment is created and starts.
     Start,
     /// The current lifecycle event or wait ends (if `generation` is still current).
     StepEnds {
+        /// The step's generation when it was scheduled.
         generation: u32,
     },
     /// Production traffic to the replacement becomes `percent` (if `generation` is current).
     Shift {
+        /// The replacement's new share.
         percent: u32,
+        /// The shift's generation when it was scheduled.
         generation: u32,
     },
     /// The scenario calls ContinueDeployment.
@@ -75,27 +80,38 @@ enum Phase {
 /// One metric period's observations.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PeriodRecord {
+    /// When the period began.
     pub start: SimTime,
+    /// When it ended.
     pub end: SimTime,
+    /// The requests each version (and the test listener) saw.
     pub sample: PeriodSample,
     /// Percent of production traffic on the replacement at the period's end.
     pub new_percent: u32,
     /// Healthy tasks at the period's end (ECS; 0 for Lambda).
     pub healthy_original: u32,
+    /// Healthy replacement tasks at the period's end (ECS; 0 for Lambda).
     pub healthy_replacement: u32,
 }
 
 /// What a finished blue/green deployment leaves behind.
 #[derive(Clone, Debug)]
 pub struct BlueGreenOutcome {
+    /// Its final status.
     pub status: DeploymentStatus,
+    /// Why it failed or stopped.
     pub error: Option<ErrorInformation>,
+    /// When it ended.
     pub complete_time: SimTime,
+    /// The lifecycle events, in order.
     pub order: &'static [LifecycleEventName],
+    /// Their records, in that order.
     pub records: Vec<EventRecord>,
     /// (time, percent on the replacement) at every shift.
     pub shifts: Vec<(SimTime, u32)>,
+    /// Every metric period.
     pub periods: Vec<PeriodRecord>,
+    /// The deployment's phases, for reports.
     pub phases: Vec<PhaseSpan>,
     /// When the original task set was removed (ECS).
     pub original_removed: Option<SimTime>,
@@ -113,13 +129,17 @@ pub struct BlueGreenOutcome {
 /// original (§8). It happens at once: the original is still serving capacity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RollbackOutcome {
+    /// When traffic moved back.
     pub start: SimTime,
+    /// When the rollback deployment ended (at once).
     pub end: SimTime,
 }
 
 /// The deployment state, changed only by [`Model::handle`].
 pub struct BlueGreenRun<'s> {
     spec: &'s BlueGreenDeployment,
+    /// The configuration's traffic routing.
+    routing: TrafficRouting,
     monitoring: &'s Monitoring,
     alarms: AlarmWatch,
     rollback: Option<RollbackOutcome>,
@@ -150,7 +170,16 @@ pub struct BlueGreenRun<'s> {
 }
 
 impl<'s> BlueGreenRun<'s> {
-    pub fn new(spec: &'s BlueGreenDeployment, monitoring: &'s Monitoring, seed: u64) -> Self {
+    /// The deployment of `spec` under `config` (a traffic-routing configuration).
+    pub fn new(
+        config: &DeploymentConfig,
+        spec: &'s BlueGreenDeployment,
+        monitoring: &'s Monitoring,
+        seed: u64,
+    ) -> Self {
+        let routing = config
+            .traffic_routing()
+            .expect("ECS and Lambda scenarios validate with a traffic-routing configuration");
         let streams = Streams::new(seed);
         let order = match spec.target {
             ShiftTarget::Ecs(_) => LifecycleEventName::ECS_ORDER,
@@ -158,6 +187,7 @@ impl<'s> BlueGreenRun<'s> {
         };
         BlueGreenRun {
             spec,
+            routing,
             monitoring,
             alarms: AlarmWatch::new(monitoring.alarms.as_ref()),
             rollback: None,
@@ -184,6 +214,7 @@ impl<'s> BlueGreenRun<'s> {
         }
     }
 
+    /// What the finished deployment leaves behind.
     pub fn into_outcome(self) -> BlueGreenOutcome {
         assert!(self.status.is_terminal(), "deployment still {}", self.status.as_str());
         let end = self.complete_time.expect("set with the terminal status");
@@ -281,7 +312,7 @@ impl<'s> BlueGreenRun<'s> {
             }
             AllowTraffic => {
                 self.open_phase("shifting", now);
-                for s in self.spec.routing.shifts() {
+                for s in self.routing.shifts() {
                     sched.after(
                         SimDuration::from_mins(u64::from(s.at_minute)),
                         Event::Shift {
@@ -290,7 +321,7 @@ impl<'s> BlueGreenRun<'s> {
                         },
                     );
                 }
-                let minutes = self.spec.routing.shifting_minutes(self.spec.linear_end);
+                let minutes = self.routing.shifting_minutes(self.spec.linear_end);
                 (SimDuration::from_mins(u64::from(minutes)), Diagnostic::None)
             }
             _ => self.run_hook(name),

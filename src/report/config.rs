@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::MinimumHealthyHostsInfo;
-use crate::config::minimum_healthy::HealthPlan;
+use crate::config::minimum_healthy::{HealthPlan, min_successes};
 use crate::config::traffic_routing::{LinearEnd, TrafficRouting};
 use crate::config::{ConfigRule, DeploymentConfig};
 
@@ -171,7 +171,7 @@ impl ServerExplanation {
             instances,
             minimum_healthy_hosts: m,
             max_in_flight: plan.map_or(0, |p| p.max_in_flight),
-            min_successes: plan.map_or(m.max(1), |p| p.min_successes),
+            min_successes: plan.map_or(min_successes(m), |p| p.min_successes),
             waves: plan.map_or_else(Vec::new, |p| p.waves()),
             error_code: plan.is_none().then_some("HEALTH_CONSTRAINTS_INVALID"),
         })

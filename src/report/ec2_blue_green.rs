@@ -14,7 +14,6 @@ use super::{
     HealthPlanInfo, Metrics, Report, RollbackInfo, TargetInfo, blue_green::Phase, lifecycle_events, round2,
 };
 use crate::config::ConfigRule;
-use crate::deployment::TargetStatus;
 use crate::id::TargetId;
 use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2Deployment, FleetPoint};
 use crate::scenario::blue_green::Reroute;
@@ -155,16 +154,7 @@ fn deployment_info(
     d: &Ec2Deployment,
     id: &str,
 ) -> DeploymentInfo {
-    let mut overview = DeploymentOverview::default();
-    for s in &d.track.target_status {
-        match s {
-            TargetStatus::Pending => overview.pending += 1,
-            TargetStatus::InProgress => overview.in_progress += 1,
-            TargetStatus::Succeeded => overview.succeeded += 1,
-            TargetStatus::Failed => overview.failed += 1,
-            TargetStatus::Skipped => overview.skipped += 1,
-        }
-    }
+    let overview = DeploymentOverview::count(&d.track.target_status);
     let config = &scenario.deployment_config;
     let health_plan = match &config.rule {
         ConfigRule::MinimumHealthy { minimum, .. } => Some(HealthPlanInfo {

@@ -5,7 +5,7 @@ use super::{
     HealthPlanInfo, Metrics, Report, RollbackInfo, TargetInfo, lifecycle_events, round2,
 };
 use crate::config::ConfigRule;
-use crate::deployment::{LifecycleEventStatus, TargetStatus};
+use crate::deployment::LifecycleEventStatus;
 use crate::id::TargetId;
 use crate::platform::server::InPlaceRuns;
 use crate::platform::server::{self, InPlaceOutcome};
@@ -71,16 +71,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &InPlaceRuns, events: u64) ->
 }
 
 fn deployment_info(scenario: &Scenario, ip: &InPlace, outcome: &InPlaceOutcome, id: &str) -> DeploymentInfo {
-    let mut overview = DeploymentOverview::default();
-    for s in &outcome.target_status {
-        match s {
-            TargetStatus::Pending => overview.pending += 1,
-            TargetStatus::InProgress => overview.in_progress += 1,
-            TargetStatus::Succeeded => overview.succeeded += 1,
-            TargetStatus::Failed => overview.failed += 1,
-            TargetStatus::Skipped => overview.skipped += 1,
-        }
-    }
+    let overview = DeploymentOverview::count(&outcome.target_status);
     let config = &scenario.deployment_config;
     let health_plan = match (&config.rule, outcome.plan) {
         (ConfigRule::MinimumHealthy { minimum, .. }, plan) => Some(HealthPlanInfo {

@@ -29,7 +29,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::config::MinimumHealthyHosts;
-use crate::deployment::{Diagnostic, EventRecord, LifecycleErrorCode, LifecycleEventStatus};
+use crate::deployment::{Diagnostic, EventRecord, LifecycleErrorCode, LifecycleEventStatus, TargetStatus};
 use crate::lifecycle::{Hook, LifecycleEventName};
 
 /// A run's report.
@@ -143,6 +143,23 @@ pub struct DeploymentOverview {
     pub failed: u32,
     pub skipped: u32,
     pub ready: u32,
+}
+
+impl DeploymentOverview {
+    /// The targets of `statuses` counted per status.
+    pub fn count(statuses: &[TargetStatus]) -> DeploymentOverview {
+        let mut overview = DeploymentOverview::default();
+        for s in statuses {
+            match s {
+                TargetStatus::Pending => overview.pending += 1,
+                TargetStatus::InProgress => overview.in_progress += 1,
+                TargetStatus::Succeeded => overview.succeeded += 1,
+                TargetStatus::Failed => overview.failed += 1,
+                TargetStatus::Skipped => overview.skipped += 1,
+            }
+        }
+        overview
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -19,6 +19,7 @@ pub struct Ec2BlueGreen {
     /// The original fleet (`fleet`), its load balancer (required, §1), hooks, agent steps,
     /// `ignoreApplicationStopFailures` and faults.
     pub server: InPlace,
+    /// The replacement fleet.
     pub green_fleet: GreenFleet,
     /// `deploymentReadyOption`: reroute at once, or wait in `Ready` for ContinueDeployment.
     pub reroute: Reroute,
@@ -39,6 +40,7 @@ pub enum GreenFleetProvisioning {
 /// The replacement (green) fleet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GreenFleet {
+    /// How the replacement fleet comes to be.
     pub provisioning: GreenFleetProvisioning,
     /// R, the number of replacement instances.
     pub instances: u32,
@@ -48,7 +50,10 @@ pub struct GreenFleet {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlueTermination {
     /// `TERMINATE` after `terminationWaitTimeInMinutes` (≤ 2880).
-    Terminate { wait: SimDuration },
+    Terminate {
+        /// `terminationWaitTimeInMinutes`.
+        wait: SimDuration,
+    },
     /// `KEEP_ALIVE`: the originals are deregistered and left running.
     KeepAlive,
 }

@@ -24,17 +24,22 @@ use crate::traffic::VersionBehaviour;
 /// `faultModel`, validated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FaultModel {
+    /// The revision may be bad.
     pub bad_revision: Option<BadRevision>,
     /// (event, probability): per instance (Server) or per run (ECS, Lambda hook functions).
     pub hook_failures: Vec<(LifecycleEventName, f64)>,
+    /// Instances may stop (Server).
     pub instance_crashes: Option<InstanceCrashes>,
+    /// One event may be slower on some instances (Server).
     pub slow_starts: Option<SlowStarts>,
 }
 
 /// The revision may be bad, and how bad.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BadRevision {
+    /// The chance that the run's revision is bad.
     pub probability: f64,
+    /// The hooks a bad revision makes fail.
     pub failing_hooks: Vec<LifecycleEventName>,
     /// The chance that a failing hook fails on one instance (or, ECS and Lambda, at all).
     pub hook_failure_probability: f64,
@@ -45,6 +50,7 @@ pub struct BadRevision {
 /// Instances that stop during the deployment (Server).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct InstanceCrashes {
+    /// The chance that an instance stops.
     pub probability: f64,
     /// The stop time is uniform in [0, within).
     pub within: SimDuration,
@@ -53,15 +59,20 @@ pub struct InstanceCrashes {
 /// Instances on which one lifecycle event is slower (Server).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SlowStarts {
+    /// The chance that an instance is slow.
     pub probability: f64,
+    /// The slower event.
     pub event: LifecycleEventName,
+    /// How much longer it takes.
     pub extra: DurationModel,
 }
 
 /// One run's drawn world: the scenario to simulate and whether its revision is bad.
 #[derive(Clone, Debug)]
 pub struct DrawnRun {
+    /// The scenario with the run's drawn faults.
     pub scenario: Scenario,
+    /// Whether the run's revision was drawn bad.
     pub bad_revision: bool,
 }
 

@@ -11,6 +11,10 @@
 pub mod blue_green;
 pub mod ec2_blue_green;
 pub mod fault_model;
+#[allow(
+    missing_docs,
+    reason = "the YAML mirror: scenarios/README.md documents every field, and doc comments here would change the JSON Schema `cdsim schema` prints"
+)]
 pub mod raw;
 pub mod validate;
 
@@ -30,11 +34,15 @@ use crate::time::SimTime;
 /// A validated scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
+    /// `name`.
     pub name: String,
+    /// `description`.
     pub description: Option<String>,
     /// The seed used when the command line gives none.
     pub seed: u64,
+    /// The deployment configuration (named, defined, or the platform's default).
     pub deployment_config: DeploymentConfig,
+    /// What is deployed to, by platform.
     pub workload: Workload,
     /// Alarms, automatic rollback and a scheduled StopDeployment (§7, §8).
     pub monitoring: Monitoring,
@@ -79,6 +87,7 @@ impl AutoRollback {
 /// A StopDeployment call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StopRequest {
+    /// When the scenario calls StopDeployment.
     pub at: SimTime,
     /// The request's `autoRollbackEnabled`; when absent, the group's
     /// `DEPLOYMENT_STOP_ON_REQUEST` decides.
@@ -108,6 +117,7 @@ pub enum Workload {
 }
 
 impl Scenario {
+    /// The in-place part, for a Server scenario.
     pub fn in_place(&self) -> Option<&InPlace> {
         match &self.workload {
             Workload::InPlace(p) => Some(p),
@@ -115,6 +125,7 @@ impl Scenario {
         }
     }
 
+    /// The ECS or Lambda part.
     pub fn blue_green(&self) -> Option<&BlueGreenDeployment> {
         match &self.workload {
             Workload::BlueGreen(b) => Some(b),
@@ -122,6 +133,7 @@ impl Scenario {
         }
     }
 
+    /// The EC2 blue/green part.
     pub fn ec2_blue_green(&self) -> Option<&Ec2BlueGreen> {
         match &self.workload {
             Workload::Ec2BlueGreen(b) => Some(b),
@@ -133,13 +145,19 @@ impl Scenario {
 /// An EC2/on-premises in-place deployment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InPlace {
+    /// The instances.
     pub fleet: Fleet,
+    /// The load balancer, if the group has traffic control.
     pub load_balancer: Option<LoadBalancer>,
+    /// The AppSpec's scripts by lifecycle event.
     pub hooks: Hooks,
+    /// The agent's own steps.
     pub agent: Agent,
     /// `ignoreApplicationStopFailures` (§4.4).
     pub ignore_application_stop_failures: bool,
+    /// When a slot that frees up is refilled.
     pub instance_scheduling: InstanceScheduling,
+    /// The injected faults.
     pub faults: Faults,
 }
 
@@ -157,6 +175,7 @@ pub enum InstanceScheduling {
 /// The deployment group's instances.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fleet {
+    /// N, the number of instances.
     pub instances: u32,
     /// Availability Zones in deployment order; instance `i` is in zone `i mod zones`.
     pub zones: Vec<String>,
@@ -168,11 +187,14 @@ pub struct Fleet {
 }
 
 impl Fleet {
+    /// The Availability Zone of `target`: instances are spread over the zones in turn (zone 0
+    /// without zones).
     pub fn zone_of(&self, target: TargetId) -> ZoneId {
         let z = self.zones.len().max(1) as u32;
         ZoneId((target.0 % z) as u16)
     }
 
+    /// How many Availability Zones (1 without zones).
     pub fn zone_count(&self) -> usize {
         self.zones.len().max(1)
     }
@@ -198,12 +220,16 @@ impl Fleet {
 pub enum HealthClass {
     /// Last deployment to it failed, or nothing was ever deployed. Not counted as healthy.
     Unhealthy = 0,
+    /// The revision's health is not known.
     Unknown = 1,
+    /// Runs an older revision.
     Old = 2,
+    /// Already runs the revision being deployed.
     Current = 3,
 }
 
 impl HealthClass {
+    /// Whether the instance counts as healthy at the start (all but Unhealthy).
     pub fn is_healthy(self) -> bool {
         self != HealthClass::Unhealthy
     }
@@ -216,10 +242,12 @@ pub struct Hooks {
 }
 
 impl Hooks {
+    /// The scripts of `event` (none if the AppSpec gives none).
     pub fn get(&self, event: LifecycleEventName) -> &Hook {
         &self.table[event.index()]
     }
 
+    /// Sets the scripts of `event`, a scriptable event.
     pub fn set(&mut self, event: LifecycleEventName, hook: Hook) {
         assert!(event.is_scriptable(), "{event} takes no scripts");
         self.table[event.index()] = hook;
@@ -229,11 +257,14 @@ impl Hooks {
 /// The agent's own steps, each modelled as a hook of one script.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Agent {
+    /// DownloadBundle.
     pub download_bundle: Hook,
+    /// Install.
     pub install: Hook,
 }
 
 impl Agent {
+    /// The step `event` is, if it is one of the agent's.
     pub fn step(&self, event: LifecycleEventName) -> Option<&Hook> {
         match event {
             LifecycleEventName::DownloadBundle => Some(&self.download_bundle),

@@ -103,10 +103,13 @@ pub const RULE_INSTALL_IN_FLIGHT: &str =
 /// A broken rule: which, where, and what was seen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
+    /// The case's seed.
     pub seed: u64,
+    /// The scenario's name.
     pub scenario: String,
     /// One of the `RULE_*` constants.
     pub rule: &'static str,
+    /// What was seen.
     pub detail: String,
 }
 

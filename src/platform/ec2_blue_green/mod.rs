@@ -66,12 +66,10 @@ use crate::id::TargetId;
 use crate::lifecycle::hook::Hook;
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::LoadBalancer;
-use crate::platform::alarm_watch::{
-    AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_value,
-};
+use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, Watched, fleet_observation};
 use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
 use crate::platform::phase::PhaseSpan;
-use crate::rng::{Stream, Streams};
+use crate::rng::{Stream, Streams, phase_substream};
 use crate::scenario::blue_green::Reroute;
 use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen};
 use crate::scenario::{InPlace, Monitoring};
@@ -88,52 +86,64 @@ pub use track::Track;
 /// Metric periods for alarms, as in place.
 const METRIC_PERIOD: SimDuration = SimDuration::from_secs(10);
 
-/// Salt of the rollback deployment's random streams.
-const ROLLBACK_STREAM_SALT: u64 = 0x726F_6C6C_6261_636B;
-
 /// Where the install phase ends in the replacements' order.
 const INSTALL_STAGES: usize = LifecycleEventName::BLUE_GREEN_INSTALL_EVENTS;
 
 /// The model's closed set of events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// The deployment is created and starts.
     Start,
     /// The lifecycle event an instance is running ends (if `generation` is still current).
     LifecycleEventEnds {
+        /// The instance.
         target: TargetId,
+        /// The instance's generation when the event was scheduled.
         generation: u32,
     },
     /// An instance stops (a fault).
     InstanceStops {
+        /// The instance.
         target: TargetId,
     },
     /// The ready wait or the termination wait ends (if `generation` is still current).
     WaitEnds {
+        /// The wait's generation when it was scheduled.
         generation: u32,
     },
     /// The scenario calls ContinueDeployment.
     ContinueDeployment,
+    /// A metric period ends; alarms due at this instant are evaluated.
     MetricPeriodEnds,
+    /// CodeDeploy reads the alarms' states.
     AlarmPoll,
+    /// The scenario calls StopDeployment.
     StopDeployment,
 }
 
 /// Where the deployment is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
+    /// The replacements install.
     Install,
+    /// Waiting for ContinueDeployment.
     Ready,
+    /// The replacements get traffic.
     Reroute,
+    /// The originals lose traffic.
     BlockTraffic,
+    /// The originals are kept for the termination wait.
     TerminationWait,
     /// The first deployment has ended; its rollback runs.
     RollingBack,
+    /// Nothing more happens.
     Done,
 }
 
 /// One capacity point of both fleets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FleetPoint {
+    /// When the point begins.
     pub time: SimTime,
     /// Instances registered and healthy behind the load balancer, both fleets.
     pub in_service: u32,
@@ -141,23 +151,31 @@ pub struct FleetPoint {
     pub on_new_revision: u32,
     /// Original instances that exist (launched and not terminated).
     pub original_running: u32,
+    /// Replacement instances that exist.
     pub replacement_running: u32,
 }
 
 /// One deployment of the run, for reports.
 #[derive(Clone, Debug)]
 pub struct Ec2Deployment {
+    /// Its final status.
     pub status: DeploymentStatus,
+    /// Why it failed or stopped.
     pub error: Option<ErrorInformation>,
+    /// When it was created.
     pub create_time: SimTime,
+    /// When it ended.
     pub complete_time: SimTime,
+    /// Its per-target lifecycle records.
     pub track: Track,
 }
 
 /// What a finished EC2 blue/green run leaves behind.
 #[derive(Clone, Debug)]
 pub struct Ec2BlueGreenOutcome {
+    /// The deployment.
     pub deployment: Ec2Deployment,
+    /// Its rollback deployment, if one was made.
     pub rollback: Option<Ec2Deployment>,
     /// Why it was or was not rolled back, when it did not succeed.
     pub rollback_message: Option<String>,
@@ -165,10 +183,13 @@ pub struct Ec2BlueGreenOutcome {
     pub install_plan: Option<HealthPlan>,
     /// The rules over the replacements that installed, for rerouting.
     pub reroute_plan: Option<HealthPlan>,
+    /// Instances in service and running, at the start and every change.
     pub capacity: Vec<FleetPoint>,
+    /// The deployment's phases, for reports.
     pub phases: Vec<PhaseSpan>,
     /// `instanceTerminationWaitTimeStarted`.
     pub termination_wait_started: bool,
+    /// Each alarm's state changes.
     pub alarm_states: Vec<AlarmTimeline>,
     /// Most replacement instances installing at once.
     pub max_install_in_flight: u32,
@@ -220,6 +241,7 @@ pub struct Ec2BlueGreenRun<'s> {
 }
 
 impl<'s> Ec2BlueGreenRun<'s> {
+    /// The run of `spec` under `config`, watched by `monitoring`, drawing from `seed`'s streams.
     pub fn new(config: &'s DeploymentConfig, spec: &'s Ec2BlueGreen, monitoring: &'s Monitoring, seed: u64) -> Self {
         let n = spec.originals();
         let r = spec.replacements();
@@ -235,7 +257,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
             spec,
             monitoring,
             streams: Streams::new(seed),
-            rollback_streams: Streams::new(seed ^ ROLLBACK_STREAM_SALT),
+            rollback_streams: Streams::new(seed).rollback(),
             alarms: AlarmWatch::new(monitoring.alarms.as_ref()),
             phase: Phase::Install,
             status: DeploymentStatus::Created,
@@ -281,6 +303,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
         }
     }
 
+    /// What the finished run leaves behind.
     pub fn into_outcome(self) -> Ec2BlueGreenOutcome {
         assert_eq!(self.phase, Phase::Done, "the run has ended");
         Ec2BlueGreenOutcome {
@@ -452,11 +475,11 @@ impl<'s> Ec2BlueGreenRun<'s> {
     fn plan_hooks(&mut self, t: TargetId) {
         let rollback = self.phase == Phase::RollingBack;
         let streams = if rollback { self.rollback_streams } else { self.streams };
-        let salt = match self.phase {
-            Phase::Reroute => 1u64 << 40,
+        let phase = match self.phase {
+            Phase::Reroute => 1,
             _ => 0,
         };
-        let mut rng = streams.source(Stream::Hooks, u64::from(t.0) | salt);
+        let mut rng = streams.source(Stream::Hooks, phase_substream(u64::from(t.0), phase));
         let order = self.active_ref().order(t);
         let from = usize::from(self.active_ref().stage[t.index()]);
         let to = self.segment_end(t);
@@ -701,12 +724,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
             .collect();
         let n = installed.len() as u32;
         let m = self.minimum().resolve(n).min(n.saturating_sub(1));
-        let plan = HealthPlan {
-            instances: n,
-            minimum: m,
-            max_in_flight: n - m,
-            min_successes: m.max(1),
-        };
+        let plan = HealthPlan::with_minimum(n, m);
         self.reroute_plan = Some(plan);
         self.begin_rolling_phase(installed, plan, sched);
     }
@@ -877,10 +895,6 @@ impl Watched for Ec2BlueGreenRun<'_> {
 impl Observation for Ec2BlueGreenRun<'_> {
     /// `healthyCount`: the fewest instances in service during the window, both fleets.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
-        match metric {
-            MetricSource::HealthyCount => fewest_in_service(&self.capacity, from, to, |p| (p.time, p.in_service)),
-            MetricSource::Injected(steps) => injected_value(steps, to),
-            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
-        }
+        fleet_observation(metric, &self.capacity, from, to, |p| (p.time, p.in_service))
     }
 }

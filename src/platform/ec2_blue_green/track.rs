@@ -10,10 +10,15 @@ use crate::lifecycle::LifecycleEventName;
 /// One deployment's per-target lifecycle records (the first deployment, or its rollback).
 #[derive(Clone, Debug)]
 pub struct Track {
+    /// How many of the targets are originals (they come first).
     pub originals: u32,
+    /// The originals' events in this deployment.
     pub blue_order: &'static [LifecycleEventName],
+    /// The replacements' events in this deployment.
     pub green_order: &'static [LifecycleEventName],
+    /// Each target's status.
     pub target_status: Vec<TargetStatus>,
+    /// Every target's records, in target order, each in its fleet's order.
     pub records: Vec<EventRecord>,
     pub(super) stage: Vec<u8>,
 }
@@ -37,6 +42,7 @@ impl Track {
         }
     }
 
+    /// The events of `t` in this deployment.
     pub fn order(&self, t: TargetId) -> &'static [LifecycleEventName] {
         if t.0 < self.originals {
             self.blue_order

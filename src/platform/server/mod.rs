@@ -56,9 +56,7 @@ use crate::id::TargetId;
 use crate::lifecycle::hook::{Hook, HookOutcome};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
-use crate::platform::alarm_watch::{
-    AlarmTimeline, AlarmWatch, Observation, Watched, fewest_in_service, injected_value,
-};
+use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, Watched, fleet_observation};
 use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
 use crate::rng::{Stream, Streams};
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
@@ -71,10 +69,6 @@ pub use rollback::{InPlaceRuns, RollbackStart, run};
 /// both evaluated on time.
 const METRIC_PERIOD: SimDuration = SimDuration::from_secs(10);
 
-/// Salt of a rollback deployment's random streams, so its draws differ from the failed
-/// deployment's.
-const ROLLBACK_STREAM_SALT: u64 = 0x726F_6C6C_6261_636B;
-
 /// The in-place deployment's closed set of events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -82,11 +76,22 @@ pub enum Event {
     Start,
     /// The lifecycle event an instance is running ends (if `generation` is still current).
     /// (A `u16` keeps the event at 8 bytes: an instance stops at most once.)
-    LifecycleEventEnds { target: TargetId, generation: u16 },
+    LifecycleEventEnds {
+        /// The instance.
+        target: TargetId,
+        /// The instance's generation when the event was scheduled.
+        generation: u16,
+    },
     /// A planned instance reaches its next milestone (see `itinerary`).
-    MilestoneReached { target: TargetId },
+    MilestoneReached {
+        /// The instance.
+        target: TargetId,
+    },
     /// An instance stops (a fault).
-    InstanceStops { target: TargetId },
+    InstanceStops {
+        /// The instance.
+        target: TargetId,
+    },
     /// The monitor duration after an Availability Zone has passed.
     ZoneBakeEnds,
     /// A metric period ends; alarms due at this instant are evaluated.
@@ -171,19 +176,28 @@ pub struct InPlaceDeployment<'s> {
 /// which `on_new_revision` run the new revision (the first deployment's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CapacityPoint {
+    /// When the point begins.
     pub time: SimTime,
+    /// Instances in service.
     pub in_service: u32,
+    /// Of those, the ones on the new revision.
     pub on_new_revision: u32,
 }
 
 /// What a finished in-place deployment leaves behind, for reports.
 #[derive(Clone, Debug)]
 pub struct InPlaceOutcome {
+    /// Its final status.
     pub status: DeploymentStatus,
+    /// Why it failed or stopped.
     pub error: Option<ErrorInformation>,
+    /// When it ended.
     pub complete_time: SimTime,
+    /// The configuration's rules over the fleet (`None`: M ≥ N).
     pub plan: Option<HealthPlan>,
+    /// Each instance's events, in order.
     pub order: &'static [LifecycleEventName],
+    /// Each instance's status.
     pub target_status: Vec<TargetStatus>,
     /// `order.len()` records per instance.
     pub records: Records,
@@ -193,18 +207,24 @@ pub struct InPlaceOutcome {
     pub create_time: SimTime,
     /// The ending asked for a rollback (§8).
     pub rollback_requested: bool,
+    /// This is a rollback deployment.
     pub is_rollback: bool,
     /// Each alarm's state changes.
     pub alarm_states: Vec<AlarmTimeline>,
     /// Per instance at the end: health class, in service, stopped (the rollback starts
     /// from this).
     pub final_class: Vec<HealthClass>,
+    /// Per instance at the end: in service.
     pub final_serving: Vec<bool>,
+    /// Per instance at the end: stopped.
     pub final_stopped: Vec<bool>,
+    /// Per instance at the end: on the new revision.
     pub final_on_new_revision: Vec<bool>,
 }
 
 impl<'s> InPlaceDeployment<'s> {
+    /// The deployment of `scenario` under `config`, watched by `monitoring`, drawing from
+    /// `seed`'s streams.
     pub fn new(config: &'s DeploymentConfig, scenario: &'s InPlace, monitoring: &'s Monitoring, seed: u64) -> Self {
         Self::build(config, scenario, monitoring, seed, None)
     }
@@ -256,10 +276,10 @@ impl<'s> InPlaceDeployment<'s> {
             .map(|i| Instance::new(class[i], serving[i], stopped[i], on_new_revision[i]))
             .collect();
         let origin = rollback.map_or(SimTime::ZERO, |r| r.origin);
-        let stream_seed = if rollback.is_some() {
-            seed ^ ROLLBACK_STREAM_SALT
+        let streams = if rollback.is_some() {
+            Streams::new(seed).rollback()
         } else {
-            seed
+            Streams::new(seed)
         };
         let alarms = if rollback.is_some() {
             AlarmWatch::new(None)
@@ -278,7 +298,7 @@ impl<'s> InPlaceDeployment<'s> {
             alarms,
             stopping: None,
             rollback_requested: false,
-            streams: Streams::new(stream_seed),
+            streams,
             order,
             plan: HealthPlan::new(minimum, fleet.instances),
             status: DeploymentStatus::Created,
@@ -912,11 +932,7 @@ impl Observation for InPlaceDeployment<'_> {
     /// Server metrics: the fewest instances in service during the window (CloudWatch's
     /// `HealthyHostCount` with the Minimum statistic), or an injected metric.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
-        match metric {
-            MetricSource::HealthyCount => fewest_in_service(&self.capacity, from, to, |p| (p.time, p.in_service)),
-            MetricSource::Injected(steps) => injected_value(steps, to),
-            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
-        }
+        fleet_observation(metric, &self.capacity, from, to, |p| (p.time, p.in_service))
     }
 }
 

@@ -27,6 +27,7 @@ pub struct Slot {
     /// The diagnostic's script index (see [`Kind`]).
     script: u16,
     kind: Kind,
+    /// The event's status.
     pub status: LifecycleEventStatus,
 }
 
@@ -79,6 +80,7 @@ fn unpack(kind: Kind, script: u16) -> Diagnostic {
 }
 
 impl Slot {
+    /// The slot of an event that has not run.
     pub const PENDING: Slot = Slot {
         duration_ms: 0,
         script: 0,
@@ -92,6 +94,7 @@ impl Slot {
         ..Slot::PENDING
     };
 
+    /// How long the event ran.
     pub fn duration(&self) -> SimDuration {
         SimDuration::from_millis(u64::from(self.duration_ms))
     }
@@ -101,10 +104,12 @@ impl Slot {
         self.duration_ms = u32::try_from(d.as_millis()).expect("an in-place lifecycle event lasts under 49 days");
     }
 
+    /// Why it ended as it did.
     pub fn diagnostic(&self) -> Diagnostic {
         unpack(self.kind, self.script)
     }
 
+    /// Sets why it ended as it did.
     pub fn set_diagnostic(&mut self, d: Diagnostic) {
         (self.kind, self.script) = pack(d);
     }
@@ -154,15 +159,18 @@ impl Records {
         self.started[t.index()] = at;
     }
 
+    /// When `t` started.
     pub fn started(&self, t: TargetId) -> SimTime {
         self.started[t.index()]
     }
 
+    /// The slots of `t`'s events, in order.
     pub fn slots(&self, t: TargetId) -> &[Slot] {
         let i = t.index() * self.events;
         &self.slots[i..i + self.events]
     }
 
+    /// The slots of `t`'s events, to change.
     pub fn slots_mut(&mut self, t: TargetId) -> &mut [Slot] {
         let i = t.index() * self.events;
         &mut self.slots[i..i + self.events]

@@ -16,7 +16,9 @@ use super::{InPlaceDeployment, InPlaceOutcome};
 
 /// An in-place deployment and, if one was made, its rollback deployment (§8).
 pub struct InPlaceRuns {
+    /// The deployment.
     pub deployment: InPlaceOutcome,
+    /// Its rollback deployment, if one was made.
     pub rollback: Option<InPlaceOutcome>,
     /// Why it was or was not rolled back, when a rollback was asked for.
     pub rollback_message: Option<String>,
@@ -78,10 +80,15 @@ fn rollback_from(ip: &InPlace, monitoring: &Monitoring, d: &InPlaceOutcome) -> R
 /// Where a rollback deployment starts from: the failed deployment's end state.
 #[derive(Clone, Debug)]
 pub struct RollbackStart {
+    /// When the rollback deployment is created: when the failed one ended.
     pub origin: SimTime,
+    /// Each instance's health class, in the rollback's priority order.
     pub class: Vec<HealthClass>,
+    /// Each instance in service.
     pub serving: Vec<bool>,
+    /// Each instance stopped.
     pub stopped: Vec<bool>,
+    /// Each instance on the new revision.
     pub on_new_revision: Vec<bool>,
 }
 

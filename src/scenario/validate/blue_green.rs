@@ -92,9 +92,10 @@ impl Validator {
                 None
             }
         };
+        // The routing itself stays in the configuration, where the platform model reads it.
+        routing?;
         Some(BlueGreenDeployment {
             target: target?,
-            routing: routing?,
             hooks: hooks?,
             traffic: traffic?,
             linear_end: linear_end?,

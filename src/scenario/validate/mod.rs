@@ -16,7 +16,7 @@ mod hooks;
 mod monitoring;
 mod text;
 
-pub(crate) use text::edit_distance;
+pub(crate) use text::closest;
 pub use text::parse_duration_text;
 
 use std::fmt;
@@ -36,15 +36,20 @@ pub const MAX_FAULTS: usize = 100_000;
 /// One problem in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// The 1-based line.
     pub line: u64,
+    /// The 1-based column.
     pub column: u64,
+    /// What is wrong, naming the value found.
     pub message: String,
 }
 
 /// Every problem found in one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problems {
+    /// The file's path, as given.
     pub path: String,
+    /// Every problem, in file order.
     pub problems: Vec<Problem>,
 }
 

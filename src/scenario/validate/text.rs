@@ -34,9 +34,10 @@ pub fn parse_duration_text(text: &str) -> Option<f64> {
     Some(total)
 }
 
-/// The one or two candidates closest to `s` by edit distance, if reasonably close:
-/// `"A"`, or `"A or B"` when B is nearly as close as A.
-pub(super) fn closest(s: &str, candidates: &[&str]) -> Option<String> {
+/// The "did you mean" rule of every reader (scenarios and AWS files alike): the one or two
+/// candidates closest to `s` by edit distance, ignoring case, if reasonably close (within a
+/// third of the candidate's length): `"A"`, or `"A or B"` when B is nearly as close as A.
+pub(crate) fn closest(s: &str, candidates: &[&str]) -> Option<String> {
     let lower = s.to_ascii_lowercase();
     let mut near: Vec<(usize, &str)> = candidates
         .iter()
@@ -52,8 +53,8 @@ pub(super) fn closest(s: &str, candidates: &[&str]) -> Option<String> {
     }
 }
 
-/// Levenshtein distance, for "did you mean" hints (also used by `input`).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -32,6 +32,7 @@ impl Ec2BlueGreenSpec {
         self.discover.unwrap_or(self.server.instances)
     }
 
+    /// The scenario YAML.
     pub fn yaml(&self) -> String {
         let mut y = self
             .server

@@ -13,11 +13,17 @@ use crate::config::{ComputePlatform, predefined};
 /// An ECS blue/green scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EcsSpec {
+    /// The service's tasks.
     pub tasks: u32,
+    /// The traffic routing.
     pub routing: RoutingSpec,
+    /// Seconds until a replacement task registers.
     pub task_startup_s: u32,
+    /// Whether a test listener routes test traffic.
     pub test_listener: bool,
+    /// `terminationWaitTimeInMinutes`.
     pub termination_wait_min: u32,
+    /// Hook functions by lifecycle event.
     pub hooks: Vec<(&'static str, HookFnSpec)>,
     /// `deploymentReadyOption`: wait for ContinueDeployment.
     pub ready: Option<ReadySpec>,
@@ -25,9 +31,13 @@ pub struct EcsSpec {
     pub linear_end_one_interval_after: bool,
     /// Fault: the replacement's tasks never pass health checks.
     pub replacement_tasks_unhealthy: bool,
+    /// The requests.
     pub traffic: TrafficSpec,
+    /// `alarmConfiguration`.
     pub alarms: Option<AlarmsSpec>,
+    /// `autoRollbackConfiguration`.
     pub rollback: RollbackSpec,
+    /// `stopDeployment`.
     pub stop: Option<StopSpec>,
 }
 
@@ -36,6 +46,7 @@ pub struct EcsSpec {
 pub struct ReadySpec {
     /// `STOP_DEPLOYMENT` (else `CONTINUE_DEPLOYMENT`).
     pub stop_on_timeout: bool,
+    /// `waitTimeInMinutes`.
     pub wait_min: u32,
     /// When the scenario calls ContinueDeployment, into the wait; never if `None`.
     pub continue_after_s: Option<u32>,
@@ -51,6 +62,7 @@ pub const ECS_HOOKS: [&str; 5] = [
 ];
 
 impl EcsSpec {
+    /// The scenario YAML.
     pub fn yaml(&self) -> String {
         let mut y = String::from("name: generated-ecs\ncomputePlatform: ECS\n");
         self.routing.yaml(&mut y);

@@ -11,13 +11,19 @@ use crate::config::{ComputePlatform, predefined};
 /// A Lambda alias scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LambdaSpec {
+    /// The traffic routing.
     pub routing: RoutingSpec,
     /// `linearEnd: oneIntervalAfter`.
     pub linear_end_one_interval_after: bool,
+    /// Hook functions by lifecycle event.
     pub hooks: Vec<(&'static str, HookFnSpec)>,
+    /// The requests.
     pub traffic: TrafficSpec,
+    /// `alarmConfiguration`.
     pub alarms: Option<AlarmsSpec>,
+    /// `autoRollbackConfiguration`.
     pub rollback: RollbackSpec,
+    /// `stopDeployment`.
     pub stop: Option<StopSpec>,
 }
 
@@ -25,6 +31,7 @@ pub struct LambdaSpec {
 pub const LAMBDA_HOOKS: [&str; 2] = ["BeforeAllowTraffic", "AfterAllowTraffic"];
 
 impl LambdaSpec {
+    /// The scenario YAML.
     pub fn yaml(&self) -> String {
         let mut y = String::from("name: generated-lambda\ncomputePlatform: Lambda\n");
         self.routing.yaml(&mut y);

@@ -54,12 +54,16 @@ pub use traffic_shift::*;
 /// The compute platform of a generated scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Platform {
+    /// EC2/on-premises.
     Server,
+    /// Amazon ECS.
     Ecs,
+    /// AWS Lambda.
     Lambda,
 }
 
 impl Platform {
+    /// The `computePlatform` spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             Platform::Server => "Server",
@@ -74,13 +78,18 @@ impl Platform {
 /// What a generated scenario says, by platform.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ScenarioSpec {
+    /// In place.
     Server(ServerSpec),
+    /// EC2 blue/green.
     Ec2BlueGreen(Ec2BlueGreenSpec),
+    /// ECS blue/green.
     Ecs(EcsSpec),
+    /// A Lambda alias.
     Lambda(LambdaSpec),
 }
 
 impl ScenarioSpec {
+    /// The spec's compute platform.
     pub fn platform(&self) -> Platform {
         match self {
             ScenarioSpec::Server(_) | ScenarioSpec::Ec2BlueGreen(_) => Platform::Server,
@@ -103,8 +112,11 @@ impl ScenarioSpec {
 /// The settings every platform shares, for [`Case::edit`].
 #[derive(Debug)]
 pub struct Monitoring<'a> {
+    /// `alarmConfiguration`.
     pub alarms: &'a mut Option<AlarmsSpec>,
+    /// `autoRollbackConfiguration`.
     pub rollback: &'a mut RollbackSpec,
+    /// `stopDeployment`.
     pub stop: &'a mut Option<StopSpec>,
 }
 
@@ -124,13 +136,17 @@ impl ScenarioSpec {
 /// One generated case: what the scenario says, its YAML, and the seed to run it with.
 #[derive(Clone, Debug)]
 pub struct Case<S = ScenarioSpec> {
+    /// What the scenario says.
     pub spec: S,
+    /// The run's seed.
     pub seed: u64,
+    /// The scenario YAML written from `spec`.
     pub yaml: String,
 }
 
 /// A spec that can write its scenario file.
 pub trait Spec {
+    /// The scenario YAML.
     fn yaml(&self) -> String;
 }
 
@@ -161,6 +177,7 @@ impl Spec for LambdaSpec {
 }
 
 impl<S: Spec> Case<S> {
+    /// The case of `spec` with `seed`, its YAML written.
     pub fn new(spec: S, seed: u64) -> Self {
         let yaml = spec.yaml();
         Case { spec, seed, yaml }

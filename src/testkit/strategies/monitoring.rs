@@ -53,6 +53,7 @@ impl RollbackSpec {
 /// `stopDeployment`: a StopDeployment request at `at_s` seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StopSpec {
+    /// Seconds after the deployment's creation.
     pub at_s: u32,
     /// `None`: `DEPLOYMENT_STOP_ON_REQUEST` decides.
     pub auto_rollback_enabled: Option<bool>,
@@ -71,8 +72,11 @@ impl StopSpec {
 /// Which version a traffic metric watches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Version {
+    /// The original version.
     Original,
+    /// The replacement version.
     Replacement,
+    /// Both.
     All,
 }
 
@@ -105,12 +109,17 @@ pub enum MetricSpec {
 /// One CloudWatch alarm.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlarmSpec {
+    /// `name`.
     pub name: String,
+    /// What it watches.
     pub metric: MetricSpec,
     /// 60 or 120 (a multiple of the 60 s metric period on every platform).
     pub period_s: u32,
+    /// N, `evaluationPeriods`.
     pub evaluation_periods: u32,
+    /// M, `datapointsToAlarm`.
     pub datapoints_to_alarm: u32,
+    /// `threshold`.
     pub threshold: f64,
     /// `GreaterThanThreshold`, `LessThanThreshold`, …
     pub comparison: &'static str,
@@ -175,9 +184,11 @@ impl AlarmSpec {
 /// `alarmConfiguration`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlarmsSpec {
+    /// The alarms.
     pub alarms: Vec<AlarmSpec>,
     /// `None`: the default 60 s.
     pub poll_interval_s: Option<u32>,
+    /// `ignorePollAlarmFailure`.
     pub ignore_poll_alarm_failure: bool,
     /// Windows `[from_s, to_s)` when alarm states cannot be read.
     pub unreadable: Vec<(u32, u32)>,

@@ -9,8 +9,11 @@ use super::{AlarmsSpec, Platform, RollbackSpec, StopSpec, alarms, auto_rollback,
 /// A Server deployment configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServerConfig {
+    /// `CodeDeployDefault.AllAtOnce`.
     AllAtOnce,
+    /// `CodeDeployDefault.HalfAtATime`.
     HalfAtATime,
+    /// `CodeDeployDefault.OneAtATime`.
     OneAtATime,
     /// Custom `HOST_COUNT`.
     HostCount(u32),
@@ -21,8 +24,11 @@ pub enum ServerConfig {
 /// One script of an in-place hook.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScriptSpec {
+    /// How long the script runs, in seconds.
     pub duration_s: u32,
+    /// Its timeout, in seconds.
     pub timeout_s: u32,
+    /// The chance that it exits non-zero.
     pub failure_probability: f64,
 }
 
@@ -30,38 +36,67 @@ pub struct ScriptSpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ServerFault {
     /// The bad revision's script fails on this instance.
-    HookFails { target: u32, event: &'static str },
+    HookFails {
+        /// The instance.
+        target: u32,
+        /// The lifecycle event.
+        event: &'static str,
+    },
     /// The script hangs until its timeout.
-    HookHangs { target: u32, event: &'static str },
+    HookHangs {
+        /// The instance.
+        target: u32,
+        /// The lifecycle event.
+        event: &'static str,
+    },
     /// The script takes `extra_s` longer.
     SlowHook {
+        /// The instance.
         target: u32,
+        /// The lifecycle event.
         event: &'static str,
+        /// Extra seconds.
         extra_s: u32,
     },
     /// The instance stops at `at_s`.
-    InstanceStops { target: u32, at_s: u32 },
+    InstanceStops {
+        /// The instance.
+        target: u32,
+        /// Seconds after the deployment's creation.
+        at_s: u32,
+    },
     /// The new revision never passes health checks (needs a load balancer).
-    FailsHealthChecks { target: u32 },
+    FailsHealthChecks {
+        /// The instance.
+        target: u32,
+    },
 }
 
 /// An EC2/on-premises in-place scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerSpec {
+    /// N, the number of instances.
     pub instances: u32,
+    /// The deployment configuration.
     pub config: ServerConfig,
+    /// Whether the group has a load balancer.
     pub load_balancer: bool,
+    /// `fleet.firstDeployment`.
     pub first_deployment: bool,
     /// Scripts per scriptable event, in lifecycle order.
     pub hooks: Vec<(&'static str, ScriptSpec)>,
+    /// The injected faults.
     pub faults: Vec<ServerFault>,
     /// Three Availability Zones and, with a custom configuration, a zonal configuration
     /// with this monitor duration (seconds).
     pub zonal_monitor_s: Option<u32>,
     /// `instanceScheduling: waves`.
     pub waves: bool,
+    /// `alarmConfiguration`.
     pub alarms: Option<AlarmsSpec>,
+    /// `autoRollbackConfiguration`.
     pub rollback: RollbackSpec,
+    /// `stopDeployment`.
     pub stop: Option<StopSpec>,
 }
 
@@ -75,6 +110,7 @@ pub const SERVER_HOOKS: [&str; 5] = [
 ];
 
 impl ServerSpec {
+    /// The scenario YAML.
     pub fn yaml(&self) -> String {
         let mut y = String::from("name: generated-server\ncomputePlatform: Server\n");
         match self.config {

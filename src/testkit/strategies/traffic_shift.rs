@@ -11,9 +11,19 @@ pub enum RoutingSpec {
     /// A predefined configuration, by name.
     Predefined(&'static str),
     /// Custom `TimeBasedCanary`.
-    Canary { percent: u32, interval_min: u32 },
+    Canary {
+        /// `canaryPercentage`.
+        percent: u32,
+        /// `canaryInterval`, minutes.
+        interval_min: u32,
+    },
     /// Custom `TimeBasedLinear`.
-    Linear { percent: u32, interval_min: u32 },
+    Linear {
+        /// `linearPercentage`.
+        percent: u32,
+        /// `linearInterval`, minutes.
+        interval_min: u32,
+    },
 }
 
 impl RoutingSpec {
@@ -43,6 +53,7 @@ impl RoutingSpec {
 /// How one version answers requests: the bad revision's error rate and latency.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Behaviour {
+    /// The share of requests that fail.
     pub error_rate: f64,
     /// Median latency, milliseconds (lognormal, sigma 0.5).
     pub latency_median_ms: u32,
@@ -51,8 +62,11 @@ pub struct Behaviour {
 /// `traffic`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrafficSpec {
+    /// Production requests per second.
     pub request_rate: u32,
+    /// How the original version answers.
     pub original: Behaviour,
+    /// How the replacement answers.
     pub replacement: Behaviour,
 }
 
@@ -77,7 +91,9 @@ impl TrafficSpec {
 /// A hook function.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HookFnSpec {
+    /// How long until it reports, in seconds.
     pub duration_s: u32,
+    /// The chance that it reports Failed.
     pub failure_probability: f64,
     /// Never reports: the event fails after one hour.
     pub never_reports: bool,
