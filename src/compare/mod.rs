@@ -21,7 +21,6 @@ pub mod partial_file;
 pub mod recommend;
 pub mod record;
 pub mod render;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod shard;
 pub mod summary;
 

@@ -21,17 +21,25 @@ pub const FORMAT: &str = "cdsim-compare-partial/1";
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Partial {
+    /// [`FORMAT`].
     pub format: String,
+    /// The version of cdsim that ran the shard.
     pub cdsim_version: String,
+    /// The scenario's name.
     pub scenario: String,
     /// A digest of the validated scenario (FNV-1a 64 of its canonical form, in hex).
     pub scenario_digest: String,
+    /// The configurations compared, in order.
     pub configs: Vec<String>,
+    /// The comparison's base seed.
     pub seed: u64,
+    /// The comparison's runs (all shards together).
     pub runs: u64,
+    /// Confidence level of the intervals.
     pub confidence: f64,
     /// This shard, 1-based, of `shard_count`.
     pub shard: u64,
+    /// How many shards the runs are split into.
     pub shard_count: u64,
     /// The run indices this shard computed: `first_run .. first_run + records[0].len()`.
     pub first_run: u64,
@@ -42,7 +50,9 @@ pub struct Partial {
 /// A partial result that passed every check (`partial_file::read`), with where its top-level values are.
 #[derive(Clone, Debug)]
 pub struct Checked {
+    /// The file's path, as shown in messages.
     pub path: String,
+    /// What the file holds.
     pub partial: Partial,
     /// (key, line, column) of each top-level value.
     pub at: Vec<(String, u64, u64)>,
