@@ -37,3 +37,22 @@ fn mutations_change_their_seed_and_are_deterministic() {
     assert_eq!(a, b);
     assert!(a.iter().filter(|m| **m != seed.text).count() >= 15);
 }
+
+/// Every input the fuzzer found (`tests/fixtures/fuzz/found/`, named READER-…) is read
+/// again by its reader, on a test thread's 2 MiB stack.
+#[test]
+fn found_inputs_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/found");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("the found inputs").flatten() {
+        let name = entry.file_name().into_string().expect("a UTF-8 name");
+        let reader = READERS
+            .into_iter()
+            .find(|r| name.starts_with(r.name()))
+            .unwrap_or_else(|| panic!("{name}: no reader of that name"));
+        let text = std::fs::read_to_string(entry.path()).expect("a UTF-8 input");
+        fuzz_engine::read_one(reader, &name, &text);
+        n += 1;
+    }
+    assert!(n > 0);
+}
