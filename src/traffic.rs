@@ -34,6 +34,14 @@ pub enum RequestRate {
 }
 
 impl RequestRate {
+    /// The highest rate it reaches.
+    pub fn highest(&self) -> f64 {
+        match self {
+            RequestRate::Constant(r) => *r,
+            RequestRate::Steps(steps) => steps.iter().map(|(_, r)| *r).fold(0.0, f64::max),
+        }
+    }
+
     /// The rate in force at `t`.
     pub fn at(&self, t: SimTime) -> f64 {
         match self {

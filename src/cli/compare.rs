@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
 use super::{Failure, output, sweep, whole_number};
+use crate::chart::DrawError;
+use crate::compare::partial_file;
 use crate::compare::recommend::{self, Constraints};
 use crate::compare::shard::{self, Partial};
 use crate::compare::{self, Comparison, Plan, by_config, render};
@@ -36,8 +38,12 @@ pub struct SweepArgs {
 
 impl SweepArgs {
     fn check(&self) -> Result<(), Failure> {
-        if self.runs == 0 {
-            return Err(Failure("--runs must be at least 1".to_string()));
+        if !(1..=partial_file::MAX_RUNS).contains(&self.runs) {
+            return Err(Failure(format!(
+                "--runs must be 1 to {} (the runs' records are kept for the statistics), found {}",
+                partial_file::MAX_RUNS,
+                self.runs
+            )));
         }
         if !(self.confidence > 0.0 && self.confidence < 1.0) {
             return Err(Failure(format!(
@@ -67,11 +73,11 @@ fn config(scenario: &Scenario, value: &str) -> Result<DeploymentConfig, Failure>
         .find(|c| c.name == value)
         .cloned()
         .or_else(|| predefined::find(value));
-    let config =
-        match found {
-            Some(c) => c,
-            None => {
-                let text = std::fs::read_to_string(value).map_err(|e| {
+    let config = match found {
+        Some(c) => c,
+        None => {
+            let path = Path::new(value);
+            if !path.is_file() {
                 let mut names: Vec<&str> = scenario.candidates.iter().map(|c| c.name.as_str()).collect();
                 for n in predefined::names_for(scenario.deployment_config.compute_platform) {
                     if !names.contains(&n) {
@@ -79,16 +85,16 @@ fn config(scenario: &Scenario, value: &str) -> Result<DeploymentConfig, Failure>
                     }
                 }
                 let hint = closest(value, &names).map(|h| format!(" (did you mean {h}?)"));
-                Failure(format!(
+                return Err(Failure(format!(
                     "--config {value}: not a candidate of the scenario, a predefined configuration (`cdsim configs`), \
-                     or a readable file{}{}",
-                    hint.unwrap_or_default(),
-                    if e.kind() == std::io::ErrorKind::NotFound { String::new() } else { format!(": {e}") }
-                ))
-            })?;
-                load_config_str(&text, value).map_err(|p| Failure(p.to_string()))?
+                     or a file{}",
+                    hint.unwrap_or_default()
+                )));
             }
-        };
+            let text = output::read_text(path, output::MAX_INPUT_BYTES)?;
+            load_config_str(&text, value).map_err(|p| Failure(p.to_string()))?
+        }
+    };
     if let Some(why) = compare::misfit(scenario, &config) {
         return Err(Failure(format!("--config {value}: {why}")));
     }
@@ -105,6 +111,12 @@ fn parse_shard(s: &str) -> Result<(u64, u64), Failure> {
     );
     if n == 0 || k == 0 || k > n {
         return Err(bad());
+    }
+    if n > partial_file::MAX_RUNS {
+        return Err(Failure(format!(
+            "--shard: at most {} shards (the most runs), found {n}",
+            partial_file::MAX_RUNS
+        )));
     }
     Ok((k, n))
 }
@@ -190,27 +202,29 @@ fn internal(e: serde_json::Error) -> Failure {
 fn write_comparison(c: &Comparison, as_json: bool, out: Option<&Path>) -> Result<String, Failure> {
     let json = serde_json::to_string_pretty(c).map_err(internal)? + "\n";
     if let Some(dir) = out {
-        output::write_atomic(dir, "compare.json", json.as_bytes())?;
-        output::write_files(dir, compare::files::compare(c))?;
+        output::write_files(dir, with_first("compare.json", &json, compare::files::compare(c)))?;
     }
     Ok(if as_json { json } else { render::text(c) })
 }
 
+/// The JSON file `name` first, then the other files of a set (written together).
+fn with_first(name: &str, json: &str, files: Result<Files, DrawError>) -> Result<Files, DrawError> {
+    files.map(|mut f| {
+        f.insert(0, (name.to_string(), json.as_bytes().to_vec()));
+        f
+    })
+}
+
+type Files = Vec<(String, Vec<u8>)>;
+
 pub fn merge(files: &[PathBuf], as_json: bool, out: Option<&Path>) -> Result<String, Failure> {
     let mut parts = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(f).map_err(|e| Failure(format!("{}: cannot read: {e}", f.display())))?;
-        let p: Partial = serde_json::from_str(&text).map_err(|e| {
-            Failure(format!(
-                "{}:{}:{}: not a partial result of cdsim compare --shard: {e}",
-                f.display(),
-                e.line(),
-                e.column()
-            ))
-        })?;
-        parts.push(p);
+        let shown = f.display().to_string();
+        let bytes = output::read_limited(f, output::MAX_PARTIAL_BYTES)?;
+        parts.push(partial_file::read(&bytes, &shown).map_err(|p| Failure(p.to_string()))?);
     }
-    let comparison = shard::merge(parts).map_err(Failure)?;
+    let comparison = shard::merge(parts).map_err(|p| Failure(p.to_string()))?;
     write_comparison(&comparison, as_json, out)
 }
 
@@ -293,8 +307,8 @@ pub fn recommend(
         .map_err(|e| Failure(format!("{}: {e}", file.display())))?;
     let json = serde_json::to_string_pretty(&answer).map_err(internal)? + "\n";
     if let Some(dir) = out {
-        output::write_atomic(dir, "recommend.json", json.as_bytes())?;
-        output::write_files(dir, compare::files::recommend(&answer, &comparison))?;
+        let files = compare::files::recommend(&answer, &comparison);
+        output::write_files(dir, with_first("recommend.json", &json, files))?;
     }
     Ok(if as_json {
         json

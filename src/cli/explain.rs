@@ -8,7 +8,7 @@ use crate::config::{DeploymentConfig, predefined};
 use crate::input::{self, Format};
 use crate::report::config::{ServerExplanation, TrafficExplanation};
 use crate::report::schedule;
-use crate::scenario::validate::{closest, load_config_str};
+use crate::scenario::validate::{MAX_INSTANCES, closest, load_config_str};
 
 pub fn explain(
     config: &str,
@@ -21,8 +21,11 @@ pub fn explain(
     if config.minimum_healthy().is_some() {
         let n = instances
             .ok_or_else(|| Failure(format!("{} is a Server configuration: give --instances N", config.name)))?;
-        if n == 0 {
-            return Err(Failure("--instances must be at least 1".into()));
+        let max = MAX_INSTANCES;
+        if n == 0 || i64::from(n) > max {
+            return Err(Failure(format!(
+                "--instances must be 1 to {max} (the most instances a scenario may have), found {n}"
+            )));
         }
         if let Some(file) = plot {
             write_plot(&config, n, file)?;
@@ -52,8 +55,7 @@ fn resolve(config: &str, parameters: &[String]) -> Result<DeploymentConfig, Fail
             hint.map(|h| format!(" (did you mean {h}?)")).unwrap_or_default()
         )));
     }
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Failure(format!("{config}:1:1: cannot read the file: {e}")))?;
+    let text = output::read_text(path, output::MAX_INPUT_BYTES)?;
     let wrapped = input::document::read(&text, true)
         .is_ok_and(|d| d.root.entries().iter().any(|(k, _)| k.name.ends_with("Info")));
     match input::detect(config, &text) {

@@ -54,7 +54,7 @@ pub struct Loaded {
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| Failure(format!("{}:1:1: cannot read the file: {e}", path.display())))
+    output::read_text(path, output::MAX_INPUT_BYTES)
 }
 
 /// Whether a single file is read as a cdsim scenario.

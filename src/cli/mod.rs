@@ -282,10 +282,13 @@ pub fn main() -> ExitCode {
         Command::Replay { file } => serve::replay(&file),
     };
     match result {
-        Ok(stdout) => {
-            output::print(&stdout);
-            ExitCode::SUCCESS
-        }
+        Ok(stdout) => match output::print(&stdout) {
+            output::Printed::Done | output::Printed::PipeClosed => ExitCode::SUCCESS,
+            output::Printed::Failed(e) => {
+                eprintln!("cdsim: cannot write to standard output: {e}");
+                ExitCode::from(1)
+            }
+        },
         Err(Failure(message)) => {
             eprintln!("{message}");
             ExitCode::from(2)

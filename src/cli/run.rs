@@ -38,17 +38,21 @@ pub fn simulate(
         write_report(dir, &report)?;
     }
     if as_json {
-        // Streamed: the JSON of a large fleet is large. A closed pipe (`… | head`) is not
-        // an error worth reporting.
-        let _ = stream::write_json(&report, std::io::stdout().lock());
+        // Streamed: the JSON of a large fleet is large.
+        output::stream_stdout(|w| stream::write_json(&report, w));
         return Ok((report, String::new()));
     }
     let printed = text::summary(&report);
     Ok((report, printed))
 }
 
-/// Every report file (`report::files`) into `dir`, each atomically; the JSON streamed.
+/// Every report file (`report::files`) into `dir` as one set (`output::write_set`), the
+/// JSON streamed.
 pub fn write_report(dir: &Path, report: &Report) -> Result<(), Failure> {
-    output::write_atomic_with(dir, files::JSON_FILE, |f| stream::write_json(report, f))?;
-    output::write_files(dir, files::rendered(report))
+    let json = |f: &mut std::fs::File| stream::write_json(report, f);
+    let streamed = output::Streamed {
+        name: files::JSON_FILE,
+        write: &json,
+    };
+    output::write_set(dir, files::rendered(report), Some(streamed))
 }

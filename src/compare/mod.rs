@@ -18,10 +18,10 @@ pub mod alarm_tune;
 pub mod charts;
 pub mod files;
 pub mod html;
+pub mod partial_file;
 pub mod recommend;
 pub mod record;
 pub mod render;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod shard;
 pub mod summary;
 
@@ -75,10 +75,15 @@ impl Plan {
     /// The run indices of shard `k` of `n` (1-based): a contiguous slice, the shards in
     /// order covering every run once.
     pub fn shard_range(&self, k: u64, n: u64) -> std::ops::Range<u64> {
-        assert!(n > 0 && (1..=n).contains(&k), "shard {k}/{n}");
-        let bound = |j: u64| ((u128::from(self.runs) * u128::from(j)) / u128::from(n)) as u64;
-        bound(k - 1)..bound(k)
+        shard_range(self.runs, k, n)
     }
+}
+
+/// The run indices of shard `k` of `n` (1-based) of `runs` runs.
+pub fn shard_range(runs: u64, k: u64, n: u64) -> std::ops::Range<u64> {
+    assert!(n > 0 && (1..=n).contains(&k), "shard {k}/{n}");
+    let bound = |j: u64| ((u128::from(runs) * u128::from(j)) / u128::from(n)) as u64;
+    bound(k - 1)..bound(k)
 }
 
 /// One run's record: in place straight from the outcome, ECS and Lambda from the report

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Comparison, RunRecord};
+use crate::scenario::{Problem, Problems};
 
 /// The format tag of partial result files.
 pub const FORMAT: &str = "cdsim-compare-partial/2";
@@ -20,22 +21,56 @@ pub const FORMAT: &str = "cdsim-compare-partial/2";
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Partial {
+    /// [`FORMAT`].
     pub format: String,
+    /// The version of cdsim that ran the shard.
     pub cdsim_version: String,
+    /// The scenario's name.
     pub scenario: String,
     /// A digest of the validated scenario (FNV-1a 64 of its canonical form, in hex).
     pub scenario_digest: String,
+    /// The configurations compared, in order.
     pub configs: Vec<String>,
+    /// The comparison's base seed.
     pub seed: u64,
+    /// The comparison's runs (all shards together).
     pub runs: u64,
+    /// Confidence level of the intervals.
     pub confidence: f64,
     /// This shard, 1-based, of `shard_count`.
     pub shard: u64,
+    /// How many shards the runs are split into.
     pub shard_count: u64,
     /// The run indices this shard computed: `first_run .. first_run + records[0].len()`.
     pub first_run: u64,
     /// Per configuration, the records of this shard's runs in run order.
     pub records: Vec<Vec<RunRecord>>,
+}
+
+/// A partial result that passed every check (`partial_file::read`), with where its top-level values are.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    /// The file's path, as shown in messages.
+    pub path: String,
+    /// What the file holds.
+    pub partial: Partial,
+    /// (key, line, column) of each top-level value.
+    pub at: Vec<(String, u64, u64)>,
+}
+
+impl Checked {
+    /// The problem at the value of top-level `key`.
+    pub fn problem(&self, key: &str, message: String) -> Problems {
+        let (line, column) = self
+            .at
+            .iter()
+            .find(|(k, ..)| k == key)
+            .map_or((1, 1), |(_, l, c)| (*l, *c));
+        Problems {
+            path: self.path.clone(),
+            problems: vec![Problem { line, column, message }],
+        }
+    }
 }
 
 /// FNV-1a, 64 bits: a stable digest of a scenario's canonical text.
@@ -65,54 +100,63 @@ impl Partial {
     }
 }
 
-/// Merges shards (in any order) into the comparison one run of every seed would give, or
-/// says why they do not belong together.
-pub fn merge(mut parts: Vec<Partial>) -> Result<Comparison, String> {
+/// Merges shards (in any order, each already checked by `partial_file::read`) into the
+/// comparison one run of every seed would give, or says, at the value in question, why
+/// they do not belong together.
+pub fn merge(mut parts: Vec<Checked>) -> Result<Comparison, Problems> {
     let Some(first) = parts.first() else {
-        return Err("no partial results to merge".to_string());
+        return Err(Problems {
+            path: "(merge)".to_string(),
+            problems: vec![Problem {
+                line: 1,
+                column: 1,
+                message: "no partial results to merge".to_string(),
+            }],
+        });
     };
-    if first.format != FORMAT {
-        return Err(format!(
-            "not a partial result of this format: {:?} (expected {FORMAT})",
-            first.format
+    let n = first.partial.shard_count;
+    if n != parts.len() as u64 {
+        return Err(first.problem(
+            "shardCount",
+            format!(
+                "a merge needs each of the {n} shards exactly once; {} partial results given",
+                parts.len()
+            ),
         ));
     }
-    for (i, p) in parts.iter().enumerate().skip(1) {
-        if p.identity() != first.identity() {
-            return Err(format!(
-                "partial result {} is of another comparison than the first: {}",
-                i + 1,
-                difference(first, p)
+    for p in &parts[1..] {
+        if p.partial.identity() != first.partial.identity() {
+            return Err(p.problem(
+                "scenario",
+                format!(
+                    "partial result of another comparison than {}: {}",
+                    first.path,
+                    difference(&first.partial, &p.partial)
+                ),
             ));
         }
     }
-    let n = first.shard_count;
-    parts.sort_by_key(|p| p.shard);
-    let shards: Vec<u64> = parts.iter().map(|p| p.shard).collect();
-    if shards != (1..=n).collect::<Vec<u64>>() {
-        return Err(format!(
-            "shards {shards:?} given; a merge needs each of 1..={n} exactly once"
-        ));
-    }
-    let configs = parts[0].configs.len();
-    let mut records: Vec<Vec<RunRecord>> = vec![Vec::new(); configs];
-    let mut next_run = 0;
-    for p in &parts {
-        let len = p.records.first().map_or(0, Vec::len) as u64;
-        if p.first_run != next_run || p.records.len() != configs || p.records.iter().any(|r| r.len() as u64 != len) {
-            return Err(format!("shard {}/{n} does not hold the runs its place needs", p.shard));
+    parts.sort_by_key(|p| p.partial.shard);
+    for (i, p) in parts.iter().enumerate() {
+        if p.partial.shard != i as u64 + 1 {
+            return Err(p.problem(
+                "shard",
+                format!(
+                    "shard {} given twice, or another missing: a merge needs each of 1..={n} exactly once",
+                    p.partial.shard
+                ),
+            ));
         }
-        next_run += len;
-        for (c, r) in p.records.iter().enumerate() {
+    }
+    let head = &parts[0].partial;
+    let mut records: Vec<Vec<RunRecord>> = (0..head.configs.len())
+        .map(|_| Vec::with_capacity(usize::try_from(head.runs).unwrap_or(0)))
+        .collect();
+    for p in &parts {
+        // `partial_file::read` checked that each shard holds exactly its slice of runs.
+        for (c, r) in p.partial.records.iter().enumerate() {
             records[c].extend(r.iter().cloned());
         }
-    }
-    let head = &parts[0];
-    if next_run != head.runs {
-        return Err(format!(
-            "the shards hold {next_run} runs; the comparison has {}",
-            head.runs
-        ));
     }
     Ok(Comparison::new(
         &head.scenario,

@@ -182,6 +182,14 @@ impl Node {
     }
 }
 
+/// The 1-based line and column of byte `offset` of `bytes`.
+pub fn byte_position(bytes: &[u8], offset: usize) -> (u64, u64) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    let column = before.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
+    (line, column)
+}
+
 /// `0.0` rather than `0`, so a float reads as one.
 pub fn format_float(f: f64) -> String {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
@@ -223,15 +231,14 @@ pub fn read_yaml(text: &str) -> Result<Document, Problem> {
         strict_booleans: true,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
     };
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    options.budget = Some(budget);
+    options.budget = Some(crate::scenario::raw::budget(MAX_DEPTH));
     let root: Option<YNode> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         Problem {
             line: line.max(1),
             column: column.max(1),
-            message: format!("not valid YAML: {}", clean_message(&e.without_snippet().to_string())),
+            message: crate::scenario::raw::in_user_words(&e, MAX_DEPTH)
+                .unwrap_or_else(|| format!("not valid YAML: {}", clean_message(&e.without_snippet().to_string()))),
         }
     })?;
     let mut warnings = Vec::new();

@@ -49,10 +49,12 @@ impl<T: JsonSchema> JsonSchema for Located<T> {
 /// Options used for every scenario file: YAML 1.2 booleans only (`yes`/`on` stay strings),
 /// duplicate keys rejected.
 pub fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ParseError> {
-    let options = serde_saphyr::options! { strict_booleans: true };
+    let mut options = serde_saphyr::options! { strict_booleans: true };
+    options.budget = Some(budget(MAX_DEPTH));
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let mut message = strip_location_prefix(&e.without_snippet().to_string());
+        let mut message =
+            in_user_words(&e, MAX_DEPTH).unwrap_or_else(|| strip_location_prefix(&e.without_snippet().to_string()));
         if message.starts_with("expected ")
             && message.ends_with(" here")
             && let Some(found) = token_at(text, line, column)
@@ -61,6 +63,55 @@ pub fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ParseError> 
         }
         ParseError { line, column, message }
     })
+}
+
+/// Nesting limit of scenario files (a scenario nests about 8 levels).
+pub const MAX_DEPTH: usize = 64;
+
+/// The most values (scalars, lists and maps) one YAML file may hold: room for the largest
+/// scenario within the documented limits (100,000 faults of the longest form take about
+/// 1,100,000), while bounding the memory a file can make cdsim use.
+pub const MAX_NODES: usize = 2_500_000;
+
+/// The YAML reading limits of every scenario and AWS file: nesting `max_depth` deep, at
+/// most [`MAX_NODES`] values, anchors and aliases as serde-saphyr bounds them.
+pub fn budget(max_depth: usize) -> serde_saphyr::Budget {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = max_depth;
+    // Flow collections (`{a: [ …`) nest in the parser before the depth is counted.
+    budget.flow_nesting_limit = max_depth;
+    budget.max_nodes = MAX_NODES;
+    // Every value is one or two parser events (a list or map opens and closes).
+    budget.max_events = 2 * MAX_NODES + 16;
+    budget
+}
+
+/// The message of a YAML reading limit or a repeated key, in the user's words (the
+/// location is reported separately); `None` for other errors.
+pub fn in_user_words(e: &serde_saphyr::Error, max_depth: usize) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match e.without_snippet() {
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => Some(match key {
+            Some(k) => format!("the key {k:?} is given twice in this mapping; give each key once"),
+            None => "a key is given twice in this mapping; give each key once".to_string(),
+        }),
+        serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
+            B::Depth { .. } => format!("nested too deeply: cdsim reads YAML nested at most {max_depth} levels"),
+            B::Nodes { .. } | B::Events { .. } => format!(
+                "too many values: cdsim reads at most {MAX_NODES} values (scalars, lists and maps) from one YAML file"
+            ),
+            B::Aliases { aliases } => format!("too many aliases (*name): more than {aliases}"),
+            B::Anchors { anchors } => format!("too many anchors (&name): more than {anchors}"),
+            B::AliasAnchorRatio { aliases, anchors } => format!(
+                "aliases expand the file too much: {aliases} aliases of {anchors} anchors (at most 10 per anchor)"
+            ),
+            B::Documents { documents } => format!("too many YAML documents in one file: {documents}"),
+            B::ScalarBytes { .. } => "too much text in the file's values: cdsim reads at most 64 MiB".to_string(),
+            B::MergeKeys { merge_keys } => format!("too many merge keys (<<): {merge_keys}"),
+            other => format!("the file is beyond a YAML reading limit: {other:?}"),
+        }),
+        _ => None,
+    }
 }
 
 /// A YAML syntax or shape error.

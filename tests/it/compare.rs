@@ -2,46 +2,16 @@
 //! equal to one run byte for byte, refused merges, fault-model validation and draws, and
 //! the committed example outputs.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use cdsim::compare::Plan;
 use cdsim::fault::Fault;
 use cdsim::scenario::{self, fault_model};
 
-const BIN: &str = env!("CARGO_BIN_EXE_cdsim");
+use crate::common::{TempDir, cdsim, example};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn example(name: &str) -> String {
-    root().join("scenarios").join(name).display().to_string()
-}
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("cdsim-it-compare-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create a temp dir");
-        TempDir(dir)
-    }
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn cdsim(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run cdsim")
 }
 
 fn ok(args: &[&str]) -> String {

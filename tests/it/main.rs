@@ -29,9 +29,15 @@
 //! - `testkit`: the property-testing kit (`--features testkit`) on cdsim's own rollback and
 //!   stop logic (empty without the feature);
 //! - `robustness`: mutated fixtures never make a reader panic
-//!   (long run: `PROPTEST_CASES=100000 cargo test --release --test it robustness -- --nocapture`).
+//!   (long run: `PROPTEST_CASES=100000 cargo test --release --test it robustness -- --nocapture`);
+//! - `fuzz`: a short run of the in-repository fuzzer (`examples/fuzz/`) over every reader,
+//!   and the inputs it ever found as regression tests;
+//! - `hostile`: hostile inputs and outputs: partial results `merge` must refuse with a
+//!   location, limits refused up front, standard output errors, and kills during `--out`.
 
 mod common;
+#[path = "../../examples/fuzz/engine.rs"]
+mod fuzz_engine;
 
 mod alarms;
 mod browser;
@@ -42,7 +48,9 @@ mod corpus;
 mod determinism;
 mod ec2_blue_green;
 mod fidelity;
+mod fuzz;
 mod geometry;
+mod hostile;
 mod inputs;
 mod names;
 mod properties;

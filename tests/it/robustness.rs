@@ -62,37 +62,8 @@ enum Mutation {
     Nest(usize, bool),
 }
 
-const INSERTS: &[&str] = &[
-    "{",
-    "}",
-    "[",
-    "]",
-    ":",
-    ",",
-    "\"",
-    "'",
-    "!Ref ",
-    "!If ",
-    "&a ",
-    "*a",
-    "- ",
-    "#",
-    "\n",
-    "\t",
-    "${x}",
-    "<X>",
-    "{{x}}",
-    "Fn::If",
-    "%YAML 1.1\n---\n",
-    "\u{feff}",
-    "\\u12",
-    "1e999",
-    "-0",
-    "~",
-    "? ",
-    "|\n",
-    ">-\n",
-];
+/// Structure-breaking insertions: the fuzzer's (`examples/fuzz/engine.rs`).
+use crate::fuzz_engine::TOKENS as INSERTS;
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![

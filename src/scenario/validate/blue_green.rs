@@ -17,6 +17,10 @@ use crate::traffic::{Latency, RequestRate, TrafficMode, TrafficSpec, VersionBeha
 /// Termination wait and ready wait limits (§11: 2880 minutes; ECS deploy→shift 120 h).
 const MAX_TERMINATION_WAIT_MIN: i64 = 2880;
 const MAX_READY_WAIT_MIN: i64 = 120 * 60;
+/// The highest request rate (production and test together) of `traffic.mode: perRequest`.
+pub const PER_REQUEST_MAX_RATE: f64 = 10_000.0;
+/// The most requests `perRequest` draws in one metric period (their latencies are kept).
+pub const PER_REQUEST_MAX_PER_PERIOD: f64 = 1_000_000.0;
 
 impl Validator {
     /// The ECS or Lambda part of a scenario.
@@ -339,6 +343,11 @@ impl Validator {
                 None
             }
         };
+        if let (Some(TrafficMode::PerRequest), Some(r), Some(tr), Some(p), Some(at)) =
+            (mode, &rate, test_rate, period, t.mode.as_ref())
+        {
+            self.per_request_bound(at, r.highest().max(tr), p);
+        }
         let original = self.version(t.original.as_ref());
         let replacement = self.version(t.replacement.as_ref());
         Some(TrafficSpec {
@@ -349,6 +358,23 @@ impl Validator {
             period: period?,
             mode: mode?,
         })
+    }
+
+    /// `perRequest` draws and keeps every request of a metric period: its rate and period
+    /// are bounded so that a run's time and memory are (at most [`PER_REQUEST_MAX_RATE`]
+    /// requests per second, [`PER_REQUEST_MAX_PER_PERIOD`] per period).
+    fn per_request_bound(&mut self, at: &Located<String>, rate: f64, period: SimDuration) {
+        let per_period = rate * period.as_secs_f64();
+        if rate > PER_REQUEST_MAX_RATE || per_period > PER_REQUEST_MAX_PER_PERIOD {
+            self.problem(
+                at,
+                format!(
+                    "perRequest draws every request: at most {PER_REQUEST_MAX_RATE} requests per second and \
+                     {PER_REQUEST_MAX_PER_PERIOD} per metric period, found {rate} per second, {per_period} per period \
+                     (the aggregated mode has no such limit)"
+                ),
+            );
+        }
     }
 
     fn request_rate(&mut self, t: &RawTraffic) -> Option<RequestRate> {

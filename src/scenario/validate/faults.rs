@@ -2,7 +2,7 @@
 //!
 //! Not here: faults drawn at random per run (`fault_model`).
 
-use super::Validator;
+use super::{MAX_FAULTS, Validator};
 use crate::fault::{Fault, Faults};
 use crate::id::TargetId;
 use crate::lifecycle::{LifecycleEventName, Runner};
@@ -21,6 +21,17 @@ impl Validator {
         with_lb: bool,
         hooks: Option<&Hooks>,
     ) -> Option<Faults> {
+        if let Some(f) = raw.get(MAX_FAULTS) {
+            self.problem(
+                f,
+                format!(
+                    "at most {MAX_FAULTS} faults, found {} (this is fault {})",
+                    raw.len(),
+                    MAX_FAULTS + 1
+                ),
+            );
+            return None;
+        }
         let mut out = Vec::new();
         let mut ok = true;
         for f in raw {

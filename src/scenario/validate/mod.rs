@@ -28,6 +28,10 @@ use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig};
 /// The most instances a scenario may have (memory grows about 0.4 KiB per instance).
 pub const MAX_INSTANCES: i64 = 2_000_000;
 
+/// The most faults a scenario may list (the YAML reader's value budget, `raw::MAX_NODES`,
+/// holds that many of the longest form).
+pub const MAX_FAULTS: usize = 100_000;
+
 /// One problem in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {

@@ -1,0 +1,395 @@
+//! Hostile input and output, through the `cdsim` binary: partial results edited the way a
+//! hostile user would (each refused with its file, line, column and value, exit 2, never a
+//! panic), sizes refused before any work, YAML limits in the user's words, standard output
+//! that cannot be written, stale temporaries, and processes killed while writing `--out`.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::{TempDir, cdsim, example};
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Merges shard 1 edited by `edit` with shard 2; returns the error, asserting exit 2 and a
+/// location in the edited file.
+fn merge_edited(edit: impl Fn(&mut Value)) -> String {
+    let tmp = TempDir::new("merge");
+    let mut v: Value = serde_json::from_str(&fixture("partial-in-place-1-of-2.json")).unwrap();
+    edit(&mut v);
+    let one = tmp.file("one.json", serde_json::to_string_pretty(&v).unwrap());
+    let two = tmp.file("two.json", fixture("partial-in-place-2-of-2.json"));
+    let o = cdsim(&["merge", &one, &two]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let located = err
+        .lines()
+        .all(|l| l.split(':').nth(1).is_some_and(|n| n.parse::<u32>().is_ok()));
+    assert!(located, "every problem is located: {err}");
+    err
+}
+
+#[test]
+fn the_fixture_partials_merge() {
+    let tmp = TempDir::new("merge-ok");
+    let one = tmp.file("one.json", fixture("partial-in-place-1-of-2.json"));
+    let two = tmp.file("two.json", fixture("partial-in-place-2-of-2.json"));
+    let o = cdsim(&["merge", &two, &one, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn merge_refuses_edited_counts_and_lengths_with_locations() {
+    // Once an assertion failure in the statistics (exit 101).
+    let err = merge_edited(|v| v["runs"] = Value::from(0));
+    assert!(
+        err.contains("one.json:") && err.contains("runs must be 1 to 1000000, found 0"),
+        "{err}"
+    );
+    // Once a capacity overflow.
+    let err = merge_edited(|v| v["runs"] = Value::from(u64::MAX));
+    assert!(err.contains(&format!("found {}", u64::MAX)), "{err}");
+    let err = merge_edited(|v| {
+        v["records"][1].as_array_mut().unwrap().pop();
+    });
+    assert!(
+        err.contains("holds 3 runs of CodeDeployDefault.HalfAtATime, found 2 records"),
+        "{err}"
+    );
+    let err = merge_edited(|v| v["records"][0][1]["durationMs"] = Value::from(1u64 << 60));
+    assert!(err.contains("durationMs must be at most 2^53"), "{err}");
+    let err = merge_edited(|v| v["records"][0][0]["minInService"] = serde_json::json!([101, 100]));
+    assert!(err.contains("found [101, 100]"), "{err}");
+    let err = merge_edited(|v| v["confidence"] = Value::from(1.5));
+    assert!(err.contains("confidence must be between 0 and 1, found 1.5"), "{err}");
+}
+
+#[test]
+fn merge_refuses_edited_identity_and_numbering_with_locations() {
+    let err = merge_edited(|v| v["scenarioDigest"] = Value::from("zz"));
+    assert!(err.contains("16 lower-case hex digits, found \"zz\""), "{err}");
+    let err = merge_edited(|v| v["seed"] = Value::from(7));
+    assert!(err.contains("seed 7 does not give this shard's runs"), "{err}");
+    let err = merge_edited(|v| v["records"][2][1]["seed"] = Value::from(5));
+    assert!(err.contains("run 1's seed is") && err.contains("found 5"), "{err}");
+    let err = merge_edited(|v| v["shard"] = Value::from(3));
+    assert!(err.contains("shard must be 1 to shardCount (2), found 3"), "{err}");
+    let err = merge_edited(|v| v["firstRun"] = Value::from(2));
+    assert!(err.contains("starts at run 0, found firstRun 2"), "{err}");
+    let err = merge_edited(|v| v["shard"] = Value::from(2));
+    assert!(
+        err.contains("starts at run 0, found firstRun 3") || err.contains("shard 2"),
+        "{err}"
+    );
+    let err = merge_edited(|v| v["format"] = Value::from("cdsim-compare-partial/9"));
+    assert!(err.contains("format must be"), "{err}");
+    let err = merge_edited(|v| v["cdsimVersion"] = Value::from("0.0.1"));
+    assert!(err.contains("written by cdsim \"0.0.1\""), "{err}");
+}
+
+#[test]
+fn merge_refuses_a_huge_shard_count_at_once() {
+    let err = merge_edited(|v| v["shardCount"] = Value::from(1_000_000_000u64));
+    assert!(
+        err.contains("shardCount must be 1 to 1000000, found 1000000000"),
+        "{err}"
+    );
+    // Within the limit but more shards than files: refused before anything is allocated.
+    let tmp = TempDir::new("merge-count");
+    let one = tmp.file("one.json", fixture("partial-in-place-1-of-2.json"));
+    let o = cdsim(&["merge", &one]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("one.json:1:") && err.contains("each of the 2 shards exactly once; 1 partial results given"),
+        "{err}"
+    );
+}
+
+#[test]
+fn merge_locates_bytes_that_are_not_a_partial_result() {
+    let tmp = TempDir::new("merge-bytes");
+    let one = tmp.file("one.json", [0xffu8]);
+    let o = cdsim(&["merge", &one]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("one.json:1:1: not a partial result: the file is not UTF-8 text, byte 0xff"),
+        "{}",
+        stderr(&o)
+    );
+    let text = fixture("partial-in-place-1-of-2.json");
+    let one = tmp.file("cut.json", &text[..text.len() / 2]);
+    let o = cdsim(&["merge", &one]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cut.json:1:"), "{}", stderr(&o));
+    let scenario = tmp.file("bad.yaml", b"name: x\n\xfe\n");
+    let o = cdsim(&["check", &scenario]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad.yaml:2:1: not UTF-8 text: byte 0xfe found"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn sizes_beyond_the_limits_are_refused_before_work() {
+    let o = cdsim(&["explain", "CodeDeployDefault.OneAtATime", "--instances", "4294967295"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--instances must be 1 to 2000000"),
+        "{}",
+        stderr(&o)
+    );
+    let o = cdsim(&["compare", &example("compare-in-place.yaml"), "--runs", "1000000000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--runs must be 1 to 1000000"), "{}", stderr(&o));
+}
+
+#[test]
+fn yaml_limits_speak_the_users_words() {
+    let tmp = TempDir::new("yaml");
+    let dup = tmp.file("dup.yaml", "name: a\nname: b\n");
+    let o = cdsim(&["check", &dup]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("dup.yaml:2:1: the key \"name\" is given twice"),
+        "{}",
+        stderr(&o)
+    );
+    let deep = tmp.file(
+        "appspec.yml",
+        format!(
+            "version: 0.0\nos: linux\nfiles: {}{}\n",
+            "[".repeat(100),
+            "]".repeat(100)
+        ),
+    );
+    let o = cdsim(&["check", &deep]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("appspec.yml:3:") && err.contains("nested too deeply: cdsim reads YAML nested at most 32 levels"),
+        "{err}"
+    );
+}
+
+/// Runs `args` with standard output on `/dev/full`.
+fn to_full_device(args: &[&str]) -> Option<std::process::Output> {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").ok()?;
+    Some(
+        Command::new(env!("CARGO_BIN_EXE_cdsim"))
+            .args(args)
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run cdsim"),
+    )
+}
+
+#[test]
+fn a_write_error_on_standard_output_is_an_error() {
+    let one = example("one-at-a-time.yaml");
+    let lambda = example("compare-lambda.yaml");
+    for args in [
+        vec!["run", &one, "--json"],
+        vec!["schema"],
+        vec!["configs"],
+        vec!["compare", &lambda, "--runs", "3", "--json", "--quiet"],
+    ] {
+        let Some(o) = to_full_device(&args) else {
+            eprintln!("no /dev/full here: skipped");
+            return;
+        };
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&o).contains("cannot write to standard output"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cdsim"))
+        .args(["schema"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cdsim");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait for cdsim");
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn stale_temporaries_are_removed() {
+    let tmp = TempDir::new("stale");
+    let out = tmp.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // A process id above Linux's largest (4,194,304) cannot be running.
+    std::fs::write(Path::new(&out).join(".report.json.tmp-4999999"), "{").unwrap();
+    std::fs::create_dir_all(Path::new(&out).join(".cdsim-out.tmp-4999998")).unwrap();
+    let o = cdsim(&["run", &example("one-at-a-time.yaml"), "--out", &out]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    assert!(names.contains(&"report.json".to_string()));
+}
+
+#[test]
+fn compare_writes_no_file_when_a_chart_cannot_be_written() {
+    let tmp = TempDir::new("blocked");
+    let out = tmp.path("out");
+    std::fs::create_dir_all(Path::new(&out).join("rates.png")).unwrap();
+    let o = cdsim(&[
+        "compare",
+        &example("compare-lambda.yaml"),
+        "--runs",
+        "3",
+        "--quiet",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("missing:") && err.contains("rates.png") && err.contains("compare.json"),
+        "{err}"
+    );
+    // The JSON result is moved into place last: its presence means the set is complete.
+    assert!(!Path::new(&out).join("compare.json").exists());
+}
+
+/// Kills or interrupts `args` (which write into the directory `out`) after a pseudo-random
+/// delay, `times` times, and checks every file left under a final name against a complete run's.
+fn kill_while_writing(name: &str, args: &[&str], times: u32) {
+    let tmp = TempDir::new(name);
+    let reference = tmp.path("reference");
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["--out", &reference]);
+    let started = std::time::Instant::now();
+    let o = cdsim(&full);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let span = started.elapsed().as_micros().max(1_000) as u64;
+    let mut state = 0x9e37_79b9_u64;
+    for i in 0..times {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let delay = (state >> 33) % span;
+        let out = tmp.path(&format!("out{i}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cdsim"))
+            .args(args)
+            .args(["--out", &out])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run cdsim");
+        std::thread::sleep(Duration::from_micros(delay));
+        // Every other time Ctrl-C's signal (SIGINT, through kill(1)), else SIGKILL.
+        let interrupted = i % 2 == 1
+            && Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !interrupted {
+            let _ = child.kill();
+        }
+        let _ = child.wait();
+        check_complete(Path::new(&out), Path::new(&reference));
+    }
+}
+
+/// Every file under a final name in `out` is complete: equal to the reference run's, and
+/// readable as what its name says.
+fn check_complete(out: &Path, reference: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().into_string().unwrap();
+        if name.starts_with('.') {
+            continue;
+        }
+        let bytes = std::fs::read(e.path()).unwrap();
+        assert_eq!(bytes, std::fs::read(reference.join(&name)).unwrap(), "{name} differs");
+        if name.ends_with(".json") {
+            serde_json::from_slice::<Value>(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        } else if name.ends_with(".png") {
+            image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        } else if name.ends_with(".html") {
+            assert!(
+                String::from_utf8(bytes).unwrap().trim_end().ends_with("</html>"),
+                "{name}"
+            );
+        } else if name.ends_with(".svg") {
+            assert!(
+                String::from_utf8(bytes).unwrap().trim_end().ends_with("</svg>"),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn killing_run_out_leaves_no_partial_file() {
+    kill_while_writing("kill-run", &["run", &example("one-at-a-time.yaml")], 30);
+}
+
+#[test]
+fn killing_compare_out_leaves_no_partial_file() {
+    kill_while_writing(
+        "kill-compare",
+        &["compare", &example("compare-lambda.yaml"), "--runs", "5", "--quiet"],
+        30,
+    );
+}
+
+/// A scenario with `n` faults of the longest form.
+fn with_faults(n: usize) -> String {
+    let mut yaml = String::from(
+        "name: many-faults\nfleet:\n  instances: 100000\nhooks:\n  BeforeInstall:\n    - {location: a.sh, timeout: 600, duration: 5s}\nfaults:\n",
+    );
+    for i in 0..n {
+        yaml.push_str(&format!(
+            "  - slowHook: {{target: {}, event: BeforeInstall, extra: 2m}}\n",
+            i % 100_000
+        ));
+    }
+    yaml
+}
+
+#[test]
+fn a_scenario_at_the_faults_limit_parses_and_one_beyond_is_refused() {
+    let max = cdsim::scenario::validate::MAX_FAULTS;
+    cdsim::scenario::load_str(&with_faults(max), "many.yaml").unwrap_or_else(|p| panic!("{p}"));
+    let err = cdsim::scenario::load_str(&with_faults(max + 1), "many.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!(
+            "many.yaml:{}:5: at most {max} faults, found {}",
+            max + 8,
+            max + 1
+        )),
+        "{err}"
+    );
+}
