@@ -11,6 +11,7 @@ use crate::calendar;
 use crate::chart::{Band, Chart, DrawError, LineChart, Series, Threshold, palette};
 
 use super::files::Files;
+use super::text::count;
 
 /// Every replayed alarm.
 #[derive(Clone, Debug, Serialize)]
@@ -152,12 +153,12 @@ pub fn text(report: &ReplayReport) -> String {
             a.treat_missing_data
         );
         out += &format!(
-            "  series {}, {} to {}: {} evaluations, {} transitions\n",
+            "  series {}, {} to {}: {}, {}\n",
             a.series,
             a.from,
             a.to,
-            a.evaluations,
-            a.transitions.len()
+            count(a.evaluations, "evaluation"),
+            count(a.transitions.len() as u64, "transition")
         );
         for t in &a.transitions {
             let values: Vec<String> = t
@@ -175,8 +176,8 @@ pub fn text(report: &ReplayReport) -> String {
         }
         let alarm_s: i64 = a.stretches_ms.iter().map(|(f, t)| t - f).sum::<i64>() / 1000;
         out += &format!(
-            "  in ALARM: {} stretches, {} s in all\n",
-            a.alarm_periods.len(),
+            "  in ALARM: {}, {} s in all\n",
+            count(a.alarm_periods.len() as u64, "stretch"),
             alarm_s
         );
     }
