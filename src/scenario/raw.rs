@@ -78,8 +78,6 @@ pub const MAX_NODES: usize = 2_500_000;
 pub fn budget(max_depth: usize) -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = max_depth;
-    // Flow collections (`{a: [ …`) nest in the parser before the depth is counted.
-    budget.flow_nesting_limit = max_depth;
     budget.max_nodes = MAX_NODES;
     // Every value is one or two parser events (a list or map opens and closes).
     budget.max_events = 2 * MAX_NODES + 16;
