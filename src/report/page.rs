@@ -20,7 +20,7 @@ pub struct Figure<'a> {
 
 const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;margin:1.5em 2em;\
 color:#222}pre{background:#f5f5f5;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9em}\
-table{border-collapse:collapse;max-width:100%}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
+table{border-collapse:collapse;max-width:100%}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;overflow-wrap:anywhere}\
 .charts{display:flex;flex-wrap:wrap;gap:1.5em}figure{margin:0;flex:1 1 560px;max-width:800px;min-width:0}\
 img.chart{display:block;max-width:100%;height:auto;border:1px solid #ddd}";
 
