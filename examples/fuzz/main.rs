@@ -4,6 +4,7 @@
 //! cargo run --release --example fuzz -- --inputs 1000000                 # every reader
 //! cargo run --release --example fuzz -- --inputs 1000000 --reader partial # one reader
 //! cargo run --release --example fuzz -- --minutes 10 --seed 7
+//! cargo run --profile fuzz --example fuzz -- --inputs 1000000   # with overflow checks
 //! ```
 //!
 //! Readers: scenario-yaml, scenario-json, appspec, sam, cloudformation, cli-json, partial,

@@ -235,10 +235,10 @@ fn hooks(w: &mut Writer, d: &Deployment) {
                 Some(Number::Int(i)) => Some(*i),
                 _ => None,
             })
-            .sum();
+            .fold(0, i64::saturating_add);
         let missing = list.iter().filter(|s| s.timeout.is_none()).count() as i64;
         let share = if missing > 0 {
-            ((3600 - given) / missing).max(1)
+            (3600_i64.saturating_sub(given) / missing).max(1)
         } else {
             3600
         };
