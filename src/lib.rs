@@ -41,7 +41,6 @@ pub mod input;
 pub mod lifecycle;
 pub mod load_balancer;
 pub mod platform;
-#[allow(missing_docs, reason = "not every public item documented yet")]
 pub mod report;
 pub mod rng;
 pub mod scenario;

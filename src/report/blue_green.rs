@@ -20,7 +20,9 @@ use crate::traffic::{TrafficMode, VersionSample};
 /// `{time, percent}`: from `time`, `percent` of production traffic goes to the replacement.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct TrafficShift {
+    /// Simulated seconds since the deployment was created.
     pub time: f64,
+    /// The replacement's share of production traffic, in percent (0 to 100).
     pub percent: u32,
 }
 
@@ -28,8 +30,12 @@ pub struct TrafficShift {
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Phase {
+    /// The phase: ECS and Lambda have `install`, `ready`, `shifting` and `terminationWait`;
+    /// EC2 blue/green has `install`, `ready`, `reroute`, `blockTraffic` and `terminationWait`.
     pub name: &'static str,
+    /// Simulated seconds since the deployment was created.
     pub start_time: f64,
+    /// Simulated seconds since the deployment was created.
     pub end_time: f64,
 }
 
@@ -39,16 +45,25 @@ pub struct Phase {
 pub struct TaskSetInfo {
     /// CodeDeploy's own spelling.
     pub identifer: &'static str,
+    /// `desiredCount`: tasks the task set asks for.
     pub desired_count: u32,
+    /// `runningCount`: tasks running at the end (the replacement's healthy tasks; 0 for a
+    /// drained original).
     pub running_count: u32,
+    /// `status`: `PRIMARY`, `ACTIVE` or `DRAINED`.
     pub status: &'static str,
+    /// `trafficWeight`: the task set's share of production traffic, in percent.
     pub traffic_weight: f64,
+    /// `targetGroup`: the load balancer target group the task set is registered with.
     pub target_group: TargetGroup,
+    /// `taskSetLabel`: `Blue` (original) or `Green` (replacement).
     pub task_set_label: &'static str,
 }
 
+/// `targetGroup` of a task set.
 #[derive(Clone, Debug, Serialize)]
 pub struct TargetGroup {
+    /// `name` of the target group.
     pub name: &'static str,
 }
 
@@ -56,10 +71,16 @@ pub struct TargetGroup {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LambdaFunctionInfo {
+    /// `functionName`.
     pub function_name: String,
+    /// `functionAlias`: the alias whose weights shift.
     pub function_alias: String,
+    /// `currentVersion`: the version the alias pointed to before the deployment.
     pub current_version: String,
+    /// `targetVersion`: the version being deployed.
     pub target_version: String,
+    /// `targetVersionWeight`: the alias's weight on the target version at the end, as a
+    /// fraction (0 to 1).
     pub target_version_weight: f64,
 }
 
@@ -69,15 +90,18 @@ pub struct LambdaFunctionInfo {
 pub struct Availability {
     /// Production requests served (both versions).
     pub requests: u64,
+    /// Production requests that failed (both versions).
     pub requests_failed: u64,
     /// Production requests that reached the replacement (the blast radius).
     pub requests_to_new_version: u64,
+    /// Production requests that failed on the replacement.
     pub requests_failed_on_new_version: u64,
     /// Failures on the new version beyond what the original version's error rate would
     /// have given for the same requests (expected value, rounded; never negative).
     pub requests_failed_because_of_new_version: u64,
     /// Requests on the ECS test listener.
     pub test_requests: u64,
+    /// Requests on the ECS test listener that failed.
     pub test_requests_failed: u64,
     /// Seconds from creation to the first shift of production traffic, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,44 +112,65 @@ pub struct Availability {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrafficReport {
+    /// How requests were drawn: `aggregated` (per-period counts in closed form) or
+    /// `perRequest` (every request drawn on its own).
     pub mode: &'static str,
+    /// Length of each period, in seconds.
     pub period_seconds: f64,
+    /// The periods in time order.
     pub periods: Vec<PeriodInfo>,
 }
 
+/// One period's traffic.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PeriodInfo {
+    /// Simulated seconds since the deployment was created.
     pub start: f64,
+    /// Simulated seconds since the deployment was created.
     pub end: f64,
     /// Replacement's share of production traffic at the period's end.
     pub new_version_percent: u32,
+    /// Production traffic served by the original version.
     pub original: VersionInfo,
+    /// Production traffic served by the replacement.
     pub replacement: VersionInfo,
+    /// ECS with a test listener: traffic on the test listener.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<VersionInfo>,
+    /// ECS: healthy tasks in each task set at the period's end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub healthy_tasks: Option<HealthyTasks>,
 }
 
+/// One version's requests in a period.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionInfo {
+    /// Requests served.
     pub requests: u64,
+    /// Requests that failed.
     pub errors: u64,
+    /// `errors / requests`, rounded to six decimals; absent without requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_rate: Option<f64>,
+    /// Median latency, in milliseconds; absent when the scenario models no latency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_p50_ms: Option<f64>,
+    /// 90th percentile latency, in milliseconds; absent when the scenario models no latency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_p90_ms: Option<f64>,
+    /// 99th percentile latency, in milliseconds; absent when the scenario models no latency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_p99_ms: Option<f64>,
 }
 
+/// ECS: healthy tasks per task set.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct HealthyTasks {
+    /// Healthy tasks in the original task set.
     pub original: u32,
+    /// Healthy tasks in the replacement task set.
     pub replacement: u32,
 }
 

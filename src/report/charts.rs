@@ -28,7 +28,9 @@ const STRIP_BUCKETS: usize = 120;
 
 /// A chart with the file stem it is written under.
 pub struct NamedChart {
+    /// The file stem, e.g. `capacity` for `capacity.svg`.
     pub name: &'static str,
+    /// The chart to draw.
     pub chart: Chart,
 }
 
@@ -85,9 +87,13 @@ fn zoom(chart: Chart, range: (f64, f64)) -> Chart {
 /// Seconds, or minutes for runs longer than 15 minutes; `start` and `end` (in the
 /// axis's unit) leave a margin before the creation and after the last event.
 pub struct TimeAxis {
+    /// Seconds per axis unit: 1 (seconds) or 60 (minutes).
     pub divisor: f64,
+    /// The axis title, naming the unit.
     pub label: &'static str,
+    /// The left end of the axis, in the axis's unit (negative: a margin before creation).
     pub start: f64,
+    /// The right end of the axis, in the axis's unit.
     pub end: f64,
 }
 
@@ -157,6 +163,7 @@ impl TimeAxis {
         self.end - self.start
     }
 
+    /// `seconds` since the deployment was created, in the axis's unit.
     pub fn at(&self, seconds: f64) -> f64 {
         seconds / self.divisor
     }

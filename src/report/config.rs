@@ -15,48 +15,67 @@ use crate::config::{ConfigRule, DeploymentConfig};
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigInfo {
+    /// `deploymentConfigName`, e.g. `CodeDeployDefault.OneAtATime`.
     pub deployment_config_name: String,
+    /// `computePlatform`: `Server`, `ECS` or `Lambda`.
     pub compute_platform: &'static str,
+    /// `minimumHealthyHosts`: Server configurations only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_healthy_hosts: Option<MinimumHealthyHostsInfo>,
+    /// `trafficRoutingConfig`: ECS and Lambda configurations only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_routing_config: Option<TrafficRoutingInfo>,
+    /// `zonalConfig`: Server configurations that deploy zone by zone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zonal_config: Option<ZonalConfigInfo>,
 }
 
+/// `trafficRoutingConfig`: how an ECS or Lambda deployment shifts traffic.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrafficRoutingInfo {
+    /// `type`: `AllAtOnce`, `TimeBasedCanary` or `TimeBasedLinear`.
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// `timeBasedCanary`: present for `TimeBasedCanary`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_based_canary: Option<CanaryInfo>,
+    /// `timeBasedLinear`: present for `TimeBasedLinear`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_based_linear: Option<LinearInfo>,
 }
 
+/// `timeBasedCanary`: one shift, then the rest after an interval.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CanaryInfo {
+    /// `canaryPercentage`: percent of traffic shifted first.
     pub canary_percentage: u32,
+    /// `canaryInterval`: minutes before the remaining traffic shifts.
     pub canary_interval: u32,
 }
 
+/// `timeBasedLinear`: equal shifts at equal intervals.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LinearInfo {
+    /// `linearPercentage`: percent of traffic shifted at each step.
     pub linear_percentage: u32,
+    /// `linearInterval`: minutes between steps.
     pub linear_interval: u32,
 }
 
+/// `zonalConfig`: how a Server deployment proceeds Availability Zone by zone.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ZonalConfigInfo {
+    /// `firstZoneMonitorDurationInSeconds`: the wait after the first zone, in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_zone_monitor_duration_in_seconds: Option<u64>,
+    /// `monitorDurationInSeconds`: the wait after each later zone, in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_duration_in_seconds: Option<u64>,
+    /// `minimumHealthyHostsPerZone`: the minimum healthy hosts within each zone.
     pub minimum_healthy_hosts_per_zone: MinimumHealthyHostsInfo,
 }
 
@@ -149,11 +168,15 @@ pub fn configs_table(configs: &[DeploymentConfig]) -> String {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerExplanation {
+    /// `deploymentConfigName` of the configuration explained.
     pub deployment_config_name: String,
+    /// Instances in the deployment group the explanation assumes.
     pub instances: u32,
     /// The resolved minimum: an instance count.
     pub minimum_healthy_hosts: u32,
+    /// Most instances deployed to at the same time (0 when the deployment cannot start).
     pub max_in_flight: u32,
+    /// Instances that must succeed for the deployment to succeed.
     pub min_successes: u32,
     /// Group sizes when every instance succeeds and takes the same time.
     pub waves: Vec<u32>,
@@ -163,6 +186,8 @@ pub struct ServerExplanation {
 }
 
 impl ServerExplanation {
+    /// The explanation of `config` on `instances` instances; `None` when `config` is not a
+    /// Server (minimum healthy hosts) configuration.
     pub fn new(config: &DeploymentConfig, instances: u32) -> Option<ServerExplanation> {
         let (minimum, _) = config.minimum_healthy()?;
         let m = minimum.resolve(instances);
@@ -178,6 +203,7 @@ impl ServerExplanation {
         })
     }
 
+    /// The explanation as text, one fact a line.
     pub fn text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -226,19 +252,27 @@ fn compress(waves: &[u32]) -> String {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrafficExplanation {
+    /// `deploymentConfigName` of the configuration explained.
     pub deployment_config_name: String,
+    /// Every change of the replacement's share of traffic, in time order.
     pub shifts: Vec<ShiftInfo>,
+    /// Minutes from the start of shifting to the last shift.
     pub shifting_minutes: u32,
 }
 
+/// A point of a traffic-routing schedule.
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShiftInfo {
+    /// Minutes since shifting started.
     pub at_minute: u32,
+    /// The replacement's share of traffic from then on, in percent.
     pub percent: u32,
 }
 
 impl TrafficExplanation {
+    /// The explanation of `config`; `None` when `config` is not a traffic-routing (ECS or
+    /// Lambda) configuration.
     pub fn new(config: &DeploymentConfig) -> Option<TrafficExplanation> {
         let ConfigRule::TrafficRouting(t) = &config.rule else {
             return None;
@@ -257,6 +291,7 @@ impl TrafficExplanation {
         })
     }
 
+    /// The explanation as text: the shift schedule as a table.
     pub fn text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.deployment_config_name);

@@ -30,31 +30,46 @@ const ROLLBACK_ID: &str = "d-SIMULATED2";
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlueGreenDeploymentConfigurationInfo {
+    /// `terminateBlueInstancesOnDeploymentSuccess`: what happens to the originals.
     pub terminate_blue_instances_on_deployment_success: BlueInstanceTerminationOption,
+    /// `deploymentReadyOption`: when traffic is rerouted to the replacements.
     pub deployment_ready_option: DeploymentReadyOption,
+    /// `greenFleetProvisioningOption`: where the replacement instances come from.
     pub green_fleet_provisioning_option: GreenFleetProvisioningOption,
 }
 
+/// `terminateBlueInstancesOnDeploymentSuccess`.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlueInstanceTerminationOption {
+    /// `action`: `TERMINATE` or `KEEP_ALIVE`.
     pub action: &'static str,
+    /// `terminationWaitTimeInMinutes`: minutes the originals are kept, once their traffic is
+    /// blocked, before they are terminated (0 with `KEEP_ALIVE`).
     pub termination_wait_time_in_minutes: u64,
 }
 
+/// `deploymentReadyOption`.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentReadyOption {
+    /// `actionOnTimeout`: `CONTINUE_DEPLOYMENT` (reroute at once) or `STOP_DEPLOYMENT`
+    /// (wait for a continue, stop when the wait runs out).
     pub action_on_timeout: &'static str,
+    /// `waitTimeInMinutes`: how long to wait for a continue, in minutes (0 with
+    /// `CONTINUE_DEPLOYMENT`).
     pub wait_time_in_minutes: u64,
 }
 
+/// `greenFleetProvisioningOption`.
 #[derive(Clone, Debug, Serialize)]
 pub struct GreenFleetProvisioningOption {
+    /// `action`: `COPY_AUTO_SCALING_GROUP` or `DISCOVER_EXISTING`.
     pub action: &'static str,
 }
 
 impl BlueGreenDeploymentConfigurationInfo {
+    /// The deployment group's settings as the API shows them.
     pub fn of(bg: &Ec2BlueGreen) -> Self {
         let (action, wait) = match bg.blue_termination {
             BlueTermination::Terminate { wait } => ("TERMINATE", wait.as_millis() / 60_000),

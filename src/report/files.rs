@@ -16,9 +16,13 @@ pub type Files = Vec<(String, Vec<u8>)>;
 
 /// A chart drawn: file stem, title, SVG and PNG.
 pub struct Drawn {
+    /// The file stem: the chart is written as `NAME.svg` and `NAME.png`.
     pub name: &'static str,
+    /// The chart's title.
     pub title: String,
+    /// The chart as SVG text.
     pub svg: String,
+    /// The chart as PNG bytes.
     pub png: Vec<u8>,
 }
 

@@ -14,6 +14,7 @@ pub use super::page::Figure;
 /// The lifecycle table shows at most this many targets (each read once), folded.
 const TARGET_ROWS: usize = 50;
 
+/// The page of `report` with its `figures` embedded: the whole `report.html`.
 pub fn page(report: &Report, figures: &[Figure]) -> String {
     let mut out = page::head(&format!("cdsim: {}", report.scenario));
     page::pre(&mut out, &text::summary(report));

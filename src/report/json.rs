@@ -5,6 +5,7 @@
 
 use super::Report;
 
+/// The report as pretty-printed JSON with a final newline: the bytes of `report.json`.
 pub fn to_string(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("reports serialize");
     s.push('\n');

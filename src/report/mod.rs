@@ -41,9 +41,13 @@ use crate::lifecycle::{Hook, LifecycleEventName};
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
+    /// The scenario's name.
     pub scenario: String,
+    /// The seed of the run's random number streams; the same seed gives the same report.
     pub seed: u64,
+    /// The deployment and, after a rollback, the rollback deployment CodeDeploy created.
     pub deployments: Vec<DeploymentInfo>,
+    /// Timing, capacity and availability figures of the run.
     pub metrics: Metrics,
     /// In-place: in-service instances over time, the start and every change.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -60,19 +64,29 @@ pub struct Report {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AlarmReport {
+    /// The alarm's name (CloudWatch's `AlarmName`).
     pub alarm_name: String,
     /// What the alarm watches: `errorRate`, `errorCount`, `latencyP50|P90|P99` (ms),
     /// `healthyCount` or `injected`; and whose traffic (`original`, `replacement`, `all`).
     pub metric: &'static str,
+    /// Whose traffic an error-rate, error-count or latency metric reads: `original`,
+    /// `replacement` or `all`; absent for `healthyCount` and `injected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<&'static str>,
+    /// The value the metric is compared against, in the metric's unit: a fraction for
+    /// `errorRate`, milliseconds for latency, a count for `errorCount` and `healthyCount`,
+    /// the scenario's own unit for `injected`.
     pub threshold: f64,
+    /// The initial state and every change, in time order.
     pub states: Vec<AlarmStatePoint>,
 }
 
+/// An alarm's state from `time` on.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct AlarmStatePoint {
+    /// Simulated seconds since the deployment was created.
     pub time: f64,
+    /// CloudWatch's state value: `OK`, `ALARM` or `INSUFFICIENT_DATA`.
     pub state: &'static str,
 }
 
@@ -80,10 +94,13 @@ pub struct AlarmStatePoint {
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RollbackInfo {
+    /// `rollbackDeploymentId`: the deployment that rolled this one back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_deployment_id: Option<String>,
+    /// `rollbackTriggeringDeploymentId`: the deployment whose failure this one rolls back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_triggering_deployment_id: Option<String>,
+    /// `rollbackMessage`: why the rollback happened, or why it did not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_message: Option<String>,
 }
@@ -92,20 +109,32 @@ pub struct RollbackInfo {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentInfo {
+    /// `deploymentId`: `d-SIMULATED1`, and `d-SIMULATED2` for a rollback deployment.
     pub deployment_id: String,
+    /// `creator`: `user`, or `codeDeployRollback` for a rollback deployment.
     pub creator: &'static str,
+    /// `deploymentConfigName`, e.g. `CodeDeployDefault.OneAtATime`.
     pub deployment_config_name: String,
+    /// `computePlatform`: `Server`, `ECS` or `Lambda`.
     pub compute_platform: &'static str,
+    /// `deploymentStyle`.
     pub deployment_style: DeploymentStyle,
+    /// `status` at the end of the run, e.g. `Succeeded`, `Failed` or `Stopped`.
     pub status: &'static str,
+    /// `errorInformation`: why the deployment failed; absent when it did not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_information: Option<ErrorInformation>,
+    /// `deploymentOverview`: the deployment's targets counted per status.
     pub deployment_overview: DeploymentOverview,
+    /// `rollbackInfo`; absent when no rollback is involved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_info: Option<RollbackInfo>,
+    /// `ignoreApplicationStopFailures`: whether an `ApplicationStop` failure is ignored.
     pub ignore_application_stop_failures: bool,
     /// Seconds since the deployment was created (always 0 for the first deployment).
     pub create_time: f64,
+    /// `completeTime`: when the deployment ended, in simulated seconds since the first
+    /// deployment was created.
     pub complete_time: f64,
     /// The resolved minimum healthy hosts and what it implies (§3.2).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,19 +151,27 @@ pub struct DeploymentInfo {
     /// EC2 blue/green: whether the wait before terminating the originals has started.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_termination_wait_time_started: Option<bool>,
+    /// The deployment's targets, in the shape of its compute platform.
     pub targets: Targets,
 }
 
+/// `deploymentStyle`: the deployment's type and traffic routing.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentStyle {
+    /// `deploymentType`: `IN_PLACE` or `BLUE_GREEN`.
     pub deployment_type: &'static str,
+    /// `deploymentOption`: `WITH_TRAFFIC_CONTROL` (behind a load balancer or shifting
+    /// traffic) or `WITHOUT_TRAFFIC_CONTROL`.
     pub deployment_option: &'static str,
 }
 
+/// `errorInformation`: why a deployment failed.
 #[derive(Clone, Debug, Serialize)]
 pub struct ErrorInformation {
+    /// `code`: CodeDeploy's error code, e.g. `HEALTH_CONSTRAINTS`.
     pub code: &'static str,
+    /// `message`: the human-readable explanation.
     pub message: String,
 }
 
@@ -142,11 +179,18 @@ pub struct ErrorInformation {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DeploymentOverview {
+    /// `Pending`: targets not started yet.
     pub pending: u32,
+    /// `InProgress`: targets being deployed to.
     pub in_progress: u32,
+    /// `Succeeded`: targets deployed to successfully.
     pub succeeded: u32,
+    /// `Failed`: targets whose deployment failed.
     pub failed: u32,
+    /// `Skipped`: targets never deployed to because the deployment stopped or failed first.
     pub skipped: u32,
+    /// `Ready`: blue/green replacement targets waiting for traffic; cdsim's statuses
+    /// never produce it, so it is always 0.
     pub ready: u32,
 }
 
@@ -167,20 +211,27 @@ impl DeploymentOverview {
     }
 }
 
+/// The resolved minimum healthy hosts of an in-place deployment and what it implies (§3.2).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthPlanInfo {
+    /// The configuration's `minimumHealthyHosts`, as given.
     pub minimum_healthy_hosts: MinimumHealthyHostsInfo,
     /// M, the resolved instance count.
     pub minimum_healthy_instances: u32,
+    /// N − M: most instances deployed to at the same time.
     pub max_in_flight: u32,
+    /// max(M, 1): instances that must succeed for the deployment to succeed.
     pub min_successes: u32,
 }
 
+/// `minimumHealthyHosts` of a deployment configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MinimumHealthyHostsInfo {
+    /// `type`: `HOST_COUNT` or `FLEET_PERCENT`.
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// `value`: an instance count, or a percentage of the fleet (0 to 99).
     pub value: u32,
 }
 
@@ -197,13 +248,17 @@ impl From<MinimumHealthyHosts> for MinimumHealthyHostsInfo {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetInfo {
+    /// `targetId`: the instance, task set or function's id.
     pub target_id: String,
+    /// `status`: `Pending`, `InProgress`, `Succeeded`, `Failed` or `Skipped`.
     pub status: &'static str,
     /// EC2 blue/green: `Blue` (original) or `Green` (replacement).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_label: Option<&'static str>,
+    /// The instance's Availability Zone, when the fleet spans zones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
+    /// `lifecycleEvents`: the target's hooks in the order they run.
     pub lifecycle_events: Vec<LifecycleEventInfo>,
     /// ECS: `taskSetsInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -217,12 +272,17 @@ pub struct TargetInfo {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LifecycleEventInfo {
+    /// `lifecycleEventName`, e.g. `BeforeInstall` or `AfterAllowTraffic`.
     pub lifecycle_event_name: &'static str,
+    /// `startTime`: simulated seconds since the deployment was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<f64>,
+    /// `endTime`: simulated seconds since the deployment was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<f64>,
+    /// `status`: `Pending`, `InProgress`, `Succeeded`, `Failed` or `Skipped`.
     pub status: &'static str,
+    /// `diagnostics`: present for a failed event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnostics: Option<Box<Diagnostics>>,
 }
@@ -231,10 +291,12 @@ pub struct LifecycleEventInfo {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Diagnostics {
+    /// `errorCode`: `Success`, `ScriptFailed`, `ScriptTimedOut` or `UnknownError`.
     pub error_code: &'static str,
     /// Shared by every event of the script (one string per script, not one per event).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared_str")]
     pub script_name: Option<Arc<str>>,
+    /// `message`: what went wrong.
     pub message: Cow<'static, str>,
 }
 
@@ -262,9 +324,11 @@ pub struct Metrics {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityMetrics {
+    /// Instances in the fleet (EC2 blue/green: the original instances).
     pub instances: u32,
     /// Instances in service at the start.
     pub initial_in_service: u32,
+    /// Fewest instances in service at any time during the deployment.
     pub min_in_service: u32,
     /// `min_in_service` as a percentage of the fleet.
     pub min_in_service_percent: f64,
@@ -287,7 +351,9 @@ pub struct CapacityMetrics {
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityPoint {
+    /// Simulated seconds since the deployment was created.
     pub time: f64,
+    /// Instances in service from `time` on.
     pub in_service: u32,
     /// In-place: instances in service on the deployment's revision. EC2 blue/green:
     /// in-service replacement instances.

@@ -14,7 +14,9 @@ use base64::Engine;
 
 /// An embedded chart: its title and PNG bytes.
 pub struct Figure<'a> {
+    /// The chart's title, the image's alt text (the picture shows it too).
     pub title: &'a str,
+    /// The chart as PNG bytes, embedded in the page as a base64 data URI.
     pub png: &'a [u8],
 }
 

@@ -16,6 +16,7 @@ use super::text::count;
 /// Every replayed alarm.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReplayReport {
+    /// One replay per alarm, in the order the alarms were given.
     pub alarms: Vec<AlarmReplay>,
 }
 
@@ -23,56 +24,87 @@ pub struct ReplayReport {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AlarmReplay {
+    /// `AlarmName`.
     pub alarm_name: String,
+    /// `Namespace` of the alarm's metric, e.g. `AWS/ApplicationELB`.
     pub namespace: String,
+    /// `MetricName` of the alarm's metric.
     pub metric_name: String,
     /// The recorded series it was replayed on.
     pub series: String,
+    /// `Statistic`, e.g. `Average` or `Sum`.
     pub statistic: String,
+    /// `Period`: the length of one evaluation period, in seconds.
     pub period: i64,
+    /// `EvaluationPeriods`: how many recent periods each evaluation looks at.
     pub evaluation_periods: u32,
+    /// `DatapointsToAlarm`: how many of them must breach for ALARM.
     pub datapoints_to_alarm: u32,
+    /// `Threshold`, in the metric's unit.
     pub threshold: f64,
+    /// `ComparisonOperator`, e.g. `GreaterThanThreshold`.
     pub comparison_operator: &'static str,
+    /// `TreatMissingData`: `missing`, `ignore`, `breaching` or `notBreaching`.
     pub treat_missing_data: &'static str,
+    /// The replay's start (no evaluation at it), as an ISO 8601 UTC timestamp.
     pub from: String,
+    /// The replay's end (the last evaluation at or before it), as an ISO 8601 UTC timestamp.
     pub to: String,
+    /// How many evaluations ran.
     pub evaluations: u64,
+    /// Every state change, in time order.
     pub transitions: Vec<TransitionInfo>,
     /// The stretches spent in ALARM.
     pub alarm_periods: Vec<Stretch>,
+    /// The datapoints the chart shows: the replay's span and the evaluation range before it.
+    /// Not serialized.
     #[serde(skip)]
     pub points: Vec<Datapoint>,
+    /// The replay's start and end, in milliseconds since the epoch. Not serialized.
     #[serde(skip)]
     pub span: (i64, i64),
+    /// `alarm_periods` as start and end in milliseconds since the epoch. Not serialized.
     #[serde(skip)]
     pub stretches_ms: Vec<(i64, i64)>,
 }
 
+/// A state change of an alarm, as CloudWatch's alarm history records it.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransitionInfo {
+    /// When the evaluation that changed the state ran, as an ISO 8601 UTC timestamp.
     pub timestamp: String,
+    /// `oldState`: `OK`, `ALARM` or `INSUFFICIENT_DATA`.
     pub old_state: &'static str,
+    /// `newState`: `OK`, `ALARM` or `INSUFFICIENT_DATA`.
     pub new_state: &'static str,
     /// The evaluation range, oldest first: each period and its datapoint (null: missing).
     pub datapoints: Vec<PeriodValue>,
 }
 
+/// One evaluation period and its datapoint.
 #[derive(Clone, Debug, Serialize)]
 pub struct PeriodValue {
+    /// The period's start, as an ISO 8601 UTC timestamp.
     pub from: String,
+    /// The period's end, as an ISO 8601 UTC timestamp.
     pub to: String,
+    /// The datapoint's value in the metric's unit; `None` (JSON `null`) when missing.
     pub value: Option<f64>,
 }
 
+/// A stretch of time, as ISO 8601 UTC timestamps.
 #[derive(Clone, Debug, Serialize)]
 pub struct Stretch {
+    /// The stretch's start.
     pub from: String,
+    /// The stretch's end.
     pub to: String,
 }
 
 impl AlarmReplay {
+    /// The replay of `alarm` on the recorded `series` (its datapoints `points`), from the
+    /// result of `alarm::replay`.
     pub fn new(alarm: &MetricAlarm, series: &str, points: &[Datapoint], replay: &Replay) -> AlarmReplay {
         let stretches = replay.alarm_periods();
         let lo = replay.from - alarm.period * alarm.rule.evaluation_range() as i64;

@@ -22,6 +22,8 @@ pub fn count(n: impl Into<u64>, noun: &str) -> String {
     }
 }
 
+/// The human summary of `report` that `cdsim run` prints: the scenario and seed, each
+/// deployment, then the run's figures.
 pub fn summary(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "scenario {}  seed {}", report.scenario, report.seed);

@@ -34,9 +34,12 @@ pub struct Timing {
     pub phase_seconds: Vec<PhaseDuration>,
 }
 
+/// One phase and how long it took.
 #[derive(Clone, Debug, Serialize)]
 pub struct PhaseDuration {
+    /// The phase's name, e.g. `install` or `shifting`.
     pub phase: &'static str,
+    /// Its duration, in seconds.
     pub seconds: f64,
 }
 

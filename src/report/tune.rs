@@ -18,38 +18,59 @@ use super::replay::quote;
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TuneReport {
+    /// `AlarmName` of the alarm tuned.
     pub alarm_name: String,
+    /// `ComparisonOperator`, e.g. `GreaterThanThreshold`.
     pub comparison_operator: &'static str,
+    /// `Period`: the length of one evaluation period, in seconds.
     pub period: i64,
+    /// Confidence level of the intervals, as a fraction (e.g. 0.95).
     pub confidence: f64,
+    /// Recorded deployments labelled good (the alarm should stay quiet).
     pub good_deployments: u64,
+    /// Recorded deployments labelled bad (the alarm should stop them).
     pub bad_deployments: u64,
+    /// One entry per setting tried, in the sweep's order.
     pub settings: Vec<SettingInfo>,
 }
 
+/// One alarm setting and how it fared.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingInfo {
+    /// `Threshold`, in the metric's unit.
     pub threshold: f64,
+    /// `EvaluationPeriods` (N).
     pub evaluation_periods: u32,
+    /// `DatapointsToAlarm` (M).
     pub datapoints_to_alarm: u32,
+    /// Good deployments on which the alarm went to ALARM.
     pub false_alarms: u64,
+    /// `falseAlarms / goodDeployments` with its interval; `None` without good deployments.
     pub false_alarm_rate: Option<Rate>,
+    /// Bad deployments on which the alarm went to ALARM.
     pub detections: u64,
+    /// `detections / badDeployments` with its interval; `None` without bad deployments.
     pub detection_rate: Option<Rate>,
     /// Seconds from a bad deployment's start to the first ALARM, over the detected ones.
     pub detection_time_p50_s: Option<f64>,
+    /// The longest time to detection, in seconds, over the detected bad deployments.
     pub detection_time_max_s: Option<f64>,
 }
 
+/// A rate with its Clopper–Pearson interval, all as fractions (0 to 1).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Rate {
+    /// The observed rate.
     pub value: f64,
+    /// The interval's lower bound.
     pub low: f64,
+    /// The interval's upper bound.
     pub high: f64,
 }
 
 impl SettingInfo {
+    /// The setting of `o` with its rates' intervals at `confidence` (a fraction).
     pub fn new(o: &Outcome, confidence: f64) -> SettingInfo {
         let as_rate = |r: Option<(f64, (f64, f64))>| r.map(|(value, (low, high))| Rate { value, low, high });
         let secs: Vec<f64> = o.detection_times.iter().map(|&t| t as f64 / 1000.0).collect();
@@ -74,6 +95,7 @@ impl SettingInfo {
     }
 }
 
+/// The JSON text: an array with one object per alarm.
 pub fn json(reports: &[TuneReport]) -> String {
     let mut s = serde_json::to_string_pretty(reports).expect("tunings serialize");
     s.push('\n');
