@@ -156,6 +156,17 @@ pub fn injected_value(steps: &[(SimTime, Option<f64>)], to: SimTime) -> Option<f
         .and_then(|&(_, v)| v)
 }
 
+/// A fleet's metric before the deployment (the EC2/on-premises models'
+/// [`Observation::baseline`]): `HealthyCount` is the instances in service at the start
+/// (`first_in_service`), an injected metric its value at 0 s.
+pub fn fleet_baseline(metric: &MetricSource, first_in_service: Option<u32>) -> Option<f64> {
+    match metric {
+        MetricSource::HealthyCount => first_in_service.map(f64::from),
+        MetricSource::Injected(steps) => injected_baseline(steps),
+        MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
+    }
+}
+
 /// What an EC2/on-premises deployment (in place or blue/green) shows an alarm: for
 /// `healthyCount`, the fewest instances in service during the window of its capacity
 /// `series` (`point` reads a point's time and count); an injected metric's value; nothing

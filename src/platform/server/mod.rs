@@ -57,7 +57,7 @@ use crate::lifecycle::hook::{Hook, HookOutcome};
 use crate::lifecycle::{LifecycleEventName, Runner};
 use crate::load_balancer::ALLOW_TRAFFIC_LIMIT;
 use crate::platform::alarm_watch::{
-    AlarmTimeline, AlarmWatch, Observation, Watched, fleet_observation, injected_baseline,
+    AlarmTimeline, AlarmWatch, Observation, Watched, fleet_baseline, fleet_observation,
 };
 use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
 use crate::rng::{Stream, Streams};
@@ -940,11 +940,7 @@ impl Observation for InPlaceDeployment<'_> {
     /// Before the deployment: the instances in service at its start, or an injected
     /// metric's value at 0 s.
     fn baseline(&self, alarm: &Alarm) -> Option<f64> {
-        match &alarm.metric {
-            MetricSource::HealthyCount => self.capacity.first().map(|p| f64::from(p.in_service)),
-            MetricSource::Injected(steps) => injected_baseline(steps),
-            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => None,
-        }
+        fleet_baseline(&alarm.metric, self.capacity.first().map(|p| p.in_service))
     }
 }
 
