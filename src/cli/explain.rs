@@ -9,6 +9,7 @@ use crate::input::{self, Format};
 use crate::report::config::{ServerExplanation, TrafficExplanation};
 use crate::report::schedule;
 use crate::scenario::validate::{MAX_INSTANCES, closest, load_config_str};
+use crate::scenario::{Scenario, Workload};
 
 pub fn explain(
     config: &str,
@@ -17,10 +18,18 @@ pub fn explain(
     json: bool,
     plot: Option<&Path>,
 ) -> Result<String, Failure> {
-    let config = resolve(config, parameters)?;
+    let Resolved {
+        config,
+        instances: stated,
+        zones,
+    } = resolve(config, parameters)?;
     if config.minimum_healthy().is_some() {
-        let n = instances
-            .ok_or_else(|| Failure(format!("{} is a Server configuration: give --instances N", config.name)))?;
+        let n = instances.or(stated).ok_or_else(|| {
+            Failure(format!(
+                "{} is a Server configuration: give --instances N (or a scenario file, which states the fleet)",
+                config.name
+            ))
+        })?;
         let max = MAX_INSTANCES;
         if n == 0 || i64::from(n) > max {
             return Err(Failure(format!(
@@ -30,7 +39,7 @@ pub fn explain(
         if let Some(file) = plot {
             write_plot(&config, n, file)?;
         }
-        let e = ServerExplanation::new(&config, n).expect("a Server configuration");
+        let e = ServerExplanation::in_zones(&config, n, &zones).expect("a Server configuration");
         return Ok(if json { to_json(&e) } else { e.text() });
     }
     if let Some(file) = plot {
@@ -40,12 +49,47 @@ pub fn explain(
     Ok(if json { to_json(&e) } else { e.text() })
 }
 
-/// A predefined name, or a path to a create-deployment-config file, or an AWS file that
-/// defines or names a configuration (get-deployment-config output, a deployment group, a
-/// CloudFormation or SAM template, an AWS CLI example page).
-fn resolve(config: &str, parameters: &[String]) -> Result<DeploymentConfig, Failure> {
+/// A configuration to explain, with what its source says of the fleet.
+struct Resolved {
+    config: DeploymentConfig,
+    /// The fleet size the file states (Server: a scenario's `fleet.instances`, an EC2
+    /// blue/green scenario's replacement fleet, or a count the AWS files give).
+    instances: Option<u32>,
+    /// The fleet's Availability Zones, in deployment order.
+    zones: Vec<String>,
+}
+
+impl Resolved {
+    fn config_only(config: DeploymentConfig) -> Resolved {
+        Resolved {
+            config,
+            instances: None,
+            zones: Vec::new(),
+        }
+    }
+
+    /// A scenario's configuration and fleet; `stated` is false when the count is a default
+    /// the import supplied.
+    fn of_scenario(scenario: Scenario, stated: bool) -> Resolved {
+        let (instances, zones) = match &scenario.workload {
+            Workload::InPlace(ip) => (Some(ip.fleet.instances), ip.fleet.zones.clone()),
+            Workload::Ec2BlueGreen(bg) => (Some(bg.replacements()), bg.server.fleet.zones.clone()),
+            Workload::BlueGreen(_) => (None, Vec::new()),
+        };
+        Resolved {
+            config: scenario.deployment_config,
+            instances: instances.filter(|_| stated),
+            zones,
+        }
+    }
+}
+
+/// A predefined name; or a path to a cdsim scenario, or a create-deployment-config file, or
+/// AWS files as `run` reads them (an AppSpec, get-deployment-config output, a deployment
+/// group, a CloudFormation or SAM template, an AWS CLI example page).
+fn resolve(config: &str, parameters: &[String]) -> Result<Resolved, Failure> {
     if let Some(c) = predefined::find(config) {
-        return Ok(c);
+        return Ok(Resolved::config_only(c));
     }
     let path = Path::new(config);
     if !path.exists() {
@@ -58,18 +102,33 @@ fn resolve(config: &str, parameters: &[String]) -> Result<DeploymentConfig, Fail
     let text = output::read_text(path, output::MAX_INPUT_BYTES)?;
     let wrapped = input::document::read(&text, true)
         .is_ok_and(|d| d.root.entries().iter().any(|(k, _)| k.name.ends_with("Info")));
+    let file = [PathBuf::from(config)];
+    if import::is_scenario(path, &text) {
+        if !parameters.is_empty() {
+            return Err(Failure(format!(
+                "{config}: --parameter applies to AWS templates, and this is a cdsim scenario"
+            )));
+        }
+        let loaded = import::load(&file, &ImportArgs::default(), false)?;
+        return Ok(Resolved::of_scenario(loaded.scenario, true));
+    }
     match input::detect(config, &text) {
         Format::Template | Format::CliTranscript | Format::AppSpec => {}
         Format::CliJson if wrapped => {}
-        _ => return load_config_str(&text, config).map_err(|p| Failure(p.to_string())),
+        _ => {
+            return load_config_str(&text, config)
+                .map(Resolved::config_only)
+                .map_err(|p| Failure(p.to_string()));
+        }
     }
     let args = ImportArgs {
         parameters: parameters.to_vec(),
         ..ImportArgs::default()
     };
-    let loaded = import::load(&[PathBuf::from(config)], &args, true)?;
+    let loaded = import::load(&file, &args, true)?;
     eprint!("{}", loaded.warnings);
-    Ok(loaded.scenario.deployment_config)
+    let stated = !loaded.imported_yaml.as_deref().is_some_and(import::count_is_default);
+    Ok(Resolved::of_scenario(loaded.scenario, stated))
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {

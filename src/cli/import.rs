@@ -58,7 +58,7 @@ fn read(path: &Path) -> Result<String, Failure> {
 }
 
 /// Whether a single file is read as a cdsim scenario.
-fn is_scenario(path: &Path, text: &str) -> bool {
+pub fn is_scenario(path: &Path, text: &str) -> bool {
     match input::detect(&path.display().to_string(), text) {
         Format::Scenario => true,
         Format::Unknown => text.lines().any(|l| l.starts_with("name:") || l.starts_with("name :")),
@@ -77,6 +77,15 @@ fn name_of(path: &Path) -> String {
     } else {
         stem
     }
+}
+
+/// Whether an imported scenario's fleet size is the documented default rather than a count
+/// the files state (`input::emit` marks such a line).
+pub fn count_is_default(yaml: &str) -> bool {
+    yaml.lines().any(|l| {
+        let l = l.trim_start();
+        (l.starts_with("instances:") || l.starts_with("tasks:")) && l.contains("# cdsim default")
+    })
 }
 
 /// Loads a scenario file, or imports AWS files.

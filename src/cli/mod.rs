@@ -76,6 +76,10 @@ enum Command {
         /// Print the report as JSON instead of a summary.
         #[arg(long)]
         json: bool,
+        /// Print every simulated event in time order, in words, before the summary
+        /// (a large fleet's targets in aggregate).
+        #[arg(long, conflicts_with = "json")]
+        events: bool,
         /// Also write report.json, summary.md, report.html, timeseries.csv and the charts
         /// (SVG and PNG) into this directory.
         #[arg(long, value_name = "DIR")]
@@ -88,13 +92,14 @@ enum Command {
     },
     /// Show what a deployment configuration does for a fleet.
     Explain {
-        /// A predefined name, or a file that defines a configuration (create-deployment-config
-        /// or get-deployment-config JSON, a CloudFormation or SAM template).
+        /// A predefined name, or a file: a cdsim scenario, or one that defines a configuration
+        /// (create-deployment-config or get-deployment-config JSON, an AppSpec, a CloudFormation
+        /// or SAM template), as `run` reads them.
         config: String,
         /// Template parameter values (KEY=VALUE), over their defaults.
         #[arg(long = "parameter", value_name = "KEY=VALUE")]
         parameters: Vec<String>,
-        /// Number of instances (Server configurations).
+        /// Number of instances (Server configurations) [default: what the file states].
         #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<u32>)]
         instances: Option<u32>,
         #[arg(long)]
@@ -234,8 +239,9 @@ pub fn main() -> ExitCode {
             import,
             seed,
             json,
+            events,
             out,
-        } => run::run(&files, &import, seed, json || as_json, out.as_deref()),
+        } => run_command(&files, &import, seed, (json || as_json, events), out.as_deref()),
         Command::Configs { json } => configs::configs(json || as_json),
         Command::Explain {
             config,
@@ -294,6 +300,27 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `cdsim run`: the JSON, the event log or the summary.
+fn run_command(
+    files: &[PathBuf],
+    import: &import::ImportArgs,
+    seed: Option<u64>,
+    (json, events): (bool, bool),
+    out: Option<&std::path::Path>,
+) -> Result<String, Failure> {
+    let print = match (json, events) {
+        (true, true) => {
+            return Err(Failure(
+                "--events prints text: leave out --json or --output json (the JSON has every event's time)".into(),
+            ));
+        }
+        (true, false) => run::Print::Json,
+        (false, true) => run::Print::Events,
+        (false, false) => run::Print::Summary,
+    };
+    run::run(files, import, seed, print, out)
 }
 
 /// `RUST_LOG=cdsim=debug` shows every simulated event with its simulated time.

@@ -4,21 +4,36 @@ use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
 use super::{Failure, memory, output, stream};
-use crate::report::{Report, files, text};
+use crate::report::{Report, events, files, text};
 use crate::scenario::Scenario;
 use crate::simulation;
+
+/// What `cdsim run` prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Print {
+    /// The summary.
+    Summary,
+    /// The report's JSON.
+    Json,
+    /// The event log (`report::events`), then the summary.
+    Events,
+}
 
 pub fn run(
     files: &[PathBuf],
     args: &ImportArgs,
     seed: Option<u64>,
-    as_json: bool,
+    print: Print,
     out: Option<&Path>,
 ) -> Result<String, Failure> {
     let loaded = import::load(files, args, false)?;
     eprint!("{}", loaded.warnings);
     let label = files[0].display().to_string();
-    simulate(&loaded.scenario, &label, seed, as_json, out).map(|(_, printed)| printed)
+    let (report, printed) = simulate(&loaded.scenario, &label, seed, print == Print::Json, out)?;
+    Ok(match print {
+        Print::Events => format!("{}\n{printed}", events::events(&report)),
+        Print::Summary | Print::Json => printed,
+    })
 }
 
 /// Simulates `scenario`, writes the report files into `out` if given, and returns the

@@ -109,7 +109,7 @@ pub fn run<M: Model>(model: &mut M) -> RunStats {
             break;
         };
         sched.delivered += 1;
-        tracing::debug!(target: "cdsim::engine", t = %time, ?event, "event");
+        tracing::trace!(target: "cdsim::engine", t = %time, "event delivered");
         if let Some(next) = sched.queue.upcoming(PREFETCH_AHEAD).last() {
             model.prefetch(next);
         }

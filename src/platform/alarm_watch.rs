@@ -19,6 +19,9 @@ pub struct AlarmTimeline {
     pub name: String,
     /// Its initial state at time zero, then every change.
     pub changes: Vec<(SimTime, AlarmState)>,
+    /// The evaluation range (oldest datapoint first, `None` missing) that caused each of
+    /// `changes`: empty for the initial state.
+    pub ranges: Vec<Vec<Option<f64>>>,
 }
 
 /// A metric's value over [from, to), or `None` when there is no data.
@@ -66,6 +69,7 @@ impl AlarmWatch {
                 .map(|a| AlarmTimeline {
                     name: a.name.clone(),
                     changes: vec![(SimTime::ZERO, a.initial_state)],
+                    ranges: vec![Vec::new()],
                 })
                 .collect(),
             alarms,
@@ -114,6 +118,7 @@ impl AlarmWatch {
                     "alarm state changed");
                 self.states[i] = next;
                 self.timelines[i].changes.push((now, next));
+                self.timelines[i].ranges.push(range);
             }
         }
     }

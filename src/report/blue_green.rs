@@ -217,6 +217,8 @@ pub(crate) fn alarm_reports(timelines: &[AlarmTimeline], config: Option<&AlarmCo
                     state: s.as_str(),
                 })
                 .collect(),
+            ranges: t.ranges.clone(),
+            rule: a.rule,
         })
         .collect()
 }

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::MinimumHealthyHostsInfo;
 use super::text::count;
-use crate::config::minimum_healthy::{HealthPlan, min_successes};
+use super::zonal::ZonalExplanation;
+use crate::config::minimum_healthy::{HealthPlan, min_successes, waves};
 use crate::config::traffic_routing::{LinearEnd, TrafficRouting};
 use crate::config::{ConfigRule, DeploymentConfig};
 
@@ -183,24 +184,53 @@ pub struct ServerExplanation {
     /// `HEALTH_CONSTRAINTS_INVALID` when the deployment could not start.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<&'static str>,
+    /// A zonal configuration's zones (when the fleet's are known) and monitor waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zonal_config: Option<ZonalExplanation>,
 }
 
 impl ServerExplanation {
     /// The explanation of `config` on `instances` instances; `None` when `config` is not a
     /// Server (minimum healthy hosts) configuration.
     pub fn new(config: &DeploymentConfig, instances: u32) -> Option<ServerExplanation> {
-        let (minimum, _) = config.minimum_healthy()?;
+        ServerExplanation::in_zones(config, instances, &[])
+    }
+
+    /// The explanation of `config` on `instances` instances spread over `zones` in turn
+    /// (a zonal configuration's zones; none when not known).
+    pub fn in_zones(config: &DeploymentConfig, instances: u32, zones: &[String]) -> Option<ServerExplanation> {
+        let (minimum, zonal) = config.minimum_healthy()?;
         let m = minimum.resolve(instances);
         let plan = HealthPlan::new(minimum, instances);
-        Some(ServerExplanation {
+        let max_in_flight = plan.map_or(0, |p| p.max_in_flight);
+        let e = ServerExplanation {
             deployment_config_name: config.name.clone(),
             instances,
             minimum_healthy_hosts: m,
-            max_in_flight: plan.map_or(0, |p| p.max_in_flight),
+            max_in_flight,
             min_successes: plan.map_or(min_successes(m), |p| p.min_successes),
             waves: plan.map_or_else(Vec::new, |p| p.waves()),
             error_code: plan.is_none().then_some("HEALTH_CONSTRAINTS_INVALID"),
-        })
+            zonal_config: zonal.map(|z| ZonalExplanation::new(z, zones, instances, max_in_flight)),
+        };
+        Some(e.zone_by_zone())
+    }
+
+    /// A zonal deployment's waves are each zone's, zone after zone (when the zones are
+    /// known and the deployment can start).
+    fn zone_by_zone(mut self) -> ServerExplanation {
+        if let Some(z) = &self.zonal_config
+            && !z.zones.is_empty()
+            && self.error_code.is_none()
+        {
+            self.waves = z
+                .zones
+                .iter()
+                .filter(|zone| zone.max_in_flight > 0)
+                .flat_map(|zone| waves(zone.instances, zone.max_in_flight))
+                .collect();
+        }
+        self
     }
 
     /// The explanation as text, one fact a line.
@@ -227,6 +257,9 @@ impl ServerExplanation {
             count(self.min_successes, "instance"),
             if self.min_successes == 1 { "succeeds" } else { "succeed" }
         );
+        if let Some(z) = &self.zonal_config {
+            out.push_str(&z.lines());
+        }
         let _ = writeln!(out, "  waves when every instance succeeds: {}", compress(&self.waves));
         out
     }

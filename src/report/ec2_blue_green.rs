@@ -179,6 +179,7 @@ fn deployment_info(
             minimum_healthy_instances: minimum.resolve(bg.replacements()),
             max_in_flight: outcome.install_plan.map_or(0, |p| p.max_in_flight),
             min_successes: outcome.install_plan.map_or(0, |p| p.min_successes),
+            zonal_config: None,
         }),
         ConfigRule::TrafficRouting(_) => None,
     };

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::targets::{Brief, TargetSource};
+use super::zonal::ZonalExplanation;
 use super::{
     CapacityMetrics, CapacityPoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
     HealthPlanInfo, Metrics, Report, RollbackInfo, ScriptNames, TargetInfo, Targets, lifecycle_events, round2,
@@ -88,11 +89,20 @@ fn deployment_info(
     let overview = DeploymentOverview::count(&outcome.target_status);
     let config = &scenario.deployment_config;
     let health_plan = match (&config.rule, outcome.plan) {
-        (ConfigRule::MinimumHealthy { minimum, .. }, plan) => Some(HealthPlanInfo {
+        (ConfigRule::MinimumHealthy { minimum, zonal }, plan) => Some(HealthPlanInfo {
             minimum_healthy_hosts: (*minimum).into(),
             minimum_healthy_instances: minimum.resolve(ip.fleet.instances),
             max_in_flight: plan.map_or(0, |p| p.max_in_flight),
             min_successes: plan.map_or(0, |p| p.min_successes),
+            // §2.6: a rollback is not zonal.
+            zonal_config: zonal.as_ref().filter(|_| !outcome.is_rollback).map(|z| {
+                ZonalExplanation::new(
+                    z,
+                    &ip.fleet.zones,
+                    ip.fleet.instances,
+                    plan.map_or(0, |p| p.max_in_flight),
+                )
+            }),
         }),
         _ => None,
     };

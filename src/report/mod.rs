@@ -11,6 +11,7 @@ pub mod blue_green;
 pub mod charts;
 pub mod config;
 pub mod ec2_blue_green;
+pub mod events;
 pub mod files;
 pub mod html;
 pub mod in_place;
@@ -24,6 +25,7 @@ pub mod text;
 pub mod timeseries;
 pub mod timing;
 pub mod tune;
+pub mod zonal;
 
 pub use in_place::max_in_flight;
 pub use targets::Targets;
@@ -79,6 +81,14 @@ pub struct AlarmReport {
     pub threshold: f64,
     /// The initial state and every change, in time order.
     pub states: Vec<AlarmStatePoint>,
+    /// The evaluation range (oldest datapoint first, `None` missing) that caused each of
+    /// `states`, empty for the initial state. Not in the JSON, which keeps the shape of
+    /// CloudWatch's state history; the event log (`events`) tells it.
+    #[serde(skip)]
+    pub ranges: Vec<Vec<Option<f64>>>,
+    /// The alarm's evaluation settings (M of N, the comparison); not in the JSON.
+    #[serde(skip)]
+    pub rule: crate::alarm::AlarmRule,
 }
 
 /// An alarm's state from `time` on.
@@ -223,6 +233,9 @@ pub struct HealthPlanInfo {
     pub max_in_flight: u32,
     /// max(M, 1): instances that must succeed for the deployment to succeed.
     pub min_successes: u32,
+    /// A zonal deployment (not its rollback): the zones in order and the monitor waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zonal_config: Option<zonal::ZonalExplanation>,
 }
 
 /// `minimumHealthyHosts` of a deployment configuration.

@@ -132,6 +132,9 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             p.min_successes,
             plural(p.min_successes, "success", "successes")
         );
+        if let Some(z) = &p.zonal_config {
+            let _ = writeln!(out, "{}", z.summary());
+        }
     }
     let o = &d.deployment_overview;
     let _ = writeln!(

@@ -17,6 +17,8 @@
 //!   and `cdsim serve`'s live page;
 //! - `serve`: `cdsim serve`'s service (operations, time, stops, replay) and process;
 //! - `cli`: the `cdsim` binary's contracts (exit codes, located errors, JSON shapes);
+//! - `events`: what `explain` and `run` tell people: `explain` on scenario files with their
+//!   fleet and zones, the zonal summary, `run --events` in time order, the `debug` log;
 //! - `names`: one rule for names and values on the command line (did you mean, durations,
 //!   `--output`, negative numbers);
 //! - `compare`: many-run comparisons: thread-count determinism, shard merges, fault models;
@@ -47,6 +49,7 @@ mod compare;
 mod corpus;
 mod determinism;
 mod ec2_blue_green;
+mod events;
 mod fidelity;
 mod fuzz;
 mod geometry;

@@ -142,6 +142,21 @@ pub enum Phase {
     Done,
 }
 
+impl Phase {
+    /// The phase in words, for the log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Install => "install",
+            Phase::Ready => "ready wait",
+            Phase::Reroute => "reroute",
+            Phase::BlockTraffic => "block traffic",
+            Phase::TerminationWait => "termination wait",
+            Phase::RollingBack => "rollback",
+            Phase::Done => "done",
+        }
+    }
+}
+
 /// One capacity point of both fleets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FleetPoint {
@@ -469,7 +484,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
         track.target_status[t.index()] = TargetStatus::InProgress;
         track.stage[t.index()] = track_stage as u8;
         self.plan_hooks(t);
-        tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, phase = ?self.phase, "instance started");
+        tracing::debug!(target: "cdsim::deployment", t = %now, target = %t, phase = %self.phase.as_str(), "instance started");
         self.begin_event(t, sched);
     }
 
@@ -802,7 +817,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
         self.status = DeploymentStatus::Succeeded;
         self.complete_time = Some(now);
         self.phase = Phase::Done;
-        tracing::info!(target: "cdsim::deployment", t = %now, status = "Succeeded", "deployment finished");
+        tracing::info!(target: "cdsim::deployment", t = %now, status = %"Succeeded", "deployment finished");
     }
 
     // ----- alarms ---------------------------------------------------------------------------

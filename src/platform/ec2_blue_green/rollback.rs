@@ -70,7 +70,7 @@ impl Ec2BlueGreenRun<'_> {
             }
             self.track.skip_from(t, 0);
         }
-        tracing::info!(target: "cdsim::deployment", t = %now, status = %status.as_str(), error = code.as_str(),
+        tracing::info!(target: "cdsim::deployment", t = %now, status = %status.as_str(), error = %code.as_str(),
             "deployment finished");
         let touched = self
             .track

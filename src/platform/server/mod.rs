@@ -688,7 +688,7 @@ impl<'s> InPlaceDeployment<'s> {
         let from = self.instances[i].itinerary.stretch_start();
         let (at, m) = self.instances[i].itinerary.pass();
         assert_eq!(at, now, "a milestone is reached at its planned time");
-        if tracing::enabled!(target: "cdsim::deployment", tracing::Level::DEBUG) {
+        if tracing::enabled!(target: "cdsim::deployment", tracing::Level::TRACE) {
             self.trace_planned(t, from..=usize::from(m.stage));
         }
         if m.installed {
@@ -711,15 +711,17 @@ impl<'s> InPlaceDeployment<'s> {
         );
     }
 
-    /// The debug log of a planned instance's lifecycle events `stages`, each at its own
-    /// simulated time.
+    /// The trace log of a planned instance's lifecycle events `stages`, each at its own
+    /// simulated time, listed when the milestone after them is reached: at `trace` level,
+    /// since those times precede the milestone's, so the `debug` log stays in simulated-time
+    /// order (`cdsim run --events` tells every lifecycle event in order).
     fn trace_planned(&self, t: TargetId, stages: std::ops::RangeInclusive<usize>) {
         for stage in stages {
             let rec = self.records.record(t, stage);
             let name = self.order[stage];
-            tracing::debug!(target: "cdsim::deployment", t = %rec.start, target = %t, event = %name, "lifecycle event started");
-            tracing::debug!(target: "cdsim::deployment", t = %rec.end(), target = %t, event = %name,
-                status = %rec.status.as_str(), "lifecycle event ended");
+            tracing::trace!(target: "cdsim::deployment", t = %rec.start, target = %t, event = %name, "planned lifecycle event started");
+            tracing::trace!(target: "cdsim::deployment", t = %rec.end(), target = %t, event = %name,
+                status = %rec.status.as_str(), "planned lifecycle event ended");
         }
     }
 
