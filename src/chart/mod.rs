@@ -112,7 +112,7 @@ pub enum Chart {
 
 /// A drawing failure: a bug in the chart data or in the drawing crates, not bad input.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot draw the chart {title:?}: {message}")]
+#[error("cannot draw the chart \"{title}\": {message}")]
 pub struct DrawError {
     /// The chart's title.
     pub title: String,

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
-use super::{Failure, output, run};
+use super::{Failure, output, run, whole_number, whole_seconds};
 use crate::alarm::replay::{self, MetricAlarm};
 use crate::alarm::tune::{self, Outcome, Recorded, Setting};
 use crate::alarm::{AlarmConfiguration, AlarmRule, AlarmState, Comparison};
@@ -58,7 +58,7 @@ pub enum AlarmsCommand {
         /// When the deployment starts in the recorded data (ISO 8601 or epoch seconds).
         #[arg(long, value_name = "T")]
         at: String,
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<u64>)]
         seed: Option<u64>,
         /// Print the report as JSON.
         #[arg(long)]
@@ -88,26 +88,30 @@ pub enum AlarmsCommand {
         #[arg(long, value_name = "FILE", conflicts_with_all = ["alarms", "good", "bad"])]
         scenario: Option<PathBuf>,
         /// Simulated runs per setting (with --scenario).
-        #[arg(long, default_value_t = 200, requires = "scenario")]
+        #[arg(long, default_value_t = 200, requires = "scenario", allow_negative_numbers = true,
+              value_parser = whole_number::<u64>)]
         runs: u64,
         /// Base seed of the simulated runs (default: the scenario's).
-        #[arg(long, requires = "scenario")]
+        #[arg(long, requires = "scenario", allow_negative_numbers = true, value_parser = whole_number::<u64>)]
         seed: Option<u64>,
         /// Thresholds to try, comma-separated (default: the alarm's).
-        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        #[arg(long, value_name = "LIST", value_delimiter = ',', allow_negative_numbers = true)]
         thresholds: Vec<f64>,
         /// Evaluation periods (N) to try (default: the alarm's).
-        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        #[arg(long, value_name = "LIST", value_delimiter = ',', allow_negative_numbers = true,
+              value_parser = whole_number::<u32>)]
         evaluation_periods: Vec<u32>,
         /// Datapoints to alarm (M) to try; settings with M > N are skipped (default: 1 to N).
-        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        #[arg(long, value_name = "LIST", value_delimiter = ',', allow_negative_numbers = true,
+              value_parser = whole_number::<u32>)]
         datapoints_to_alarm: Vec<u32>,
-        /// Seconds from a file's first datapoint to its deployment's start (default: the
-        /// evaluation range of the largest N, (N + 2) periods, is history).
-        #[arg(long, value_name = "SECONDS")]
+        /// Time from a file's first datapoint to its deployment's start: seconds, or a duration
+        /// such as 10m (default: the evaluation range of the largest N, (N + 2) periods, is
+        /// history).
+        #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = whole_seconds)]
         lead: Option<u64>,
         /// Confidence of the Clopper–Pearson intervals.
-        #[arg(long, default_value_t = 0.95)]
+        #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
         confidence: f64,
         #[arg(long)]
         json: bool,
@@ -131,7 +135,7 @@ pub struct Inputs {
     metrics: Vec<PathBuf>,
 }
 
-pub fn alarms(command: AlarmsCommand) -> Result<String, Failure> {
+pub fn alarms(command: AlarmsCommand, as_json: bool) -> Result<String, Failure> {
     match command {
         AlarmsCommand::Replay {
             inputs,
@@ -139,7 +143,7 @@ pub fn alarms(command: AlarmsCommand) -> Result<String, Failure> {
             to,
             json,
             out,
-        } => replay_command(&inputs, from.as_deref(), to.as_deref(), json, out.as_deref()),
+        } => replay_command(&inputs, from.as_deref(), to.as_deref(), json || as_json, out.as_deref()),
         AlarmsCommand::DryRun {
             files,
             import,
@@ -148,7 +152,7 @@ pub fn alarms(command: AlarmsCommand) -> Result<String, Failure> {
             seed,
             json,
             out,
-        } => dry_run(&files, &import, &inputs, &at, seed, json, out.as_deref()),
+        } => dry_run(&files, &import, &inputs, &at, seed, json || as_json, out.as_deref()),
         AlarmsCommand::Tune {
             alarms,
             alarm,
@@ -178,7 +182,7 @@ pub fn alarms(command: AlarmsCommand) -> Result<String, Failure> {
                 (None, Some(alarms)) => tune_recorded(&alarms, &good, &bad, &sweep)?,
                 (None, None) => return Err(Failure("give --alarms with --good and --bad, or --scenario".into())),
             };
-            tune_output(&reports, json, out.as_deref())
+            tune_output(&reports, json || as_json, out.as_deref())
         }
     }
 }
@@ -199,7 +203,7 @@ fn read_alarms(path: &Path, only: Option<&str>) -> Result<Vec<MetricAlarm>, Fail
     if let Some(name) = only {
         alarms.retain(|a| a.name == name);
         if alarms.is_empty() {
-            return Err(Failure(format!("{shown}: no alarm named {name:?}")));
+            return Err(Failure(format!("{shown}: no alarm named \"{name}\"")));
         }
     }
     Ok(alarms)
@@ -229,7 +233,7 @@ fn series_for<'a>(
         let labels: Vec<&str> = all.iter().map(|s| s.label.as_str()).collect();
         let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
         Failure(format!(
-            "{}: alarm {:?} watches {} ({}); no recorded series is labelled so (found: {})",
+            "{}: alarm \"{}\" watches {} ({}); no recorded series is labelled so (found: {})",
             shown.join(", "),
             alarm.name,
             alarm.metric_name,
@@ -242,7 +246,7 @@ fn series_for<'a>(
 fn time_arg(flag: &str, text: &str) -> Result<i64, Failure> {
     calendar::parse_text(text).ok_or_else(|| {
         Failure(format!(
-            "{flag} {text:?}: expected ISO 8601 (2026-03-03T10:00:00Z) or epoch seconds"
+            "{flag} \"{text}\": expected ISO 8601 (2026-03-03T10:00:00Z) or epoch seconds"
         ))
     })
 }

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use super::Failure;
 use super::import::{self, ImportArgs};
+use crate::report::text::count;
 use crate::scenario::{Workload, blue_green::ShiftTarget};
 
-pub fn check(files: &[PathBuf], args: &ImportArgs) -> Result<String, Failure> {
+pub fn check(files: &[PathBuf], args: &ImportArgs, as_json: bool) -> Result<String, Failure> {
     let loaded = import::load(files, args, false)?;
     eprint!("{}", loaded.warnings);
     let s = loaded.scenario;
@@ -18,8 +19,8 @@ pub fn check(files: &[PathBuf], args: &ImportArgs) -> Result<String, Failure> {
     };
     let what = match &s.workload {
         Workload::InPlace(ip) => format!(
-            "{} instances in place{}",
-            ip.fleet.instances,
+            "{} in place{}",
+            count(ip.fleet.instances, "instance"),
             if ip.load_balancer.is_some() {
                 " behind a load balancer"
             } else {
@@ -27,14 +28,16 @@ pub fn check(files: &[PathBuf], args: &ImportArgs) -> Result<String, Failure> {
             }
         ),
         Workload::Ec2BlueGreen(bg) => format!(
-            "{} original and {} replacement instances, blue/green behind a load balancer",
+            "{} original and {}, blue/green behind a load balancer",
             bg.originals(),
-            bg.replacements()
+            count(bg.replacements(), "replacement instance")
         ),
         Workload::BlueGreen(bg) => match &bg.target {
             ShiftTarget::Ecs(e) => format!(
-                "ECS service {}:{}, {} tasks per task set",
-                e.cluster, e.service, e.tasks
+                "ECS service {}:{}, {} per task set",
+                e.cluster,
+                e.service,
+                count(e.tasks, "task")
             ),
             ShiftTarget::Lambda(f) => format!(
                 "Lambda alias {}:{} from version {} to {}",
@@ -42,8 +45,19 @@ pub fn check(files: &[PathBuf], args: &ImportArgs) -> Result<String, Failure> {
             ),
         },
     };
+    if as_json {
+        return Ok(super::json_line(&serde_json::json!({
+            "files": shown,
+            "ok": true,
+            "kind": kind,
+            "scenario": s.name,
+            "computePlatform": s.deployment_config.compute_platform.api_name(),
+            "deploymentConfigName": s.deployment_config.name,
+            "deploysTo": what,
+        })));
+    }
     Ok(format!(
-        "{}: ok: {kind} {:?}, {what}, {}\n",
+        "{}: ok: {kind} {}, {what}, {}\n",
         shown.join(", "),
         s.name,
         s.deployment_config.name

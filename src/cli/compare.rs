@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
-use super::{Failure, output, sweep, whole_number};
+use super::{Failure, duration_seconds, output, sweep, whole_number};
 use crate::chart::DrawError;
 use crate::compare::partial_file;
 use crate::compare::recommend::{self, Constraints};
@@ -14,7 +14,7 @@ use crate::compare::shard::{self, Partial};
 use crate::compare::{self, Comparison, Plan, by_config, render};
 use crate::config::{DeploymentConfig, predefined};
 use crate::scenario::Scenario;
-use crate::scenario::validate::{closest, load_config_str, parse_duration_text};
+use crate::scenario::validate::{closest, load_config_str};
 
 /// What every many-run command takes.
 #[derive(clap::Args, Clone, Debug)]
@@ -29,7 +29,7 @@ pub struct SweepArgs {
     #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<usize>)]
     pub threads: Option<usize>,
     /// Confidence level of the intervals and of recommend's decision.
-    #[arg(long, default_value_t = compare::DEFAULT_CONFIDENCE)]
+    #[arg(long, default_value_t = compare::DEFAULT_CONFIDENCE, allow_negative_numbers = true)]
     pub confidence: f64,
     /// No progress bar.
     #[arg(long)]
@@ -103,7 +103,7 @@ fn config(scenario: &Scenario, value: &str) -> Result<DeploymentConfig, Failure>
 
 /// `K/N` with 1 ≤ K ≤ N.
 fn parse_shard(s: &str) -> Result<(u64, u64), Failure> {
-    let bad = || Failure(format!("--shard must be K/N with 1 ≤ K ≤ N, found {s:?}"));
+    let bad = || Failure(format!("--shard must be K/N with 1 ≤ K ≤ N, found \"{s}\""));
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let (k, n): (u64, u64) = (
         k.trim().parse().map_err(|_| bad())?,
@@ -239,32 +239,22 @@ pub struct ConstraintArgs {
     #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<u64>)]
     pub max_exposed_requests: Option<u64>,
     /// Least capacity in service during a run, in percent of the fleet (Server).
-    #[arg(long, value_name = "PERCENT")]
+    #[arg(long, value_name = "PERCENT", allow_negative_numbers = true)]
     pub min_capacity: Option<f64>,
-    /// Longest deployment: seconds, or text such as 30m or 1h 30m.
-    #[arg(long, value_name = "DURATION")]
-    pub max_duration: Option<String>,
+    /// Longest deployment: seconds, or a duration such as 30m, 20 minutes or 1h 30m.
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = duration_seconds)]
+    pub max_duration: Option<f64>,
     /// Least success rate (0–1), checked against the lower end of its interval.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub min_success_rate: Option<f64>,
     /// Share of runs in which each per-run constraint must hold.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
     pub quantile: f64,
 }
 
 impl ConstraintArgs {
     fn constraints(&self) -> Result<Constraints, Failure> {
-        let max_duration_seconds = match &self.max_duration {
-            None => None,
-            Some(t) => Some(
-                t.trim()
-                    .parse::<f64>()
-                    .ok()
-                    .or_else(|| parse_duration_text(t))
-                    .filter(|s| s.is_finite() && *s >= 0.0)
-                    .ok_or_else(|| Failure(format!("--max-duration must be a duration such as 30m, found {t:?}")))?,
-            ),
-        };
+        let max_duration_seconds = self.max_duration;
         if !(self.quantile > 0.0 && self.quantile < 1.0) {
             return Err(Failure(format!(
                 "--quantile must be between 0 and 1, found {}",

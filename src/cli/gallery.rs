@@ -14,7 +14,7 @@ use super::{Failure, compare, output, run};
 use crate::report::schedule;
 use crate::{scenario, simulation};
 
-pub fn gallery(dir: &Path, scenarios: &Path) -> Result<String, Failure> {
+pub fn gallery(dir: &Path, scenarios: &Path, as_json: bool) -> Result<String, Failure> {
     let mut files: Vec<_> = std::fs::read_dir(scenarios)
         .map_err(|e| Failure(format!("{}: {e}", scenarios.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -34,6 +34,14 @@ pub fn gallery(dir: &Path, scenarios: &Path) -> Result<String, Failure> {
     let plots = schedule::gallery().map_err(|e| Failure(e.to_string()))?;
     for (name, bytes) in &plots {
         output::write_atomic(&configs, name, bytes)?;
+    }
+    if as_json {
+        return Ok(super::json_line(&serde_json::json!({
+            "directory": dir.display().to_string(),
+            "scenarioFolders": files.len(),
+            "comparisons": COMPARISONS.len(),
+            "configurationPlotFiles": plots.len(),
+        })));
     }
     Ok(format!(
         "{} scenario folders, {} comparisons and {} configuration plot files in {}\n",
@@ -110,7 +118,7 @@ fn comparison(dir: &Path, scenarios: &Path, c: &Comparison) -> Result<(), Failur
         max_failed_requests: c.max_failed_requests,
         max_exposed_requests: c.max_exposed_requests,
         min_capacity: c.min_capacity,
-        max_duration: Some(c.max_duration.to_string()),
+        max_duration: Some(super::duration_seconds(c.max_duration).map_err(Failure)?),
         min_success_rate: None,
         quantile: 0.95,
     };

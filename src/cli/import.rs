@@ -15,7 +15,7 @@ use crate::scenario::{self, Scenario};
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct ImportArgs {
     /// AWS files: instances (Server) or tasks per task set (ECS) [default: 10].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = super::whole_number::<u32>)]
     pub instances: Option<u32>,
     /// AWS templates: a parameter value, over its Default (repeatable).
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
@@ -31,7 +31,7 @@ impl ImportArgs {
         for p in &self.parameters {
             let (k, v) = p
                 .split_once('=')
-                .ok_or_else(|| Failure(format!("--parameter {p:?}: expected KEY=VALUE")))?;
+                .ok_or_else(|| Failure(format!("--parameter {p}: expected KEY=VALUE, such as Stage=prod")))?;
             parameters.push((k.trim().to_string(), v.to_string()));
         }
         if self.instances == Some(0) {
@@ -128,7 +128,14 @@ pub fn load(files: &[PathBuf], args: &ImportArgs, force_import: bool) -> Result<
 }
 
 /// `cdsim import FILE… [--out FILE]`.
-pub fn import(files: &[PathBuf], args: &ImportArgs, out: Option<&Path>) -> Result<String, Failure> {
+pub fn import(files: &[PathBuf], args: &ImportArgs, out: Option<&Path>, as_json: bool) -> Result<String, Failure> {
+    if as_json && out.is_none() {
+        return Err(Failure(
+            "cdsim import prints the scenario as YAML, whose comments mark the defaults it assumed; \
+             with --output json, give --out FILE for the scenario and the result is printed as JSON"
+                .into(),
+        ));
+    }
     let loaded = load(files, args, true)?;
     eprint!("{}", loaded.warnings);
     let yaml = loaded.imported_yaml.expect("an import writes YAML");
@@ -145,8 +152,17 @@ pub fn import(files: &[PathBuf], args: &ImportArgs, out: Option<&Path>) -> Resul
                 .to_string_lossy()
                 .into_owned();
             output::write_atomic(dir, &name, yaml.as_bytes())?;
+            let s = &loaded.scenario;
+            if as_json {
+                return Ok(super::json_line(&serde_json::json!({
+                    "file": path.display().to_string(),
+                    "scenario": s.name,
+                    "computePlatform": s.deployment_config.compute_platform.api_name(),
+                    "deploymentConfigName": s.deployment_config.name,
+                })));
+            }
             Ok(format!(
-                "{}: scenario {:?}, {} ({}); check it with `cdsim check {}`\n",
+                "{}: scenario {}, {} ({}); check it with `cdsim check {}`\n",
                 path.display(),
                 loaded.scenario.name,
                 loaded.scenario.deployment_config.compute_platform.api_name(),

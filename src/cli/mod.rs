@@ -36,7 +36,8 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// The output format, as the AWS CLI means it: `json` prints what `--json` prints,
+    /// The output format, as the AWS CLI means it, for every command: `json` prints what
+    /// `--json` prints (`check`, `gallery`, `replay` and `import --out` a JSON result too),
     /// `text` the summary (the default). Files are written by `--out DIR`.
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     output: Option<OutputFormat>,
@@ -58,6 +59,38 @@ pub(crate) fn whole_number<T: std::str::FromStr>(text: &str) -> Result<T, String
     }
     t.parse()
         .map_err(|_| format!("must be a whole number such as 3, found {t}"))
+}
+
+/// A flag's duration in seconds, by the one duration grammar of scenario files
+/// (`scenario::text::parse_duration_text`): `90`, `90s`, `20 minutes`, `1h 30m`; a negative
+/// one gets a plain message.
+pub(crate) fn duration_seconds(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    if t.starts_with('-') && t.len() > 1 {
+        return Err(format!("must be 0 or more, found {t}"));
+    }
+    crate::scenario::text::parse_duration_text(t)
+        .filter(|s| s.is_finite())
+        .ok_or_else(|| format!("must be a duration such as 90, 90s, 30m, 20 minutes or 1h 30m, found {t}"))
+}
+
+/// A flag's duration in whole seconds (`600`, `10m`), by the same grammar.
+pub(crate) fn whole_seconds(text: &str) -> Result<u64, String> {
+    let s = duration_seconds(text)?;
+    if s.fract() != 0.0 || s > 1e15 {
+        return Err(format!(
+            "must be whole seconds such as 600 or 10m, found {}",
+            text.trim()
+        ));
+    }
+    Ok(s as u64)
+}
+
+/// A JSON result as printed: pretty, with a final newline.
+pub(crate) fn json_line(value: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    s.push('\n');
+    s
 }
 
 #[derive(Subcommand)]
@@ -211,7 +244,7 @@ enum Command {
         #[arg(long, default_value = "60")]
         speed: String,
         /// Seed of the first deployment (deployment n uses seed + n − 1).
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = whole_number::<u64>)]
         seed: u64,
         /// Scenario files: each pre-creates an application and a deployment group named
         /// after the scenario, deploying to its fleet with its hooks and faults.
@@ -250,10 +283,10 @@ pub fn main() -> ExitCode {
             json,
             plot,
         } => explain::explain(&config, &parameters, instances, json || as_json, plot.as_deref()),
-        Command::Check { files, import } => check::check(&files, &import),
-        Command::Import { files, out, import } => import::import(&files, &import, out.as_deref()),
+        Command::Check { files, import } => check::check(&files, &import, as_json),
+        Command::Import { files, out, import } => import::import(&files, &import, out.as_deref(), as_json),
         Command::Schema => schema::schema(),
-        Command::Gallery { dir, scenarios } => gallery::gallery(&dir, &scenarios),
+        Command::Gallery { dir, scenarios } => gallery::gallery(&dir, &scenarios, as_json),
         Command::Compare {
             file,
             configs,
@@ -277,7 +310,7 @@ pub fn main() -> ExitCode {
             json,
             out,
         } => compare::recommend(&file, &sweep, &constraints, json || as_json, out.as_deref()),
-        Command::Alarms(command) => alarms::alarms(command),
+        Command::Alarms(command) => alarms::alarms(command, as_json),
         Command::Serve {
             listen,
             speed,
@@ -285,7 +318,7 @@ pub fn main() -> ExitCode {
             scenarios,
             record,
         } => serve::serve(listen, &speed, seed, &scenarios, record),
-        Command::Replay { file } => serve::replay(&file),
+        Command::Replay { file } => serve::replay(&file, as_json),
     };
     match result {
         Ok(stdout) => match output::print(&stdout) {

@@ -18,8 +18,11 @@ pub fn serve(
     scenarios: &[PathBuf],
     record_to: Option<PathBuf>,
 ) -> Result<String, Failure> {
-    let speed_value = Speed::parse(speed)
-        .ok_or_else(|| Failure(format!("--speed: expected a positive number or `max`, found {speed:?}")))?;
+    let speed_value = Speed::parse(speed).ok_or_else(|| {
+        Failure(format!(
+            "--speed: expected a positive number or `max`, found \"{speed}\""
+        ))
+    })?;
     let mut texts = Vec::new();
     for path in scenarios {
         let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
@@ -53,11 +56,18 @@ pub fn serve(
 }
 
 /// `cdsim replay FILE`.
-pub fn replay(path: &Path) -> Result<String, Failure> {
+pub fn replay(path: &Path, as_json: bool) -> Result<String, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
     let replayed = record::replay(&text).map_err(|e| Failure(format!("{}:{e}", path.display())))?;
     match replayed.mismatch {
-        None => Ok(format!("{} responses reproduced byte for byte\n", replayed.requests)),
+        None if as_json => Ok(super::json_line(&serde_json::json!({
+            "responses": replayed.requests,
+            "reproduced": true,
+        }))),
+        None => Ok(format!(
+            "{} reproduced byte for byte\n",
+            crate::report::text::count(replayed.requests as u64, "response")
+        )),
         Some((line, recorded, again)) => Err(Failure(format!(
             "{}:{line}: the response differs\n  recorded: {recorded}\n  replayed: {again}",
             path.display()

@@ -27,9 +27,10 @@ pub fn run(
     if let Some(t) = threads {
         builder = builder.num_threads(t);
     }
-    let pool = builder
-        .build()
-        .map_err(|e| Failure(format!("cannot start {threads:?} threads: {e}")))?;
+    let pool = builder.build().map_err(|e| {
+        let n = threads.map_or_else(|| "the default number of".to_string(), |t| t.to_string());
+        Failure(format!("cannot start {n} threads: {e}"))
+    })?;
     let label = format!("scenario {}", plan.scenario.name);
     memory::check(&plan.scenario, &label, pool.current_num_threads())?;
     let bar = progress(range.end - range.start, quiet);

@@ -14,6 +14,7 @@
 use super::summary::{Comparison, ConfigSummary, Rate};
 use crate::chart::{BarSeries, Bars, BoxPlot, BoxRow, Chart, Ecdf, EcdfSeries, Five, Interval, palette};
 use crate::report::charts::NamedChart;
+use crate::report::text::count;
 use crate::stats;
 
 /// Durations longer than this are shown in minutes.
@@ -56,7 +57,7 @@ pub fn charts(c: &Comparison) -> Vec<NamedChart> {
         );
         chart.note = "one line per configuration, over the runs that rolled back".into();
         for (series, s) in chart.series.iter_mut().zip(&c.configs) {
-            series.label = format!("{} ({} runs)", series.label, rollbacks(s).len());
+            series.label = format!("{} ({})", series.label, count(rollbacks(s).len() as u64, "run"));
         }
         out.push(NamedChart {
             name: "time-to-rollback",

@@ -125,7 +125,7 @@ impl Checker<'_> {
         if p.format != FORMAT {
             self.at(
                 &[Key("format")],
-                format!("format must be {FORMAT:?}, found {:?}", p.format),
+                format!("format must be \"{FORMAT}\", found \"{}\"", p.format),
             );
         }
         let version = env!("CARGO_PKG_VERSION");
@@ -133,7 +133,7 @@ impl Checker<'_> {
             self.at(
                 &[Key("cdsimVersion")],
                 format!(
-                    "written by cdsim {:?}; this is cdsim {version}, whose runs may differ: run the shards again",
+                    "written by cdsim \"{}\"; this is cdsim {version}, whose runs may differ: run the shards again",
                     p.cdsim_version
                 ),
             );
@@ -147,7 +147,7 @@ impl Checker<'_> {
             self.at(
                 &[Key("scenarioDigest")],
                 format!(
-                    "scenarioDigest must be 16 lower-case hex digits, found {:?}",
+                    "scenarioDigest must be 16 lower-case hex digits, found \"{}\"",
                     p.scenario_digest
                 ),
             );
@@ -196,7 +196,7 @@ impl Checker<'_> {
             if name.trim().is_empty() || configs[..i].contains(name) {
                 self.at(
                     &[Key("configs"), Index(i)],
-                    format!("configs must be distinct names, found {name:?}"),
+                    format!("configs must be distinct names, found \"{name}\""),
                 );
             }
         }

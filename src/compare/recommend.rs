@@ -29,6 +29,7 @@ use super::summary::{Comparison, Rate};
 use crate::config::minimum_healthy::MinimumHealthyHosts;
 use crate::config::traffic_routing::TrafficRouting;
 use crate::config::{ComputePlatform, ConfigRule, DeploymentConfig, predefined};
+use crate::report::text::count;
 use crate::scenario::Scenario;
 use crate::stats;
 
@@ -438,7 +439,12 @@ fn check(c: &Check, runs: u64) -> String {
     if c.constraint.starts_with("success rate") {
         format!("lower end {:.2}%{mark}", c.bound * 100.0)
     } else {
-        format!("{} of {runs} runs, ≤ {:.2}%{mark}", c.runs_broken, c.bound * 100.0)
+        format!(
+            "{} of {}, ≤ {:.2}%{mark}",
+            c.runs_broken,
+            count(runs, "run"),
+            c.bound * 100.0
+        )
     }
 }
 

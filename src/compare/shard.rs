@@ -142,7 +142,7 @@ pub fn merge(mut parts: Vec<Checked>) -> Result<Comparison, Problems> {
             return Err(p.problem(
                 "shard",
                 format!(
-                    "shard {} given twice, or another missing: a merge needs each of 1..={n} exactly once",
+                    "shard {} given twice, or another missing: a merge needs each of shards 1 to {n} exactly once",
                     p.partial.shard
                 ),
             ));

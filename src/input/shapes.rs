@@ -13,7 +13,7 @@ use super::appspec::set_platform;
 use super::document::{Node, Value};
 use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, MinimumDef, Number, Origin, TrafficDef, ZonalDef};
 use crate::config::ComputePlatform;
-use crate::scenario::validate::closest;
+use crate::scenario::text::unknown_name;
 
 /// How a file spells the API's keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,14 +62,7 @@ impl Reader<'_> {
                 continue;
             }
             let names: Vec<&str> = spelled.iter().map(String::as_str).collect();
-            let hint = closest(&key.name, &names)
-                .map(|n| format!(" (did you mean {n}?)"))
-                .unwrap_or_default();
-            let message = format!(
-                "{:?} is not a field of {what}{hint}; expected one of {}",
-                key.name,
-                names.join(", ")
-            );
+            let message = unknown_name("field", &key.name, &format!(" of {what}"), &names);
             if strict {
                 self.f.error(key.line, key.column, message);
             } else {

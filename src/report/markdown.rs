@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::text::count;
 use super::{Report, text};
 
 /// (metric, value with its unit) for every metric the run has data for, in the order
@@ -39,20 +40,24 @@ pub fn metric_rows(report: &Report) -> Vec<(String, String)> {
         );
     }
     if let Some(a) = &m.availability {
-        row("requests served", format!("{} requests", a.requests));
-        row("requests failed", format!("{} requests", a.requests_failed));
+        row("requests served", count(a.requests, "request"));
+        row("requests failed", count(a.requests_failed, "request"));
         row(
             "requests failed because of the new revision",
-            format!("{} requests", a.requests_failed_because_of_new_version),
+            count(a.requests_failed_because_of_new_version, "request"),
         );
         row(
             "requests exposed to the new revision (blast radius)",
-            format!("{} requests", a.requests_to_new_version),
+            count(a.requests_to_new_version, "request"),
         );
         if a.test_requests > 0 {
             row(
                 "test-listener requests (failed)",
-                format!("{} requests ({} failed)", a.test_requests, a.test_requests_failed),
+                format!(
+                    "{} ({} failed)",
+                    count(a.test_requests, "request"),
+                    a.test_requests_failed
+                ),
             );
         }
     }
@@ -65,7 +70,7 @@ pub fn metric_rows(report: &Report) -> Vec<(String, String)> {
     for p in &t.phase_seconds {
         row(&format!("phase: {}", p.phase), format!("{} s", p.seconds));
     }
-    row("simulated events", format!("{} events", m.simulated_events));
+    row("simulated events", count(m.simulated_events, "event"));
     rows
 }
 

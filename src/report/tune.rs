@@ -117,12 +117,12 @@ pub fn text(reports: &[TuneReport]) -> String {
     let mut out = String::new();
     for r in reports {
         out += &format!(
-            "alarm {} ({}, period {} s): {} good and {} bad deployments, {:.0}% intervals\n",
+            "alarm {} ({}, period {} s): {} good and {}, {:.0}% intervals\n",
             r.alarm_name,
             r.comparison_operator,
             r.period,
             r.good_deployments,
-            r.bad_deployments,
+            super::text::count(r.bad_deployments, "bad deployment"),
             r.confidence * 100.0
         );
         out += &format!(

@@ -65,6 +65,80 @@ pub fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, ParseError> 
     })
 }
 
+/// The most unknown fields [`parse_naming_every_unknown_field`] names in one file.
+pub const MAX_UNKNOWN_FIELDS: usize = 100;
+
+/// [`parse`], naming every unknown field of the file, not only the first serde stops at:
+/// each unknown key written in block style is set aside (its line from the key on, and
+/// the more indented lines of its value, are blanked, so every other position stays) and
+/// the file read again. The problems returned are the unknown fields found so, in file
+/// order, or the one problem of a file whose first problem is something else; a problem
+/// that only setting keys aside caused (a mapping left empty) is not reported.
+pub fn parse_naming_every_unknown_field<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, Vec<ParseError>> {
+    let mut e = match parse(text) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let mut found = Vec::new();
+    let mut current = text.to_string();
+    loop {
+        if !e.message.starts_with("unknown field ") {
+            if found.is_empty() {
+                found.push(e);
+            }
+            break;
+        }
+        let next = without_key(&current, e.line, e.column);
+        found.push(e);
+        let Some(next) = next.filter(|_| found.len() < MAX_UNKNOWN_FIELDS) else {
+            break;
+        };
+        current = next;
+        match parse::<T>(&current) {
+            Ok(_) => break,
+            Err(again) => e = again,
+        }
+    }
+    found.sort_by_key(|p| (p.line, p.column));
+    Err(found)
+}
+
+/// `text` with the block-style key at 1-based (`line`, `column`) and its value blanked;
+/// `None` when the key is not the first thing on its line (flow style: `{a: 1, b: 2}`).
+fn without_key(text: &str, line: u64, column: u64) -> Option<String> {
+    let line = usize::try_from(line).ok()?.checked_sub(1)?;
+    let column = usize::try_from(column).ok()?.checked_sub(1)?;
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let key_line = *lines.get(line)?;
+    let before: String = key_line.chars().take(column).collect();
+    if before.chars().any(|c| c != ' ' && c != '-') || key_line.chars().count() <= column {
+        return None;
+    }
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let kept = before;
+    let mut end = line + 1;
+    while end < lines.len() {
+        let l = lines[end];
+        let blank = l.trim().is_empty() || l.trim_start().starts_with('#');
+        if !blank && indent(l) <= column {
+            break;
+        }
+        end += 1;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, l) in lines.iter_mut().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if i == line {
+            out.push_str(&kept);
+        } else if !(line < i && i < end) {
+            out.push_str(l);
+        }
+    }
+    Some(out)
+}
+
 /// Nesting limit of scenario files (a scenario nests about 8 levels).
 pub const MAX_DEPTH: usize = 64;
 
@@ -90,7 +164,7 @@ pub fn in_user_words(e: &serde_saphyr::Error, max_depth: usize) -> Option<String
     use serde_saphyr::budget::BudgetBreach as B;
     match e.without_snippet() {
         serde_saphyr::Error::DuplicateMappingKey { key, .. } => Some(match key {
-            Some(k) => format!("the key {k:?} is given twice in this mapping; give each key once"),
+            Some(k) => format!("the key {k} is given twice in this mapping; give each key once"),
             None => "a key is given twice in this mapping; give each key once".to_string(),
         }),
         serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
@@ -106,7 +180,7 @@ pub fn in_user_words(e: &serde_saphyr::Error, max_depth: usize) -> Option<String
             B::Documents { documents } => format!("too many YAML documents in one file: {documents}"),
             B::ScalarBytes { .. } => "too much text in the file's values: cdsim reads at most 64 MiB".to_string(),
             B::MergeKeys { merge_keys } => format!("too many merge keys (<<): {merge_keys}"),
-            other => format!("the file is beyond a YAML reading limit: {other:?}"),
+            _ => "the file is beyond a YAML reading limit".to_string(),
         }),
         _ => None,
     }
@@ -166,11 +240,7 @@ fn unknown_name(message: &str) -> Option<String> {
         .filter(|v| !v.is_empty() && !v.contains(' '))
         .collect();
     let noun = if what == "field" { "field" } else { "value" };
-    Some(match super::text::closest(name, &valid) {
-        Some(near) => format!("unknown {noun} {name} (did you mean {near}?)"),
-        None if valid.is_empty() => format!("unknown {noun} {name}"),
-        None => format!("unknown {noun} {name}; the {noun}s here are {}", valid.join(", ")),
-    })
+    Some(super::text::unknown_name(noun, name, "", &valid))
 }
 
 /// A cdsim scenario: one deployment to simulate.

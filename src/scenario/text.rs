@@ -70,6 +70,21 @@ pub fn closest(s: &str, candidates: &[&str]) -> Option<String> {
     }
 }
 
+/// The one phrasing of a name that is not valid where it is written, in every reader:
+/// `unknown field instancs (did you mean instances?)`, by [`closest`]; the valid names are
+/// listed only when none is near (`unknown field zzz; the fields here are a, b`). `place`
+/// follows the name (` of deploymentGroupInfo`, or empty).
+pub fn unknown_name(noun: &str, name: &str, place: &str, valid: &[&str]) -> String {
+    match closest(name, valid) {
+        Some(near) => format!("unknown {noun} {name}{place} (did you mean {near}?)"),
+        None if valid.is_empty() => format!("unknown {noun} {name}{place}"),
+        None => format!(
+            "unknown {noun} {name}{place}; the {noun}s here are {}",
+            valid.join(", ")
+        ),
+    }
+}
+
 /// Levenshtein distance, for "did you mean" hints.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

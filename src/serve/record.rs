@@ -82,7 +82,7 @@ pub fn replay(text: &str) -> Result<Replayed, String> {
     let (_, first) = lines.next().ok_or("1: the record is empty")?;
     let header: Header = serde_json::from_str(first).map_err(|e| format!("1: not a record header: {e}"))?;
     if header.format != FORMAT {
-        return Err(format!("1: unknown record format {:?}", header.format));
+        return Err(format!("1: unknown record format \"{}\"", header.format));
     }
     let mut service = Service::new(header.seed, header.started, &header.scenarios)
         .map_err(|p| format!("1: a recorded scenario: {p}"))?;

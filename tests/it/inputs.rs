@@ -362,7 +362,7 @@ fn invalid_files_are_rejected_at_the_line_and_column_with_the_field_and_what_was
         ),
         (
             "invalid/cfn-misplaced.yaml",
-            "invalid/cfn-misplaced.yaml:7:9: \"ApplicationName\" is not a field of AlarmConfiguration",
+            "invalid/cfn-misplaced.yaml:7:9: unknown field ApplicationName of AlarmConfiguration; the fields here are Enabled, IgnorePollAlarmFailure, Alarms",
         ),
         // §6.1, §11: the termination wait is at most 2880 minutes.
         (

@@ -87,7 +87,7 @@ impl Validator {
             Some((v, other)) => {
                 self.problem(
                     v,
-                    format!("linearEnd must be atLastShift or oneIntervalAfter, found {other:?}"),
+                    format!("linearEnd must be atLastShift or oneIntervalAfter, found \"{other}\""),
                 );
                 None
             }
@@ -136,7 +136,7 @@ impl Validator {
             Some((v, other)) => {
                 self.problem(
                     v,
-                    format!("loadBalancerType must be application or network, found {other:?}"),
+                    format!("loadBalancerType must be application or network, found \"{other}\""),
                 );
                 None
             }
@@ -196,7 +196,7 @@ impl Validator {
             other => {
                 self.problem(
                     &o.action_on_timeout,
-                    format!("actionOnTimeout must be CONTINUE_DEPLOYMENT or STOP_DEPLOYMENT, found {other:?}"),
+                    format!("actionOnTimeout must be CONTINUE_DEPLOYMENT or STOP_DEPLOYMENT, found \"{other}\""),
                 );
                 None
             }
@@ -230,7 +230,7 @@ impl Validator {
                 self.problem(
                     c,
                     format!(
-                        "currentVersion and targetVersion are both {:?}: there is nothing to shift",
+                        "currentVersion and targetVersion are both \"{}\": there is nothing to shift",
                         c.value
                     ),
                 );
@@ -338,7 +338,7 @@ impl Validator {
             Some((v, other)) => {
                 self.problem(
                     v,
-                    format!("traffic.mode must be aggregated or perRequest, found {other:?}"),
+                    format!("traffic.mode must be aggregated or perRequest, found \"{other}\""),
                 );
                 None
             }

@@ -52,7 +52,7 @@ impl Validator {
             self.problem(
                 name,
                 format!(
-                    "unknown deployment configuration {:?}{}; `cdsim configs` lists the predefined ones, and a \
+                    "unknown deployment configuration \"{}\"{}; `cdsim configs` lists the predefined ones, and a \
                      custom one goes under deploymentConfig",
                     name.value,
                     hint.map(|h| format!(" (did you mean {h}?)")).unwrap_or_default()
@@ -85,7 +85,7 @@ impl Validator {
                 self.problem(
                     n,
                     format!(
-                        "custom configuration names may not start with CodeDeployDefault. (§2.1), found {:?}",
+                        "custom configuration names may not start with CodeDeployDefault. (§2.1), found \"{}\"",
                         n.value
                     ),
                 );
@@ -180,7 +180,7 @@ impl Validator {
             other => {
                 self.problem(
                     &raw.kind,
-                    format!("{field}.type must be HOST_COUNT or FLEET_PERCENT, found {other:?}"),
+                    format!("{field}.type must be HOST_COUNT or FLEET_PERCENT, found \"{other}\""),
                 );
                 None
             }
@@ -260,7 +260,7 @@ impl Validator {
             other => {
                 self.problem(
                     &raw.kind,
-                    format!("trafficRoutingConfig.type must be AllAtOnce, TimeBasedCanary or TimeBasedLinear, found {other:?}"),
+                    format!("trafficRoutingConfig.type must be AllAtOnce, TimeBasedCanary or TimeBasedLinear, found \"{other}\""),
                 );
                 None
             }

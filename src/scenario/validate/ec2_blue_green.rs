@@ -140,7 +140,7 @@ impl Validator {
             (other, _) => {
                 self.problem(
                     action,
-                    format!("action must be COPY_AUTO_SCALING_GROUP or DISCOVER_EXISTING, found {other:?}"),
+                    format!("action must be COPY_AUTO_SCALING_GROUP or DISCOVER_EXISTING, found \"{other}\""),
                 );
                 None
             }
@@ -199,7 +199,7 @@ impl Validator {
             (other, _) => {
                 self.problem(
                     &o.action,
-                    format!("action must be TERMINATE or KEEP_ALIVE, found {other:?}"),
+                    format!("action must be TERMINATE or KEEP_ALIVE, found \"{other}\""),
                 );
                 None
             }

@@ -159,7 +159,7 @@ impl Validator {
                     _ => {
                         self.problem(
                             &located,
-                            format!("{name:?} has no hook function in this scenario's hookFunctions"),
+                            format!("\"{name}\" has no hook function in this scenario's hookFunctions"),
                         );
                         None
                     }

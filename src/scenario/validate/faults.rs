@@ -114,7 +114,7 @@ impl Validator {
             let hint = closest(&raw.value, &names)
                 .map(|h| format!(" (did you mean {h}?)"))
                 .unwrap_or_default();
-            self.problem(raw, format!("unknown lifecycle event {:?}{hint}", raw.value));
+            self.problem(raw, format!("unknown lifecycle event \"{}\"{hint}", raw.value));
             return None;
         };
         if !LifecycleEventName::in_place_order(with_lb).contains(&e) {

@@ -20,7 +20,7 @@ impl Validator {
             let mut sorted = z.value.clone();
             sorted.sort();
             if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
-                self.problem(z, format!("availabilityZones lists {:?} twice", w[0]));
+                self.problem(z, format!("availabilityZones lists \"{}\" twice", w[0]));
             }
             if z.value.iter().any(|s| s.trim().is_empty()) {
                 self.problem(z, "availabilityZones has an empty name");

@@ -168,7 +168,7 @@ impl Validator {
             _ => {
                 let found = match raw {
                     RawDuration::Seconds(s) => s.to_string(),
-                    RawDuration::Text(t) => format!("{t:?}"),
+                    RawDuration::Text(t) => format!("\"{t}\""),
                 };
                 self.problem_at(
                     line,

@@ -83,14 +83,7 @@ pub fn load_file(path: &Path) -> Result<Scenario, Problems> {
 
 /// Parses and validates scenario text; `path` is only used in messages.
 pub fn load_str(text: &str, path: &str) -> Result<Scenario, Problems> {
-    let raw: RawScenario = raw::parse(text).map_err(|e| Problems {
-        path: path.to_string(),
-        problems: vec![Problem {
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        }],
-    })?;
+    let raw: RawScenario = raw::parse_naming_every_unknown_field(text).map_err(|e| parse_problems(path, e))?;
     let mut v = Validator::default();
     let scenario = v.scenario(&raw);
     match scenario {
@@ -106,17 +99,26 @@ pub fn load_str(text: &str, path: &str) -> Result<Scenario, Problems> {
     }
 }
 
+/// The problems of a file that could not be read into its raw shape.
+fn parse_problems(path: &str, errors: Vec<raw::ParseError>) -> Problems {
+    Problems {
+        path: path.to_string(),
+        problems: errors
+            .into_iter()
+            .map(|e| Problem {
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })
+            .collect(),
+    }
+}
+
 /// Parses and validates a deployment configuration file in the shape of
 /// `aws deploy create-deployment-config --cli-input-json`.
 pub fn load_config_str(text: &str, path: &str) -> Result<DeploymentConfig, Problems> {
-    let raw: raw::RawDeploymentConfig = raw::parse(text).map_err(|e| Problems {
-        path: path.to_string(),
-        problems: vec![Problem {
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        }],
-    })?;
+    let raw: raw::RawDeploymentConfig =
+        raw::parse_naming_every_unknown_field(text).map_err(|e| parse_problems(path, e))?;
     let mut v = Validator::default();
     match v.custom_config(&raw, 1, 1, ComputePlatform::Server) {
         Some(c) if v.problems.is_empty() => Ok(c),
@@ -214,7 +216,7 @@ impl Validator {
         if parsed.is_none() {
             self.problem(
                 p,
-                format!("computePlatform must be Server, ECS or Lambda, found {:?}", p.value),
+                format!("computePlatform must be Server, ECS or Lambda, found \"{}\"", p.value),
             );
         }
         parsed
@@ -398,7 +400,7 @@ impl Validator {
             Some((v, other)) => {
                 self.problem(
                     v,
-                    format!("instanceScheduling must be rolling or waves, found {other:?}"),
+                    format!("instanceScheduling must be rolling or waves, found \"{other}\""),
                 );
                 None
             }

@@ -92,7 +92,7 @@ impl Validator {
                         e,
                         format!(
                             "rollback events are DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM and \
-                             DEPLOYMENT_STOP_ON_REQUEST; found {other:?}"
+                             DEPLOYMENT_STOP_ON_REQUEST; found \"{other}\""
                         ),
                     );
                     ok = false;
@@ -129,7 +129,7 @@ impl Validator {
         if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
             self.problem(
                 &a.alarms,
-                format!("alarm names must be unique; {:?} appears twice", w[0]),
+                format!("alarm names must be unique; \"{}\" appears twice", w[0]),
             );
         }
         let poll = self.duration_in(&a.poll_interval, "pollInterval", 1, 3600, SimDuration::from_secs(60));
@@ -192,7 +192,7 @@ impl Validator {
                     c,
                     format!(
                         "comparisonOperator must be GreaterThanOrEqualToThreshold, GreaterThanThreshold, \
-                         LessThanThreshold or LessThanOrEqualToThreshold; found {:?}",
+                         LessThanThreshold or LessThanOrEqualToThreshold; found \"{}\"",
                         c.value
                     ),
                 );
@@ -205,7 +205,7 @@ impl Validator {
                 self.problem(
                     t,
                     format!(
-                        "treatMissingData must be missing, ignore, breaching or notBreaching; found {:?}",
+                        "treatMissingData must be missing, ignore, breaching or notBreaching; found \"{}\"",
                         t.value
                     ),
                 );
@@ -219,7 +219,7 @@ impl Validator {
             Some((v, other)) => {
                 self.problem(
                     v,
-                    format!("initialState must be OK, ALARM or INSUFFICIENT_DATA; found {other:?}"),
+                    format!("initialState must be OK, ALARM or INSUFFICIENT_DATA; found \"{other}\""),
                 );
                 None
             }
@@ -291,7 +291,7 @@ impl Validator {
             Some((v, other)) => {
                 self.problem(
                     v,
-                    format!("version must be original, replacement or all; found {other:?}"),
+                    format!("version must be original, replacement or all; found \"{other}\""),
                 );
                 None
             }
@@ -341,7 +341,7 @@ impl Validator {
                     &a.metric,
                     format!(
                         "metric must be errorRate, errorCount, latencyP50, latencyP90, latencyP99, healthyCount or \
-                         injected; found {other:?}"
+                         injected; found \"{other}\""
                     ),
                 );
                 None
