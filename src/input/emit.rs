@@ -16,6 +16,7 @@ use crate::config::{ComputePlatform, predefined};
 use crate::input::cloudwatch::template_alarm::{period_text, scenario_metric};
 use crate::input::document::format_float;
 use crate::input::model::TemplateAlarm;
+use crate::scenario::text::closest;
 
 /// The default fleet size (Server instances, ECS tasks per task set).
 pub const DEFAULT_INSTANCES: u32 = 10;
@@ -488,8 +489,12 @@ fn choose_config<'a>(d: &'a Deployment, platform: ComputePlatform, assumed: &mut
         } else if let Some(c) = config_by_name(d) {
             named_or_defined(c)
         } else {
+            // A misspelt predefined or SAM name gets the one did-you-mean rule.
+            let hint = closest(&name.value, &predefined::NAMES)
+                .map(|n| format!(" (did you mean {n}?)"))
+                .unwrap_or_default();
             assumed.push(format!(
-                "{:?} is a custom deployment configuration that the files do not define: {} assumed; give its \
+                "{}{hint} is a custom deployment configuration that the files do not define: {} assumed; give its \
                  definition (a create-deployment-config JSON or an AWS::CodeDeploy::DeploymentConfig) as another file",
                 name.value,
                 default_name(platform)

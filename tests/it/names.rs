@@ -402,3 +402,24 @@ fn no_message_shows_rust_debug_text() {
         }
     }
 }
+
+#[test]
+fn a_misspelt_sam_deployment_preference_type_gets_did_you_mean() {
+    let dir = std::env::temp_dir().join(format!("cdsim-it-sam-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let file = dir.join("template.yaml");
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Orders:\n    Type: AWS::Serverless::Function\n    \
+                    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      AutoPublishAlias: live\n      \
+                    DeploymentPreference:\n        Type: Linear10PercentEvery1Minutes\n";
+    std::fs::write(&file, template).expect("write the fixture");
+    let o = cdsim(&["check", file.to_str().expect("a UTF-8 path")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "warning: Linear10PercentEvery1Minutes (did you mean CodeDeployDefault.LambdaLinear10PercentEvery10Minutes \
+             or CodeDeployDefault.LambdaLinear10PercentEvery1Minute?)"
+        ),
+        "{err}"
+    );
+}
