@@ -164,7 +164,7 @@ pub fn in_user_words(e: &serde_saphyr::Error, max_depth: usize) -> Option<String
     use serde_saphyr::budget::BudgetBreach as B;
     match e.without_snippet() {
         serde_saphyr::Error::DuplicateMappingKey { key, .. } => Some(match key {
-            Some(k) => format!("the key {k} is given twice in this mapping; give each key once"),
+            Some(k) => format!("the key \"{k}\" is given twice in this mapping; give each key once"),
             None => "a key is given twice in this mapping; give each key once".to_string(),
         }),
         serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
