@@ -67,6 +67,13 @@ fn explain_reads_a_scenario_with_its_fleet_zones_and_waits() {
     // --instances still overrides what the file states.
     let out = stdout(&["explain", "scenarios/half-at-a-time.yaml", "--instances", "3"]);
     assert!(out.contains("on 3 instances"), "{out}");
+    // AWS files: the count a CloudFormation group's Auto Scaling group states; none stated
+    // (an AppSpec alone), --instances is asked for.
+    let out = stdout(&["explain", "tests/fixtures/aws/cloudformation-group.yaml"]);
+    assert!(out.starts_with("ThreeQuartersHealthy on 8 instances\n"), "{out}");
+    let o = cdsim(&["explain", "tests/fixtures/aws/appspec-ec2.yml"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("give --instances N"));
     let out = stdout(&["explain", "scenarios/lambda-canary.yaml"]);
     assert!(out.contains("minute  new version"), "{out}");
     let json: serde_json::Value =
