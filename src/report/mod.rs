@@ -24,6 +24,7 @@ pub mod text;
 pub mod timeseries;
 pub mod timing;
 pub mod tune;
+pub mod written;
 
 pub use in_place::max_in_flight;
 pub use targets::Targets;

@@ -90,7 +90,7 @@ fn every_example_with_out_gets_every_file() {
         }
         let sc = cdsim::scenario::load_file(&path).unwrap();
         let report = cdsim::simulation::simulate(&sc, sc.seed);
-        let names: Vec<String> = files::files(&report).unwrap().into_iter().map(|f| f.0).collect();
+        let names: Vec<String> = files::files(&report, None).unwrap().into_iter().map(|f| f.0).collect();
         for required in [
             "report.json",
             "summary.md",
