@@ -27,10 +27,7 @@ pub fn gallery(dir: &Path, scenarios: &Path) -> Result<String, Failure> {
         let sc = scenario::load_str(&text, &file.display().to_string()).map_err(|p| Failure(p.to_string()))?;
         let report = simulation::simulate(&sc, sc.seed);
         let name = file.file_stem().and_then(|s| s.to_str()).expect("a UTF-8 file name");
-        let written = Written {
-            description: sc.description.as_deref(),
-            text: &text,
-        };
+        let written = Written::of(&sc, &text);
         run::write_report(&dir.join(name), &report, Some(&written))?;
     }
     for c in COMPARISONS {

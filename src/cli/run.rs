@@ -19,10 +19,7 @@ pub fn run(
     let loaded = import::load(files, args, false)?;
     eprint!("{}", loaded.warnings);
     let label = files[0].display().to_string();
-    let written = Written {
-        description: loaded.scenario.description.as_deref(),
-        text: &loaded.yaml,
-    };
+    let written = Written::of(&loaded.scenario, &loaded.yaml);
     simulate(&loaded.scenario, Some(&written), &label, seed, as_json, out).map(|(_, printed)| printed)
 }
 

@@ -23,6 +23,7 @@ pub fn page(report: &Report, written: Option<&Written>, figures: &[Figure]) -> S
     if let Some(w) = written {
         scenario(&mut out, w);
     }
+    out.push_str("<h2>Outcome</h2>\n");
     page::pre(&mut out, &text::summary(report));
     configuration(&mut out, report);
     alarms(&mut out, report);

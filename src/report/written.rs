@@ -29,7 +29,15 @@ pub const KEYS: &[&str] = &[
     "stopDeployment",
 ];
 
-impl Written<'_> {
+impl<'a> Written<'a> {
+    /// `scenario` as written in `text`.
+    pub fn of(scenario: &'a crate::scenario::Scenario, text: &'a str) -> Written<'a> {
+        Written {
+            description: scenario.description.as_deref(),
+            text,
+        }
+    }
+
     /// The sections of [`KEYS`] the text has, each as its lines as written (trailing
     /// blank and comment lines dropped), in the order of [`KEYS`].
     pub fn sections(&self) -> Vec<&str> {

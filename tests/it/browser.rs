@@ -114,10 +114,7 @@ fn write_report(dir: &Path, scenario_file: &str) -> PathBuf {
     let text = std::fs::read_to_string(&path).unwrap();
     let sc = scenario::load_str(&text, scenario_file).unwrap();
     let report = simulation::simulate(&sc, sc.seed);
-    let written = cdsim::report::written::Written {
-        description: sc.description.as_deref(),
-        text: &text,
-    };
+    let written = cdsim::report::written::Written::of(&sc, &text);
     for (name, bytes) in files::files(&report, Some(&written)).unwrap() {
         std::fs::write(dir.join(name), bytes).unwrap();
     }

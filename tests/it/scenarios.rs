@@ -108,10 +108,7 @@ fn the_committed_gallery_is_current() {
         let text = std::fs::read_to_string(dir().join(file)).unwrap();
         let sc = scenario::load_str(&text, &dir().join(file).display().to_string()).unwrap();
         let report = simulation::simulate(&sc, sc.seed);
-        let written = cdsim::report::written::Written {
-            description: sc.description.as_deref(),
-            text: &text,
-        };
+        let written = cdsim::report::written::Written::of(&sc, &text);
         let fresh = cdsim::report::files::files(&report, Some(&written)).expect("the charts draw");
         assert_same_files(&reports.join(name), &fresh, &format!("reports/{name}"), stale);
     }
