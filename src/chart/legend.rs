@@ -73,24 +73,11 @@ pub(super) fn verticals(markers: &[super::Marker]) -> impl Iterator<Item = Entry
     })
 }
 
-/// The title, the note and the swatches in a band across the top of `area`; the box of
-/// the swatches and their labels.
-pub(super) fn strip<DB: DrawingBackend>(
-    title: &str,
-    note: Option<&str>,
-    categories: &[(String, Rgb)],
-    area: &DrawingArea<DB, Shift>,
-) -> Boxed
-where
-    DB::ErrorType: 'static,
-{
-    band(title, note, &fills(categories), area)
-}
-
 /// The box of a legend's entries (`None` without entries), or a drawing failure.
 pub(super) type Boxed = Result<Option<Rect>, Box<dyn std::error::Error>>;
 
-/// [`strip`] with swatches that look like their marks.
+/// The title, the note and the swatches (drawn like their marks) in a band across the top
+/// of `area`; the box of the swatches and their labels.
 pub(super) fn band<DB: DrawingBackend>(
     title: &str,
     note: Option<&str>,

@@ -52,8 +52,9 @@ where
             super::palette::GREY,
         )))
         .collect();
-    let (legend_area, plot_area) = root.split_vertically(64);
-    let legend = super::legend::strip(&c.title, None, &legend, &legend_area)?;
+    let entries = super::legend::fills(&legend);
+    let (legend_area, plot_area) = root.split_vertically(super::legend::height(None, &entries, root)?);
+    let legend = super::legend::band(&c.title, None, &entries, &legend_area)?;
     let n = c.rows.len().max(1);
     let rows = n as f64;
     let labels: Vec<&str> = c.rows.iter().map(|r| r.label.as_str()).collect();

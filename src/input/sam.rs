@@ -209,15 +209,17 @@ fn function(
     alarms(dp, out, f);
     hooks(root, ctx, dp, file, out, f);
     let name = function_name(root, ctx, id, f);
+    // Where the name is written: its FunctionName, else the preference (the logical id).
+    let named_at = props.get("FunctionName").map_or(
+        Origin {
+            file,
+            line: key.line,
+            column: key.column,
+        },
+        |n| Origin::of(file, n),
+    );
     out.merge_lambda(LambdaDef {
-        function_name: Some(At::new(
-            name,
-            Origin {
-                file,
-                line: key.line,
-                column: key.column,
-            },
-        )),
+        function_name: Some(At::new(name, named_at)),
         alias: alias.map(|a| At::new(a.scalar_text().unwrap_or_default(), Origin::of(file, &a))),
         current_version: None,
         target_version: None,

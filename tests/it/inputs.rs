@@ -479,13 +479,13 @@ fn files_that_disagree_warn_naming_both_and_the_first_decides_keeping_written_va
     let both = ["findings/appspec-orders.yaml", "findings/sam-orders.yaml"];
     let (i, w) = warnings_of(&both, &Options::default());
     assert!(
-        w.contains("findings/sam-orders.yaml:13:7: warning: lambdaFunction.functionName \"orders-api\" here differs from \"orders\" at findings/appspec-orders.yaml:7:15; the first file given decides"),
+        w.contains("findings/sam-orders.yaml:9:21: warning: lambdaFunction.functionName \"orders-api\" here differs from \"orders\" at findings/appspec-orders.yaml:7:15; the first file given decides"),
         "{w}"
     );
     assert!(i.yaml.contains("functionName: \"orders\"\n"), "{}", i.yaml);
     let (i, w) = warnings_of(&[both[1], both[0]], &Options::default());
     assert!(
-        w.contains("findings/appspec-orders.yaml:7:15: warning: lambdaFunction.functionName \"orders\" here differs from \"orders-api\" at findings/sam-orders.yaml:13:7"),
+        w.contains("findings/appspec-orders.yaml:7:15: warning: lambdaFunction.functionName \"orders\" here differs from \"orders-api\" at findings/sam-orders.yaml:9:21"),
         "{w}"
     );
     // The AppSpec's versions, written explicitly, are kept in either order and not marked.
