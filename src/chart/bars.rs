@@ -6,8 +6,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::Rgb;
 use super::axis::ValueAxis;
-use super::{Drawn, Rgb};
+use super::limit::{self, Limit};
 
 /// Horizontal bars with error bars: one group of bars per row, one bar per series.
 #[derive(Clone, Debug, Default)]
@@ -24,6 +25,8 @@ pub struct Bars {
     pub rows: Vec<String>,
     /// The series, one bar each per row.
     pub series: Vec<BarSeries>,
+    /// A constraint's limit on the value axis (inside `x_range`), if any.
+    pub limit: Option<Limit>,
 }
 
 /// One series of bars.
@@ -48,14 +51,16 @@ pub struct Interval {
     pub high: f64,
 }
 
-pub(super) fn draw<DB: DrawingBackend>(c: &Bars, root: &DrawingArea<DB, Shift>) -> Drawn
+pub(super) fn draw<DB: DrawingBackend>(c: &Bars, root: &DrawingArea<DB, Shift>) -> super::Placed
 where
     DB::ErrorType: 'static,
 {
     let legend: Vec<(String, Rgb)> = c.series.iter().map(|s| (s.label.clone(), s.color)).collect();
+    let mut entries = super::legend::fills(&legend);
+    entries.extend(limit::entry(c.limit.as_ref()));
     let note = Some(c.note.as_str()).filter(|n| !n.is_empty());
-    let (header, plot_area) = root.split_vertically(super::legend::height(note, &super::legend::fills(&legend), root)?);
-    super::legend::strip(&c.title, note, &legend, &header)?;
+    let (header, plot_area) = root.split_vertically(super::legend::height(note, &entries, root)?);
+    let legend = super::legend::band(&c.title, note, &entries, &header)?;
     let axis = ValueAxis::new(c.x_range.0, c.x_range.1, false);
     let labels: Vec<&str> = c.rows.iter().map(String::as_str).collect();
     let n = c.rows.len().max(1) as f64;
@@ -87,5 +92,6 @@ where
             ])?;
         }
     }
-    Ok(())
+    limit::draw(&mut chart, c.limit.as_ref().map(|l| l.value), (0.0, n))?;
+    Ok(super::geometry::of(&chart, legend))
 }

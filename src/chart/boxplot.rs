@@ -9,6 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::ValueAxis;
+use super::limit::{self, Limit};
 use super::{Drawn, Rgb, small_font};
 
 /// Box plots: one row per sample, p5 to p95 whiskers around a p25–p75 box.
@@ -24,6 +25,8 @@ pub struct BoxPlot {
     pub log_x: bool,
     /// Top to bottom.
     pub rows: Vec<BoxRow>,
+    /// A constraint's limit on the value axis, if any.
+    pub limit: Option<Limit>,
 }
 
 /// One row: a sample's quantiles.
@@ -52,16 +55,22 @@ pub struct Five {
     pub p95: f64,
 }
 
-pub(super) fn draw<DB: DrawingBackend>(c: &BoxPlot, root: &DrawingArea<DB, Shift>) -> Drawn
+pub(super) fn draw<DB: DrawingBackend>(c: &BoxPlot, root: &DrawingArea<DB, Shift>) -> super::Placed
 where
     DB::ErrorType: 'static,
 {
     let note = Some(c.note.as_str()).filter(|n| !n.is_empty());
-    let (header, plot_area) = root.split_vertically(super::legend::height(note, &[], root)?);
-    super::legend::strip(&c.title, note, &[], &header)?;
+    let entries: Vec<_> = limit::entry(c.limit.as_ref()).into_iter().collect();
+    let (header, plot_area) = root.split_vertically(super::legend::height(note, &entries, root)?);
+    let legend = super::legend::band(&c.title, note, &entries, &header)?;
     let fives: Vec<Five> = c.rows.iter().filter_map(|r| r.quantiles).collect();
     let lo = fives.iter().map(|f| f.p5).fold(f64::INFINITY, f64::min);
     let hi = fives.iter().map(|f| f.p95).fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() {
+        limit::span(c.limit.as_ref(), (lo, hi))
+    } else {
+        (lo, hi)
+    };
     let axis = if lo.is_finite() {
         ValueAxis::new(lo, hi, c.log_x).padded()
     } else {
@@ -91,7 +100,8 @@ where
             }
         }
     }
-    Ok(())
+    limit::draw(&mut chart, c.limit.as_ref().map(|l| axis.at(l.value)), (0.0, n))?;
+    Ok(super::geometry::of(&chart, legend))
 }
 
 type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<super::axis::Ticked, plotters::coord::types::RangedCoordf64>>;

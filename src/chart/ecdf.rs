@@ -9,7 +9,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::ValueAxis;
-use super::{Drawn, Rgb, label_font};
+use super::limit::{self, Limit};
+use super::{Rgb, label_font};
 
 /// Lines with more samples than this are drawn through this many evenly spaced quantiles
 /// (a step of at most 0.05 percentage points).
@@ -28,6 +29,8 @@ pub struct Ecdf {
     pub log_x: bool,
     /// The samples.
     pub series: Vec<EcdfSeries>,
+    /// A constraint's limit on the value axis, if any.
+    pub limit: Option<Limit>,
 }
 
 /// One sample.
@@ -41,19 +44,22 @@ pub struct EcdfSeries {
     pub sorted: Vec<f64>,
 }
 
-pub(super) fn draw<DB: DrawingBackend>(c: &Ecdf, root: &DrawingArea<DB, Shift>) -> Drawn
+pub(super) fn draw<DB: DrawingBackend>(c: &Ecdf, root: &DrawingArea<DB, Shift>) -> super::Placed
 where
     DB::ErrorType: 'static,
 {
     let legend: Vec<(String, Rgb)> = c.series.iter().map(|s| (s.label.clone(), s.color)).collect();
+    let mut entries = super::legend::fills(&legend);
+    entries.extend(limit::entry(c.limit.as_ref()));
     let note = Some(c.note.as_str()).filter(|n| !n.is_empty());
-    let (legend_area, plot_area) =
-        root.split_vertically(super::legend::height(note, &super::legend::fills(&legend), root)?);
-    super::legend::strip(&c.title, note, &legend, &legend_area)?;
+    let (legend_area, plot_area) = root.split_vertically(super::legend::height(note, &entries, root)?);
+    let legend = super::legend::band(&c.title, note, &entries, &legend_area)?;
     let values = c.series.iter().flat_map(|s| s.sorted.iter().copied());
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let data = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let hi = data.1;
+    let (lo, top) = limit::span(c.limit.as_ref(), data);
     let axis = if lo.is_finite() {
-        ValueAxis::new(lo, hi, c.log_x).padded()
+        ValueAxis::new(lo, top, c.log_x).padded()
     } else {
         ValueAxis::new(0.0, 1.0, false)
     };
@@ -82,7 +88,8 @@ where
         let points: Vec<(f64, f64)> = steps(&s.sorted, hi).into_iter().map(|(x, y)| (axis.at(x), y)).collect();
         chart.draw_series(LineSeries::new(points, s.color.color().stroke_width(width)))?;
     }
-    Ok(())
+    limit::draw(&mut chart, c.limit.as_ref().map(|l| axis.at(l.value)), (-2.0, 103.0))?;
+    Ok(super::geometry::of(&chart, legend))
 }
 
 /// The ECDF's corners, from 0 % at the smallest value to 100 % at the largest, held to

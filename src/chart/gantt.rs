@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Band, Drawn, Marker, Rgb, label_font, tick, widen};
+use super::{Band, Marker, Rgb, label_font, tick, widen};
 
 /// Coloured spans along an axis, one row per item (a target, a lifecycle event).
 #[derive(Clone, Debug, Default)]
@@ -47,7 +47,7 @@ pub struct Span {
     pub category: usize,
 }
 
-pub(super) fn draw<DB: DrawingBackend>(c: &Gantt, root: &DrawingArea<DB, Shift>) -> Drawn
+pub(super) fn draw<DB: DrawingBackend>(c: &Gantt, root: &DrawingArea<DB, Shift>) -> super::Placed
 where
     DB::ErrorType: 'static,
 {
@@ -57,7 +57,7 @@ where
     // The legend gets a band of its own under the title, so it never hides a span.
     let entries = legend(c);
     let (legend_area, plot_area) = root.split_vertically(super::legend::height(None, &entries, root)?);
-    super::legend::band(&c.title, None, &entries, &legend_area)?;
+    let legend = super::legend::band(&c.title, None, &entries, &legend_area)?;
     let label_width = c.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4) as u32 * 8 + 16;
     let mut chart = ChartBuilder::on(&plot_area)
         .margin(14)
@@ -110,7 +110,7 @@ where
             m.color.color().stroke_width(2),
         ))?;
     }
-    Ok(())
+    Ok(super::geometry::of(&chart, legend))
 }
 
 /// The categories, then one entry per band label and per marker.

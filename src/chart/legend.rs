@@ -8,6 +8,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::geometry::{Rect, placed};
 use super::{Drawn, Rgb, small_font, title_font};
 
 const LEFT: i32 = 84;
@@ -72,26 +73,17 @@ pub(super) fn verticals(markers: &[super::Marker]) -> impl Iterator<Item = Entry
     })
 }
 
-/// The title, the note and the swatches in a band across the top of `area`.
-pub(super) fn strip<DB: DrawingBackend>(
-    title: &str,
-    note: Option<&str>,
-    categories: &[(String, Rgb)],
-    area: &DrawingArea<DB, Shift>,
-) -> Drawn
-where
-    DB::ErrorType: 'static,
-{
-    band(title, note, &fills(categories), area)
-}
+/// The box of a legend's entries (`None` without entries), or a drawing failure.
+pub(super) type Boxed = Result<Option<Rect>, Box<dyn std::error::Error>>;
 
-/// [`strip`] with swatches that look like their marks.
+/// The title, the note and the swatches (drawn like their marks) in a band across the top
+/// of `area`; the box of the swatches and their labels.
 pub(super) fn band<DB: DrawingBackend>(
     title: &str,
     note: Option<&str>,
     entries: &[Entry],
     area: &DrawingArea<DB, Shift>,
-) -> Drawn
+) -> Boxed
 where
     DB::ErrorType: 'static,
 {
@@ -107,12 +99,16 @@ where
         top += 18;
     }
     let font = small_font().color(&BLACK);
+    let mut boxed: Option<Rect> = None;
     for (e, (x, y)) in entries.iter().zip(layout(entries, w, area)?) {
         let (x, y) = (x, top + y);
         swatch(e, x, y, area)?;
         area.draw_text(&e.label, &font, (x + 21, y))?;
+        let (lw, lh) = area.estimate_text_size(&e.label, &font)?;
+        let r = placed(area, (x, y - 1), (21 + lw as i32, (lh as i32).max(13) + 1));
+        boxed = Some(boxed.map_or(r, |b| b.union(r)));
     }
-    Ok(())
+    Ok(boxed)
 }
 
 fn swatch<DB: DrawingBackend>(e: &Entry, x: i32, y: i32, area: &DrawingArea<DB, Shift>) -> Drawn

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{Entry, Mark};
-use super::{Drawn, Rgb, label_font, tick, widen};
+use super::{Rgb, label_font, tick, widen};
 
 /// A line or step chart.
 #[derive(Clone, Debug, Default)]
@@ -89,7 +89,7 @@ pub struct Threshold {
 /// the frame.
 const PAD: f64 = 0.06;
 
-pub(super) fn draw<DB: DrawingBackend>(c: &LineChart, root: &DrawingArea<DB, Shift>) -> Drawn
+pub(super) fn draw<DB: DrawingBackend>(c: &LineChart, root: &DrawingArea<DB, Shift>) -> super::Placed
 where
     DB::ErrorType: 'static,
 {
@@ -101,7 +101,7 @@ where
     // The legend gets a band of its own under the title, so it never hides data.
     let entries = legend(c);
     let (header, plot_area) = root.split_vertically(super::legend::height(None, &entries, root)?);
-    super::legend::band(&c.title, None, &entries, &header)?;
+    let legend = super::legend::band(&c.title, None, &entries, &header)?;
     let mut chart = ChartBuilder::on(&plot_area)
         .margin(14)
         .margin_top(4)
@@ -155,7 +155,7 @@ where
         let style = m.color.color().stroke_width(2);
         chart.draw_series(LineSeries::new([(m.x, ys.start), (m.x, ys.end)], style))?;
     }
-    Ok(())
+    Ok(super::geometry::of(&chart, legend))
 }
 
 /// One entry per band label, series, threshold and marker, in drawing order.

@@ -15,7 +15,9 @@ mod bars;
 mod boxplot;
 mod ecdf;
 mod gantt;
+mod geometry;
 mod legend;
+mod limit;
 mod line;
 mod strip;
 
@@ -23,6 +25,8 @@ pub use bars::{BarSeries, Bars, Interval};
 pub use boxplot::{BoxPlot, BoxRow, Five};
 pub use ecdf::{Ecdf, EcdfSeries};
 pub use gantt::{Gantt, GanttRow, Span};
+pub use geometry::{Geometry, Rect};
+pub use limit::Limit;
 pub use line::{Band, LineChart, Marker, Series, Threshold};
 pub use strip::{Strip, StripRow};
 
@@ -122,6 +126,9 @@ pub struct DrawError {
 
 type Drawn = Result<(), Box<dyn std::error::Error>>;
 
+/// A chart kind's drawing: where it put its parts, or a drawing failure.
+type Placed = Result<Geometry, Box<dyn std::error::Error>>;
+
 impl Chart {
     /// The chart's title.
     pub fn title(&self) -> &str {
@@ -133,6 +140,14 @@ impl Chart {
             Chart::BoxPlot(c) => &c.title,
             Chart::Bars(c) => &c.title,
         }
+    }
+
+    /// Where the chart puts its legend and its plot when drawn (as SVG and PNG alike).
+    pub fn geometry(&self) -> Result<Geometry, DrawError> {
+        register_fonts();
+        let mut out = String::new();
+        let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+        self.draw(&root).map_err(|e| self.error(e))
     }
 
     /// The chart as an SVG document.
@@ -173,7 +188,7 @@ impl Chart {
         Ok(out)
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Placed
     where
         DB::ErrorType: 'static,
     {

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Drawn, Rgb, label_font, tick, widen};
+use super::{Rgb, label_font, tick, widen};
 
 /// A density strip: rows of shaded buckets along an axis.
 #[derive(Clone, Debug, Default)]
@@ -34,7 +34,7 @@ pub struct StripRow {
     pub values: Vec<f64>,
 }
 
-pub(super) fn draw<DB: DrawingBackend>(c: &Strip, root: &DrawingArea<DB, Shift>) -> Drawn
+pub(super) fn draw<DB: DrawingBackend>(c: &Strip, root: &DrawingArea<DB, Shift>) -> super::Placed
 where
     DB::ErrorType: 'static,
 {
@@ -52,8 +52,9 @@ where
             super::palette::GREY,
         )))
         .collect();
-    let (legend_area, plot_area) = root.split_vertically(64);
-    super::legend::strip(&c.title, None, &legend, &legend_area)?;
+    let entries = super::legend::fills(&legend);
+    let (legend_area, plot_area) = root.split_vertically(super::legend::height(None, &entries, root)?);
+    let legend = super::legend::band(&c.title, None, &entries, &legend_area)?;
     let n = c.rows.len().max(1);
     let rows = n as f64;
     let labels: Vec<&str> = c.rows.iter().map(|r| r.label.as_str()).collect();
@@ -88,5 +89,5 @@ where
             )
         }))?;
     }
-    Ok(())
+    Ok(super::geometry::of(&chart, legend))
 }

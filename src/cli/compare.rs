@@ -297,7 +297,7 @@ pub fn recommend(
         .map_err(|e| Failure(format!("{}: {e}", file.display())))?;
     let json = serde_json::to_string_pretty(&answer).map_err(internal)? + "\n";
     if let Some(dir) = out {
-        let files = compare::files::recommend(&answer, &comparison);
+        let files = compare::files::recommend(&answer, &comparison, &constraints);
         output::write_files(dir, with_first("recommend.json", &json, files))?;
     }
     Ok(if as_json {

@@ -12,6 +12,7 @@ use std::path::Path;
 use super::compare::{ConstraintArgs, SweepArgs};
 use super::{Failure, compare, output, run};
 use crate::report::schedule;
+use crate::report::written::Written;
 use crate::{scenario, simulation};
 
 pub fn gallery(dir: &Path, scenarios: &Path, as_json: bool) -> Result<String, Failure> {
@@ -22,10 +23,12 @@ pub fn gallery(dir: &Path, scenarios: &Path, as_json: bool) -> Result<String, Fa
         .collect();
     files.sort();
     for file in &files {
-        let sc = scenario::load_file(file).map_err(|p| Failure(p.to_string()))?;
+        let text = output::read_text(file, output::MAX_INPUT_BYTES)?;
+        let sc = scenario::load_str(&text, &file.display().to_string()).map_err(|p| Failure(p.to_string()))?;
         let report = simulation::simulate(&sc, sc.seed);
         let name = file.file_stem().and_then(|s| s.to_str()).expect("a UTF-8 file name");
-        run::write_report(&dir.join(name), &report)?;
+        let written = Written::of(&sc, &text);
+        run::write_report(&dir.join(name), &report, Some(&written))?;
     }
     for c in COMPARISONS {
         comparison(dir, scenarios, c)?;

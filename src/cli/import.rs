@@ -49,6 +49,8 @@ impl ImportArgs {
 pub struct Loaded {
     pub scenario: Scenario,
     pub imported_yaml: Option<String>,
+    /// The scenario's YAML as written: the scenario file's text, or the imported YAML.
+    pub yaml: String,
     /// `path:line:column: warning: …` lines (empty for a scenario file).
     pub warnings: String,
 }
@@ -107,6 +109,7 @@ pub fn load(files: &[PathBuf], args: &ImportArgs, force_import: bool) -> Result<
             return Ok(Loaded {
                 scenario,
                 imported_yaml: None,
+                yaml: text,
                 warnings: String::new(),
             });
         }
@@ -120,6 +123,7 @@ pub fn load(files: &[PathBuf], args: &ImportArgs, force_import: bool) -> Result<
     match input::import(&sources, &name, &options) {
         Ok(i) => Ok(Loaded {
             scenario: i.scenario,
+            yaml: i.yaml.clone(),
             imported_yaml: Some(i.yaml),
             warnings: input::format_warnings(&i.warnings),
         }),

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
 use super::{Failure, memory, output, stream};
+use crate::report::written::Written;
 use crate::report::{Report, events, files, text};
 use crate::scenario::Scenario;
 use crate::simulation;
@@ -29,7 +30,15 @@ pub fn run(
     let loaded = import::load(files, args, false)?;
     eprint!("{}", loaded.warnings);
     let label = files[0].display().to_string();
-    let (report, printed) = simulate(&loaded.scenario, &label, seed, print == Print::Json, out)?;
+    let written = Written::of(&loaded.scenario, &loaded.yaml);
+    let (report, printed) = simulate(
+        &loaded.scenario,
+        Some(&written),
+        &label,
+        seed,
+        print == Print::Json,
+        out,
+    )?;
     Ok(match print {
         Print::Events => format!("{}\n{printed}", events::events(&report)),
         Print::Summary | Print::Json => printed,
@@ -38,9 +47,11 @@ pub fn run(
 
 /// Simulates `scenario`, writes the report files into `out` if given, and returns the
 /// report with what to print: its summary, or nothing when its JSON was streamed to
-/// standard output. `label` names the input in a refusal for lack of memory.
+/// standard output. `label` names the input in a refusal for lack of memory; `written`
+/// is the scenario as written, for `report.html`.
 pub fn simulate(
     scenario: &Scenario,
+    written: Option<&Written>,
     label: &str,
     seed: Option<u64>,
     as_json: bool,
@@ -50,7 +61,7 @@ pub fn simulate(
     memory::check(scenario, label, 1)?;
     let report = simulation::simulate(scenario, seed);
     if let Some(dir) = out {
-        write_report(dir, &report)?;
+        write_report(dir, &report, written)?;
     }
     if as_json {
         // Streamed: the JSON of a large fleet is large.
@@ -62,12 +73,12 @@ pub fn simulate(
 }
 
 /// Every report file (`report::files`) into `dir` as one set (`output::write_set`), the
-/// JSON streamed.
-pub fn write_report(dir: &Path, report: &Report) -> Result<(), Failure> {
+/// JSON streamed; `written` as for [`simulate`].
+pub fn write_report(dir: &Path, report: &Report, written: Option<&Written>) -> Result<(), Failure> {
     let json = |f: &mut std::fs::File| stream::write_json(report, f);
     let streamed = output::Streamed {
         name: files::JSON_FILE,
         write: &json,
     };
-    output::write_set(dir, files::rendered(report), Some(streamed))
+    output::write_set(dir, files::rendered(report, written), Some(streamed))
 }

@@ -2,6 +2,7 @@
 //! their intervals, and per distribution (deployment duration, time to rollback, failed
 //! and exposed requests, lowest capacity, blue/green's extra cost) an ECDF with one line per
 //! configuration; the deployment duration also as box plots. Drawing is `chart`'s.
+//! [`with_limits`] draws recommend's constraints on the charts they apply to.
 //!
 //! A chart is present when some configuration has its data: time to rollback when a run
 //! rolled back, requests for ECS and Lambda, capacity for Server, extra cost when a
@@ -11,8 +12,9 @@
 //!
 //! Not here: drawing, file names, HTML.
 
+use super::recommend::Constraints;
 use super::summary::{Comparison, ConfigSummary, Rate};
-use crate::chart::{BarSeries, Bars, BoxPlot, BoxRow, Chart, Ecdf, EcdfSeries, Five, Interval, palette};
+use crate::chart::{BarSeries, Bars, BoxPlot, BoxRow, Chart, Ecdf, EcdfSeries, Five, Interval, Limit, palette};
 use crate::report::charts::NamedChart;
 use crate::report::text::count;
 use crate::stats;
@@ -127,6 +129,55 @@ pub fn charts(c: &Comparison) -> Vec<NamedChart> {
     out
 }
 
+/// The comparison's charts with each of `constraints` drawn as a limit on the charts it
+/// applies to: the minimum success rate on the rates, the longest duration on both
+/// duration charts, the request limits on their ECDFs, the lowest capacity on its ECDF.
+pub fn with_limits(c: &Comparison, constraints: &Constraints) -> Vec<NamedChart> {
+    let share = format!("in {} % of runs", trim(constraints.quantile * 100.0));
+    let durations: SampleOf = |s| &s.samples.duration_seconds;
+    let unit = TimeUnit::for_samples(c, durations);
+    let duration = constraints.max_duration_seconds.map(|d| Limit {
+        value: d / unit.divisor,
+        label: format!("limit: at most {} {} {share}", trim(d / unit.divisor), unit.unit),
+    });
+    let count = |m: Option<u64>| {
+        m.map(|m| Limit {
+            value: m as f64,
+            label: format!("limit: at most {m} {share}"),
+        })
+    };
+    let mut out = charts(c);
+    for n in &mut out {
+        let limit = match n.name {
+            "rates" => constraints.min_success_rate.map(|r| Limit {
+                value: 100.0 * r,
+                label: format!("limit: at least {} % succeeded", trim(100.0 * r)),
+            }),
+            "duration" | "duration-box" => duration.clone(),
+            "failed-requests" => count(constraints.max_failed_requests),
+            "exposed-requests" => count(constraints.max_exposed_requests),
+            "min-capacity" => constraints.min_capacity_percent.map(|p| Limit {
+                value: p,
+                label: format!("limit: at least {} % {share}", trim(p)),
+            }),
+            _ => None,
+        };
+        match &mut n.chart {
+            Chart::Bars(b) => b.limit = limit,
+            Chart::Ecdf(e) => e.limit = limit,
+            Chart::BoxPlot(b) => b.limit = limit,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A number without needless decimals (at most two).
+fn trim(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// A configuration's name in charts.
 fn short(name: &str) -> String {
     name.strip_prefix("CodeDeployDefault.").unwrap_or(name).to_string()
@@ -144,7 +195,7 @@ fn rates(c: &Comparison) -> Bars {
         values: c.configs.iter().map(|s| interval(rate(s))).collect(),
     };
     Bars {
-        title: format!("Success and rollback rates: {}", c.scenario),
+        title: format!("Success, rollback and bad-revision rates: {}", c.scenario),
         note: format!(
             "{} runs per configuration; error bars: {}% Clopper–Pearson intervals",
             c.runs,
@@ -156,7 +207,11 @@ fn rates(c: &Comparison) -> Bars {
         series: vec![
             series("succeeded", palette::GREEN, |s| s.success_rate),
             series("rolled back", palette::VERMILION, |s| s.rollback_rate),
+            series("shipped a bad revision", palette::PURPLE, |s| {
+                s.bad_revision_shipped_rate
+            }),
         ],
+        limit: None,
     }
 }
 
@@ -181,6 +236,7 @@ fn ecdf(c: &Comparison, title: &str, x_label: &str, sample: &dyn Fn(&ConfigSumma
         x_label: x_label.into(),
         log_x: wide(series.iter().flat_map(|s| s.sorted.iter().copied())),
         series,
+        limit: None,
     }
 }
 
@@ -201,6 +257,7 @@ fn duration_box(c: &Comparison, unit: &TimeUnit) -> BoxPlot {
         x_label: unit.label("deployment duration"),
         log_x: wide(rows.iter().filter_map(|r| r.quantiles).flat_map(|f| [f.p5, f.p95])),
         rows,
+        limit: None,
     }
 }
 

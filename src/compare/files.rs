@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::recommend::{self, Recommendation};
+use super::recommend::{self, Constraints, Recommendation};
 use super::summary::Comparison;
 use super::{charts, html, render};
 use crate::chart::DrawError;
@@ -32,9 +32,9 @@ pub fn compare(c: &Comparison) -> Result<Files, DrawError> {
 }
 
 /// `recommend.md`, `summary.txt`, `recommend.html` and the charts of `searched`, the
-/// comparison the recommendation was decided on.
-pub fn recommend(r: &Recommendation, searched: &Comparison) -> Result<Files, DrawError> {
-    let drawn = draw(charts::charts(searched))?;
+/// comparison the recommendation was decided on, with the `constraints` drawn on them.
+pub fn recommend(r: &Recommendation, searched: &Comparison, constraints: &Constraints) -> Result<Files, DrawError> {
+    let drawn = draw(charts::with_limits(searched, constraints))?;
     let mut markdown = recommend::render(r, true);
     chart_links(&mut markdown, &drawn);
     let mut out = vec![

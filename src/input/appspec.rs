@@ -525,7 +525,7 @@ fn lambda_properties(props: &Node, file: usize, out: &mut Deployment, f: &mut Fi
             );
         }
     }
-    out.lambda = Some(LambdaDef {
+    out.merge_lambda(LambdaDef {
         function_name: name,
         alias,
         current_version: current,
@@ -640,15 +640,14 @@ fn hook_function(
                     format!("unrendered template placeholder {p} in the {event} function name"),
                 );
             }
-            if out.functions.iter().any(|(e, _)| *e == event) {
+            if out.functions.iter().any(|(e, a)| *e == event && a.origin.file == file) {
                 f.error(
                     key.line,
                     key.column,
                     format!("{event} is listed twice: each hook is one function"),
                 );
             }
-            out.functions
-                .push((event, At::new(s.clone(), Origin::of(file, function))));
+            out.add_function(event, At::new(s.clone(), Origin::of(file, function)));
         }
         Value::Seq(_) | Value::Map(_) => f.error(
             function.line,

@@ -1,6 +1,7 @@
 //! CloudFormation templates (PascalCase keys): `AWS::CodeDeploy::DeploymentConfig`,
 //! `AWS::CodeDeploy::DeploymentGroup` (with its `AWS::CodeDeploy::Application`'s compute
-//! platform and its Auto Scaling group's size), a Lambda alias's
+//! platform, its Auto Scaling group's size, its ECS service's name and `DesiredCount`; chosen
+//! by `--select`, logical id or `DeploymentGroupName`), a Lambda alias's
 //! `UpdatePolicy.CodeDeployLambdaAliasUpdate` hooks, and the ECS blue/green hook of
 //! `Transform: AWS::CodeDeployBlueGreen` (`Hooks: {…: {Type: AWS::CodeDeploy::BlueGreen}}`),
 //! whose `TimeBasedCanary`/`TimeBasedLinear` use `StepPercentage` and `BakeTimeMins`
@@ -19,9 +20,10 @@ use super::intrinsics::{Context, OPAQUE, RESOURCE_REF, UNRESOLVED};
 use super::model::{At, ConfigDef, Deployment, EcsDef, Findings, LambdaDef, Number, Origin, TemplateAlarm, TrafficDef};
 use super::sam;
 use super::shapes::{self, Style};
-use super::template::{function_name, resources};
+use super::template::{function_name, hook_function, resources};
 use crate::config::ComputePlatform;
 use crate::lifecycle::LifecycleEventName;
+use crate::scenario::validate::closest;
 
 /// Whether a document is a CloudFormation or SAM template.
 pub fn looks_like(root: &Node) -> bool {
@@ -115,10 +117,25 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
             Some((group, update, *r))
         })
         .collect();
-    let selected = options
-        .select
-        .as_deref()
-        .and_then(|s| groups.iter().find(|(id, _, _)| *id == s));
+    let group_name = |r: &Node| -> Option<String> {
+        let mut scratch = Findings::default();
+        let n = r.get("Properties")?.get("DeploymentGroupName")?;
+        ctx.eval(n, &mut scratch)?.scalar_text()
+    };
+    let selected = options.select.as_deref().and_then(|s| {
+        groups
+            .iter()
+            .find(|(id, _, r)| *id == s || group_name(r).as_deref() == Some(s))
+    });
+    if let Some(s) = options.select.as_deref()
+        && selected.is_none()
+        && !all
+            .iter()
+            .any(|(id, k, _)| *id == s && *k == "AWS::Serverless::Function")
+    {
+        unknown_group(s, &groups, group_name, f);
+        return true;
+    }
     let chosen = selected.unwrap_or(&groups[0]);
     if selected.is_none() && groups.len() > 1 {
         let names: Vec<&str> = groups.iter().map(|(id, _, _)| *id).collect();
@@ -164,10 +181,9 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
         {
             set_platform(out, platform, Origin::of(file, p), f);
         }
-        // The fleet: the Auto Scaling groups' desired (or minimum) sizes.
-        if options.instances.is_none()
-            && let Some(asgs) = props.get("AutoScalingGroups")
-        {
+        // The fleet: the Auto Scaling groups' desired (or minimum) sizes (stated even under
+        // --instances, which `import` then warns about).
+        if let Some(asgs) = props.get("AutoScalingGroups") {
             let mut total = 0i64;
             for a in asgs.items().iter().filter(|a| a.tag.as_deref() == Some(RESOURCE_REF)) {
                 let size = all
@@ -184,16 +200,102 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
                 && n > 0
             {
                 out.instances = Some(At::new(n, Origin::of(file, asgs)));
-                out.notes.push(format!(
-                    "fleet size {n}: the deployment group's Auto Scaling groups' desired sizes"
-                ));
+                if options.instances.is_none() {
+                    out.notes.push(format!(
+                        "fleet size {n}: the deployment group's Auto Scaling groups' desired sizes"
+                    ));
+                }
             }
         }
+        ecs_service(&all, ctx, &props, file, out, f);
         if let Some((_, update, alias)) = aliases.iter().find(|(g, _, _)| g == id) {
             lambda_alias(root, ctx, alias, update, file, out, f);
         }
     }
     true
+}
+
+/// `--select NAME` names no deployment group of the template: an error with the nearest
+/// name (a group's logical id or `DeploymentGroupName`) and the groups there are.
+fn unknown_group(
+    select: &str,
+    groups: &[&(&str, &str, &Node)],
+    name: impl Fn(&Node) -> Option<String>,
+    f: &mut Findings,
+) {
+    let mut names: Vec<String> = Vec::new();
+    for (id, _, r) in groups {
+        names.push(id.to_string());
+        names.extend(name(r));
+    }
+    let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+    let hint = closest(select, &candidates).map_or(String::new(), |n| format!(" (did you mean {n}?)"));
+    let listed: Vec<&str> = groups.iter().map(|(id, _, _)| *id).collect();
+    let (line, column) = groups.first().map_or((1, 1), |(_, _, r)| (r.line, r.column));
+    f.error(
+        line,
+        column,
+        format!(
+            "--select: no deployment group {select:?}{hint}; the template has {}",
+            listed.join(", ")
+        ),
+    );
+}
+
+/// An ECS deployment group's service as the template defines it: the `AWS::ECS::Service`
+/// its `ECSServices` names (by `Ref`, `GetAtt`, `ServiceName`, or the template's only
+/// service) gives the task count (its `DesiredCount`), when the files have not stated
+/// one, and the service's name for a `Ref` or `GetAtt` (its `ServiceName`, else its
+/// logical id).
+fn ecs_service(
+    all: &[(&str, &str, &Node)],
+    ctx: &Context,
+    group: &Node,
+    file: usize,
+    out: &mut Deployment,
+    f: &mut Findings,
+) {
+    let Some(ecs) = out.ecs.as_mut() else {
+        return;
+    };
+    let services: Vec<&(&str, &str, &Node)> = all.iter().filter(|(_, k, _)| *k == "AWS::ECS::Service").collect();
+    let named = group
+        .get("ECSServices")
+        .and_then(|s| s.items().first().cloned())
+        .and_then(|s| s.get("ServiceName").cloned());
+    let by_name = named.as_ref().and_then(|n| {
+        let text = n.scalar_text()?;
+        let id = match n.tag.as_deref() {
+            Some(RESOURCE_REF) => text.clone(),
+            Some(OPAQUE) => text.split('.').next().unwrap_or_default().to_string(),
+            _ => String::new(),
+        };
+        services.iter().copied().find(|(i, _, r)| {
+            *i == id
+                || r.get("Properties")
+                    .and_then(|p| p.get("ServiceName"))
+                    .and_then(Node::scalar_text)
+                    .is_some_and(|s| s == text)
+        })
+    });
+    let service = by_name.or(if services.len() == 1 { Some(services[0]) } else { None });
+    let by_reference = named.as_ref().is_some_and(|n| n.tag.is_some());
+    if let Some((id, _, r)) = service.filter(|_| by_reference) {
+        let plain = r
+            .get("Properties")
+            .and_then(|p| p.get("ServiceName"))
+            .filter(|n| n.tag.is_none())
+            .and_then(Node::scalar_text);
+        ecs.service = Some(plain.unwrap_or_else(|| id.to_string()));
+    }
+    let count = service
+        .and_then(|(_, _, r)| r.get("Properties"))
+        .and_then(|p| p.get("DesiredCount"))
+        .and_then(|d| ctx.eval(d, f))
+        .filter(|d| d.tag.as_deref() != Some(OPAQUE));
+    if let Some(d) = count.filter(|_| ecs.tasks.is_none()) {
+        ecs.tasks = Some(At::new(Number::of(&d), Origin::of(file, &d)));
+    }
 }
 
 fn lambda_alias(
@@ -218,7 +320,7 @@ fn lambda_alias(
         };
         At::new(text, Origin::of(file, n))
     });
-    out.lambda = Some(LambdaDef {
+    out.merge_lambda(LambdaDef {
         function_name: function,
         alias: name,
         current_version: None,
@@ -230,11 +332,8 @@ fn lambda_alias(
         ("AfterAllowTrafficHook", LifecycleEventName::AfterAllowTraffic),
     ] {
         if let Some(h) = update.get(key) {
-            let text = match h.tag.as_deref() {
-                Some(RESOURCE_REF) => function_name(root, ctx, h.as_str().unwrap_or_default(), f),
-                _ => h.scalar_text().unwrap_or_default(),
-            };
-            out.functions.push((event, At::new(text, Origin::of(file, h))));
+            let text = hook_function(root, ctx, h, f).unwrap_or_default();
+            out.add_function(event, At::new(text, Origin::of(file, h)));
         }
     }
 }
@@ -279,7 +378,7 @@ fn blue_green_hook(root: &Node, ctx: &Context, file: usize, out: &mut Deployment
     let ecs = out.ecs.get_or_insert_with(EcsDef::default);
     ecs.origin = origin;
     hook_application(root, ctx, &props, file, ecs, f);
-    hook_functions(&props, file, out, f);
+    hook_functions(root, ctx, &props, file, out, f);
     true
 }
 
@@ -379,13 +478,13 @@ fn hook_application(root: &Node, ctx: &Context, props: &Node, file: usize, ecs: 
 }
 
 /// The hook's `LifecycleEventHooks`: the hook functions by ECS lifecycle event.
-fn hook_functions(props: &Node, file: usize, out: &mut Deployment, f: &mut Findings) {
+fn hook_functions(root: &Node, ctx: &Context, props: &Node, file: usize, out: &mut Deployment, f: &mut Findings) {
     if let Some(h) = props.get("LifecycleEventHooks") {
         for (k, v) in h.entries() {
             match LifecycleEventName::parse(&k.name) {
                 Some(e) if v.scalar_text().is_some() => {
-                    out.functions
-                        .push((e, At::new(v.scalar_text().unwrap_or_default(), Origin::of(file, v))));
+                    let name = hook_function(root, ctx, v, f).unwrap_or_default();
+                    out.add_function(e, At::new(name, Origin::of(file, v)));
                 }
                 _ => f.error(k.line, k.column, format!("{:?} is not an ECS hook event", k.name)),
             }

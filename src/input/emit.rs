@@ -51,6 +51,14 @@ impl Writer {
     fn number(&mut self, indent: usize, key: &str, n: &At<Number>) {
         self.field(indent, key, &number(&n.value), Some(n.origin));
     }
+
+    /// `key: "value"` as the files give it, or `key: "default"` marked as cdsim's default.
+    fn text_or_default(&mut self, indent: usize, key: &str, value: Option<(&str, Option<Origin>)>, default: &str) {
+        match value {
+            Some((v, origin)) => self.field(indent, key, &quote(v), origin),
+            None => self.line(indent, &format!("{key}: {}   # cdsim default", quote(default)), None),
+        }
+    }
 }
 
 /// A string as a double-quoted YAML scalar (JSON escaping is valid YAML).
@@ -272,18 +280,8 @@ fn hooks(w: &mut Writer, d: &Deployment) {
 fn ecs(w: &mut Writer, d: &Deployment, instances: Option<u32>) {
     let e = d.ecs.clone().unwrap_or_default();
     w.line(0, "ecsService:", None);
-    w.field(
-        2,
-        "clusterName",
-        &quote(e.cluster.as_deref().unwrap_or("cluster")),
-        None,
-    );
-    w.field(
-        2,
-        "serviceName",
-        &quote(e.service.as_deref().unwrap_or("service")),
-        None,
-    );
+    w.text_or_default(2, "clusterName", e.cluster.as_deref().map(|c| (c, None)), "cluster");
+    w.text_or_default(2, "serviceName", e.service.as_deref().map(|c| (c, None)), "service");
     match (&e.tasks, instances) {
         (Some(t), None) => w.number(2, "tasks", t),
         _ => count_line(w, d, instances, 2, "tasks"),
@@ -302,9 +300,8 @@ fn ecs(w: &mut Writer, d: &Deployment, instances: Option<u32>) {
 fn lambda(w: &mut Writer, d: &Deployment) {
     let l = d.lambda.clone().unwrap_or_default();
     w.line(0, "lambdaFunction:", None);
-    let field = |w: &mut Writer, key: &str, v: &Option<At<String>>, default: &str| match v {
-        Some(v) => w.field(2, key, &quote(&v.value), Some(v.origin)),
-        None => w.line(2, &format!("{key}: {}   # cdsim default", quote(default)), None),
+    let field = |w: &mut Writer, key: &str, v: &Option<At<String>>, default: &str| {
+        w.text_or_default(2, key, v.as_ref().map(|v| (v.value.as_str(), Some(v.origin))), default);
     };
     field(w, "functionName", &l.function_name, "my-function");
     field(w, "alias", &l.alias, "live");

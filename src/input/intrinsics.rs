@@ -77,6 +77,15 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The template parameter `node` refers to, when it is a `Ref` to one (before
+    /// evaluation), with the value it takes.
+    pub fn parameter_ref(&self, node: &Node) -> Option<(String, Option<&str>)> {
+        let (name, arg) = intrinsic(node)?;
+        let target = arg.scalar_text().filter(|_| name == "Ref")?;
+        let value = self.params.get(&target).map(String::as_str);
+        (value.is_some() || self.unset.contains(&target)).then_some((target, value))
+    }
+
     /// `node` with every intrinsic function evaluated; `None` for `AWS::NoValue`.
     pub fn eval(&self, node: &Node, f: &mut Findings) -> Option<Node> {
         self.eval_at(node, f, 0)

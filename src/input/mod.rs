@@ -18,6 +18,10 @@
 //!   - before all of these, a **cdsim scenario** (a top-level `name`, which no AWS format
 //!     has): [`Format::Scenario`].
 //!
+//! Several files fill one model; where two state a value differently, the first file given
+//! decides and the difference is a warning naming both places ([`model::Conflict`]), as is
+//! `--instances` overriding a count a file states.
+//!
 //! Not here: reading files from disk (the CLI passes their text) or simulating.
 
 pub mod appspec;
@@ -171,11 +175,15 @@ pub fn detect(path: &str, text: &str) -> Format {
 }
 
 /// A parse error; when the text has template placeholders, says that it is a template.
+/// In a CloudFormation template that uses `Fn::Sub` (`!Sub`), `${…}` is Sub's own syntax,
+/// not a placeholder: the parse error is then reported as it is.
 fn parse_problem(text: &str, mut p: Problem) -> Problem {
-    let found = text
-        .lines()
-        .enumerate()
-        .find_map(|(i, l)| model::placeholder(l).map(|ph| (i, l, ph.to_string())));
+    let uses_sub = text.contains("!Sub") || text.contains("Fn::Sub");
+    let found = text.lines().enumerate().find_map(|(i, l)| {
+        model::placeholder(l)
+            .filter(|ph| !(uses_sub && ph.starts_with("${")))
+            .map(|ph| (i, l, ph.to_string()))
+    });
     if let Some((i, line, ph)) = found {
         let column = line.find(ph.as_str()).map_or(1, |c| line[..c].chars().count() + 1);
         p.message = format!(
@@ -247,6 +255,17 @@ pub fn import(sources: &[Source], name: &str, options: &Options) -> Result<Impor
     if !problems.is_empty() {
         return Err(ImportError { problems, warnings });
     }
+    if let Some(n) = options.instances {
+        overridden_counts(&deployment, n, sources, &mut warnings);
+    }
+    for c in &deployment.conflicts {
+        let kept = sources.get(c.kept.origin.file).map_or("(input)", |s| s.path);
+        let message = format!(
+            "{} {:?} here differs from {:?} at {kept}:{}:{}; the first file given decides, so {:?} is used",
+            c.what, c.dropped.value, c.kept.value, c.kept.origin.line, c.kept.origin.column, c.kept.value
+        );
+        warn_at(&mut warnings, sources, c.dropped.origin, message);
+    }
     let paths: Vec<String> = sources
         .iter()
         .map(|s| s.path.rsplit(['/', '\\']).next().unwrap_or(s.path).to_string())
@@ -276,6 +295,51 @@ pub fn import(sources: &[Source], name: &str, options: &Options) -> Result<Impor
         Err(e) => Err(ImportError {
             problems: map_back(&e, &emitted, sources),
             warnings,
+        }),
+    }
+}
+
+/// A warning at each count the files state (an Auto Scaling group's size, an ECS service's
+/// `DesiredCount`) that `--instances n` overrides.
+fn overridden_counts(d: &Deployment, n: u32, sources: &[Source], warnings: &mut Vec<Problems>) {
+    let stated = [
+        d.instances
+            .as_ref()
+            .map(|i| (i.value.to_string(), i.origin, "the Auto Scaling groups' size")),
+        d.ecs
+            .as_ref()
+            .and_then(|e| e.tasks.as_ref())
+            .map(|t| (number_text(&t.value), t.origin, "the ECS service's DesiredCount")),
+    ];
+    for (count, origin, what) in stated.into_iter().flatten() {
+        let message = format!("--instances {n} overrides {what}, {count}, stated here");
+        warn_at(warnings, sources, origin, message);
+    }
+}
+
+fn number_text(n: &model::Number) -> String {
+    match n {
+        model::Number::Int(i) => i.to_string(),
+        model::Number::Text(t) => t.clone(),
+    }
+}
+
+/// Adds a warning at `origin` to its file's warnings.
+fn warn_at(warnings: &mut Vec<Problems>, sources: &[Source], origin: model::Origin, message: String) {
+    let path = sources.get(origin.file).map_or("(input)", |s| s.path);
+    let problem = Problem {
+        line: origin.line,
+        column: origin.column,
+        message,
+    };
+    match warnings.iter_mut().find(|w| w.path == path) {
+        Some(w) => {
+            w.problems.push(problem);
+            w.problems.sort_by_key(|p| (p.line, p.column));
+        }
+        None => warnings.push(Problems {
+            path: path.to_string(),
+            problems: vec![problem],
         }),
     }
 }

@@ -219,6 +219,75 @@ pub struct Deployment {
     pub ec2_blue_green: Ec2BlueGreenDef,
     /// Lines for the scenario's header comment: what was read, what was assumed.
     pub notes: Vec<String>,
+    /// Values two files state differently (`import` warns of each).
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A value two input files state differently. The rule: the first file (in the order
+/// given) that states a value decides, and later files only fill in what earlier ones
+/// leave out; so an AppSpec given before a template names the function, and a value
+/// written in any file is never replaced by a default.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    /// What the value is (`lambdaFunction.functionName`, `hookFunctions.BeforeAllowTraffic`).
+    pub what: String,
+    /// The value used.
+    pub kept: At<String>,
+    /// The value left out.
+    pub dropped: At<String>,
+}
+
+impl Deployment {
+    /// The Lambda alias as one more file describes it, merged field by field by the rule of
+    /// [`Conflict`].
+    pub fn merge_lambda(&mut self, new: LambdaDef) {
+        let Some(old) = self.lambda.as_mut() else {
+            self.lambda = Some(new);
+            return;
+        };
+        let fields = [
+            ("functionName", &mut old.function_name, new.function_name),
+            ("alias", &mut old.alias, new.alias),
+            ("currentVersion", &mut old.current_version, new.current_version),
+            ("targetVersion", &mut old.target_version, new.target_version),
+        ];
+        for (key, slot, value) in fields {
+            merge(&mut self.conflicts, &format!("lambdaFunction.{key}"), slot, value);
+        }
+    }
+
+    /// A hook function for `event` from one more file, by the rule of [`Conflict`]; a file
+    /// that names the event twice is the reader's to report.
+    pub fn add_function(&mut self, event: LifecycleEventName, function: At<String>) {
+        match self.functions.iter().find(|(e, _)| *e == event) {
+            Some((_, kept)) if kept.origin.file != function.origin.file => {
+                if kept.value != function.value {
+                    self.conflicts.push(Conflict {
+                        what: format!("hookFunctions.{event}"),
+                        kept: kept.clone(),
+                        dropped: function,
+                    });
+                }
+            }
+            _ => self.functions.push((event, function)),
+        }
+    }
+}
+
+/// `value` into an empty `slot`; a different value from another file is a [`Conflict`].
+fn merge(conflicts: &mut Vec<Conflict>, what: &str, slot: &mut Option<At<String>>, value: Option<At<String>>) {
+    match (slot.as_ref(), value) {
+        (None, v) => *slot = v,
+        (Some(kept), Some(v)) if kept.value != v.value && kept.origin.file != v.origin.file => {
+            conflicts.push(Conflict {
+                what: what.to_string(),
+                kept: kept.clone(),
+                dropped: v,
+            });
+        }
+        (Some(kept), Some(v)) if kept.origin.file == v.origin.file => *slot = Some(v),
+        _ => {}
+    }
 }
 
 /// What reading one file found: problems (the file is rejected) and warnings.

@@ -19,7 +19,7 @@ use super::appspec::set_platform;
 use super::document::{Key, Node, Value};
 use super::intrinsics::{Context, RESOURCE_REF, UNRESOLVED};
 use super::model::{At, Deployment, Findings, LambdaDef, Origin};
-use super::template::{function_name, resources};
+use super::template::{function_name, hook_function, resources};
 use crate::config::ComputePlatform;
 use crate::lifecycle::LifecycleEventName;
 
@@ -70,6 +70,7 @@ pub fn read(
 ) -> bool {
     let globals = root.get("Globals").and_then(|g| g.get("Function"));
     let mut candidates = Vec::new();
+    let mut disabled = Vec::new();
     for (id, kind, res) in resources(root) {
         if kind != "AWS::Serverless::Function" {
             continue;
@@ -91,12 +92,23 @@ pub fn read(
             continue;
         }
         if !enabled(&dp) {
+            let raw = props.get("DeploymentPreference").and_then(|d| d.get("Enabled"));
+            disabled.push((
+                id,
+                raw.and_then(|e| ctx.parameter_ref(e)),
+                raw.map_or((dp.line, dp.column), |e| (e.line, e.column)),
+            ));
             continue;
         }
         candidates.push((id, props, dp_key, dp));
     }
     if candidates.is_empty() {
-        return false;
+        // Said only when nothing else in the template deploys.
+        let other = root.get("Hooks").is_some()
+            || resources(root)
+                .iter()
+                .any(|(_, k, _)| *k == "AWS::CodeDeploy::DeploymentGroup");
+        return !other && report_disabled(&disabled, f);
     }
     let index = match &options.select {
         Some(s) => candidates.iter().position(|(id, ..)| id == s),
@@ -132,6 +144,27 @@ pub fn read(
         function(root, ctx, id, props, key, dp, file, target, f);
     }
     true
+}
+
+/// A disabled `DeploymentPreference`: the function, the parameter its `Enabled` refers
+/// to (with the parameter's value), and where `Enabled` is.
+type Disabled<'a> = (&'a str, Option<(String, Option<&'a str>)>, (u64, u64));
+
+/// When every function's `DeploymentPreference` is disabled, an error at each one's
+/// `Enabled`, naming the parameter that disables it and how to enable it; returns whether
+/// there was one (the template then has a CodeDeploy deployment, switched off).
+fn report_disabled(disabled: &[Disabled], f: &mut Findings) -> bool {
+    for (id, parameter, (line, column)) in disabled {
+        let message = match parameter {
+            Some((p, value)) => format!(
+                "{id}: the DeploymentPreference is disabled by parameter {p} ({}); try --parameter {p}=true",
+                value.map_or("no value".to_string(), |v| format!("{v:?}"))
+            ),
+            None => format!("{id}: the DeploymentPreference is disabled (Enabled is false): nothing to deploy"),
+        };
+        f.error(*line, *column, message);
+    }
+    !disabled.is_empty()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -176,15 +209,17 @@ fn function(
     alarms(dp, out, f);
     hooks(root, ctx, dp, file, out, f);
     let name = function_name(root, ctx, id, f);
-    out.lambda = Some(LambdaDef {
-        function_name: Some(At::new(
-            name,
-            Origin {
-                file,
-                line: key.line,
-                column: key.column,
-            },
-        )),
+    // Where the name is written: its FunctionName, else the preference (the logical id).
+    let named_at = props.get("FunctionName").map_or(
+        Origin {
+            file,
+            line: key.line,
+            column: key.column,
+        },
+        |n| Origin::of(file, n),
+    );
+    out.merge_lambda(LambdaDef {
+        function_name: Some(At::new(name, named_at)),
         alias: alias.map(|a| At::new(a.scalar_text().unwrap_or_default(), Origin::of(file, &a))),
         current_version: None,
         target_version: None,
@@ -295,21 +330,18 @@ fn hooks(root: &Node, ctx: &Context, dp: &Node, file: usize, out: &mut Deploymen
                         continue;
                     }
                 };
-                let name = match v.tag.as_deref() {
-                    Some(RESOURCE_REF) => function_name(root, ctx, v.as_str().unwrap_or_default(), f),
-                    _ => match v.scalar_text() {
-                        Some(s) if !s.trim().is_empty() => s,
-                        _ => {
-                            f.error(
-                                v.line,
-                                v.column,
-                                format!("{} names a hook function, found {}", k.name, v.describe()),
-                            );
-                            continue;
-                        }
-                    },
+                let name = match hook_function(root, ctx, v, f) {
+                    Some(s) if !s.trim().is_empty() => s,
+                    _ => {
+                        f.error(
+                            v.line,
+                            v.column,
+                            format!("{} names a hook function, found {}", k.name, v.describe()),
+                        );
+                        continue;
+                    }
                 };
-                out.functions.push((event, At::new(name, Origin::of(file, v))));
+                out.add_function(event, At::new(name, Origin::of(file, v)));
             }
         } else {
             f.error(

@@ -8,6 +8,7 @@
 
 use super::charts::{self, NamedChart};
 use super::page::Figure;
+use super::written::Written;
 use super::{Report, html, json, markdown, timeseries};
 use crate::chart::DrawError;
 
@@ -26,10 +27,11 @@ pub struct Drawn {
     pub png: Vec<u8>,
 }
 
-/// The report's files.
-pub fn files(report: &Report) -> Result<Files, DrawError> {
+/// The report's files; `written`, the scenario as written, shows on `report.html` when
+/// there is one.
+pub fn files(report: &Report, written: Option<&Written>) -> Result<Files, DrawError> {
     let mut out = vec![(JSON_FILE.to_string(), json::to_string(report).into_bytes())];
-    out.extend(rendered(report)?);
+    out.extend(rendered(report, written)?);
     Ok(out)
 }
 
@@ -38,14 +40,14 @@ pub fn files(report: &Report) -> Result<Files, DrawError> {
 pub const JSON_FILE: &str = "report.json";
 
 /// The report's files but its JSON.
-pub fn rendered(report: &Report) -> Result<Files, DrawError> {
+pub fn rendered(report: &Report, written: Option<&Written>) -> Result<Files, DrawError> {
     let drawn = draw(charts::charts(report))?;
     let names: Vec<(&str, &str)> = drawn.iter().map(|d| (d.name, d.title.as_str())).collect();
     let mut out = vec![
         ("summary.md".to_string(), markdown::summary(report, &names).into_bytes()),
         (
             "report.html".to_string(),
-            html::page(report, &figures(&drawn)).into_bytes(),
+            html::page(report, written, &figures(&drawn)).into_bytes(),
         ),
         ("timeseries.csv".to_string(), timeseries::text(report).into_bytes()),
     ];

@@ -1,5 +1,6 @@
 //! `report.html`: one self-contained page, as wide as the window, with the summary, the
-//! deployment's configuration, its alarms, the metrics table, every chart and a folded
+//! scenario's description and its configuration, alarm and rollback sections as the user
+//! wrote them (`written`), the deployment's configuration as reported, its alarms, the metrics table, every chart and a folded
 //! per-target lifecycle table, built from the shared page pieces (`page`: style, embedded
 //! charts, the inline chart check that writes `OK n charts` or `FAIL …` into the hidden
 //! `#chart-check`'s `data-verdict`).
@@ -7,6 +8,7 @@
 //! Not here: the charts' drawing (`chart`) or choice (`charts`).
 
 use super::page;
+use super::written::Written;
 use super::{Report, markdown::metric_rows, text};
 
 pub use super::page::Figure;
@@ -14,9 +16,14 @@ pub use super::page::Figure;
 /// The lifecycle table shows at most this many targets (each read once), folded.
 const TARGET_ROWS: usize = 50;
 
-/// The page of `report` with its `figures` embedded: the whole `report.html`.
-pub fn page(report: &Report, figures: &[Figure]) -> String {
+/// The page of `report` with its `figures` embedded, and the scenario as `written` when
+/// there is one: the whole `report.html`.
+pub fn page(report: &Report, written: Option<&Written>, figures: &[Figure]) -> String {
     let mut out = page::head(&format!("cdsim: {}", report.scenario));
+    if let Some(w) = written {
+        scenario(&mut out, w);
+    }
+    out.push_str("<h2>Outcome</h2>\n");
     page::pre(&mut out, &text::summary(report));
     configuration(&mut out, report);
     alarms(&mut out, report);
@@ -28,6 +35,19 @@ pub fn page(report: &Report, figures: &[Figure]) -> String {
     targets(&mut out, report);
     page::tail(&mut out);
     out
+}
+
+/// The scenario's description, and its configuration, alarm and rollback sections as
+/// written.
+fn scenario(out: &mut String, written: &Written) {
+    if let Some(d) = written.description {
+        out.push_str(&format!("<p>{}</p>\n", page::escape(d.trim())));
+    }
+    let sections = written.sections();
+    if !sections.is_empty() {
+        out.push_str("<h2>As the scenario sets it</h2>\n");
+        page::pre(out, &sections.join("\n"));
+    }
 }
 
 /// Each deployment's configuration and health plan, as CodeDeploy reports them.

@@ -25,6 +25,7 @@ pub mod text;
 pub mod timeseries;
 pub mod timing;
 pub mod tune;
+pub mod written;
 pub mod zonal;
 
 pub use in_place::max_in_flight;

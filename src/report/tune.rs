@@ -218,6 +218,7 @@ pub fn chart(r: &TuneReport) -> Chart {
                 values: r.settings.iter().map(|s| bar(s.detection_rate)).collect(),
             },
         ],
+        limit: None,
     })
 }
 

@@ -111,9 +111,11 @@ fn write_report(dir: &Path, scenario_file: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios")
         .join(scenario_file);
-    let sc = scenario::load_file(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let sc = scenario::load_str(&text, scenario_file).unwrap();
     let report = simulation::simulate(&sc, sc.seed);
-    for (name, bytes) in files::files(&report).unwrap() {
+    let written = cdsim::report::written::Written::of(&sc, &text);
+    for (name, bytes) in files::files(&report, Some(&written)).unwrap() {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
     dir.join("report.html")
@@ -145,7 +147,10 @@ fn write_comparison(dir: &Path, scenario_file: &str, runs: u64) -> (PathBuf, Pat
         ..recommend::Constraints::default()
     };
     let answer = recommend::decide(&searched, &records, &constraints).unwrap();
-    write_all(dir, compare::files::recommend(&answer, &searched).unwrap());
+    write_all(
+        dir,
+        compare::files::recommend(&answer, &searched, &constraints).unwrap(),
+    );
     (dir.join("compare.html"), dir.join("recommend.html"))
 }
 
@@ -235,12 +240,12 @@ fn the_page_check_catches_a_blank_chart_a_broken_image_and_a_script_error() {
     ] {
         let title = format!("{name} chart");
         let page = dir.join(format!("{name}.html"));
-        std::fs::write(&page, html::page(&report, &[html::Figure { title: &title, png }])).unwrap();
+        std::fs::write(&page, html::page(&report, None, &[html::Figure { title: &title, png }])).unwrap();
         assert_eq!(open(&browser, &dir, &page).verdict, expected);
     }
     // A script error reaches the console, which the first test requires to be silent.
     let page = dir.join("script-error.html");
-    let good = html::page(&report, &[]);
+    let good = html::page(&report, None, &[]);
     std::fs::write(
         &page,
         good.replace("</body>", "<script>undefinedFunction();</script></body>"),

@@ -450,3 +450,42 @@ fn in_place_records_from_the_outcome_equal_records_from_the_report() {
         }
     }
 }
+
+/// recommend's charts draw each constraint on the charts it applies to (and only there),
+/// and the rates chart shows the bad-revision-shipped rate beside success and rollback.
+#[test]
+fn recommend_draws_each_constraint_on_its_charts() {
+    let dir = TempDir::new("limits");
+    let out = dir.path("r");
+    let f = example("compare-lambda.yaml");
+    ok(&[
+        "recommend",
+        &f,
+        "--runs",
+        "20",
+        "--max-failed-requests",
+        "100",
+        "--max-duration",
+        "20m",
+        "--min-success-rate",
+        "0.8",
+        "--quiet",
+        "--out",
+        &out,
+    ]);
+    let svg = |name: &str| std::fs::read_to_string(dir.0.join("r").join(name)).expect("a chart");
+    let expected = [
+        ("rates.svg", "limit: at least 80 % succeeded"),
+        ("duration.svg", "limit: at most 20 min in 95 % of runs"),
+        ("duration-box.svg", "limit: at most 20 min in 95 % of runs"),
+        ("failed-requests.svg", "limit: at most 100 in 95 % of runs"),
+    ];
+    for (chart, label) in expected {
+        assert!(svg(chart).contains(label), "{chart}: no {label:?}");
+    }
+    assert!(
+        !svg("exposed-requests.svg").contains("limit:"),
+        "no constraint on exposed requests"
+    );
+    assert!(svg("rates.svg").contains("shipped a bad revision"));
+}

@@ -63,8 +63,8 @@ fn every_report_file_is_the_same_bytes_twice() {
         "fleet-percent.yaml",
     ] {
         let text = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name));
-        let a = cdsim::report::files::files(&common::run(&text, 11)).unwrap();
-        let b = cdsim::report::files::files(&common::run(&text, 11)).unwrap();
+        let a = cdsim::report::files::files(&common::run(&text, 11), None).unwrap();
+        let b = cdsim::report::files::files(&common::run(&text, 11), None).unwrap();
         assert!(a == b, "{name}: two renderings differ");
     }
 }

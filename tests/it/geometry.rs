@@ -1,11 +1,12 @@
 //! The geometry of every example scenario's charts, read from the chart data: every event
 //! lies strictly inside the plotted time range, every ALARM band is wider than a few pixels,
 //! no series is drawn exactly over another, value axes fit their quantity, and a timeline's
-//! legend lists exactly the categories drawn; and the gallery README shows each example.
+//! legend lists exactly the categories drawn; every legend's box, where the chart is drawn,
+//! covers none of its plotted points; and the gallery README shows each example.
 
 use std::path::Path;
 
-use cdsim::chart::{Chart, Gantt, LineChart};
+use cdsim::chart::{Chart, Gantt, Geometry, LineChart};
 use cdsim::report::{Report, charts};
 
 /// Every example scenario's report, run with the scenario's own seed (as in the gallery).
@@ -143,6 +144,82 @@ fn every_example_chart_shows_every_event_inside_its_frame() {
                 }
                 _ => {}
             }
+        }
+    }
+}
+
+/// The points a chart plots, in plot coordinates: series points and the corners between
+/// them (steps), thresholds' and markers' ends, bands' and spans' corners, strip buckets.
+fn plotted(c: &Chart) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    match c {
+        Chart::Line(l) => {
+            for s in &l.series {
+                out.extend(&s.points);
+                if s.step {
+                    out.extend(s.points.windows(2).map(|w| (w[1].0, w[0].1)));
+                }
+            }
+            let (y0, y1) = l.y_range;
+            for b in &l.bands {
+                out.extend([(b.from, y0), (b.from, y1), (b.to, y0), (b.to, y1)]);
+            }
+            out.extend(l.markers.iter().flat_map(|m| [(m.x, y0), (m.x, y1)]));
+            out.extend(
+                l.thresholds
+                    .iter()
+                    .flat_map(|t| [(l.x_range.0, t.y), (l.x_range.1, t.y)]),
+            );
+        }
+        Chart::Gantt(g) => {
+            let n = g.rows.len() as f64;
+            for (i, row) in g.rows.iter().enumerate() {
+                let (bottom, top) = (n - i as f64 - 0.9, n - i as f64 - 0.1);
+                out.extend(row.spans.iter().flat_map(|s| [(s.start, bottom), (s.end, top)]));
+            }
+            for b in &g.bands {
+                out.extend([(b.from, 0.0), (b.from, n), (b.to, 0.0), (b.to, n)]);
+            }
+            out.extend(g.markers.iter().flat_map(|m| [(m.x, 0.0), (m.x, n)]));
+        }
+        Chart::Strip(s) => {
+            let n = s.rows.len() as f64;
+            for (i, row) in s.rows.iter().enumerate() {
+                let buckets = row.values.iter().enumerate().filter(|(_, v)| **v > 0.0);
+                out.extend(buckets.map(|(b, _)| (s.x0 + s.bucket * b as f64, n - i as f64 - 0.1)));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Every point a chart plots lies outside its legend's box, and the legend, where there
+/// is one, lies inside the image.
+fn check_legend(name: &str, title: &str, g: &Geometry, points: &[(f64, f64)]) {
+    let Some(legend) = g.legend else {
+        return;
+    };
+    assert!(
+        legend.top >= 0 && legend.right <= 800,
+        "{name}: {title}: the legend outside the image"
+    );
+    let drawn: Vec<(f64, f64)> = points.iter().filter_map(|&p| g.pixel(p)).collect();
+    assert!(!drawn.is_empty(), "{name}: {title}: no plotted point");
+    for p in drawn {
+        assert!(
+            !legend.contains(p),
+            "{name}: {title}: the legend {legend:?} covers the point at pixel {p:?}"
+        );
+    }
+}
+
+#[test]
+fn no_legend_covers_a_plotted_point() {
+    for (name, r) in examples() {
+        for c in charts::charts(&r) {
+            let g = c.chart.geometry().unwrap();
+            check_legend(&name, c.chart.title(), &g, &plotted(&c.chart));
         }
     }
 }

@@ -405,6 +405,146 @@ fn placeholders_in_names_are_warnings() {
     );
 }
 
+// ----- findings of importing real files, each with a fixture of its own -------------------
+
+fn tasks(s: &Scenario) -> u32 {
+    match s.blue_green().map(|b| &b.target) {
+        Some(ShiftTarget::Ecs(e)) => e.tasks,
+        _ => panic!("an ECS scenario"),
+    }
+}
+
+fn warnings_of(names: &[&str], options: &Options) -> (Imported, String) {
+    let i = import_with(names, options).unwrap_or_else(|e| panic!("{names:?} should import:\n{e}"));
+    let w = input::format_warnings(&i.warnings);
+    (i, w)
+}
+
+#[test]
+fn a_yaml_error_in_a_template_that_uses_sub_is_the_yaml_error_at_its_place() {
+    let message = rejected("findings/sub-syntax-error.yaml");
+    assert!(
+        message.starts_with("findings/sub-syntax-error.yaml:14:27: not valid YAML"),
+        "{message}"
+    );
+    assert!(!message.contains("placeholder"), "{message}");
+}
+
+#[test]
+fn select_chooses_a_cloudformation_group_by_logical_id_or_name_and_refuses_an_unknown_one() {
+    let select = |s: &str| Options {
+        select: Some(s.to_string()),
+        ..Options::default()
+    };
+    let by_name = import_with(&["findings/two-groups.yaml"], &select("web-green")).unwrap();
+    assert_eq!(by_name.scenario.deployment_config.name, "CodeDeployDefault.AllAtOnce");
+    let by_id = import_with(&["findings/two-groups.yaml"], &select("GreenGroup")).unwrap();
+    assert_eq!(by_id.scenario.deployment_config.name, "CodeDeployDefault.AllAtOnce");
+    let e = import_with(&["findings/two-groups.yaml"], &select("web-gren"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("findings/two-groups.yaml:9:5: --select: no deployment group \"web-gren\" (did you mean web-green?); the template has BlueGroup, GreenGroup"),
+        "{e}"
+    );
+    let o = cdsim(&[
+        "import",
+        &arg(&fixture("findings/two-groups.yaml")),
+        "--select",
+        "Purple",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_deployment_preference_disabled_by_a_parameter_says_which_and_how_to_enable_it() {
+    let e = rejected("findings/sam-disabled-by-parameter.yaml");
+    assert!(
+        e.contains("findings/sam-disabled-by-parameter.yaml:16:23: Orders: the DeploymentPreference is disabled by parameter EnableCanary (\"false\"); try --parameter EnableCanary=true"),
+        "{e}"
+    );
+    let o = Options {
+        parameters: vec![("EnableCanary".into(), "true".into())],
+        ..Options::default()
+    };
+    let i = import_with(&["findings/sam-disabled-by-parameter.yaml"], &o).unwrap();
+    assert_eq!(
+        i.scenario.deployment_config.name,
+        "CodeDeployDefault.LambdaCanary10Percent5Minutes"
+    );
+}
+
+#[test]
+fn files_that_disagree_warn_naming_both_and_the_first_decides_keeping_written_values() {
+    let both = ["findings/appspec-orders.yaml", "findings/sam-orders.yaml"];
+    let (i, w) = warnings_of(&both, &Options::default());
+    assert!(
+        w.contains("findings/sam-orders.yaml:9:21: warning: lambdaFunction.functionName \"orders-api\" here differs from \"orders\" at findings/appspec-orders.yaml:7:15; the first file given decides"),
+        "{w}"
+    );
+    assert!(i.yaml.contains("functionName: \"orders\"\n"), "{}", i.yaml);
+    let (i, w) = warnings_of(&[both[1], both[0]], &Options::default());
+    assert!(
+        w.contains("findings/appspec-orders.yaml:7:15: warning: lambdaFunction.functionName \"orders\" here differs from \"orders-api\" at findings/sam-orders.yaml:9:21"),
+        "{w}"
+    );
+    // The AppSpec's versions, written explicitly, are kept in either order and not marked.
+    for line in [
+        "currentVersion: \"7\"\n",
+        "targetVersion: \"8\"\n",
+        "functionName: \"orders-api\"\n",
+    ] {
+        assert!(i.yaml.contains(line), "{line:?} in\n{}", i.yaml);
+    }
+}
+
+#[test]
+fn instances_overriding_a_stated_count_warn_at_the_count() {
+    let o = Options {
+        instances: Some(5),
+        ..Options::default()
+    };
+    let (i, w) = warnings_of(&["findings/ecs-group.yaml"], &o);
+    assert!(
+        w.contains("findings/ecs-group.yaml:15:21: warning: --instances 5 overrides the ECS service's DesiredCount, 3, stated here"),
+        "{w}"
+    );
+    assert_eq!(tasks(&i.scenario), 5);
+    let (_, w) = warnings_of(&["cloudformation-group.yaml"], &o);
+    assert!(
+        w.contains("warning: --instances 5 overrides the Auto Scaling groups' size, 8, stated here"),
+        "{w}"
+    );
+    let (_, w) = warnings_of(&["cloudformation-group.yaml"], &Options::default());
+    assert!(!w.contains("overrides"), "{w}");
+}
+
+#[test]
+fn a_hook_given_as_a_functions_logical_id_is_that_functions_deployed_name() {
+    let s = import(&["findings/sam-orders.yaml"]);
+    assert_eq!(
+        functions(&s),
+        [(
+            E::BeforeAllowTraffic,
+            "CodeDeployHook_${AWS::StackName}_orders_pre".to_string()
+        )]
+    );
+}
+
+#[test]
+fn an_ecs_group_takes_its_services_desired_count_and_marks_only_defaults() {
+    let (i, _) = warnings_of(&["findings/ecs-group.yaml"], &Options::default());
+    assert_eq!(tasks(&i.scenario), 3);
+    assert!(i.yaml.contains("  serviceName: \"Web\"\n  tasks: 3\n"), "{}", i.yaml);
+    let (i, _) = warnings_of(&["appspec-ecs.yaml"], &Options::default());
+    for line in [
+        "clusterName: \"cluster\"   # cdsim default",
+        "serviceName: \"service\"   # cdsim default",
+    ] {
+        assert!(i.yaml.contains(line), "{line:?} in\n{}", i.yaml);
+    }
+}
+
 // ----- the commands --------------------------------------------------------------------
 
 fn cdsim(args: &[&str]) -> std::process::Output {

@@ -90,7 +90,7 @@ fn every_example_with_out_gets_every_file() {
         }
         let sc = cdsim::scenario::load_file(&path).unwrap();
         let report = cdsim::simulation::simulate(&sc, sc.seed);
-        let names: Vec<String> = files::files(&report).unwrap().into_iter().map(|f| f.0).collect();
+        let names: Vec<String> = files::files(&report, None).unwrap().into_iter().map(|f| f.0).collect();
         for required in [
             "report.json",
             "summary.md",
@@ -205,4 +205,26 @@ fn the_files_of_a_large_fleet_read_each_target_once() {
         let after_json = after_summary.map(|b| b + n as usize);
         assert_eq!(builds(&r), after_json, "the JSON builds each target once");
     }
+}
+
+/// report.html shows the scenario's description and its configuration, alarm and rollback
+/// sections as the file has them (comments and flow style kept), and no other section.
+#[test]
+fn report_html_shows_the_scenario_as_written() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lambda-alarm-rollback.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let sc = cdsim::scenario::load_str(&text, "lambda-alarm-rollback.yaml").unwrap();
+    let report = cdsim::simulation::simulate(&sc, sc.seed);
+    let written = cdsim::report::written::Written::of(&sc, &text);
+    let page = cdsim::report::html::page(&report, Some(&written), &[]);
+    for shown in [
+        "version 13 fails 8 % of its requests",
+        "deploymentConfigName: CodeDeployDefault.LambdaCanary10Percent10Minutes\n",
+        "alarmConfiguration:\n  alarms:\n    - name: checkout-new-version-errors\n",
+        "autoRollbackConfiguration:\n  events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]",
+    ] {
+        assert!(page.contains(shown), "{shown:?} not on the page");
+    }
+    assert!(!page.contains("lambdaFunction:"), "a section the page does not show");
+    assert!(!cdsim::report::html::page(&report, None, &[]).contains("As the scenario sets it"));
 }
