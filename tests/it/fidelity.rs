@@ -600,6 +600,47 @@ fn s2_6_minimum_healthy_per_zone() {
     assert_eq!(error_code(deployment(&r)), Some("HEALTH_CONSTRAINTS_INVALID"));
 }
 
+/// §2.6 with §3.2 rule 4: when a zone ends and too few healthy instances remain for the
+/// next zone to start any, the deployment is Failed at that moment, and its rollback starts
+/// then; the monitor duration is not waited out. A zone that can go on still bakes.
+#[test]
+fn s2_6_a_zonal_failure_is_declared_when_the_zone_ends() {
+    // HOST_COUNT 4 over 6 instances: two may be offline. Zone a (instances 0 and 3) runs
+    // both at once; both fail, leaving 4 healthy = M: nothing more may start.
+    let config = "minimumHealthyHosts: {type: HOST_COUNT, value: 4}";
+    let both_fail = zonal("", "")
+        .replace("minimumHealthyHosts: {type: HOST_COUNT, value: 0}", config)
+        .replace("monitorDurationInSeconds: 100", "monitorDurationInSeconds: 3600")
+        + "faults:\n  - hookFails: {target: 0, event: ValidateService}\n  - hookFails: {target: 3, event: ValidateService}\n\
+           autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE]}\n";
+    let r = run(&both_fail, 1);
+    let d = deployment(&r);
+    assert_eq!((d.status, error_code(d)), ("Failed", Some("HEALTH_CONSTRAINTS")));
+    assert_eq!(
+        d.complete_time, 4.0,
+        "failed when zone a ended, not after its hour of monitoring"
+    );
+    assert_eq!(
+        statuses(d),
+        ["Failed", "Skipped", "Skipped", "Failed", "Skipped", "Skipped"]
+    );
+    let rollback = &r.deployments[1];
+    assert_eq!(rollback.creator, "codeDeployRollback");
+    assert_eq!(
+        rollback.create_time, 4.0,
+        "the rollback starts when the failure is declared"
+    );
+
+    // One failure leaves 5 healthy: zone b may start, so zone a's monitor duration runs.
+    let one_fails = both_fail.replace("  - hookFails: {target: 3, event: ValidateService}\n", "");
+    let d = &run(&one_fails, 1).deployments[0];
+    assert_eq!(
+        start_of(&d.targets[1]),
+        Some(3604.0),
+        "zone b starts after the monitor duration"
+    );
+}
+
 // ----- §3.3: stopped instances ----------------------------------------------------------
 
 #[test]
