@@ -303,6 +303,73 @@ fn s3_1_scheduling_order_unhealthy_unknown_old_current() {
     assert_eq!(order, vec![12.0, 8.0, 4.0, 0.0]);
 }
 
+/// A OneAtATime first deployment of four instances where `failed` fail, read as
+/// `firstDeploymentHealth` says (absent: the default).
+fn first_deployment(failed: &[u32], health: Option<&str>) -> DeploymentInfo {
+    let line = health.map_or(String::new(), |h| format!("  firstDeploymentHealth: {h}\n"));
+    let yaml = fleet(4, &named("OneAtATime"), &failing(failed)).replace(
+        "instances: 4\n",
+        &format!("instances: 4\n  firstDeployment: true\n{line}"),
+    );
+    run(&yaml, 1).deployments.swap_remove(0)
+}
+
+/// §2.2 and §3.1 [C]: on a first deployment (nothing ever deployed), OneAtATime by default
+/// fails as soon as an instance other than the last fails, as the configuration's rules say
+/// plainly; the last instance may still fail. `firstDeploymentHealth: unhealthy` takes the
+/// instance-health reading instead: never-deployed instances are Unhealthy, their failures
+/// lower no healthy count, and the deployment goes on and is judged at the end (§3.2 rule 5).
+#[test]
+fn s2_2_one_at_a_time_on_a_first_deployment_fails_at_the_first_failure_but_the_last() {
+    let d = first_deployment(&[1], None);
+    assert_eq!((d.status, error_code(&d)), ("Failed", Some("HEALTH_CONSTRAINTS")));
+    assert_eq!(statuses(&d), ["Succeeded", "Failed", "Skipped", "Skipped"]);
+    assert_eq!(d.complete_time, 8.0, "failed when instance 1 failed");
+    assert_eq!(
+        first_deployment(&[1], Some("countedHealthy")).status,
+        "Failed",
+        "the default, spelt out"
+    );
+
+    let last = first_deployment(&[3], None);
+    assert_eq!(last.status, "Succeeded", "the last instance may fail");
+
+    let d = first_deployment(&[1], Some("unhealthy"));
+    assert_eq!(d.status, "Succeeded", "3 of 4 succeeded: M = 3");
+    assert_eq!(statuses(&d), ["Succeeded", "Failed", "Succeeded", "Succeeded"]);
+    let d = first_deployment(&[0, 1], Some("unhealthy"));
+    assert_eq!(
+        statuses(&d),
+        ["Failed", "Failed", "Succeeded", "Succeeded"],
+        "it goes on to the end"
+    );
+    assert_eq!((d.status, error_code(&d)), ("Failed", Some("HEALTH_CONSTRAINTS")));
+
+    // Either way, a never-deployed instance serves only once deployed to.
+    let r = run(
+        &fleet(4, &named("OneAtATime"), "").replace("instances: 4\n", "instances: 4\n  firstDeployment: true\n"),
+        1,
+    );
+    assert_eq!(r.metrics.capacity.as_ref().unwrap().initial_in_service, 0);
+}
+
+#[test]
+fn s2_2_first_deployment_health_is_validated() {
+    let bad = fleet(2, "", "").replace("instances: 2\n", "instances: 2\n  firstDeploymentHealth: unhealthy\n");
+    let e = cdsim::scenario::load_str(&bad, "t.yaml").unwrap_err().to_string();
+    assert!(
+        e.contains("firstDeploymentHealth applies only with firstDeployment: true"),
+        "{e}"
+    );
+    let bad = fleet(2, "", "").replace(
+        "instances: 2\n",
+        "instances: 2\n  firstDeployment: true\n  firstDeploymentHealth: healthy\n",
+    );
+    let e = cdsim::scenario::load_str(&bad, "t.yaml").unwrap_err().to_string();
+    assert!(e.contains("t.yaml:6:"), "located: {e}");
+    assert!(e.contains("countedHealthy or unhealthy, found \"healthy\""), "{e}");
+}
+
 // ----- §3.2: explain matches the derived batch table ------------------------------------
 
 #[test]

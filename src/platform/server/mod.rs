@@ -270,8 +270,17 @@ impl<'s> InPlaceDeployment<'s> {
             None => Vec::new(),
         };
         let healthy: u32 = zone_healthy.iter().sum();
-        let serving: Vec<bool> =
-            rollback.map_or_else(|| class.iter().map(|c| c.is_healthy()).collect(), |r| r.serving.clone());
+        // On a first deployment nothing serves before it is deployed to, whichever way its
+        // instances count towards the minimum.
+        let serving: Vec<bool> = rollback.map_or_else(
+            || {
+                class
+                    .iter()
+                    .map(|c| c.is_healthy() && !fleet.first_deployment)
+                    .collect()
+            },
+            |r| r.serving.clone(),
+        );
         let in_service = serving.iter().filter(|&&s| s).count() as u32;
         let on_new_revision = rollback.map_or_else(|| vec![false; n], |r| r.on_new_revision.clone());
         let on_new = count_on_new(&serving, &on_new_revision);
