@@ -338,6 +338,14 @@ fn s9_deployments_and_targets_carry_the_apis_fields() {
         let expected = if t["status"] == "Skipped" { complete } else { last_event };
         assert_eq!(t["lastUpdatedAt"].as_f64(), Some(expected), "{}", t["targetId"]);
     }
+    // `cdsim serve` answers the same fields from the same report (created at epoch 0 here).
+    let d = &report.deployments[0];
+    for target in d.targets.iter() {
+        let served = view::deployment_target(d, &d.deployment_id, target, 0, d.complete_time);
+        let inner = &served["instanceTarget"];
+        assert_eq!(inner["targetArn"], target.target_arn);
+        assert_eq!(inner["lastUpdatedAt"].as_f64(), Some(target.last_updated_at));
+    }
 }
 
 /// §8, §6.3, API:LambdaTarget: a Lambda rollback deployment's target carries
