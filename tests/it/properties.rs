@@ -1527,6 +1527,18 @@ fn zonal_deployments_go_one_zone_at_a_time_holds(case: &Case) -> Result<(), Test
             );
         }
     }
+    // §2.6, §3.2 rule 4: a failure is declared when the last instance finishes, never held
+    // back by a monitor duration (nor one of a zone without instances).
+    if d.status == "Failed" {
+        let last_end = flights.iter().flatten().map(|f| f.1).max().unwrap_or(0);
+        prop_assert_eq!(
+            ms(d.complete_time),
+            last_end,
+            "seed {}: Failed at {}ms, after its last instance finished",
+            seed,
+            ms(d.complete_time)
+        );
+    }
     Ok(())
 }
 

@@ -503,7 +503,10 @@ impl<'s> InPlaceDeployment<'s> {
 
     fn on_zone_bake_ends(&mut self, sched: &mut Scheduler<Event>) {
         self.status = DeploymentStatus::InProgress;
-        self.zone_cursor += 1;
+        self.zone_cursor = self
+            .next_zone()
+            .expect("a monitor duration leads to a zone with instances")
+            .0;
         tracing::info!(target: "cdsim::deployment", t = %sched.now(), zone = %self.scenario.fleet.zones[self.zone_cursor],
             "next Availability Zone");
         self.start_more(sched);
@@ -622,7 +625,7 @@ impl<'s> InPlaceDeployment<'s> {
                 DeploymentStatus::Failed,
                 Some((ErrorCode::HealthConstraints, message)),
             );
-        } else if self.zonal && self.zone_cursor + 1 < self.pending.len() {
+        } else if self.next_zone().is_some() {
             let zc = self.zonal_config();
             let bake = zc.bake_after(self.zone_cursor);
             self.status = DeploymentStatus::Baking;
@@ -656,12 +659,17 @@ impl<'s> InPlaceDeployment<'s> {
     /// could start none of them (§2.6, §3.2 rule 4). Nothing changes the healthy counts
     /// during the monitor duration, so the deployment fails now rather than after it.
     fn next_zone_cannot_start(&self, plan: HealthPlan) -> bool {
+        self.next_zone().is_some_and(|(z, t)| !self.may_start_in(z, t, plan))
+    }
+
+    /// Zonal: the next zone after the current one that has instances to deploy to, with its
+    /// first. A zone without instances is passed over (no monitor duration for it).
+    fn next_zone(&self) -> Option<(usize, TargetId)> {
         if !self.zonal {
-            return false;
+            return None;
         }
         let later = self.pending.iter().enumerate().skip(self.zone_cursor + 1);
-        let next = later.filter_map(|(z, queue)| queue.peek().map(|t| (z, t))).next();
-        next.is_some_and(|(z, t)| !self.may_start_in(z, t, plan))
+        later.filter_map(|(z, queue)| queue.peek().map(|t| (z, t))).next()
     }
 
     fn zonal_config(&self) -> &'s crate::config::ZonalConfig {
