@@ -4,8 +4,11 @@
 //! bake after each zone (none when unset); `firstZoneMonitorDurationInSeconds` replaces it
 //! after the first zone; `minimumHealthyHostsPerZone` (default 0 %) constrains each zone in
 //! conjunction with the fleet-wide minimum. Not documented, and chosen here \[I\]: zones are
-//! deployed in the order the scenario lists them; no bake follows the last zone; inside a
-//! zone the §3 start rule applies to both the fleet and the zone constraint.
+//! deployed in the order the scenario lists them; a zone without instances is passed over;
+//! no bake follows the last zone with instances; inside a
+//! zone the §3 start rule applies to both the fleet and the zone constraint; when a zone
+//! ends and the next zone could start none of its instances, the deployment fails then
+//! (§3.2 rule 4), without the monitor duration.
 //!
 //! Not here: rollbacks, which are not zonal (§2.6) and are outside this crate's scope so far.
 

@@ -50,7 +50,8 @@ pub struct TaskSetInfo {
     /// `runningCount`: tasks running at the end (the replacement's healthy tasks; 0 for a
     /// drained original).
     pub running_count: u32,
-    /// `status`: `PRIMARY`, `ACTIVE` or `DRAINED`.
+    /// `status`: `PRIMARY` (serving production), `ACTIVE` (not serving it) or `DRAINING`
+    /// (an original removed after the termination wait): the API's three values (§6.2).
     pub status: &'static str,
     /// `trafficWeight`: the task set's share of production traffic, in percent.
     pub traffic_weight: f64,
@@ -266,7 +267,23 @@ fn rollback_deployment(
             }
         })
         .collect();
-    let target = &first.targets[0];
+    let first_target = &first.targets[0];
+    let span = (rollback.start.as_secs_f64(), rollback.end.as_secs_f64());
+    let mut target = TargetInfo::new(
+        first.compute_platform,
+        first_target.target_id.clone(),
+        "Succeeded",
+        events,
+        span,
+    );
+    // §6.3, §8: the rollback moves the alias back: from the version the deployment
+    // shifted to, onto the version it started from, which ends with all the traffic [I].
+    target.lambda_function_info = first_target.lambda_function_info.as_ref().map(|f| LambdaFunctionInfo {
+        current_version: f.target_version.clone(),
+        target_version: f.current_version.clone(),
+        target_version_weight: 1.0,
+        ..f.clone()
+    });
     DeploymentInfo {
         deployment_id: ROLLBACK_ID.to_string(),
         creator: "codeDeployRollback",
@@ -285,6 +302,7 @@ fn rollback_deployment(
         }),
         ignore_application_stop_failures: false,
         create_time: rollback.start.as_secs_f64(),
+        start_time: rollback.start.as_secs_f64(),
         complete_time: rollback.end.as_secs_f64(),
         health_plan: None,
         traffic_shifts: Some(vec![TrafficShift {
@@ -294,15 +312,7 @@ fn rollback_deployment(
         phases: Vec::new(),
         blue_green_deployment_configuration: None,
         instance_termination_wait_time_started: None,
-        targets: Targets::from(vec![TargetInfo {
-            target_id: target.target_id.clone(),
-            status: "Succeeded",
-            instance_label: None,
-            availability_zone: None,
-            lifecycle_events: events,
-            task_sets_info: None,
-            lambda_function_info: None,
-        }]),
+        targets: Targets::from(vec![target]),
     }
 }
 
@@ -385,6 +395,7 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
         rollback_info: None,
         ignore_application_stop_failures: false,
         create_time: 0.0,
+        start_time: 0.0,
         complete_time: outcome.complete_time.as_secs_f64(),
         health_plan: None,
         traffic_shifts: Some(
@@ -409,17 +420,19 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
         blue_green_deployment_configuration: None,
         instance_termination_wait_time_started: None,
         targets: Targets::from(vec![TargetInfo {
-            target_id,
-            status: target_status,
-            instance_label: None,
-            availability_zone: None,
-            lifecycle_events: super::lifecycle_events(
-                outcome.order,
-                outcome.records.iter().copied(),
-                &super::ScriptNames::default(),
-            ),
             task_sets_info: task_sets,
             lambda_function_info: lambda,
+            ..TargetInfo::new(
+                config.compute_platform.api_name(),
+                target_id,
+                target_status,
+                super::lifecycle_events(
+                    outcome.order,
+                    outcome.records.iter().copied(),
+                    &super::ScriptNames::default(),
+                ),
+                (0.0, outcome.complete_time.as_secs_f64()),
+            )
         }]),
     }
 }
@@ -435,8 +448,10 @@ fn task_sets(tasks: u32, outcome: &BlueGreenOutcome) -> Vec<TaskSetInfo> {
         identifer: "ecs-svc/original",
         desired_count: tasks,
         running_count: if outcome.original_removed.is_some() { 0 } else { tasks },
+        // §6.2: the API's task-set statuses are PRIMARY, ACTIVE and DRAINING; a removed
+        // original was drained, and no status names a deleted set.
         status: if outcome.original_removed.is_some() {
-            "DRAINED"
+            "DRAINING"
         } else if weight >= 100.0 {
             "ACTIVE"
         } else {

@@ -189,14 +189,13 @@ fn deployment_info(
     });
     let targets = (0..bg.targets())
         .map(TargetId)
-        .map(|t| TargetInfo {
-            target_id: t.to_string(),
-            status: d.track.target_status[t.index()].as_str(),
-            instance_label: Some(if bg.is_replacement(t) { "Green" } else { "Blue" }),
-            availability_zone: None,
-            lifecycle_events: lifecycle_events(d.track.order(t), d.track.records_of(t).iter().copied(), &scripts),
-            task_sets_info: None,
-            lambda_function_info: None,
+        .map(|t| {
+            let events = lifecycle_events(d.track.order(t), d.track.records_of(t).iter().copied(), &scripts);
+            let span = (d.create_time.as_secs_f64(), d.complete_time.as_secs_f64());
+            let status = d.track.target_status[t.index()].as_str();
+            let mut target = TargetInfo::new("Server", t.to_string(), status, events, span);
+            target.instance_label = Some(if bg.is_replacement(t) { "Green" } else { "Blue" });
+            target
         })
         .collect();
     DeploymentInfo {
@@ -217,6 +216,7 @@ fn deployment_info(
         rollback_info: None,
         ignore_application_stop_failures: server.ignore_application_stop_failures,
         create_time: d.create_time.as_secs_f64(),
+        start_time: d.create_time.as_secs_f64(),
         complete_time: d.complete_time.as_secs_f64(),
         health_plan,
         traffic_shifts: None,

@@ -134,6 +134,7 @@ fn deployment_info(
         rollback_info: None,
         ignore_application_stop_failures: ip.ignore_application_stop_failures,
         create_time: outcome.create_time.as_secs_f64(),
+        start_time: outcome.create_time.as_secs_f64(),
         complete_time: outcome.complete_time.as_secs_f64(),
         health_plan,
         traffic_shifts: None,
@@ -168,15 +169,20 @@ impl TargetSource for InPlaceTargets {
     fn target(&self, i: usize) -> TargetInfo {
         let t = TargetId(i as u32);
         let fleet = &self.fleet;
-        TargetInfo {
-            target_id: t.to_string(),
-            status: self.outcome.target_status[i].as_str(),
-            instance_label: None,
-            availability_zone: self.zonal.then(|| fleet.zones[fleet.zone_of(t).index()].clone()),
-            lifecycle_events: lifecycle_events(self.outcome.order, self.outcome.records.row(t), &self.scripts),
-            task_sets_info: None,
-            lambda_function_info: None,
-        }
+        let span = (
+            self.outcome.create_time.as_secs_f64(),
+            self.outcome.complete_time.as_secs_f64(),
+        );
+        let events = lifecycle_events(self.outcome.order, self.outcome.records.row(t), &self.scripts);
+        let mut target = TargetInfo::new(
+            "Server",
+            t.to_string(),
+            self.outcome.target_status[i].as_str(),
+            events,
+            span,
+        );
+        target.availability_zone = self.zonal.then(|| fleet.zones[fleet.zone_of(t).index()].clone());
+        target
     }
 }
 

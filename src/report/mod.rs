@@ -142,8 +142,13 @@ pub struct DeploymentInfo {
     pub rollback_info: Option<RollbackInfo>,
     /// `ignoreApplicationStopFailures`: whether an `ApplicationStop` failure is ignored.
     pub ignore_application_stop_failures: bool,
-    /// Seconds since the deployment was created (always 0 for the first deployment).
+    /// `createTime`: when the deployment was created, in simulated seconds since the first
+    /// deployment was created (always 0 for the first deployment).
     pub create_time: f64,
+    /// `startTime`: when CodeDeploy started it. A simulated deployment starts when it is
+    /// created (a rollback when the deployment it rolls back ended), so it equals
+    /// `createTime`.
+    pub start_time: f64,
     /// `completeTime`: when the deployment ended, in simulated seconds since the first
     /// deployment was created.
     pub complete_time: f64,
@@ -200,8 +205,10 @@ pub struct DeploymentOverview {
     pub failed: u32,
     /// `Skipped`: targets never deployed to because the deployment stopped or failed first.
     pub skipped: u32,
-    /// `Ready`: blue/green replacement targets waiting for traffic; cdsim's statuses
-    /// never produce it, so it is always 0.
+    /// `Ready`: EC2 blue/green replacements that have installed the revision and wait for
+    /// traffic (ContinueDeployment, or their turn to be rerouted). Seen while a deployment
+    /// runs (`cdsim serve` reads a report as of an instant); at its end such a target is
+    /// `Skipped`, so a finished report counts 0.
     pub ready: u32,
 }
 
@@ -258,14 +265,22 @@ impl From<MinimumHealthyHosts> for MinimumHealthyHostsInfo {
     }
 }
 
-/// `instanceTarget`.
+/// `instanceTarget`, `ecsTarget` or `lambdaTarget` (the API's `InstanceTarget`, `ECSTarget`
+/// and `LambdaTarget` shapes, whose fields this one carries).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetInfo {
     /// `targetId`: the instance, task set or function's id.
     pub target_id: String,
-    /// `status`: `Pending`, `InProgress`, `Succeeded`, `Failed` or `Skipped`.
+    /// `targetArn`: a well-formed ARN for the simulated target, in account 000000000000
+    /// and Region us-east-1 ([`target_arn`]).
+    pub target_arn: String,
+    /// `status`: `Pending`, `InProgress`, `Succeeded`, `Failed` or `Skipped` (`Ready`
+    /// only while a deployment runs, see [`DeploymentOverview::ready`]).
     pub status: &'static str,
+    /// `lastUpdatedAt`: when the target last changed, in simulated seconds since the first
+    /// deployment was created ([`TargetInfo::last_updated_at_by`]).
+    pub last_updated_at: f64,
     /// EC2 blue/green: `Blue` (original) or `Green` (replacement).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_label: Option<&'static str>,
@@ -280,6 +295,66 @@ pub struct TargetInfo {
     /// Lambda: `lambdaFunctionInfo`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lambda_function_info: Option<blue_green::LambdaFunctionInfo>,
+}
+
+impl TargetInfo {
+    /// A target of a deployment created at `create_time` that ended at `complete_time`:
+    /// its id, ARN, status, events and `lastUpdatedAt`; no label, zone, task sets or
+    /// function (the platforms' builders add theirs).
+    pub fn new(
+        compute_platform: &str,
+        target_id: String,
+        status: &'static str,
+        lifecycle_events: Vec<LifecycleEventInfo>,
+        (create_time, complete_time): (f64, f64),
+    ) -> TargetInfo {
+        let mut target = TargetInfo {
+            target_arn: target_arn(compute_platform, &target_id),
+            target_id,
+            status,
+            last_updated_at: create_time,
+            instance_label: None,
+            availability_zone: None,
+            lifecycle_events,
+            task_sets_info: None,
+            lambda_function_info: None,
+        };
+        target.last_updated_at = target.last_updated_at_by(create_time, complete_time, complete_time);
+        target
+    }
+
+    /// `lastUpdatedAt` as of `t`: the latest start or end of its lifecycle events by then;
+    /// for a target the deployment skipped, when the deployment ended; never before the
+    /// deployment was created. The one rule for the report (`t` = the end) and for `cdsim
+    /// serve`, which reads a report as of an instant.
+    pub fn last_updated_at_by(&self, create_time: f64, complete_time: f64, t: f64) -> f64 {
+        let events = self
+            .lifecycle_events
+            .iter()
+            .flat_map(|e| [e.start_time, e.end_time])
+            .flatten()
+            .filter(|&x| x <= t)
+            .fold(create_time, f64::max);
+        if self.status == "Skipped" && complete_time <= t {
+            events.max(complete_time)
+        } else {
+            events
+        }
+    }
+}
+
+/// `targetArn` of a simulated target: an EC2 instance, an ECS service
+/// (`cluster:service` as `cluster/service`) or a Lambda function (`function:alias`), in
+/// account 000000000000 and Region us-east-1.
+pub fn target_arn(compute_platform: &str, target_id: &str) -> String {
+    match compute_platform {
+        "ECS" => format!(
+            "arn:aws:ecs:us-east-1:000000000000:service/{}",
+            target_id.replace(':', "/")
+        ),
+        "Lambda" => format!("arn:aws:lambda:us-east-1:000000000000:function:{target_id}"),
+        _ => format!("arn:aws:ec2:us-east-1:000000000000:instance/{target_id}"),
+    }
 }
 
 /// `lifecycleEvent`. Times are absent for events that never started.

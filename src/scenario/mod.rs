@@ -180,9 +180,12 @@ pub struct Fleet {
     pub instances: u32,
     /// Availability Zones in deployment order; instance `i` is in zone `i mod zones`.
     pub zones: Vec<String>,
-    /// No revision was ever deployed: every instance is Unhealthy and the hooks that run
-    /// the previous revision's scripts have nothing to run (§3.1, §4.1).
+    /// No revision was ever deployed: the hooks that run the previous revision's scripts
+    /// have nothing to run (§4.1), no instance serves before it is deployed to, and the
+    /// instances count towards the minimum as `first_deployment_health` says (§3.1, §2.2).
     pub first_deployment: bool,
+    /// How a first deployment's never-deployed instances count towards the minimum.
+    pub first_deployment_health: FirstDeploymentHealth,
     /// Health of each instance before the deployment; `Old` for any not listed.
     pub initial_health: Vec<(TargetId, HealthClass)>,
 }
@@ -200,12 +203,14 @@ impl Fleet {
         self.zones.len().max(1)
     }
 
-    /// The health class of every instance at the start (§3.1 scheduling order).
+    /// The health class of every instance at the start (§3.1 scheduling order). On a first
+    /// deployment: `Unknown` (no revision installed) counted as healthy, or `Unhealthy`,
+    /// as `first_deployment_health` says.
     pub fn health_classes(&self) -> Vec<HealthClass> {
-        let base = if self.first_deployment {
-            HealthClass::Unhealthy
-        } else {
-            HealthClass::Old
+        let base = match (self.first_deployment, self.first_deployment_health) {
+            (false, _) => HealthClass::Old,
+            (true, FirstDeploymentHealth::CountedHealthy) => HealthClass::Unknown,
+            (true, FirstDeploymentHealth::Unhealthy) => HealthClass::Unhealthy,
         };
         let mut v = vec![base; self.instances as usize];
         for &(t, c) in &self.initial_health {
@@ -213,6 +218,29 @@ impl Fleet {
         }
         v
     }
+}
+
+/// How the instances of a group's first deployment, to which nothing was ever deployed,
+/// count towards the minimum healthy hosts. The documentation gives two readings \[C\]:
+///
+/// - the configurations' own rules (UG:deployment-configurations, API:MinimumHealthyHosts,
+///   §2.2) say plainly that OneAtATime fails as soon as any instance but the last fails,
+///   and give no exception for a first deployment;
+/// - the instance-health rules (UG:instances-health, §3.1) call an instance to which no
+///   revision was deployed Unhealthy, deploy to Unhealthy instances first, and say that a
+///   group starting below the minimum is simply not reduced further: failures on such
+///   instances lower nothing, so the deployment goes on and is judged at the end.
+///
+/// No source describes a first deployment's failure directly; the default is the plain
+/// reading of the configuration rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FirstDeploymentHealth {
+    /// The instances count as healthy ones do: the configuration's rules apply as on a
+    /// healthy fleet (`countedHealthy`, the default).
+    #[default]
+    CountedHealthy,
+    /// The instances are Unhealthy and do not count (`unhealthy`).
+    Unhealthy,
 }
 
 /// An instance's standing before the deployment, in CodeDeploy's scheduling priority order

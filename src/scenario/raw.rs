@@ -682,6 +682,12 @@ pub struct RawFleet {
     pub availability_zones: Option<Located<Vec<String>>>,
     /// True when no revision was ever deployed to the group (default false).
     pub first_deployment: Option<bool>,
+    /// With `firstDeployment`: `countedHealthy` (default): the never-deployed instances
+    /// count towards the minimum as healthy ones do, so the configuration's documented
+    /// rules apply as written (OneAtATime fails at the first failure but the last);
+    /// `unhealthy`: they are Unhealthy and do not count, so failures do not stop the
+    /// deployment before the end.
+    pub first_deployment_health: Option<Located<String>>,
     /// Instances whose health differs from "healthy, old revision".
     pub instance_health: Option<RawInstanceHealth>,
 }

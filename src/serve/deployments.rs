@@ -126,7 +126,7 @@ impl Service {
             m.insert("errorInformation".into(), json!({"code": e.code, "message": e.message}));
         }
         m.insert("createTime".into(), epoch_seconds(view::at(run.created, d.create_time)));
-        m.insert("startTime".into(), epoch_seconds(view::at(run.created, d.create_time)));
+        m.insert("startTime".into(), epoch_seconds(view::at(run.created, d.start_time)));
         if complete {
             m.insert(
                 "completeTime".into(),

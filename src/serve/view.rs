@@ -1,7 +1,9 @@
 //! What a client sees of a simulated deployment at an instant: the finished report read as
 //! of that instant. A lifecycle event is `InProgress` from its start to its end, `Pending`
 //! before; a target is `InProgress` from its first event's start until its last event ends;
-//! a deployment is `InProgress` (or `Ready`, in a ready wait) until its completion.
+//! an EC2 blue/green replacement is `Ready` from the end of its install until its rerouting
+//! begins (§6.1, §9); a deployment is `InProgress` (or `Ready`, in a ready wait) until its
+//! completion. The target fields (`targetArn`, `lastUpdatedAt`) follow the report's rules.
 //!
 //! Not here: running the simulation (`run.rs`), or what is listed (`service.rs`).
 
@@ -51,9 +53,25 @@ pub fn target_status(target: &TargetInfo, t: f64, complete: bool) -> &'static st
         .any(|e| e.end_time.is_none() && e.status != "Skipped");
     match last_end {
         Some(end) if end <= t && !unfinished && target.status != "Skipped" => target.status,
+        _ if waits_for_traffic(target, t) => "Ready",
         _ if started => "InProgress",
         _ => "Pending",
     }
+}
+
+/// An EC2 blue/green replacement (`Green`) whose last event begun by `t` is its install's
+/// last, ValidateService, ended and succeeded: it has the revision and waits for traffic.
+fn waits_for_traffic(target: &TargetInfo, t: f64) -> bool {
+    target.instance_label == Some("Green")
+        && target
+            .lifecycle_events
+            .iter()
+            .rfind(|e| e.start_time.is_some_and(|s| s <= t))
+            .is_some_and(|e| {
+                e.lifecycle_event_name == "ValidateService"
+                    && e.status == "Succeeded"
+                    && e.end_time.is_some_and(|end| end <= t)
+            })
 }
 
 /// The deployment's status at `t`.
@@ -102,32 +120,16 @@ fn lifecycle_events(target: &TargetInfo, created: Instant, t: f64) -> Value {
     Value::Array(events)
 }
 
-/// The time a target last changed, at `t`.
-fn last_updated(target: &TargetInfo, t: f64) -> f64 {
-    target
-        .lifecycle_events
-        .iter()
-        .flat_map(|e| [e.start_time, e.end_time])
-        .flatten()
-        .filter(|x| *x <= t)
-        .fold(0.0, f64::max)
-}
-
 /// One entry of `deploymentTargets`: `{deploymentTargetType, instanceTarget|ecsTarget|lambdaTarget}`.
 pub fn deployment_target(d: &DeploymentInfo, id: &str, target: &TargetInfo, created: Instant, t: f64) -> Value {
     let complete = t >= d.complete_time;
     let mut m = Map::new();
     m.insert("deploymentId".into(), json!(id));
     m.insert("targetId".into(), json!(target.target_id));
-    m.insert(
-        "targetArn".into(),
-        json!(target_arn(d.compute_platform, &target.target_id)),
-    );
+    m.insert("targetArn".into(), json!(target.target_arn));
     m.insert("status".into(), json!(target_status(target, t, complete)));
-    m.insert(
-        "lastUpdatedAt".into(),
-        epoch_seconds(at(created, last_updated(target, t))),
-    );
+    let updated = target.last_updated_at_by(d.create_time, d.complete_time, t);
+    m.insert("lastUpdatedAt".into(), epoch_seconds(at(created, updated)));
     m.insert("lifecycleEvents".into(), lifecycle_events(target, created, t));
     if let Some(label) = target.instance_label {
         m.insert("instanceLabel".into(), json!(label));
@@ -153,18 +155,6 @@ pub fn deployment_target(d: &DeploymentInfo, id: &str, target: &TargetInfo, crea
     json!({"deploymentTargetType": kind, key: Value::Object(m)})
 }
 
-/// A made-up but well-formed ARN for a simulated target.
-fn target_arn(platform: &str, target_id: &str) -> String {
-    match platform {
-        "ECS" => format!(
-            "arn:aws:ecs:us-east-1:000000000000:service/{}",
-            target_id.replace(':', "/")
-        ),
-        "Lambda" => format!("arn:aws:lambda:us-east-1:000000000000:function:{target_id}"),
-        _ => format!("arn:aws:ec2:us-east-1:000000000000:instance/{target_id}"),
-    }
-}
-
 /// `deploymentOverview` at `t`.
 pub fn overview(d: &DeploymentInfo, t: f64) -> Value {
     let complete = t >= d.complete_time;
@@ -176,7 +166,8 @@ pub fn overview(d: &DeploymentInfo, t: f64) -> Value {
             "Succeeded" => 2,
             "Failed" => 3,
             "Skipped" => 4,
-            _ => 5,
+            "Ready" => 5,
+            other => unreachable!("a target status the overview does not count: {other}"),
         };
         counts[i] += 1;
     }

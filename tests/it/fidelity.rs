@@ -303,6 +303,73 @@ fn s3_1_scheduling_order_unhealthy_unknown_old_current() {
     assert_eq!(order, vec![12.0, 8.0, 4.0, 0.0]);
 }
 
+/// A OneAtATime first deployment of four instances where `failed` fail, read as
+/// `firstDeploymentHealth` says (absent: the default).
+fn first_deployment(failed: &[u32], health: Option<&str>) -> DeploymentInfo {
+    let line = health.map_or(String::new(), |h| format!("  firstDeploymentHealth: {h}\n"));
+    let yaml = fleet(4, &named("OneAtATime"), &failing(failed)).replace(
+        "instances: 4\n",
+        &format!("instances: 4\n  firstDeployment: true\n{line}"),
+    );
+    run(&yaml, 1).deployments.swap_remove(0)
+}
+
+/// §2.2 and §3.1 [C]: on a first deployment (nothing ever deployed), OneAtATime by default
+/// fails as soon as an instance other than the last fails, as the configuration's rules say
+/// plainly; the last instance may still fail. `firstDeploymentHealth: unhealthy` takes the
+/// instance-health reading instead: never-deployed instances are Unhealthy, their failures
+/// lower no healthy count, and the deployment goes on and is judged at the end (§3.2 rule 5).
+#[test]
+fn s2_2_one_at_a_time_on_a_first_deployment_fails_at_the_first_failure_but_the_last() {
+    let d = first_deployment(&[1], None);
+    assert_eq!((d.status, error_code(&d)), ("Failed", Some("HEALTH_CONSTRAINTS")));
+    assert_eq!(statuses(&d), ["Succeeded", "Failed", "Skipped", "Skipped"]);
+    assert_eq!(d.complete_time, 8.0, "failed when instance 1 failed");
+    assert_eq!(
+        first_deployment(&[1], Some("countedHealthy")).status,
+        "Failed",
+        "the default, spelt out"
+    );
+
+    let last = first_deployment(&[3], None);
+    assert_eq!(last.status, "Succeeded", "the last instance may fail");
+
+    let d = first_deployment(&[1], Some("unhealthy"));
+    assert_eq!(d.status, "Succeeded", "3 of 4 succeeded: M = 3");
+    assert_eq!(statuses(&d), ["Succeeded", "Failed", "Succeeded", "Succeeded"]);
+    let d = first_deployment(&[0, 1], Some("unhealthy"));
+    assert_eq!(
+        statuses(&d),
+        ["Failed", "Failed", "Succeeded", "Succeeded"],
+        "it goes on to the end"
+    );
+    assert_eq!((d.status, error_code(&d)), ("Failed", Some("HEALTH_CONSTRAINTS")));
+
+    // Either way, a never-deployed instance serves only once deployed to.
+    let r = run(
+        &fleet(4, &named("OneAtATime"), "").replace("instances: 4\n", "instances: 4\n  firstDeployment: true\n"),
+        1,
+    );
+    assert_eq!(r.metrics.capacity.as_ref().unwrap().initial_in_service, 0);
+}
+
+#[test]
+fn s2_2_first_deployment_health_is_validated() {
+    let bad = fleet(2, "", "").replace("instances: 2\n", "instances: 2\n  firstDeploymentHealth: unhealthy\n");
+    let e = cdsim::scenario::load_str(&bad, "t.yaml").unwrap_err().to_string();
+    assert!(
+        e.contains("firstDeploymentHealth applies only with firstDeployment: true"),
+        "{e}"
+    );
+    let bad = fleet(2, "", "").replace(
+        "instances: 2\n",
+        "instances: 2\n  firstDeployment: true\n  firstDeploymentHealth: healthy\n",
+    );
+    let e = cdsim::scenario::load_str(&bad, "t.yaml").unwrap_err().to_string();
+    assert!(e.contains("t.yaml:6:"), "located: {e}");
+    assert!(e.contains("countedHealthy or unhealthy, found \"healthy\""), "{e}");
+}
+
 // ----- §3.2: explain matches the derived batch table ------------------------------------
 
 #[test]
@@ -598,6 +665,47 @@ fn s2_6_minimum_healthy_per_zone() {
     let too_many = "    minimumHealthyHostsPerZone: {type: HOST_COUNT, value: 2}\n";
     let r = run(&zonal("", too_many), 1);
     assert_eq!(error_code(deployment(&r)), Some("HEALTH_CONSTRAINTS_INVALID"));
+}
+
+/// §2.6 with §3.2 rule 4: when a zone ends and too few healthy instances remain for the
+/// next zone to start any, the deployment is Failed at that moment, and its rollback starts
+/// then; the monitor duration is not waited out. A zone that can go on still bakes.
+#[test]
+fn s2_6_a_zonal_failure_is_declared_when_the_zone_ends() {
+    // HOST_COUNT 4 over 6 instances: two may be offline. Zone a (instances 0 and 3) runs
+    // both at once; both fail, leaving 4 healthy = M: nothing more may start.
+    let config = "minimumHealthyHosts: {type: HOST_COUNT, value: 4}";
+    let both_fail = zonal("", "")
+        .replace("minimumHealthyHosts: {type: HOST_COUNT, value: 0}", config)
+        .replace("monitorDurationInSeconds: 100", "monitorDurationInSeconds: 3600")
+        + "faults:\n  - hookFails: {target: 0, event: ValidateService}\n  - hookFails: {target: 3, event: ValidateService}\n\
+           autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE]}\n";
+    let r = run(&both_fail, 1);
+    let d = deployment(&r);
+    assert_eq!((d.status, error_code(d)), ("Failed", Some("HEALTH_CONSTRAINTS")));
+    assert_eq!(
+        d.complete_time, 4.0,
+        "failed when zone a ended, not after its hour of monitoring"
+    );
+    assert_eq!(
+        statuses(d),
+        ["Failed", "Skipped", "Skipped", "Failed", "Skipped", "Skipped"]
+    );
+    let rollback = &r.deployments[1];
+    assert_eq!(rollback.creator, "codeDeployRollback");
+    assert_eq!(
+        rollback.create_time, 4.0,
+        "the rollback starts when the failure is declared"
+    );
+
+    // One failure leaves 5 healthy: zone b may start, so zone a's monitor duration runs.
+    let one_fails = both_fail.replace("  - hookFails: {target: 3, event: ValidateService}\n", "");
+    let d = &run(&one_fails, 1).deployments[0];
+    assert_eq!(
+        start_of(&d.targets[1]),
+        Some(3604.0),
+        "zone b starts after the monitor duration"
+    );
 }
 
 // ----- §3.3: stopped instances ----------------------------------------------------------

@@ -1,5 +1,7 @@
 //! The one integration-test binary (one link step). Modules:
 //! - `alarms`: CloudWatch alarm evaluation, alarms stopping deployments, rollback and stop;
+//! - `api_values`: every status, label and code emitted is one of CodeDeploy's API values
+//!   (reports, the gallery, `cdsim serve`'s view); the API's time and identity fields;
 //! - `recorded_alarms`: recorded CloudWatch data and alarm definitions: readers, replay (the
 //!   worked tables, against the simulated alarm), `cdsim alarms replay`, `dry-run`, `tune`;
 //! - `fidelity`: every documented CodeDeploy rule the code implements, citing its section of
@@ -42,6 +44,7 @@ mod common;
 mod fuzz_engine;
 
 mod alarms;
+mod api_values;
 mod browser;
 
 mod cli;

@@ -179,6 +179,9 @@ pub struct Spec {
     pub zones: Vec<&'static str>,
     pub zonal: Option<ZonalSpec>,
     pub first_deployment: bool,
+    /// With `first_deployment`: `firstDeploymentHealth: unhealthy` (else the default,
+    /// `countedHealthy`).
+    pub first_deployment_unhealthy: bool,
     /// (instance, class) with class one of unhealthy, unknown, current; distinct instances.
     pub health: Vec<(u32, &'static str)>,
     pub ignore_application_stop_failures: bool,
@@ -361,6 +364,9 @@ impl Spec {
         }
         if self.first_deployment {
             y += "  firstDeployment: true\n";
+            if self.first_deployment_unhealthy {
+                y += "  firstDeploymentHealth: unhealthy\n";
+            }
         }
         if !self.health.is_empty() {
             y += "  instanceHealth:\n";
@@ -531,6 +537,7 @@ struct Base {
     zones: Vec<&'static str>,
     zonal: Option<ZonalSpec>,
     first_deployment: bool,
+    first_deployment_unhealthy: bool,
     ignore: bool,
     waves: Option<bool>,
     hooks: Vec<HookSpec>,
@@ -558,26 +565,30 @@ fn arb_base(knobs: Knobs) -> impl Strategy<Value = Base> {
             zones,
             zonal,
             proptest::bool::weighted(if knobs.unhealthy_start { 0.25 } else { 0.0 }),
+            any::<bool>(),
             proptest::bool::weighted(0.3),
             proptest::option::of(any::<bool>()),
             arb_hooks(),
         )
-            .prop_map(|(n, config, lb, z, zonal, first_deployment, ignore, waves, hooks)| {
-                let zones = ZONE_NAMES[..z].to_vec();
-                // zonalConfig belongs to custom configurations and needs zones (§2.1, §2.6).
-                let zonal = zonal.filter(|_| z > 0 && matches!(config, ConfigSpec::Custom(_)));
-                Base {
-                    n,
-                    config,
-                    lb,
-                    zones,
-                    zonal,
-                    first_deployment,
-                    ignore,
-                    waves,
-                    hooks,
-                }
-            })
+            .prop_map(
+                |(n, config, lb, z, zonal, first_deployment, first_unhealthy, ignore, waves, hooks)| {
+                    let zones = ZONE_NAMES[..z].to_vec();
+                    // zonalConfig belongs to custom configurations and needs zones (§2.1, §2.6).
+                    let zonal = zonal.filter(|_| z > 0 && matches!(config, ConfigSpec::Custom(_)));
+                    Base {
+                        n,
+                        config,
+                        lb,
+                        zones,
+                        zonal,
+                        first_deployment,
+                        first_deployment_unhealthy: first_deployment && first_unhealthy,
+                        ignore,
+                        waves,
+                        hooks,
+                    }
+                },
+            )
     })
 }
 
@@ -650,6 +661,7 @@ pub fn arb_case(knobs: Knobs) -> impl Strategy<Value = Case> {
                 zones: b.zones,
                 zonal: b.zonal,
                 first_deployment: b.first_deployment,
+                first_deployment_unhealthy: b.first_deployment_unhealthy,
                 health,
                 ignore_application_stop_failures: b.ignore,
                 waves: b.waves,
@@ -1364,7 +1376,7 @@ fn the_first_instance_starts_whenever_the_rule_allows_holds(case: &Case) -> Resu
     let d = deployment(&r);
     let attempted = d.targets.iter().filter(|t| t.status != "Skipped").count();
     let n = spec.instances as usize;
-    let unhealthy = |i: usize| spec.first_deployment || spec.health.contains(&(i as u32, "unhealthy"));
+    let unhealthy = |i: usize| spec.first_deployment_unhealthy || spec.health.contains(&(i as u32, "unhealthy"));
     let first_zone_has_unhealthy = (0..n).any(|i| unhealthy(i) && (spec.zonal.is_none() || spec.zone_of(i) == 0));
     let healthy = (0..n).filter(|&i| !unhealthy(i)).count() as u32;
     let may_start = first_zone_has_unhealthy || healthy > spec.minimum();
@@ -1514,6 +1526,18 @@ fn zonal_deployments_go_one_zone_at_a_time_holds(case: &Case) -> Result<(), Test
                 bake
             );
         }
+    }
+    // §2.6, §3.2 rule 4: a failure is declared when the last instance finishes, never held
+    // back by a monitor duration (nor one of a zone without instances).
+    if d.status == "Failed" {
+        let last_end = flights.iter().flatten().map(|f| f.1).max().unwrap_or(0);
+        prop_assert_eq!(
+            ms(d.complete_time),
+            last_end,
+            "seed {}: Failed at {}ms, after its last instance finished",
+            seed,
+            ms(d.complete_time)
+        );
     }
     Ok(())
 }

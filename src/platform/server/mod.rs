@@ -7,7 +7,9 @@
 //! ends:
 //! - `Failed / HEALTH_CONSTRAINTS_INVALID` at once when the minimum cannot be met (M ≥ N);
 //! - `Failed / HEALTH_CONSTRAINTS` when nothing is in flight, instances are pending, and
-//!   none may start; the pending instances end `Skipped`;
+//!   none may start; the pending instances end `Skipped`. Zonal: when a zone ends and the
+//!   next could start none of its instances, at that moment, not after the monitor
+//!   duration (nothing changes the healthy counts while it runs);
 //! - otherwise when every instance has finished: `Succeeded` iff at least max(M, 1)
 //!   instances succeeded.
 //!
@@ -268,8 +270,17 @@ impl<'s> InPlaceDeployment<'s> {
             None => Vec::new(),
         };
         let healthy: u32 = zone_healthy.iter().sum();
-        let serving: Vec<bool> =
-            rollback.map_or_else(|| class.iter().map(|c| c.is_healthy()).collect(), |r| r.serving.clone());
+        // On a first deployment nothing serves before it is deployed to, whichever way its
+        // instances count towards the minimum.
+        let serving: Vec<bool> = rollback.map_or_else(
+            || {
+                class
+                    .iter()
+                    .map(|c| c.is_healthy() && !fleet.first_deployment)
+                    .collect()
+            },
+            |r| r.serving.clone(),
+        );
         let in_service = serving.iter().filter(|&&s| s).count() as u32;
         let on_new_revision = rollback.map_or_else(|| vec![false; n], |r| r.on_new_revision.clone());
         let on_new = count_on_new(&serving, &on_new_revision);
@@ -492,7 +503,10 @@ impl<'s> InPlaceDeployment<'s> {
 
     fn on_zone_bake_ends(&mut self, sched: &mut Scheduler<Event>) {
         self.status = DeploymentStatus::InProgress;
-        self.zone_cursor += 1;
+        self.zone_cursor = self
+            .next_zone()
+            .expect("a monitor duration leads to a zone with instances")
+            .0;
         tracing::info!(target: "cdsim::deployment", t = %sched.now(), zone = %self.scenario.fleet.zones[self.zone_cursor],
             "next Availability Zone");
         self.start_more(sched);
@@ -587,23 +601,18 @@ impl<'s> InPlaceDeployment<'s> {
             }
             return;
         }
-        while let Some(t) = self.pending[q].peek() {
+        while self.pending[q].peek().is_some_and(|t| self.may_start_in(q, t, plan)) {
             if waves && self.in_flight > 0 && self.last_start < now {
                 break; // a wave starts only when the previous one has finished
             }
-            let healthy = self.instances[t.index()].class.is_healthy();
-            let zone = self.zonal.then(|| self.zone_health[q]);
-            if !may_start(healthy, self.fleet_health, zone, self.in_flight, plan.max_in_flight) {
-                break;
-            }
-            self.pending[q].pop();
+            let t = self.pending[q].pop().expect("peeked");
             self.last_start = now;
             self.start_target(t, sched);
         }
         if self.in_flight > 0 {
             return;
         }
-        if self.pending[q].len() > 0 {
+        if self.pending[q].len() > 0 || self.next_zone_cannot_start(plan) {
             let message = format!(
                 "The overall deployment failed because too many individual instances failed deployment, too few \
                  healthy instances are available for deployment, or some instances in your deployment group are \
@@ -616,7 +625,7 @@ impl<'s> InPlaceDeployment<'s> {
                 DeploymentStatus::Failed,
                 Some((ErrorCode::HealthConstraints, message)),
             );
-        } else if self.zonal && self.zone_cursor + 1 < self.pending.len() {
+        } else if self.next_zone().is_some() {
             let zc = self.zonal_config();
             let bake = zc.bake_after(self.zone_cursor);
             self.status = DeploymentStatus::Baking;
@@ -636,6 +645,31 @@ impl<'s> InPlaceDeployment<'s> {
                 Some((ErrorCode::HealthConstraints, message)),
             );
         }
+    }
+
+    /// Whether pending instance `t` of queue `q` may start now (§3.2 rule 2, with the zone's
+    /// constraint when zonal).
+    fn may_start_in(&self, q: usize, t: TargetId, plan: HealthPlan) -> bool {
+        let healthy = self.instances[t.index()].class.is_healthy();
+        let zone = self.zonal.then(|| self.zone_health[q]);
+        may_start(healthy, self.fleet_health, zone, self.in_flight, plan.max_in_flight)
+    }
+
+    /// At the end of a zone, with nothing in flight: whether the next zone that has instances
+    /// could start none of them (§2.6, §3.2 rule 4). Nothing changes the healthy counts
+    /// during the monitor duration, so the deployment fails now rather than after it.
+    fn next_zone_cannot_start(&self, plan: HealthPlan) -> bool {
+        self.next_zone().is_some_and(|(z, t)| !self.may_start_in(z, t, plan))
+    }
+
+    /// Zonal: the next zone after the current one that has instances to deploy to, with its
+    /// first. A zone without instances is passed over (no monitor duration for it).
+    fn next_zone(&self) -> Option<(usize, TargetId)> {
+        if !self.zonal {
+            return None;
+        }
+        let later = self.pending.iter().enumerate().skip(self.zone_cursor + 1);
+        later.filter_map(|(z, queue)| queue.peek().map(|t| (z, t))).next()
     }
 
     fn zonal_config(&self) -> &'s crate::config::ZonalConfig {

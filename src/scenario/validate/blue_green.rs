@@ -81,17 +81,11 @@ impl Validator {
         }
         let hooks = self.hook_functions(raw, platform);
         let traffic = self.traffic(raw.traffic.as_ref(), platform);
-        let linear_end = match raw.linear_end.as_ref().map(|v| (v, v.value.as_str())) {
-            None | Some((_, "atLastShift")) => Some(LinearEnd::AtLastShift),
-            Some((_, "oneIntervalAfter")) => Some(LinearEnd::OneIntervalAfter),
-            Some((v, other)) => {
-                self.problem(
-                    v,
-                    format!("linearEnd must be atLastShift or oneIntervalAfter, found \"{other}\""),
-                );
-                None
-            }
-        };
+        let ends = [
+            ("atLastShift", LinearEnd::AtLastShift),
+            ("oneIntervalAfter", LinearEnd::OneIntervalAfter),
+        ];
+        let linear_end = self.either(raw.linear_end.as_ref(), "linearEnd", ends);
         // The routing itself stays in the configuration, where the platform model reads it.
         routing?;
         Some(BlueGreenDeployment {

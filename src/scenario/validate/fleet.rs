@@ -7,7 +7,7 @@ use super::{MAX_INSTANCES, Validator};
 use crate::id::TargetId;
 use crate::load_balancer::{HealthCheck, LoadBalancer};
 use crate::scenario::raw::{self, Located, RawHealthCheck};
-use crate::scenario::{Fleet, HealthClass};
+use crate::scenario::{FirstDeploymentHealth, Fleet, HealthClass};
 
 impl Validator {
     pub(super) fn fleet(&mut self, raw: &raw::RawFleet) -> Option<Fleet> {
@@ -59,12 +59,32 @@ impl Validator {
             );
             return None;
         }
+        let first_deployment = raw.first_deployment.unwrap_or(false);
         Some(Fleet {
             instances: n,
             zones,
-            first_deployment: raw.first_deployment.unwrap_or(false),
+            first_deployment,
+            first_deployment_health: self
+                .first_deployment_health(raw.first_deployment_health.as_ref(), first_deployment)?,
             initial_health,
         })
+    }
+
+    /// `fleet.firstDeploymentHealth`, which only a first deployment may set.
+    fn first_deployment_health(
+        &mut self,
+        raw: Option<&Located<String>>,
+        first_deployment: bool,
+    ) -> Option<FirstDeploymentHealth> {
+        if let Some(v) = raw.filter(|_| !first_deployment) {
+            self.problem(v, "firstDeploymentHealth applies only with firstDeployment: true");
+            return None;
+        }
+        let choices = [
+            ("countedHealthy", FirstDeploymentHealth::CountedHealthy),
+            ("unhealthy", FirstDeploymentHealth::Unhealthy),
+        ];
+        self.either(raw, "firstDeploymentHealth", choices)
     }
 
     pub(super) fn load_balancer(&mut self, raw: &raw::RawLoadBalancer) -> Option<LoadBalancer> {

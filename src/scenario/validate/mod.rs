@@ -156,6 +156,23 @@ impl Validator {
         u32::try_from(v.value).ok()
     }
 
+    /// The value a two-way switch names: the first choice when absent, else a problem
+    /// naming the field, both spellings and the value found.
+    fn either<T: Copy>(&mut self, raw: Option<&Located<String>>, field: &str, choices: [(&str, T); 2]) -> Option<T> {
+        let Some(v) = raw else {
+            return Some(choices[0].1);
+        };
+        let found = choices.iter().find(|(name, _)| *name == v.value);
+        if found.is_none() {
+            let message = format!(
+                "{field} must be {} or {}, found \"{}\"",
+                choices[0].0, choices[1].0, v.value
+            );
+            self.problem(v, message);
+        }
+        found.map(|&(_, value)| value)
+    }
+
     fn scenario(&mut self, raw: &RawScenario) -> Option<Scenario> {
         if raw.name.value.trim().is_empty() {
             self.problem(&raw.name, "name must not be empty");
@@ -394,17 +411,11 @@ impl Validator {
     }
 
     fn instance_scheduling(&mut self, raw: Option<&Located<String>>) -> Option<InstanceScheduling> {
-        match raw.map(|v| (v, v.value.as_str())) {
-            None | Some((_, "rolling")) => Some(InstanceScheduling::Rolling),
-            Some((_, "waves")) => Some(InstanceScheduling::Waves),
-            Some((v, other)) => {
-                self.problem(
-                    v,
-                    format!("instanceScheduling must be rolling or waves, found \"{other}\""),
-                );
-                None
-            }
-        }
+        let choices = [
+            ("rolling", InstanceScheduling::Rolling),
+            ("waves", InstanceScheduling::Waves),
+        ];
+        self.either(raw, "instanceScheduling", choices)
     }
 }
 
