@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::defaults;
 use super::error::{self, ApiError};
+use super::paginate;
 use super::request::{self, AutoRollbackConfiguration, GroupSettings};
 use super::service::{Group, Service};
 use super::view::{Instant, epoch_seconds};
@@ -162,7 +163,14 @@ impl Service {
     pub(super) fn list_groups(&mut self, r: request::ListDeploymentGroups) -> Result<Value, ApiError> {
         let (app, _) = self.application(r.application_name)?;
         let names: Vec<&String> = self.groups.keys().filter(|(a, _)| *a == app).map(|(_, n)| n).collect();
-        Ok(json!({"applicationName": app, "deploymentGroups": names}))
+        let mut out = paginate::page(
+            "ListDeploymentGroups",
+            "deploymentGroups",
+            &names,
+            r.next_token.as_deref(),
+        )?;
+        out["applicationName"] = json!(app);
+        Ok(out)
     }
 
     pub(super) fn batch_get_groups(

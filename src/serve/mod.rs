@@ -18,6 +18,7 @@ pub mod error;
 mod groups;
 pub mod http;
 pub mod page;
+mod paginate;
 pub mod record;
 mod request;
 mod run;

@@ -176,6 +176,18 @@ impl Run {
         self.report = simulate(&self.scenario, self.seed);
     }
 
+    /// StopDeployment on the running rollback deployment at `now`: re-simulates with the
+    /// rollback stopped then (it does not roll back again). False where the core does not
+    /// model stopping a rollback (blue/green rollbacks).
+    pub fn stop_rollback(&mut self, now: Instant) -> bool {
+        if !matches!(self.scenario.workload, Workload::InPlace(_)) {
+            return false;
+        }
+        self.scenario.monitoring.rollback_stop = Some(SimTime::from_millis(now - self.created));
+        self.report = simulate(&self.scenario, self.seed);
+        true
+    }
+
     /// The phase (`ready`, `terminationWait`) going on at `now`, with its start.
     fn phase_at(&self, name: &str, now: Instant) -> Option<Instant> {
         let t = self.t(now);

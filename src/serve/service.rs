@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::error::{self, ApiError};
+use super::paginate;
 use super::request::{self, parse};
 use super::run::Run;
 use super::view::{Instant, epoch_seconds};
@@ -265,8 +266,9 @@ impl Service {
         Ok(json!({"application": Self::application_info(&name, app)}))
     }
 
-    fn list_applications(&mut self, _: request::NextToken) -> Result<Value, ApiError> {
-        Ok(json!({"applications": self.applications.keys().collect::<Vec<_>>()}))
+    fn list_applications(&mut self, r: request::NextToken) -> Result<Value, ApiError> {
+        let names: Vec<&String> = self.applications.keys().collect();
+        paginate::page("ListApplications", "applications", &names, r.next_token.as_deref())
     }
 
     fn batch_get_applications(&mut self, r: request::BatchGetApplications) -> Result<Value, ApiError> {
@@ -372,10 +374,15 @@ impl Service {
         Ok(json!({"deploymentConfigInfo": info}))
     }
 
-    fn list_configs(&mut self, _: request::NextToken) -> Result<Value, ApiError> {
+    fn list_configs(&mut self, r: request::NextToken) -> Result<Value, ApiError> {
         let mut names: Vec<String> = predefined::all().into_iter().map(|c| c.name).collect();
         names.extend(self.configs.keys().cloned());
-        Ok(json!({"deploymentConfigsList": names}))
+        paginate::page(
+            "ListDeploymentConfigs",
+            "deploymentConfigsList",
+            &names,
+            r.next_token.as_deref(),
+        )
     }
 
     fn delete_config(&mut self, r: request::DeploymentConfigName) -> Result<Value, ApiError> {

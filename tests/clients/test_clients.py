@@ -173,6 +173,37 @@ class Boto3(unittest.TestCase):
             self.assertEqual(json.loads(answer.exception.read())["__type"], kind)
 
 
+class Pagination(unittest.TestCase):
+    def test_paginators_walk_lists_longer_than_a_page(self):
+        cd = client(MAX)
+        apps = [f"page-{i:03d}" for i in range(105)]
+        for app in apps:
+            cd.create_application(applicationName=app)
+        first = cd.list_applications()
+        self.assertEqual(len(first["applications"]), 100)
+        self.assertIn("nextToken", first)
+        listed = [a for page in cd.get_paginator("list_applications").paginate() for a in page["applications"]]
+        self.assertEqual([a for a in listed if a.startswith("page-")], apps)
+        self.assertEqual(len(listed), len(set(listed)))
+        groups = [f"g{i:03d}" for i in range(102)]
+        for group in groups:
+            cd.create_deployment_group(applicationName="page-000", deploymentGroupName=group, serviceRoleArn=ROLE)
+        pages = list(cd.get_paginator("list_deployment_groups").paginate(applicationName="page-000"))
+        self.assertEqual([len(p["deploymentGroups"]) for p in pages], [100, 2])
+        self.assertEqual([g for p in pages for g in p["deploymentGroups"]], groups)
+        ids = [cd.create_deployment(applicationName="page-000", deploymentGroupName=g)["deploymentId"]
+               for g in groups]
+        pages = list(cd.get_paginator("list_deployments").paginate(applicationName="page-000",
+                                                                   deploymentGroupName="g000"))
+        self.assertEqual([p["deployments"] for p in pages], [[ids[0]]])
+        listed = [d for p in cd.get_paginator("list_deployments").paginate() for d in p["deployments"]]
+        self.assertEqual([d for d in listed if d in ids], ids[::-1])
+        cli = aws(MAX, "list-deployments")["deployments"]  # the CLI follows nextToken itself
+        self.assertEqual(cli, listed)
+        with self.assertRaises(cd.exceptions.InvalidNextTokenException):
+            cd.list_applications(nextToken="not-a-token")
+
+
 class HookHandler(http.server.BaseHTTPRequestHandler):
     """A hook function as a user writes it: read the invocation, decide, report the status."""
     verdicts = []  # the statuses to report, in order
