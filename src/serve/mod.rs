@@ -12,6 +12,7 @@
 //! Not here: any simulation rule. The core is used unchanged through
 //! `simulation::simulate`.
 
+mod alarms;
 mod defaults;
 mod deployments;
 pub mod error;

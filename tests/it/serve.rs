@@ -922,3 +922,131 @@ fn stop_deployment_stops_a_running_rollback_which_does_not_roll_back_again() {
         "DeploymentAlreadyCompletedException"
     );
 }
+
+/// A Lambda application `fn` and its group `name` (a five-minute canary, rolling back on
+/// alarms) with this `alarmConfiguration`.
+fn lambda_group(s: &mut Service, name: &str, alarms: Value) -> Result<Value, (String, String)> {
+    if call(s, "GetApplication", json!({"applicationName": "fn"}), 0.0).is_err() {
+        ok(
+            s,
+            "CreateApplication",
+            json!({"applicationName": "fn", "computePlatform": "Lambda"}),
+            0.0,
+        );
+    }
+    let group = json!({"applicationName": "fn", "deploymentGroupName": name, "serviceRoleArn": "r",
+        "deploymentConfigName": "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        "autoRollbackConfiguration": {"enabled": true, "events": ["DEPLOYMENT_STOP_ON_ALARM"]},
+        "alarmConfiguration": alarms});
+    call(s, "CreateDeploymentGroup", group, 0.0)
+}
+
+#[test]
+fn alarms_named_by_an_api_group_are_simulated_from_a_scenario_or_by_default() {
+    let mut s = service(&["lambda-alarm-rollback.yaml"]);
+    let alarm = |name: &str| json!({"enabled": true, "alarms": [{"name": name}]});
+    lambda_group(&mut s, "named", alarm("checkout-new-version-errors")).unwrap();
+    lambda_group(&mut s, "default", alarm("fn-errors")).unwrap();
+    lambda_group(
+        &mut s,
+        "off",
+        json!({"enabled": false, "alarms": [{"name": "fn-errors"}]}),
+    )
+    .unwrap();
+    let echoed = ok(
+        &mut s,
+        "GetDeploymentGroup",
+        json!({"applicationName": "fn", "deploymentGroupName": "named"}),
+        0.0,
+    );
+    assert_eq!(
+        echoed["deploymentGroupInfo"]["alarmConfiguration"],
+        alarm("checkout-new-version-errors")
+    );
+    let bad = format!("v2 {BAD_REVISION_MARK}");
+    let mut stopped_at = Vec::new();
+    for group in ["named", "default"] {
+        assert_eq!(outcome(&mut s, "fn", group, "v1", 0.0).0, "Succeeded", "{group}");
+        let id = ok(
+            &mut s,
+            "CreateDeployment",
+            json!({"applicationName": "fn", "deploymentGroupName": group, "description": bad}),
+            1e5,
+        )["deploymentId"]
+            .clone();
+        let d = ok(&mut s, "GetDeployment", json!({"deploymentId": id}), 2e5)["deploymentInfo"].clone();
+        assert_eq!(
+            (d["status"].clone(), d["errorInformation"]["code"].clone()),
+            (json!("Stopped"), json!("ALARM_ACTIVE"))
+        );
+        assert!(d["rollbackInfo"]["rollbackDeploymentId"].is_string(), "{d}");
+        stopped_at.push(d["completeTime"].as_f64().unwrap());
+    }
+    assert!(
+        stopped_at[0] > stopped_at[1],
+        "the scenario's alarm (2 of 3 periods) stops later than the default (1 of 1): {stopped_at:?}"
+    );
+    // Alarms disabled: with neither hooks nor alarms, nothing detects the bad version.
+    assert_eq!(outcome(&mut s, "fn", "off", &bad, 0.0).0, "Succeeded");
+    let update =
+        json!({"applicationName": "fn", "currentDeploymentGroupName": "off", "alarmConfiguration": alarm("x")});
+    ok(&mut s, "UpdateDeploymentGroup", update, 1e5);
+    assert_eq!(
+        outcome(&mut s, "fn", "off", &bad, 1e5).1,
+        "ALARM_ACTIVE",
+        "the update applies"
+    );
+    let eleven: Vec<Value> = (0..11).map(|i| json!({"name": format!("a{i}")})).collect();
+    let too_many = lambda_group(&mut s, "many", json!({"enabled": true, "alarms": eleven}));
+    assert_eq!(too_many.unwrap_err().0, "AlarmsLimitExceededException");
+    let none = lambda_group(&mut s, "none", json!({"enabled": true, "alarms": []}));
+    assert_eq!(none.unwrap_err().0, "InvalidAlarmConfigException");
+}
+
+#[test]
+fn update_deployment_group_rebuilds_an_api_groups_fleet_for_the_next_deployment() {
+    let mut s = shop(&[]);
+    let block_traffic = |s: &mut Service, id: &Value| {
+        let target = ok(
+            s,
+            "GetDeploymentTarget",
+            json!({"deploymentId": id, "targetId": "i-0000"}),
+            1e6,
+        );
+        let events = target["deploymentTarget"]["instanceTarget"]["lifecycleEvents"].clone();
+        let block = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["lifecycleEventName"] == "BlockTraffic");
+        block.map(|e| e["status"].clone())
+    };
+    let body = json!({"applicationName": "shop", "deploymentGroupName": "prod"});
+    let first = ok(&mut s, "CreateDeployment", body.clone(), 0.0)["deploymentId"].clone();
+    assert_eq!(
+        block_traffic(&mut s, &first),
+        None,
+        "no load balancer: no traffic events"
+    );
+    let lb = json!({"applicationName": "shop", "currentDeploymentGroupName": "prod",
+        "loadBalancerInfo": {"targetGroupInfoList": [{"name": "shop-tg"}]}});
+    ok(&mut s, "UpdateDeploymentGroup", lb, 1e4);
+    let second = ok(&mut s, "CreateDeployment", body.clone(), 1e4)["deploymentId"].clone();
+    assert_eq!(
+        block_traffic(&mut s, &second),
+        Some(json!("Succeeded")),
+        "behind the new load balancer"
+    );
+    let info = ok(&mut s, "GetDeployment", json!({"deploymentId": second}), 1e6)["deploymentInfo"].clone();
+    assert_eq!(
+        info["deploymentConfigName"], "CodeDeployDefault.HalfAtATime",
+        "settings kept"
+    );
+    let bg = json!({"applicationName": "shop", "currentDeploymentGroupName": "prod",
+        "deploymentStyle": {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"}});
+    ok(&mut s, "UpdateDeploymentGroup", bg, 2e4);
+    let third = ok(&mut s, "CreateDeployment", body, 2e4)["deploymentId"].clone();
+    let info = ok(&mut s, "GetDeployment", json!({"deploymentId": third}), 1e6)["deploymentInfo"].clone();
+    assert_eq!(info["deploymentStyle"]["deploymentType"], "BLUE_GREEN");
+    assert_eq!(info["status"], "Succeeded");
+}
