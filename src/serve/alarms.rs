@@ -10,10 +10,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::ApiError;
+use super::request::ApiAlarmConfiguration;
 use crate::alarm::{
     Alarm, AlarmConfiguration, AlarmRule, AlarmState, Comparison, History, MetricSource, TreatMissingData, VersionRef,
 };
@@ -50,21 +50,6 @@ impl Catalogue {
             _ => default_alarm(name, scenario),
         }
     }
-}
-
-/// `alarmConfiguration` as the API gives it.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ApiAlarmConfiguration {
-    enabled: Option<bool>,
-    ignore_poll_alarm_failure: Option<bool>,
-    alarms: Option<Vec<ApiAlarm>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ApiAlarm {
-    name: Option<String>,
 }
 
 /// The alarms a group's `alarmConfiguration` makes its deployments watch: none unless

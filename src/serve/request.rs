@@ -147,6 +147,22 @@ pub struct AutoRollbackConfiguration {
     pub events: Option<Vec<String>>,
 }
 
+/// `alarmConfiguration`, read (not only echoed) because its alarms are simulated.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApiAlarmConfiguration {
+    pub enabled: Option<bool>,
+    pub ignore_poll_alarm_failure: Option<bool>,
+    pub alarms: Option<Vec<ApiAlarm>>,
+}
+
+/// One alarm of `alarmConfiguration`: a CloudWatch alarm's name.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiAlarm {
+    pub name: Option<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentId {
