@@ -147,6 +147,31 @@ class Boto3(unittest.TestCase):
         self.assertEqual(info["status"], "Stopped")
         self.assertNotIn("rollbackDeploymentId", info.get("rollbackInfo", {}))
 
+    def test_bad_revisions_on_ecs_and_lambda_and_an_alarm_of_an_api_group(self):
+        cd = client(MAX)
+        cd.create_application(applicationName="boto-ecs", computePlatform="ECS")
+        cd.create_deployment_group(applicationName="boto-ecs", deploymentGroupName="prod", serviceRoleArn=ROLE)
+        bad = cd.create_deployment(applicationName="boto-ecs", deploymentGroupName="prod",
+                                   description="v2 [bad-revision]")["deploymentId"]
+        self.assertEqual(wait_for(cd, bad, ("Succeeded", "Failed", "Stopped"))["status"], "Failed")
+        cd.create_application(applicationName="boto-fn", computePlatform="Lambda")
+        cd.create_deployment_group(
+            applicationName="boto-fn", deploymentGroupName="live", serviceRoleArn=ROLE,
+            deploymentConfigName="CodeDeployDefault.LambdaCanary10Percent5Minutes",
+            alarmConfiguration={"enabled": True, "alarms": [{"name": "fn-errors"}]},
+            autoRollbackConfiguration={"enabled": True, "events": ["DEPLOYMENT_STOP_ON_ALARM"]})
+        bad = cd.create_deployment(applicationName="boto-fn", deploymentGroupName="live",
+                                   description="v2 [bad-revision]")["deploymentId"]
+        info = wait_for(cd, bad, ("Succeeded", "Failed", "Stopped"))
+        self.assertEqual((info["status"], info["errorInformation"]["code"]), ("Stopped", "ALARM_ACTIVE"))
+        rollback = wait_for(cd, info["rollbackInfo"]["rollbackDeploymentId"], ("Succeeded", "Failed", "Stopped"))
+        self.assertEqual(rollback["creator"], "codeDeployRollback")
+        cd.update_deployment_group(applicationName="boto-fn", currentDeploymentGroupName="live",
+                                   alarmConfiguration={"enabled": False, "alarms": []})
+        shipped = cd.create_deployment(applicationName="boto-fn", deploymentGroupName="live",
+                                       description="v3 [bad-revision]")["deploymentId"]
+        self.assertEqual(wait_for(cd, shipped, ("Succeeded", "Failed", "Stopped"))["status"], "Succeeded")
+
     def test_errors_are_modelled_exceptions(self):
         cd = client(MAX)
         with self.assertRaises(cd.exceptions.DeploymentDoesNotExistException):
