@@ -35,6 +35,8 @@ pub struct Run {
     pub ids: Vec<String>,
     /// Hook functions answered by the user's code (`external` in the scenario).
     pub hooks: Vec<ExternalHook>,
+    /// A client's StopDeployment reached the deployment.
+    pub stopped_by_client: bool,
 }
 
 /// A hook function whose status the user's code reports.
@@ -64,6 +66,7 @@ impl Run {
             report,
             ids: Vec::new(),
             hooks: Vec::new(),
+            stopped_by_client: false,
         }
     }
 
@@ -168,7 +171,13 @@ impl Run {
     }
 
     /// StopDeployment at `now`: re-simulates with the stop scheduled.
+    /// A second StopDeployment changes nothing: the first one's instant stands, so nothing
+    /// before it is re-simulated differently.
     pub fn stop(&mut self, now: Instant, auto_rollback_enabled: Option<bool>) {
+        if self.stopped_by_client {
+            return;
+        }
+        self.stopped_by_client = true;
         self.scenario.monitoring.stop = Some(StopRequest {
             at: SimTime::from_millis(now - self.created),
             auto_rollback_enabled,
@@ -182,6 +191,9 @@ impl Run {
     pub fn stop_rollback(&mut self, now: Instant) -> bool {
         if !matches!(self.scenario.workload, Workload::InPlace(_)) {
             return false;
+        }
+        if self.scenario.monitoring.rollback_stop.is_some() {
+            return true; // a second stop changes nothing, as for the deployment
         }
         self.scenario.monitoring.rollback_stop = Some(SimTime::from_millis(now - self.created));
         self.report = simulate(&self.scenario, self.seed);

@@ -237,6 +237,10 @@ fn stop_with_auto_rollback_makes_a_rollback_deployment() {
     );
     assert_eq!(stopped["status"], "Pending");
     let end = completion(&mut s, &id);
+    assert!(end > 21.0, "the running events finish first: {end}");
+    let again = json!({"deploymentId": id, "autoRollbackEnabled": false});
+    assert_eq!(ok(&mut s, "StopDeployment", again, 21.0)["status"], "Pending");
+    assert_eq!(completion(&mut s, &id), end, "a second stop changes nothing");
     let first = info(&mut s, &id, 1e5);
     assert_eq!(first["status"], "Stopped");
     assert_eq!(first["errorInformation"]["code"], "MANUAL_STOP");
@@ -896,15 +900,20 @@ fn stop_deployment_stops_a_running_rollback_which_does_not_roll_back_again() {
         .unwrap()
         .to_string();
     let created = info(&mut s, &rollback, 1e5)["createTime"].as_f64().unwrap() - T0 as f64 / 1000.0;
-    let running = info(&mut s, &rollback, created + 5.0);
+    let running = info(&mut s, &rollback, created + 8.0);
     assert_eq!(running["status"], "InProgress");
     let stopped = ok(
         &mut s,
         "StopDeployment",
         json!({"deploymentId": rollback, "autoRollbackEnabled": true}),
-        created + 5.0,
+        created + 8.0,
     );
     assert_eq!(stopped["status"], "Pending");
+    let end = completion(&mut s, &rollback);
+    assert!(end > created + 8.0, "the running events finish first: {end}");
+    let midway = (created + 8.0 + end) / 2.0;
+    ok(&mut s, "StopDeployment", json!({"deploymentId": rollback}), midway);
+    assert_eq!(completion(&mut s, &rollback), end, "a second stop changes nothing");
     let done = info(&mut s, &rollback, 1e5);
     assert_eq!(done["status"], "Stopped");
     assert_eq!(done["errorInformation"]["code"], "MANUAL_STOP");
