@@ -850,8 +850,13 @@ fn outcome(s: &mut Service, app: &str, group: &str, description: &str, at: f64) 
 }
 
 #[test]
-fn a_bad_revision_fails_ecs_and_lambda_deployments_too() {
-    let mut s = service(&["lambda-canary.yaml", "compare-lambda.yaml", "ecs-all-at-once.yaml"]);
+fn a_bad_revision_fails_ecs_lambda_and_ec2_blue_green_deployments_too() {
+    let mut s = service(&[
+        "lambda-canary.yaml",
+        "compare-lambda.yaml",
+        "ecs-all-at-once.yaml",
+        "ec2-blue-green.yaml",
+    ]);
     let bad = format!("v9 {BAD_REVISION_MARK}");
     // ECS, a group made through the API: the replacement's tasks never become healthy.
     ok(
@@ -881,6 +886,15 @@ fn a_bad_revision_fails_ecs_and_lambda_deployments_too() {
     // ECS from a scenario, unchanged otherwise.
     assert_eq!(
         outcome(&mut s, "ecs-all-at-once", "ecs-all-at-once", &bad, 0.0).0,
+        "Failed"
+    );
+    // EC2 blue/green: the replacement instances fail their Install step.
+    assert_eq!(
+        outcome(&mut s, "ec2-blue-green", "ec2-blue-green", "v2", 0.0).0,
+        "Succeeded"
+    );
+    assert_eq!(
+        outcome(&mut s, "ec2-blue-green", "ec2-blue-green", &bad, 1e5).0,
         "Failed"
     );
 }
