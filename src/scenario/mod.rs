@@ -63,7 +63,8 @@ pub struct Monitoring {
     /// A StopDeployment the scenario makes.
     pub stop: Option<StopRequest>,
     /// A StopDeployment on the rollback deployment, at this instant (`cdsim serve`, when a
-    /// client stops a rollback while it runs; in place only). It never rolls back again.
+    /// client stops a rollback while it runs; in place and EC2 blue/green). It never rolls
+    /// back again.
     pub rollback_stop: Option<SimTime>,
 }
 

@@ -260,7 +260,7 @@ impl Service {
             return Err(ApiError::new(
                 "InvalidOperationException",
                 format!(
-                    "cdsim serve stops in-place rollback deployments only; {} is a blue/green one",
+                    "cdsim serve does not stop ECS and Lambda rollback deployments ({})",
                     run.ids[k]
                 ),
             ));

@@ -187,9 +187,9 @@ impl Run {
 
     /// StopDeployment on the running rollback deployment at `now`: re-simulates with the
     /// rollback stopped then (it does not roll back again). False where the core does not
-    /// model stopping a rollback (blue/green rollbacks).
+    /// model stopping a rollback (ECS and Lambda, whose rollbacks complete at once).
     pub fn stop_rollback(&mut self, now: Instant) -> bool {
-        if !matches!(self.scenario.workload, Workload::InPlace(_)) {
+        if matches!(self.scenario.workload, Workload::BlueGreen(_)) {
             return false;
         }
         if self.scenario.monitoring.rollback_stop.is_some() {

@@ -1073,3 +1073,38 @@ fn update_deployment_group_rebuilds_an_api_groups_fleet_for_the_next_deployment(
     assert_eq!(info["deploymentStyle"]["deploymentType"], "BLUE_GREEN");
     assert_eq!(info["status"], "Succeeded");
 }
+
+#[test]
+fn stop_deployment_stops_a_running_ec2_blue_green_rollback() {
+    let mut s = service(&["ec2-blue-green-rollback.yaml"]);
+    let name = "ec2-blue-green-rollback";
+    let body = json!({"applicationName": name, "deploymentGroupName": name});
+    let id = ok(&mut s, "CreateDeployment", body, 0.0)["deploymentId"].clone();
+    let first = ok(&mut s, "GetDeployment", json!({"deploymentId": id}), 1e5)["deploymentInfo"].clone();
+    let rollback = first["rollbackInfo"]["rollbackDeploymentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = info(&mut s, &rollback, 1e5)["createTime"].as_f64().unwrap() - T0 as f64 / 1000.0;
+    let end = completion(&mut s, &rollback);
+    assert!(end > created + 10.0, "the rollback takes a while: {created} to {end}");
+    assert_eq!(info(&mut s, &rollback, 1e5)["status"], "Succeeded", "unless stopped");
+    let stopped = ok(
+        &mut s,
+        "StopDeployment",
+        json!({"deploymentId": rollback}),
+        created + 5.0,
+    );
+    assert_eq!(stopped["status"], "Pending");
+    let done = info(&mut s, &rollback, 1e5);
+    assert_eq!(done["status"], "Stopped");
+    assert_eq!(done["errorInformation"]["code"], "MANUAL_STOP");
+    let stopped_at = completion(&mut s, &rollback);
+    assert!(created + 5.0 <= stopped_at && stopped_at < end, "{stopped_at}");
+    let listed = ok(&mut s, "ListDeployments", json!({}), 1e5);
+    assert_eq!(
+        listed["deployments"],
+        json!([rollback, id]),
+        "no rollback of the rollback"
+    );
+}
