@@ -62,6 +62,10 @@ pub struct Monitoring {
     pub auto_rollback: AutoRollback,
     /// A StopDeployment the scenario makes.
     pub stop: Option<StopRequest>,
+    /// A StopDeployment on the rollback deployment, at this instant (`cdsim serve`, when a
+    /// client stops a rollback while it runs; in place and EC2 blue/green). It never rolls
+    /// back again.
+    pub rollback_stop: Option<SimTime>,
 }
 
 /// `autoRollbackConfiguration {enabled, events}`: which events roll back.

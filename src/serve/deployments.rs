@@ -1,9 +1,10 @@
 //! Deployments: Create (refused while the group has one in progress), Get, BatchGet, List,
 //! Stop, Continue, their targets, and PutLifecycleEventHookExecutionStatus.
 //!
-//! A revision is bad when the deployment's `description` contains `[bad-revision]`: on EC2/
-//! on-premises, every instance's Install step then fails (`ScriptFailed`), so a client can
-//! ship a bad revision on purpose and watch the failure and its rollback.
+//! A revision is bad when the deployment's `description` contains `[bad-revision]`, so a
+//! client can ship a bad revision on purpose and watch the failure and its rollback. What
+//! "bad" does is the group's scenario's `faultModel.badRevision` when it has one (certain
+//! rather than drawn), else cdsim's default for the platform ([`bad_revision`]).
 //!
 //! Not here: how a report reads at an instant (`view.rs`).
 
@@ -11,14 +12,16 @@ use serde_json::{Map, Value, json};
 
 use super::error::{self, ApiError};
 use super::groups::auto_rollback;
+use super::paginate;
 use super::request;
 use super::run::{ExternalHook, Run};
 use super::service::Service;
 use super::view::{self, Instant, epoch_seconds};
-use crate::fault::{Fault, Faults};
-use crate::id::TargetId;
 use crate::lifecycle::LifecycleEventName;
+use crate::scenario::blue_green::ShiftTarget;
+use crate::scenario::fault_model::{self, BadRevision, FaultModel};
 use crate::scenario::{Scenario, Workload};
+use crate::traffic::VersionBehaviour;
 
 /// The mark in a deployment's description that ships a bad revision.
 pub const BAD_REVISION_MARK: &str = "[bad-revision]";
@@ -52,10 +55,10 @@ impl Service {
         {
             ip.ignore_application_stop_failures = ignore;
         }
-        if r.description.as_deref().is_some_and(|d| d.contains(BAD_REVISION_MARK)) {
-            ship_bad_revision(&mut scenario);
-        }
         let seed = self.seed.wrapping_add(self.runs.len() as u64);
+        if r.description.as_deref().is_some_and(|d| d.contains(BAD_REVISION_MARK)) {
+            ship_bad_revision(&mut scenario, seed);
+        }
         let external = Run::external_hooks(&mut scenario);
         let mut run = Run::new(scenario, seed, now);
         for (event, url) in external {
@@ -239,19 +242,29 @@ impl Service {
                 }
             }
         }
-        Ok(json!({"deployments": ids}))
+        paginate::page("ListDeployments", "deployments", &ids, r.next_token.as_deref())
     }
 
     pub(super) fn stop_deployment(&mut self, r: request::StopDeployment, now: Instant) -> Result<Value, ApiError> {
         let (index, k) = self.find(r.deployment_id, now)?;
         let run = &mut self.runs[index];
-        if k > 0 || !run.busy(now) || now >= view::at(run.created, run.deployment(0).complete_time) {
+        if now >= view::at(run.created, run.deployment(k).complete_time) {
             return Err(ApiError::new(
                 "DeploymentAlreadyCompletedException",
                 format!("The deployment {} is already completed", run.ids[k]),
             ));
         }
-        run.stop(now, r.auto_rollback_enabled);
+        if k == 0 {
+            run.stop(now, r.auto_rollback_enabled);
+        } else if !run.stop_rollback(now) {
+            return Err(ApiError::new(
+                "InvalidOperationException",
+                format!(
+                    "cdsim serve does not stop ECS and Lambda rollback deployments ({})",
+                    run.ids[k]
+                ),
+            ));
+        }
         self.name_deployments(index);
         Ok(json!({"status": "Pending", "statusMessage": "Stopping Active Deployment"}))
     }
@@ -306,7 +319,7 @@ impl Service {
             })
             .map(|target| &target.target_id)
             .collect();
-        Ok(json!({"targetIds": ids}))
+        paginate::page("ListDeploymentTargets", "targetIds", &ids, r.next_token.as_deref())
     }
 
     pub(super) fn batch_get_targets(
@@ -372,13 +385,52 @@ impl Service {
     }
 }
 
-/// Every instance's Install step fails: a revision that does not install.
-fn ship_bad_revision(scenario: &mut Scenario) {
-    if let Workload::InPlace(ip) = &mut scenario.workload {
-        let bad = (0..ip.fleet.instances).map(|i| Fault::HookFails {
-            target: TargetId(i),
-            event: LifecycleEventName::Install,
-        });
-        ip.faults = Faults::new(ip.faults.all().cloned().chain(bad).collect::<Vec<_>>());
+/// Ships a bad revision: the scenario's `faultModel.badRevision`, or [`bad_revision`]'s
+/// default, with certainty, drawn as `cdsim compare` draws a bad run (the same
+/// `fault_model::draw`, from the deployment's seed).
+fn ship_bad_revision(scenario: &mut Scenario, seed: u64) {
+    let own = scenario.fault_model.as_ref().and_then(|m| m.bad_revision.clone());
+    if own.is_none()
+        && let Workload::BlueGreen(bg) = &mut scenario.workload
+        && let ShiftTarget::Ecs(ecs) = &mut bg.target
+    {
+        ecs.replacement_unhealthy = true;
+    }
+    let bad = own.unwrap_or_else(|| bad_revision(scenario));
+    let model = FaultModel {
+        bad_revision: Some(BadRevision {
+            probability: 1.0,
+            ..bad
+        }),
+        ..FaultModel::default()
+    };
+    let kept = scenario.fault_model.replace(model);
+    *scenario = fault_model::draw(scenario, seed).scenario;
+    scenario.fault_model = kept;
+}
+
+/// What a bad revision does when the scenario does not say. EC2/on-premises (in place and
+/// blue/green): the Install step fails on every instance that gets it. ECS: the replacement
+/// task set's tasks never pass their health checks (ECS also gets the Lambda rule's failing
+/// hooks and error rate). Lambda: every hook function the group has reports Failed, and the
+/// new version fails half its requests, which an error-rate alarm sees; a Lambda group
+/// with neither hooks nor alarms then ships the bad version, as CodeDeploy would, having
+/// nothing to detect it with.
+pub fn bad_revision(scenario: &Scenario) -> BadRevision {
+    let (failing_hooks, replacement) = match &scenario.workload {
+        Workload::InPlace(_) | Workload::Ec2BlueGreen(_) => (vec![LifecycleEventName::Install], None),
+        Workload::BlueGreen(bg) => {
+            let behaviour = VersionBehaviour {
+                error_rate: 0.5,
+                ..bg.traffic.replacement
+            };
+            (bg.hooks.keys().copied().collect(), Some(behaviour))
+        }
+    };
+    BadRevision {
+        probability: 1.0,
+        failing_hooks,
+        hook_failure_probability: 1.0,
+        replacement,
     }
 }

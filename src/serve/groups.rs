@@ -1,17 +1,23 @@
 //! Deployment groups: Create, Get, Update, List, BatchGet and Delete. A group made through
 //! the API deploys to a documented default fleet (`defaults.rs`) with the group's
-//! configuration and automatic-rollback settings; a group pre-created from a `--scenario`
-//! file deploys to the scenario's.
+//! configuration, automatic-rollback and alarm settings (`alarms.rs`), and
+//! UpdateDeploymentGroup rebuilds it from the merged settings, so a load balancer or a
+//! blue/green style added later applies to the next deployment. A group pre-created from
+//! a `--scenario` file deploys to the scenario's fleet, which an update keeps; the
+//! settings sent (configuration, automatic rollback, alarms) apply to it.
 //!
 //! Not here: deployments (`deployments.rs`).
 
 use serde_json::{Map, Value, json};
 
+use super::alarms;
 use super::defaults;
 use super::error::{self, ApiError};
+use super::paginate;
 use super::request::{self, AutoRollbackConfiguration, GroupSettings};
 use super::service::{Group, Service};
 use super::view::{Instant, epoch_seconds};
+use crate::config::ComputePlatform;
 use crate::scenario::{self, AutoRollback, Scenario};
 
 impl Service {
@@ -26,10 +32,7 @@ impl Service {
             let message = format!("The deployment group {name} already exists for application {app_name}");
             return Err(ApiError::new("DeploymentGroupAlreadyExistsException", message));
         }
-        let blue_green = is_blue_green(&r);
-        let text = defaults::scenario_text(platform, r.load_balancer_info.is_some(), blue_green);
-        let mut scenario = scenario::load_str(&text, "default").expect("the default scenarios are valid");
-        self.configure(&mut scenario, &r)?;
+        let scenario = self.default_scenario(platform, &r)?;
         let id = self.new_uuid();
         self.groups.insert(
             (app_name, name),
@@ -37,12 +40,23 @@ impl Service {
                 id: id.clone(),
                 settings: r,
                 scenario,
+                from_scenario: false,
             },
         );
         Ok(json!({"deploymentGroupId": id}))
     }
 
-    /// Applies a group's configuration and automatic-rollback settings to its scenario.
+    /// What a group made through the API deploys to: the default fleet its settings
+    /// describe (`defaults.rs`: load balancer, blue/green), configured by them.
+    fn default_scenario(&self, platform: ComputePlatform, r: &GroupSettings) -> Result<Scenario, ApiError> {
+        let text = defaults::scenario_text(platform, r.load_balancer_info.is_some(), is_blue_green(r));
+        let mut scenario = scenario::load_str(&text, "default").expect("the default scenarios are valid");
+        self.configure(&mut scenario, r)?;
+        Ok(scenario)
+    }
+
+    /// Applies a group's configuration, automatic-rollback and alarm settings to its
+    /// scenario.
     fn configure(&self, scenario: &mut Scenario, r: &GroupSettings) -> Result<(), ApiError> {
         if let Some(name) = &r.deployment_config_name {
             let config = self.config(name)?;
@@ -58,6 +72,9 @@ impl Service {
             let a: AutoRollbackConfiguration = serde_json::from_value(v.clone())
                 .map_err(|e| ApiError::new("InvalidAutoRollbackConfigException", e.to_string()))?;
             scenario.monitoring.auto_rollback = auto_rollback(&a)?;
+        }
+        if let Some(v) = &r.alarm_configuration {
+            scenario.monitoring.alarms = alarms::configuration(v, scenario, &self.alarms)?;
         }
         Ok(())
     }
@@ -143,10 +160,15 @@ impl Service {
 
     pub(super) fn update_group(&mut self, r: GroupSettings) -> Result<Value, ApiError> {
         let (app, name, g) = self.group(r.application_name.clone(), r.current_deployment_group_name.clone())?;
-        let mut scenario = g.scenario.clone();
         let mut settings = g.settings.clone();
-        self.configure(&mut scenario, &r)?;
         merge(&mut settings, r.clone());
+        let scenario = if g.from_scenario {
+            let mut scenario = g.scenario.clone();
+            self.configure(&mut scenario, &r)?;
+            scenario
+        } else {
+            self.default_scenario(g.scenario.deployment_config.compute_platform, &settings)?
+        };
         let new_name = r.new_deployment_group_name.clone().unwrap_or_else(|| name.clone());
         if new_name != name && self.groups.contains_key(&(app.clone(), new_name.clone())) {
             let message = format!("The deployment group {new_name} already exists for application {app}");
@@ -162,7 +184,14 @@ impl Service {
     pub(super) fn list_groups(&mut self, r: request::ListDeploymentGroups) -> Result<Value, ApiError> {
         let (app, _) = self.application(r.application_name)?;
         let names: Vec<&String> = self.groups.keys().filter(|(a, _)| *a == app).map(|(_, n)| n).collect();
-        Ok(json!({"applicationName": app, "deploymentGroups": names}))
+        let mut out = paginate::page(
+            "ListDeploymentGroups",
+            "deploymentGroups",
+            &names,
+            r.next_token.as_deref(),
+        )?;
+        out["applicationName"] = json!(app);
+        Ok(out)
     }
 
     pub(super) fn batch_get_groups(

@@ -12,12 +12,14 @@
 //! Not here: any simulation rule. The core is used unchanged through
 //! `simulation::simulate`.
 
+mod alarms;
 mod defaults;
 mod deployments;
 pub mod error;
 mod groups;
 pub mod http;
 pub mod page;
+mod paginate;
 pub mod record;
 mod request;
 mod run;

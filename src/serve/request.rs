@@ -4,8 +4,8 @@
 //! does not have is refused (`deny_unknown_fields`). Nested structures that cdsim only
 //! stores and echoes (load balancer, blue/green, alarm settings, revisions) stay JSON values.
 //!
-//! Members that cdsim accepts but has no use for (tags, `nextToken`: every list fits one
-//! page) are read and dropped.
+//! Members that cdsim accepts but has no use for (tags, an external id) are read and
+//! dropped.
 //!
 //! Not here: what a request does (`service.rs`).
 
@@ -46,7 +46,6 @@ pub struct CreateApplication {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)] // members accepted but not simulated
 pub struct NextToken {
     pub next_token: Option<String>,
 }
@@ -111,7 +110,6 @@ pub struct GroupName {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)] // members accepted but not simulated
 pub struct ListDeploymentGroups {
     pub application_name: Option<String>,
     pub next_token: Option<String>,
@@ -147,6 +145,22 @@ pub struct CreateDeployment {
 pub struct AutoRollbackConfiguration {
     pub enabled: Option<bool>,
     pub events: Option<Vec<String>>,
+}
+
+/// `alarmConfiguration`, read (not only echoed) because its alarms are simulated.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApiAlarmConfiguration {
+    pub enabled: Option<bool>,
+    pub ignore_poll_alarm_failure: Option<bool>,
+    pub alarms: Option<Vec<ApiAlarm>>,
+}
+
+/// One alarm of `alarmConfiguration`: a CloudWatch alarm's name.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiAlarm {
+    pub name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -196,7 +210,6 @@ pub struct ContinueDeployment {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)] // members accepted but not simulated
 pub struct ListDeploymentTargets {
     pub deployment_id: Option<String>,
     pub next_token: Option<String>,

@@ -35,6 +35,8 @@ pub struct Run {
     pub ids: Vec<String>,
     /// Hook functions answered by the user's code (`external` in the scenario).
     pub hooks: Vec<ExternalHook>,
+    /// A client's StopDeployment reached the deployment.
+    pub stopped_by_client: bool,
 }
 
 /// A hook function whose status the user's code reports.
@@ -64,6 +66,7 @@ impl Run {
             report,
             ids: Vec::new(),
             hooks: Vec::new(),
+            stopped_by_client: false,
         }
     }
 
@@ -168,12 +171,33 @@ impl Run {
     }
 
     /// StopDeployment at `now`: re-simulates with the stop scheduled.
+    /// A second StopDeployment changes nothing: the first one's instant stands, so nothing
+    /// before it is re-simulated differently.
     pub fn stop(&mut self, now: Instant, auto_rollback_enabled: Option<bool>) {
+        if self.stopped_by_client {
+            return;
+        }
+        self.stopped_by_client = true;
         self.scenario.monitoring.stop = Some(StopRequest {
             at: SimTime::from_millis(now - self.created),
             auto_rollback_enabled,
         });
         self.report = simulate(&self.scenario, self.seed);
+    }
+
+    /// StopDeployment on the running rollback deployment at `now`: re-simulates with the
+    /// rollback stopped then (it does not roll back again). False where the core does not
+    /// model stopping a rollback (ECS and Lambda, whose rollbacks complete at once).
+    pub fn stop_rollback(&mut self, now: Instant) -> bool {
+        if matches!(self.scenario.workload, Workload::BlueGreen(_)) {
+            return false;
+        }
+        if self.scenario.monitoring.rollback_stop.is_some() {
+            return true; // a second stop changes nothing, as for the deployment
+        }
+        self.scenario.monitoring.rollback_stop = Some(SimTime::from_millis(now - self.created));
+        self.report = simulate(&self.scenario, self.seed);
+        true
     }
 
     /// The phase (`ready`, `terminationWait`) going on at `now`, with its start.

@@ -12,10 +12,13 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::alarms;
 use super::error::{self, ApiError};
+use super::paginate;
 use super::request::{self, parse};
 use super::run::Run;
 use super::view::{Instant, epoch_seconds};
+use crate::alarm::AlarmConfiguration;
 use crate::config::{ComputePlatform, DeploymentConfig, predefined};
 use crate::report::config::ConfigInfo;
 use crate::scenario::{self, Problems, Scenario};
@@ -50,6 +53,9 @@ pub struct Group {
     pub settings: request::GroupSettings,
     /// The fleet, hooks and faults its deployments simulate.
     pub scenario: Scenario,
+    /// Pre-created from a `--scenario` file, whose fleet UpdateDeploymentGroup keeps; a
+    /// group made through the API is rebuilt from its settings.
+    pub from_scenario: bool,
 }
 
 /// A deployment configuration made with CreateDeploymentConfig.
@@ -78,6 +84,8 @@ pub struct Service {
     pub runs: Vec<Run>,
     /// Deployment id ⇒ (run, index of the deployment in the run's report).
     pub deployment_ids: BTreeMap<String, (usize, usize)>,
+    /// The `--scenario` files' alarms, for groups that name them.
+    pub alarms: alarms::Catalogue,
     next_id: u64,
 }
 
@@ -93,10 +101,12 @@ impl Service {
             configs: BTreeMap::new(),
             runs: Vec::new(),
             deployment_ids: BTreeMap::new(),
+            alarms: alarms::Catalogue::default(),
             next_id: 0,
         };
         for (path, text) in scenarios {
             let scenario = scenario::load_str(text, path)?;
+            service.alarms.add(&scenario);
             service.pre_create(scenario);
         }
         Ok(service)
@@ -120,11 +130,17 @@ impl Service {
             deployment_config_name: Some(scenario.deployment_config.name.clone()),
             service_role_arn: Some("arn:aws:iam::000000000000:role/CodeDeployServiceRole".into()),
             auto_rollback_configuration: Some(auto_rollback_value(&scenario)),
+            alarm_configuration: scenario.monitoring.alarms.as_ref().map(alarm_configuration_value),
             ..Default::default()
         };
         let id = self.new_uuid();
-        self.groups
-            .insert((name.clone(), name), Group { id, settings, scenario });
+        let group = Group {
+            id,
+            settings,
+            scenario,
+            from_scenario: true,
+        };
+        self.groups.insert((name.clone(), name), group);
     }
 
     /// A fresh identifier in the shape of a UUID, deterministic in request order.
@@ -265,8 +281,9 @@ impl Service {
         Ok(json!({"application": Self::application_info(&name, app)}))
     }
 
-    fn list_applications(&mut self, _: request::NextToken) -> Result<Value, ApiError> {
-        Ok(json!({"applications": self.applications.keys().collect::<Vec<_>>()}))
+    fn list_applications(&mut self, r: request::NextToken) -> Result<Value, ApiError> {
+        let names: Vec<&String> = self.applications.keys().collect();
+        paginate::page("ListApplications", "applications", &names, r.next_token.as_deref())
     }
 
     fn batch_get_applications(&mut self, r: request::BatchGetApplications) -> Result<Value, ApiError> {
@@ -372,10 +389,15 @@ impl Service {
         Ok(json!({"deploymentConfigInfo": info}))
     }
 
-    fn list_configs(&mut self, _: request::NextToken) -> Result<Value, ApiError> {
+    fn list_configs(&mut self, r: request::NextToken) -> Result<Value, ApiError> {
         let mut names: Vec<String> = predefined::all().into_iter().map(|c| c.name).collect();
         names.extend(self.configs.keys().cloned());
-        Ok(json!({"deploymentConfigsList": names}))
+        paginate::page(
+            "ListDeploymentConfigs",
+            "deploymentConfigsList",
+            &names,
+            r.next_token.as_deref(),
+        )
     }
 
     fn delete_config(&mut self, r: request::DeploymentConfigName) -> Result<Value, ApiError> {
@@ -429,4 +451,10 @@ pub fn auto_rollback_value(scenario: &Scenario) -> Value {
     .filter_map(|(on, name)| on.then_some(name))
     .collect();
     json!({"enabled": !events.is_empty(), "events": events})
+}
+
+/// A scenario's alarms as the API's `alarmConfiguration` names them.
+fn alarm_configuration_value(a: &AlarmConfiguration) -> Value {
+    let names: Vec<Value> = a.alarms.iter().map(|x| json!({"name": x.name})).collect();
+    json!({"enabled": true, "ignorePollAlarmFailure": a.ignore_poll_alarm_failure, "alarms": names})
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The real-client suite: installs boto3 and the AWS CLI from PyPI into a virtual environment
-# under target/, starts two `cdsim serve` processes on free loopback ports, and runs
-# tests/clients/test_clients.py against them. Usage: tests/clients/run.sh [path/to/cdsim]
+# under target/, starts three `cdsim serve` processes on free loopback ports, and runs
+# tests/clients/test_clients.py against them; then the AWS SDK for Rust's test
+# (tests/clients/sdk-rust, its own package, built into target/sdk-rust), which starts its
+# own servers. Usage: tests/clients/run.sh [path/to/cdsim]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="${1:-target/debug/cdsim}"
@@ -48,3 +50,6 @@ python3 tests/clients/test_clients.py
 # The recorded session of the max server replays byte for byte.
 kill -INT "${pids[0]}"; wait "${pids[0]}"
 "$bin" replay "$work/max.jsonl"
+# The AWS SDK for Rust: its own package, so that cdsim's `cargo test` never compiles the SDK.
+CDSIM_BIN="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" CARGO_TARGET_DIR="$PWD/target/sdk-rust" \
+  cargo test --locked --quiet --manifest-path tests/clients/sdk-rust/Cargo.toml

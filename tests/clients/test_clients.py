@@ -147,6 +147,31 @@ class Boto3(unittest.TestCase):
         self.assertEqual(info["status"], "Stopped")
         self.assertNotIn("rollbackDeploymentId", info.get("rollbackInfo", {}))
 
+    def test_bad_revisions_on_ecs_and_lambda_and_an_alarm_of_an_api_group(self):
+        cd = client(MAX)
+        cd.create_application(applicationName="boto-ecs", computePlatform="ECS")
+        cd.create_deployment_group(applicationName="boto-ecs", deploymentGroupName="prod", serviceRoleArn=ROLE)
+        bad = cd.create_deployment(applicationName="boto-ecs", deploymentGroupName="prod",
+                                   description="v2 [bad-revision]")["deploymentId"]
+        self.assertEqual(wait_for(cd, bad, ("Succeeded", "Failed", "Stopped"))["status"], "Failed")
+        cd.create_application(applicationName="boto-fn", computePlatform="Lambda")
+        cd.create_deployment_group(
+            applicationName="boto-fn", deploymentGroupName="live", serviceRoleArn=ROLE,
+            deploymentConfigName="CodeDeployDefault.LambdaCanary10Percent5Minutes",
+            alarmConfiguration={"enabled": True, "alarms": [{"name": "fn-errors"}]},
+            autoRollbackConfiguration={"enabled": True, "events": ["DEPLOYMENT_STOP_ON_ALARM"]})
+        bad = cd.create_deployment(applicationName="boto-fn", deploymentGroupName="live",
+                                   description="v2 [bad-revision]")["deploymentId"]
+        info = wait_for(cd, bad, ("Succeeded", "Failed", "Stopped"))
+        self.assertEqual((info["status"], info["errorInformation"]["code"]), ("Stopped", "ALARM_ACTIVE"))
+        rollback = wait_for(cd, info["rollbackInfo"]["rollbackDeploymentId"], ("Succeeded", "Failed", "Stopped"))
+        self.assertEqual(rollback["creator"], "codeDeployRollback")
+        cd.update_deployment_group(applicationName="boto-fn", currentDeploymentGroupName="live",
+                                   alarmConfiguration={"enabled": False, "alarms": []})
+        shipped = cd.create_deployment(applicationName="boto-fn", deploymentGroupName="live",
+                                       description="v3 [bad-revision]")["deploymentId"]
+        self.assertEqual(wait_for(cd, shipped, ("Succeeded", "Failed", "Stopped"))["status"], "Succeeded")
+
     def test_errors_are_modelled_exceptions(self):
         cd = client(MAX)
         with self.assertRaises(cd.exceptions.DeploymentDoesNotExistException):
@@ -171,6 +196,37 @@ class Boto3(unittest.TestCase):
                 urllib.request.urlopen(request)
             self.assertEqual(answer.exception.code, 400)
             self.assertEqual(json.loads(answer.exception.read())["__type"], kind)
+
+
+class Pagination(unittest.TestCase):
+    def test_paginators_walk_lists_longer_than_a_page(self):
+        cd = client(MAX)
+        apps = [f"page-{i:03d}" for i in range(105)]
+        for app in apps:
+            cd.create_application(applicationName=app)
+        first = cd.list_applications()
+        self.assertEqual(len(first["applications"]), 100)
+        self.assertIn("nextToken", first)
+        listed = [a for page in cd.get_paginator("list_applications").paginate() for a in page["applications"]]
+        self.assertEqual([a for a in listed if a.startswith("page-")], apps)
+        self.assertEqual(len(listed), len(set(listed)))
+        groups = [f"g{i:03d}" for i in range(102)]
+        for group in groups:
+            cd.create_deployment_group(applicationName="page-000", deploymentGroupName=group, serviceRoleArn=ROLE)
+        pages = list(cd.get_paginator("list_deployment_groups").paginate(applicationName="page-000"))
+        self.assertEqual([len(p["deploymentGroups"]) for p in pages], [100, 2])
+        self.assertEqual([g for p in pages for g in p["deploymentGroups"]], groups)
+        ids = [cd.create_deployment(applicationName="page-000", deploymentGroupName=g)["deploymentId"]
+               for g in groups]
+        pages = list(cd.get_paginator("list_deployments").paginate(applicationName="page-000",
+                                                                   deploymentGroupName="g000"))
+        self.assertEqual([p["deployments"] for p in pages], [[ids[0]]])
+        listed = [d for p in cd.get_paginator("list_deployments").paginate() for d in p["deployments"]]
+        self.assertEqual([d for d in listed if d in ids], ids[::-1])
+        cli = aws(MAX, "list-deployments")["deployments"]  # the CLI follows nextToken itself
+        self.assertEqual(cli, listed)
+        with self.assertRaises(cd.exceptions.InvalidNextTokenException):
+            cd.list_applications(nextToken="not-a-token")
 
 
 class HookHandler(http.server.BaseHTTPRequestHandler):

@@ -237,6 +237,10 @@ fn stop_with_auto_rollback_makes_a_rollback_deployment() {
     );
     assert_eq!(stopped["status"], "Pending");
     let end = completion(&mut s, &id);
+    assert!(end > 21.0, "the running events finish first: {end}");
+    let again = json!({"deploymentId": id, "autoRollbackEnabled": false});
+    assert_eq!(ok(&mut s, "StopDeployment", again, 21.0)["status"], "Pending");
+    assert_eq!(completion(&mut s, &id), end, "a second stop changes nothing");
     let first = info(&mut s, &id, 1e5);
     assert_eq!(first["status"], "Stopped");
     assert_eq!(first["errorInformation"]["code"], "MANUAL_STOP");
@@ -745,4 +749,362 @@ proptest::proptest! {
             }
         }
     }
+}
+
+/// Every item of a List* operation, page by page, following `nextToken`; and the pages' sizes.
+fn walk(s: &mut Service, op: &str, body: Value, key: &str, at: f64) -> (Vec<Value>, Vec<usize>) {
+    let (mut items, mut sizes, mut request) = (Vec::new(), Vec::new(), body.clone());
+    loop {
+        let page = ok(s, op, request.clone(), at);
+        let got = page[key].as_array().unwrap();
+        sizes.push(got.len());
+        items.extend(got.iter().cloned());
+        match page.get("nextToken") {
+            Some(token) => request["nextToken"] = token.clone(),
+            None => return (items, sizes),
+        }
+    }
+}
+
+#[test]
+fn lists_longer_than_a_page_come_a_hundred_at_a_time_with_a_next_token() {
+    let big = "name: big\nfleet: {instances: 150}\ndeploymentConfigName: CodeDeployDefault.AllAtOnce\n";
+    let mut s = Service::new(7, T0, &[("big.yaml".into(), big.into())]).unwrap();
+    let names: Vec<String> = (0..120).map(|i| format!("app-{i:03}")).collect();
+    for name in &names {
+        ok(&mut s, "CreateApplication", json!({"applicationName": name}), 0.0);
+    }
+    let (apps, sizes) = walk(&mut s, "ListApplications", json!({}), "applications", 1.0);
+    assert_eq!(sizes, [100, 21]);
+    assert_eq!(apps[..120], names.iter().map(|n| json!(n)).collect::<Vec<_>>()[..]);
+    assert_eq!(apps[120], "big");
+    for i in 0..90 {
+        let body = json!({"deploymentConfigName": format!("c{i:02}"),
+            "minimumHealthyHosts": {"type": "HOST_COUNT", "value": 1}});
+        ok(&mut s, "CreateDeploymentConfig", body, 1.0);
+    }
+    let (configs, sizes) = walk(&mut s, "ListDeploymentConfigs", json!({}), "deploymentConfigsList", 1.0);
+    assert_eq!((configs.len(), sizes), (17 + 90, vec![100, 7]));
+    for i in 0..105 {
+        let body = json!({"applicationName": "big", "deploymentGroupName": format!("g{i:03}"),
+            "serviceRoleArn": "r"});
+        ok(&mut s, "CreateDeploymentGroup", body, 1.0);
+    }
+    let (groups, sizes) = walk(
+        &mut s,
+        "ListDeploymentGroups",
+        json!({"applicationName": "big"}),
+        "deploymentGroups",
+        1.0,
+    );
+    assert_eq!((groups.len(), sizes), (106, vec![100, 6]));
+    let id = ok(
+        &mut s,
+        "CreateDeployment",
+        json!({"applicationName": "big", "deploymentGroupName": "big"}),
+        2.0,
+    )["deploymentId"]
+        .clone();
+    let (targets, sizes) = walk(
+        &mut s,
+        "ListDeploymentTargets",
+        json!({"deploymentId": id}),
+        "targetIds",
+        3.0,
+    );
+    assert_eq!((targets.len(), sizes), (150, vec![100, 50]));
+    assert_eq!(
+        (targets[0].clone(), targets[149].clone()),
+        (json!("i-0000"), json!("i-0149"))
+    );
+    for i in 0..101 {
+        let body = json!({"applicationName": "big", "deploymentGroupName": format!("g{i:03}")});
+        ok(&mut s, "CreateDeployment", body, 4.0);
+    }
+    let (deployments, sizes) = walk(&mut s, "ListDeployments", json!({}), "deployments", 5.0);
+    assert_eq!((deployments.len(), sizes), (102, vec![100, 2]));
+    assert_eq!(deployments[101], id, "newest first");
+    let page = ok(&mut s, "ListDeployments", json!({}), 5.0);
+    let token = page["nextToken"].as_str().unwrap().to_string();
+    for bad in [
+        "",
+        "nonsense",
+        "ListDeployments:",
+        "ListDeployments:-1",
+        "ListDeployments:102",
+    ] {
+        let kind = err(&mut s, "ListDeployments", json!({"nextToken": bad}), 5.0);
+        assert_eq!(kind, "InvalidNextTokenException", "{bad:?}");
+    }
+    let other = err(&mut s, "ListApplications", json!({"nextToken": token}), 5.0);
+    assert_eq!(other, "InvalidNextTokenException", "a token of another list");
+}
+
+/// Deploys to a group at `at` and reads the deployment long after: (status, error code).
+fn outcome(s: &mut Service, app: &str, group: &str, description: &str, at: f64) -> (String, String) {
+    let body = json!({"applicationName": app, "deploymentGroupName": group, "description": description});
+    let id = ok(s, "CreateDeployment", body, at)["deploymentId"].clone();
+    let d = ok(s, "GetDeployment", json!({"deploymentId": id}), at + 50_000.0)["deploymentInfo"].clone();
+    let code = d["errorInformation"]["code"].as_str().unwrap_or("").to_string();
+    (d["status"].as_str().unwrap().to_string(), code)
+}
+
+#[test]
+fn a_bad_revision_fails_ecs_lambda_and_ec2_blue_green_deployments_too() {
+    let mut s = service(&[
+        "lambda-canary.yaml",
+        "compare-lambda.yaml",
+        "ecs-all-at-once.yaml",
+        "ec2-blue-green.yaml",
+    ]);
+    let bad = format!("v9 {BAD_REVISION_MARK}");
+    // ECS, a group made through the API: the replacement's tasks never become healthy.
+    ok(
+        &mut s,
+        "CreateApplication",
+        json!({"applicationName": "svc", "computePlatform": "ECS"}),
+        0.0,
+    );
+    let group = json!({"applicationName": "svc", "deploymentGroupName": "prod", "serviceRoleArn": "r"});
+    ok(&mut s, "CreateDeploymentGroup", group, 0.0);
+    assert_eq!(outcome(&mut s, "svc", "prod", "v2", 0.0).0, "Succeeded");
+    assert_eq!(outcome(&mut s, "svc", "prod", &bad, 1e5).0, "Failed");
+    // Lambda with hook functions: they report Failed.
+    let (status, code) = outcome(&mut s, "lambda-canary", "lambda-canary", &bad, 0.0);
+    assert_eq!((status.as_str(), code.as_str()), ("Failed", "HOOK_EXECUTION_FAILURE"));
+    assert_eq!(
+        outcome(&mut s, "lambda-canary", "lambda-canary", "v2", 1e5).0,
+        "Succeeded"
+    );
+    // A scenario's own `faultModel.badRevision` (a version failing 20 %) trips its alarm.
+    let (status, code) = outcome(&mut s, "compare-lambda", "compare-lambda", &bad, 0.0);
+    assert_eq!((status.as_str(), code.as_str()), ("Stopped", "ALARM_ACTIVE"));
+    assert_eq!(
+        outcome(&mut s, "compare-lambda", "compare-lambda", "v2", 1e5).0,
+        "Succeeded"
+    );
+    // ECS from a scenario, unchanged otherwise.
+    assert_eq!(
+        outcome(&mut s, "ecs-all-at-once", "ecs-all-at-once", &bad, 0.0).0,
+        "Failed"
+    );
+    // EC2 blue/green: the replacement instances fail their Install step.
+    assert_eq!(
+        outcome(&mut s, "ec2-blue-green", "ec2-blue-green", "v2", 0.0).0,
+        "Succeeded"
+    );
+    assert_eq!(
+        outcome(&mut s, "ec2-blue-green", "ec2-blue-green", &bad, 1e5).0,
+        "Failed"
+    );
+}
+
+#[test]
+fn stop_deployment_stops_a_running_rollback_which_does_not_roll_back_again() {
+    let mut s = shop(&[]);
+    let id = deploy(&mut s, "v2", 0.0);
+    ok(
+        &mut s,
+        "StopDeployment",
+        json!({"deploymentId": id, "autoRollbackEnabled": true}),
+        20.0,
+    );
+    let rollback = info(&mut s, &id, 1e5)["rollbackInfo"]["rollbackDeploymentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = info(&mut s, &rollback, 1e5)["createTime"].as_f64().unwrap() - T0 as f64 / 1000.0;
+    let running = info(&mut s, &rollback, created + 8.0);
+    assert_eq!(running["status"], "InProgress");
+    let stopped = ok(
+        &mut s,
+        "StopDeployment",
+        json!({"deploymentId": rollback, "autoRollbackEnabled": true}),
+        created + 8.0,
+    );
+    assert_eq!(stopped["status"], "Pending");
+    let end = completion(&mut s, &rollback);
+    assert!(end > created + 8.0, "the running events finish first: {end}");
+    let midway = (created + 8.0 + end) / 2.0;
+    ok(&mut s, "StopDeployment", json!({"deploymentId": rollback}), midway);
+    assert_eq!(completion(&mut s, &rollback), end, "a second stop changes nothing");
+    let done = info(&mut s, &rollback, 1e5);
+    assert_eq!(done["status"], "Stopped");
+    assert_eq!(done["errorInformation"]["code"], "MANUAL_STOP");
+    assert!(done["deploymentOverview"]["Succeeded"].as_u64().unwrap() < 4, "{done}");
+    assert!(done["rollbackInfo"].get("rollbackDeploymentId").is_none());
+    let listed = ok(&mut s, "ListDeployments", json!({}), 1e5);
+    assert_eq!(
+        listed["deployments"],
+        json!([rollback, id]),
+        "no rollback of the rollback"
+    );
+    assert_eq!(info(&mut s, &id, 1e5)["status"], "Stopped", "the first is unchanged");
+    assert_eq!(
+        err(&mut s, "StopDeployment", json!({"deploymentId": rollback}), 1e5),
+        "DeploymentAlreadyCompletedException"
+    );
+}
+
+/// A Lambda application `fn` and its group `name` (a five-minute canary, rolling back on
+/// alarms) with this `alarmConfiguration`.
+fn lambda_group(s: &mut Service, name: &str, alarms: Value) -> Result<Value, (String, String)> {
+    if call(s, "GetApplication", json!({"applicationName": "fn"}), 0.0).is_err() {
+        ok(
+            s,
+            "CreateApplication",
+            json!({"applicationName": "fn", "computePlatform": "Lambda"}),
+            0.0,
+        );
+    }
+    let group = json!({"applicationName": "fn", "deploymentGroupName": name, "serviceRoleArn": "r",
+        "deploymentConfigName": "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        "autoRollbackConfiguration": {"enabled": true, "events": ["DEPLOYMENT_STOP_ON_ALARM"]},
+        "alarmConfiguration": alarms});
+    call(s, "CreateDeploymentGroup", group, 0.0)
+}
+
+#[test]
+fn alarms_named_by_an_api_group_are_simulated_from_a_scenario_or_by_default() {
+    let mut s = service(&["lambda-alarm-rollback.yaml"]);
+    let alarm = |name: &str| json!({"enabled": true, "alarms": [{"name": name}]});
+    lambda_group(&mut s, "named", alarm("checkout-new-version-errors")).unwrap();
+    lambda_group(&mut s, "default", alarm("fn-errors")).unwrap();
+    lambda_group(
+        &mut s,
+        "off",
+        json!({"enabled": false, "alarms": [{"name": "fn-errors"}]}),
+    )
+    .unwrap();
+    let echoed = ok(
+        &mut s,
+        "GetDeploymentGroup",
+        json!({"applicationName": "fn", "deploymentGroupName": "named"}),
+        0.0,
+    );
+    assert_eq!(
+        echoed["deploymentGroupInfo"]["alarmConfiguration"],
+        alarm("checkout-new-version-errors")
+    );
+    let bad = format!("v2 {BAD_REVISION_MARK}");
+    let mut stopped_at = Vec::new();
+    for group in ["named", "default"] {
+        assert_eq!(outcome(&mut s, "fn", group, "v1", 0.0).0, "Succeeded", "{group}");
+        let id = ok(
+            &mut s,
+            "CreateDeployment",
+            json!({"applicationName": "fn", "deploymentGroupName": group, "description": bad}),
+            1e5,
+        )["deploymentId"]
+            .clone();
+        let d = ok(&mut s, "GetDeployment", json!({"deploymentId": id}), 2e5)["deploymentInfo"].clone();
+        assert_eq!(
+            (d["status"].clone(), d["errorInformation"]["code"].clone()),
+            (json!("Stopped"), json!("ALARM_ACTIVE"))
+        );
+        assert!(d["rollbackInfo"]["rollbackDeploymentId"].is_string(), "{d}");
+        stopped_at.push(d["completeTime"].as_f64().unwrap());
+    }
+    assert!(
+        stopped_at[0] > stopped_at[1],
+        "the scenario's alarm (2 of 3 periods) stops later than the default (1 of 1): {stopped_at:?}"
+    );
+    // Alarms disabled: with neither hooks nor alarms, nothing detects the bad version.
+    assert_eq!(outcome(&mut s, "fn", "off", &bad, 0.0).0, "Succeeded");
+    let update =
+        json!({"applicationName": "fn", "currentDeploymentGroupName": "off", "alarmConfiguration": alarm("x")});
+    ok(&mut s, "UpdateDeploymentGroup", update, 1e5);
+    assert_eq!(
+        outcome(&mut s, "fn", "off", &bad, 1e5).1,
+        "ALARM_ACTIVE",
+        "the update applies"
+    );
+    let eleven: Vec<Value> = (0..11).map(|i| json!({"name": format!("a{i}")})).collect();
+    let too_many = lambda_group(&mut s, "many", json!({"enabled": true, "alarms": eleven}));
+    assert_eq!(too_many.unwrap_err().0, "AlarmsLimitExceededException");
+    let none = lambda_group(&mut s, "none", json!({"enabled": true, "alarms": []}));
+    assert_eq!(none.unwrap_err().0, "InvalidAlarmConfigException");
+}
+
+#[test]
+fn update_deployment_group_rebuilds_an_api_groups_fleet_for_the_next_deployment() {
+    let mut s = shop(&[]);
+    let block_traffic = |s: &mut Service, id: &Value| {
+        let target = ok(
+            s,
+            "GetDeploymentTarget",
+            json!({"deploymentId": id, "targetId": "i-0000"}),
+            1e6,
+        );
+        let events = target["deploymentTarget"]["instanceTarget"]["lifecycleEvents"].clone();
+        let block = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["lifecycleEventName"] == "BlockTraffic");
+        block.map(|e| e["status"].clone())
+    };
+    let body = json!({"applicationName": "shop", "deploymentGroupName": "prod"});
+    let first = ok(&mut s, "CreateDeployment", body.clone(), 0.0)["deploymentId"].clone();
+    assert_eq!(
+        block_traffic(&mut s, &first),
+        None,
+        "no load balancer: no traffic events"
+    );
+    let lb = json!({"applicationName": "shop", "currentDeploymentGroupName": "prod",
+        "loadBalancerInfo": {"targetGroupInfoList": [{"name": "shop-tg"}]}});
+    ok(&mut s, "UpdateDeploymentGroup", lb, 1e4);
+    let second = ok(&mut s, "CreateDeployment", body.clone(), 1e4)["deploymentId"].clone();
+    assert_eq!(
+        block_traffic(&mut s, &second),
+        Some(json!("Succeeded")),
+        "behind the new load balancer"
+    );
+    let info = ok(&mut s, "GetDeployment", json!({"deploymentId": second}), 1e6)["deploymentInfo"].clone();
+    assert_eq!(
+        info["deploymentConfigName"], "CodeDeployDefault.HalfAtATime",
+        "settings kept"
+    );
+    let bg = json!({"applicationName": "shop", "currentDeploymentGroupName": "prod",
+        "deploymentStyle": {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"}});
+    ok(&mut s, "UpdateDeploymentGroup", bg, 2e4);
+    let third = ok(&mut s, "CreateDeployment", body, 2e4)["deploymentId"].clone();
+    let info = ok(&mut s, "GetDeployment", json!({"deploymentId": third}), 1e6)["deploymentInfo"].clone();
+    assert_eq!(info["deploymentStyle"]["deploymentType"], "BLUE_GREEN");
+    assert_eq!(info["status"], "Succeeded");
+}
+
+#[test]
+fn stop_deployment_stops_a_running_ec2_blue_green_rollback() {
+    let mut s = service(&["ec2-blue-green-rollback.yaml"]);
+    let name = "ec2-blue-green-rollback";
+    let body = json!({"applicationName": name, "deploymentGroupName": name});
+    let id = ok(&mut s, "CreateDeployment", body, 0.0)["deploymentId"].clone();
+    let first = ok(&mut s, "GetDeployment", json!({"deploymentId": id}), 1e5)["deploymentInfo"].clone();
+    let rollback = first["rollbackInfo"]["rollbackDeploymentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let created = info(&mut s, &rollback, 1e5)["createTime"].as_f64().unwrap() - T0 as f64 / 1000.0;
+    let end = completion(&mut s, &rollback);
+    assert!(end > created + 10.0, "the rollback takes a while: {created} to {end}");
+    assert_eq!(info(&mut s, &rollback, 1e5)["status"], "Succeeded", "unless stopped");
+    let stopped = ok(
+        &mut s,
+        "StopDeployment",
+        json!({"deploymentId": rollback}),
+        created + 5.0,
+    );
+    assert_eq!(stopped["status"], "Pending");
+    let done = info(&mut s, &rollback, 1e5);
+    assert_eq!(done["status"], "Stopped");
+    assert_eq!(done["errorInformation"]["code"], "MANUAL_STOP");
+    let stopped_at = completion(&mut s, &rollback);
+    assert!(created + 5.0 <= stopped_at && stopped_at < end, "{stopped_at}");
+    let listed = ok(&mut s, "ListDeployments", json!({}), 1e5);
+    assert_eq!(
+        listed["deployments"],
+        json!([rollback, id]),
+        "no rollback of the rollback"
+    );
 }

@@ -39,8 +39,10 @@
 //! with the known-good durations and none of the new revision's faults \[I\]; the originals
 //! still exist (they are only terminated when the deployment has
 //! succeeded). When it succeeds, copied replacements are terminated; discovered ones, and
-//! every replacement after a failed rollback, are left running \[I\]. Rollbacks are not
-//! watched by alarms \[I\], as in place.
+//! every replacement after a failed or stopped rollback, are left running \[I\]. Rollbacks
+//! are not watched by alarms \[I\], as in place; a client's StopDeployment of the rollback
+//! (`Monitoring::rollback_stop`) starts nothing more and ends it Stopped once its running
+//! events end, as in place.
 //!
 //! Faults reach both fleets by instance number: hook faults on the replacements' install
 //! and traffic events or the originals' block events, a replacement that never passes
@@ -121,6 +123,9 @@ pub enum Event {
     AlarmPoll,
     /// The scenario calls StopDeployment.
     StopDeployment,
+    /// A client calls StopDeployment on the running rollback deployment
+    /// (`Monitoring::rollback_stop`).
+    StopRollback,
 }
 
 /// Where the deployment is.
@@ -239,6 +244,8 @@ pub struct Ec2BlueGreenRun<'s> {
     pending: VecDeque<TargetId>,
     /// Rollback: the replacements to deregister once the originals serve again.
     rollback_block: VecDeque<TargetId>,
+    /// The rollback deployment was stopped: it ends Stopped once its running events end.
+    rollback_stopped: bool,
     health: HealthCount,
     max_in_flight: u32,
     in_flight: u32,
@@ -296,6 +303,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
             wait_generation: 0,
             pending: VecDeque::new(),
             rollback_block: VecDeque::new(),
+            rollback_stopped: false,
             health: HealthCount { healthy: 0, minimum: 0 },
             max_in_flight: 0,
             in_flight: 0,
@@ -895,6 +903,7 @@ impl Model for Ec2BlueGreenRun<'_> {
                 let message = "The deployment was stopped by a StopDeployment request.".to_string();
                 self.stop(sched.now(), ErrorCode::ManualStop, message, rollback, sched);
             }
+            Event::StopRollback => self.stop_rollback(sched.now()),
         }
     }
 

@@ -150,7 +150,24 @@ impl Ec2BlueGreenRun<'_> {
         self.rollback_block = later;
         self.succeeded = 0;
         self.failed = 0;
+        if let Some(at) = self.monitoring.rollback_stop {
+            sched.at(at.max(now), Event::StopRollback);
+        }
         self.start_more(sched);
+    }
+
+    /// StopDeployment on the running rollback: nothing more starts, the lifecycle events
+    /// running finish, and the rollback ends Stopped; it is not rolled back in turn.
+    pub(super) fn stop_rollback(&mut self, now: SimTime) {
+        if self.phase != Phase::RollingBack || self.rollback_stopped {
+            return;
+        }
+        self.rollback_stopped = true;
+        self.pending.clear();
+        self.rollback_block.clear();
+        if self.in_flight == 0 {
+            self.end_rollback(now);
+        }
     }
 
     pub(super) fn end_rollback(&mut self, now: SimTime) {
@@ -166,7 +183,14 @@ impl Ec2BlueGreenRun<'_> {
             rb.track.skip_from(TargetId(i as u32), 0);
         }
         rb.complete_time = now;
-        if failed == 0 {
+        if self.rollback_stopped {
+            rb.status = DeploymentStatus::Stopped;
+            rb.error = Some(ErrorInformation {
+                code: ErrorCode::ManualStop,
+                message: "The rollback deployment was stopped by a StopDeployment request.".to_string(),
+            });
+            self.rollback_message = Some("The rollback deployment was stopped.".to_string());
+        } else if failed == 0 {
             rb.status = DeploymentStatus::Succeeded;
             self.rollback_message = Some("Rolled back: production traffic is on the original instances.".to_string());
         } else {

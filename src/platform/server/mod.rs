@@ -300,7 +300,11 @@ impl<'s> InPlaceDeployment<'s> {
             AlarmWatch::new(monitoring.alarms.as_ref())
         };
         let planned = scenario.faults.stops().next().is_none()
-            && (rollback.is_some() || (monitoring.stop.is_none() && monitoring.alarms.is_none()));
+            && if rollback.is_some() {
+                monitoring.rollback_stop.is_none()
+            } else {
+                monitoring.stop.is_none() && monitoring.alarms.is_none()
+            };
         InPlaceDeployment {
             config,
             scenario,
@@ -425,6 +429,8 @@ impl<'s> InPlaceDeployment<'s> {
             if let Some(stop) = self.monitoring.stop {
                 sched.at(stop.at.max(now), Event::StopDeployment);
             }
+        } else if let Some(at) = self.monitoring.rollback_stop {
+            sched.at(at.max(now), Event::StopDeployment);
         }
         self.start_more(sched);
     }
@@ -941,7 +947,7 @@ impl Model for InPlaceDeployment<'_> {
             Event::MetricPeriodEnds => self.on_metric_period_ends(sched),
             Event::AlarmPoll => self.on_alarm_poll(sched),
             Event::StopDeployment => {
-                let rollback = self.monitoring.stop_rolls_back();
+                let rollback = !self.is_rollback && self.monitoring.stop_rolls_back();
                 let message = "The deployment was stopped by a StopDeployment request.".to_string();
                 self.stop(sched.now(), ErrorCode::ManualStop, message, rollback);
             }

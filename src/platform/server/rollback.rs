@@ -2,7 +2,9 @@
 //! the rollback deployment starts, and the run of both deployments one after the other.
 //!
 //! EC2 blue/green, ECS and Lambda roll back inside their own run; an in-place rollback is a
-//! second run of the same model, starting from the first one's end state.
+//! second run of the same model, starting from the first one's end state. A client's
+//! StopDeployment of the rollback (`Monitoring::rollback_stop`) stops it as a stop stops a
+//! deployment, and is never rolled back in turn.
 //!
 //! Not here: how the rollback deployment walks the fleet (`super`, with `is_rollback`).
 

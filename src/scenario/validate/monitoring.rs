@@ -45,6 +45,7 @@ impl Validator {
             alarms: alarms?,
             auto_rollback: auto_rollback?,
             stop: stop?,
+            rollback_stop: None,
         })
     }
 
