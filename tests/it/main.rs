@@ -50,6 +50,7 @@ mod ec2_blue_green;
 mod fidelity;
 mod fuzz;
 mod geometry;
+mod history;
 mod hostile;
 mod inputs;
 mod names;
