@@ -128,7 +128,8 @@ pub struct RollbackInfo {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentInfo {
-    /// `deploymentId`: `d-SIMULATED1`, and `d-SIMULATED2` for a rollback deployment.
+    /// `deploymentId`: `d-SIMULATED1`, `d-SIMULATED2`, … in creation order (a rollback
+    /// deployment right after the deployment it rolls back).
     pub deployment_id: String,
     /// `creator`: `user`, or `codeDeployRollback` for a rollback deployment.
     pub creator: &'static str,
