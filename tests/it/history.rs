@@ -338,3 +338,40 @@ fn a_history_is_refused_where_it_does_not_apply() {
     let p = problems(&example("lambda-canary").replace("name:", "history: [{revision: v1}]\nname:"));
     assert!(p.contains("history applies to Server in-place"), "{p}");
 }
+
+#[test]
+fn the_release_train_rolls_v3_back_to_v2_and_each_stop_runs_the_revision_before() {
+    let r = common::run(&example("release-train"), 1);
+    let story: Vec<(&str, &str, &str)> = r
+        .deployments
+        .iter()
+        .map(|d| (d.revision_name.as_deref().unwrap(), d.creator, d.status))
+        .collect();
+    assert_eq!(
+        story,
+        [
+            ("v1", "user", "Succeeded"),
+            ("v2", "user", "Succeeded"),
+            ("v3", "user", "Failed"),
+            ("v2", "codeDeployRollback", "Succeeded"),
+        ]
+    );
+    // §4.1: ApplicationStop runs stop.sh (3 s, the revision before v1 and v1 itself) until v2
+    // has succeeded, then v2's stop-v2.sh (8 s): in v3 on every instance it reaches, and in
+    // the rollback on every instance, since all last succeeded with v2.
+    let stops = |k: usize| -> Vec<Option<f64>> { durations(&r.deployments[k], "ApplicationStop") };
+    assert_eq!(stops(0), vec![Some(3.0); 6]);
+    assert_eq!(stops(1), vec![Some(3.0); 6]);
+    assert_eq!(stops(2), [Some(8.0), Some(8.0), Some(8.0), None, None, None]);
+    assert_eq!(stops(3), vec![Some(8.0); 6]);
+}
+
+#[test]
+fn the_refused_redeploy_example_records_one_refusal() {
+    let r = common::run(&example("redeploy-refused"), 1);
+    assert_eq!(r.deployments.len(), 2);
+    assert_eq!(r.refused_requests.len(), 1);
+    assert_eq!(r.refused_requests[0].time, 180.0);
+    // §3.1: the second v2 finds every instance Current; they go in instance order.
+    assert_eq!(visit_order(&r.deployments[1]), [0, 1, 2, 3]);
+}
