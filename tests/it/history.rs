@@ -375,3 +375,32 @@ fn the_refused_redeploy_example_records_one_refusal() {
     // §3.1: the second v2 finds every instance Current; they go in instance order.
     assert_eq!(visit_order(&r.deployments[1]), [0, 1, 2, 3]);
 }
+
+#[test]
+fn compare_records_a_history_as_a_whole() {
+    // v3 fails under every configuration here; AllAtOnce (M = 0) still succeeds with three
+    // of six, OneAtATime fails at the first failure and rolls back.
+    let out = common::cdsim(&[
+        "compare",
+        &common::example("release-train.yaml"),
+        "--runs",
+        "3",
+        "--config",
+        "CodeDeployDefault.OneAtATime",
+        "--config",
+        "CodeDeployDefault.AllAtOnce",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let one = &text[text.find("\"CodeDeployDefault.OneAtATime\"").unwrap()..];
+    let all = &text[text.find("\"CodeDeployDefault.AllAtOnce\"").unwrap()..];
+    assert!(
+        one.contains("\"succeeded\": 0,") && one.contains("\"rolledBack\": 3,"),
+        "{one}"
+    );
+    assert!(
+        all.contains("\"succeeded\": 3,") && all.contains("\"rolledBack\": 0,"),
+        "{all}"
+    );
+}
