@@ -329,7 +329,8 @@ pub struct Diagnostics {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
-    /// Seconds from creation to the terminal status.
+    /// Seconds from creation to the terminal status (a history: from its start to the end of
+    /// its last deployment).
     pub duration_seconds: f64,
     /// Events the engine delivered.
     pub simulated_events: u64,
