@@ -335,6 +335,10 @@ fn a_history_is_refused_where_it_does_not_apply() {
         "{GROUP}history:\n  - {{revision: v1}}\n  - {{revision: v1, at: 1h, hooks: {{BeforeInstall: [{{location: x.sh}}]}}}}\n"
     ));
     assert!(p.contains("revision v1 was named before"), "{p}");
+    let p = problems(&format!(
+        "{GROUP}history:\n  - {{revision: v1, at: 10m, faults: [{{instanceStops: {{target: 1, at: 5m}}}}]}}\n"
+    ));
+    assert!(p.contains("stops at 300s, before this request at 600s"), "{p}");
     let p = problems(&example("lambda-canary").replace("name:", "history: [{revision: v1}]\nname:"));
     assert!(p.contains("history applies to Server in-place"), "{p}");
 }

@@ -1645,9 +1645,9 @@ fn host_count_above_the_fleet_size_cannot_start() {
 }
 
 /// Histories on one in-place group (feature `testkit`, whose strategy and checkers they
-/// use): `cargo test --features testkit --test it properties::histories`.
+/// use; the module's name puts them in `cargo test --features testkit --test it testkit`).
 #[cfg(feature = "testkit")]
-mod histories {
+mod testkit_histories {
     use cdsim::testkit::history::{self, HistoryRun};
     use cdsim::testkit::strategies::{HistorySpec, history_spec};
     use proptest::prelude::*;

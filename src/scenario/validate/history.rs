@@ -112,7 +112,11 @@ impl Validator {
         {
             self.problem(
                 a,
-                format!("history requests are in time order: this one at {at} comes before the previous one at {last}"),
+                format!(
+                    "history requests are in time order: this one at {}s comes before the previous one at {}s",
+                    at.as_secs_f64(),
+                    last.as_secs_f64()
+                ),
             );
         }
         let hooks = revision.map(|r| revisions[r.index()].hooks.clone());
@@ -121,6 +125,20 @@ impl Validator {
             (Some(ip), Some(f)) => self.faults(f, Some(ip.fleet.instances), ip.load_balancer.is_some(), hooks.as_ref()),
             (None, Some(_)) => None,
         };
+        if let (Some(f), Some(at), Some(list)) = (&faults, at, &raw.faults)
+            && let Some((target, when)) = f.stops().find(|&(_, when)| when < at)
+        {
+            self.problem(
+                &list[0],
+                format!(
+                    "instance {} stops at {}s, before this request at {}s: instanceStops times count from the \
+                     history's start",
+                    target.0,
+                    when.as_secs_f64(),
+                    at.as_secs_f64()
+                ),
+            );
+        }
         let stop = match (&raw.stop_deployment, at) {
             (None, _) => Some(None),
             (Some(s), Some(at)) => self
