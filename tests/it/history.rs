@@ -408,3 +408,14 @@ fn compare_records_a_history_as_a_whole() {
         "{all}"
     );
 }
+
+#[test]
+fn serve_refuses_a_history_whose_requests_its_clients_make() {
+    let out = common::cdsim(&["serve", "--scenario", &common::example("release-train.yaml")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("release-train.yaml:1:1: a scenario with a history cannot back"),
+        "{err}"
+    );
+}
