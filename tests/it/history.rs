@@ -419,3 +419,21 @@ fn serve_refuses_a_history_whose_requests_its_clients_make() {
         "{err}"
     );
 }
+
+#[test]
+fn alarms_dry_run_refuses_a_history_rather_than_drop_its_alarms() {
+    let out = common::cdsim(&[
+        "alarms",
+        "dry-run",
+        &common::example("release-train.yaml"),
+        "--alarms",
+        "tests/fixtures/cloudwatch/checkout-alarms.json",
+        "--metrics",
+        "tests/fixtures/cloudwatch/checkout-metrics.json",
+        "--at",
+        "2026-03-03T10:58:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("alarms are not simulated over a history"), "{err}");
+}
