@@ -250,3 +250,21 @@ impl EventRecord {
         self.diagnostic.succeeds()
     }
 }
+
+/// The error CreateDeployment answers when the deployment group already has an active
+/// deployment (§11: one deployment at a time per group). The API reference's list of
+/// CreateDeployment errors has no `DeploymentAlreadyInProgressException`; CodeDeploy
+/// answers this one, with the message of [`already_active_message`].
+pub const DEPLOYMENT_LIMIT_EXCEEDED: &str = "DeploymentLimitExceededException";
+
+/// The message of [`DEPLOYMENT_LIMIT_EXCEEDED`] for `group`, whose deployment `active` is
+/// in progress.
+pub fn already_active_message(group: &str, active: &str) -> String {
+    format!("The Deployment Group '{group}' already has an active Deployment '{active}'")
+}
+
+/// The id cdsim gives the `n`-th deployment of a run (1-based, in creation order):
+/// `d-SIMULATED1`, `d-SIMULATED2`, …
+pub fn simulated_id(n: usize) -> String {
+    format!("d-SIMULATED{n}")
+}

@@ -43,6 +43,12 @@ pub enum Stream {
 /// its draws differ from the failed deployment's while every stream keeps its name.
 const ROLLBACK_SALT: u64 = 0x726F_6C6C_6261_636B;
 
+/// Salt of the streams of a history's later deployments ("deploymnt" folded into an odd
+/// constant): [`Streams::deployment`]. Deployment `k` of a history draws from the streams
+/// of `seed ^ k·DEPLOYMENT_SALT`; `k = 0` is the run's own streams, so a history of one
+/// request draws what the plain scenario draws.
+const DEPLOYMENT_SALT: u64 = 0x6465_706C_6F79_6D6F | 1;
+
 /// Where a sub-stream index carries the phase of a target's life
 /// ([`phase_substream`]): target indices stay below 2^40.
 const PHASE_SHIFT: u32 = 40;
@@ -84,6 +90,11 @@ impl Streams {
     /// The streams of the run's rollback deployment (§8): the same names, other draws.
     pub fn rollback(&self) -> Streams {
         Streams::new(self.seed ^ ROLLBACK_SALT)
+    }
+
+    /// The streams of deployment `k` of a history (0: the first, these streams).
+    pub fn deployment(&self, k: u64) -> Streams {
+        Streams::new(self.seed ^ k.wrapping_mul(DEPLOYMENT_SALT))
     }
 
     /// The sub-stream `index` of `stream` (a target index, or 0 for fleet-wide streams).

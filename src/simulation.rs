@@ -6,6 +6,7 @@
 use crate::deployment::DeploymentStatus;
 use crate::engine;
 use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2BlueGreenRun};
+use crate::platform::server::history::HistoryRuns;
 use crate::platform::server::{self, InPlaceRuns};
 use crate::platform::traffic_shift::{BlueGreenOutcome, BlueGreenRun};
 use crate::report::{self, Report};
@@ -29,12 +30,20 @@ pub enum Outcome {
     BlueGreen(BlueGreenOutcome),
     /// EC2 blue/green.
     Ec2BlueGreen(Ec2BlueGreenOutcome),
+    /// An in-place group's history: every deployment, in creation order.
+    History(HistoryRuns),
 }
 
 impl Outcome {
-    /// The deployment's final status.
+    /// The deployment's final status (of a history: its last user deployment's).
     pub fn status(&self) -> DeploymentStatus {
         match self {
+            Outcome::History(h) => h
+                .deployments
+                .iter()
+                .rev()
+                .find(|d| d.rolls_back.is_none())
+                .map_or(DeploymentStatus::Created, |d| d.outcome.status),
             Outcome::InPlace(o) => o.deployment.status,
             Outcome::BlueGreen(o) => o.status,
             Outcome::Ec2BlueGreen(o) => o.deployment.status,
@@ -47,12 +56,28 @@ impl Outcome {
             Outcome::InPlace(o) => o.rollback.as_ref().unwrap_or(&o.deployment).complete_time,
             Outcome::BlueGreen(o) => o.complete_time,
             Outcome::Ec2BlueGreen(o) => o.rollback.as_ref().unwrap_or(&o.deployment).complete_time,
+            Outcome::History(h) => h.deployments.last().map_or(SimTime::ZERO, |d| d.outcome.complete_time),
         }
     }
 }
 
 /// Runs the scenario's deployment to its end.
 pub fn run(scenario: &Scenario, seed: u64) -> Run {
+    match (&scenario.workload, &scenario.history) {
+        (Workload::InPlace(ip), Some(history)) => {
+            let (runs, stats) =
+                server::history::run(&scenario.deployment_config, ip, &scenario.monitoring, history, seed);
+            Run {
+                outcome: Outcome::History(runs),
+                stats,
+            }
+        }
+        _ => run_one(scenario, seed),
+    }
+}
+
+/// Runs the scenario's one deployment (and its rollback) to its end.
+fn run_one(scenario: &Scenario, seed: u64) -> Run {
     match &scenario.workload {
         Workload::InPlace(ip) => {
             let (runs, stats) = server::run(&scenario.deployment_config, ip, &scenario.monitoring, seed);
@@ -87,5 +112,6 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> Report {
         Outcome::InPlace(o) => report::in_place::build(scenario, seed, o, r.stats.events),
         Outcome::BlueGreen(o) => report::blue_green::build(scenario, seed, &o, r.stats.events),
         Outcome::Ec2BlueGreen(o) => report::ec2_blue_green::build(scenario, seed, &o, r.stats.events),
+        Outcome::History(h) => report::history::build(scenario, seed, h, r.stats.events),
     }
 }

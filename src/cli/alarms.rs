@@ -331,8 +331,15 @@ fn dry_run(
     Ok(format!("{}\n{printed}", verdict(&report, at, &scenario)))
 }
 
-/// ECS and Lambda alarms are evaluated at metric period ends.
+/// ECS and Lambda alarms are evaluated at metric period ends; a history watches no alarms.
 fn check_periods(scenario: &Scenario, alarms: &[crate::alarm::Alarm]) -> Result<(), Failure> {
+    if scenario.history.is_some() {
+        return Err(Failure(
+            "alarms are not simulated over a history: dry-run the deployment the alarms watch as a scenario of its \
+             own"
+            .to_string(),
+        ));
+    }
     let Workload::BlueGreen(bg) = &scenario.workload else {
         return Ok(());
     };

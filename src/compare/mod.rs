@@ -90,15 +90,19 @@ pub fn shard_range(runs: u64, k: u64, n: u64) -> std::ops::Range<u64> {
 /// (whose availability figures are the record's).
 fn record(scenario: &Scenario, seed: u64, bad_revision: bool) -> RunRecord {
     let run = simulation::run(scenario, seed);
-    match &run.outcome {
-        Outcome::InPlace(o) => RunRecord::from_in_place(scenario, seed, o, bad_revision),
+    match run.outcome {
+        Outcome::InPlace(o) => RunRecord::from_in_place(scenario, seed, &o, bad_revision),
         Outcome::BlueGreen(o) => {
-            let report = report::blue_green::build(scenario, seed, o, run.stats.events);
+            let report = report::blue_green::build(scenario, seed, &o, run.stats.events);
             RunRecord::from_report(scenario, &report, bad_revision)
         }
         Outcome::Ec2BlueGreen(o) => {
-            let report = report::ec2_blue_green::build(scenario, seed, o, run.stats.events);
+            let report = report::ec2_blue_green::build(scenario, seed, &o, run.stats.events);
             RunRecord::from_report(scenario, &report, bad_revision)
+        }
+        Outcome::History(h) => {
+            let report = report::history::build(scenario, seed, h, run.stats.events);
+            RunRecord::from_history_report(scenario, &report)
         }
     }
 }

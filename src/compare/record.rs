@@ -84,6 +84,23 @@ impl RunRecord {
 }
 
 impl RunRecord {
+    /// The record of a finished history: it succeeded when every user deployment did; it
+    /// lasted until its last deployment ended; it rolled back when any deployment did, and
+    /// its rollback time runs to the end of the last rollback deployment.
+    pub fn from_history_report(scenario: &Scenario, report: &Report) -> RunRecord {
+        let mut r = RunRecord::from_report(scenario, report, false);
+        let rollbacks = report.deployments.iter().filter(|d| d.creator == "codeDeployRollback");
+        r.succeeded = report
+            .deployments
+            .iter()
+            .filter(|d| d.creator == "user")
+            .all(|d| d.status == "Succeeded");
+        r.duration_ms = ms(report.metrics.duration_seconds);
+        r.rollback_ms = rollbacks.last().map(|d| ms(d.complete_time));
+        r.rolled_back = r.rollback_ms.is_some();
+        r
+    }
+
     /// The record of a finished run.
     pub fn from_report(scenario: &Scenario, report: &Report, bad_revision: bool) -> RunRecord {
         let first = &report.deployments[0];

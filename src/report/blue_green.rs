@@ -179,6 +179,7 @@ pub struct HealthyTasks {
 pub fn build(scenario: &Scenario, seed: u64, outcome: &BlueGreenOutcome, events: u64) -> Report {
     let bg = scenario.blue_green().expect("a blue/green scenario");
     let mut report = Report {
+        refused_requests: Vec::new(),
         scenario: scenario.name.clone(),
         seed,
         deployments: deployments(scenario, bg, outcome),
@@ -285,6 +286,7 @@ fn rollback_deployment(
         ..f.clone()
     });
     DeploymentInfo {
+        revision_name: None,
         deployment_id: ROLLBACK_ID.to_string(),
         creator: "codeDeployRollback",
         deployment_config_name: first.deployment_config_name.clone(),
@@ -378,6 +380,7 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
     };
     let config = &scenario.deployment_config;
     DeploymentInfo {
+        revision_name: None,
         deployment_id: "d-SIMULATED1".to_string(),
         creator: "user",
         deployment_config_name: config.name.clone(),

@@ -124,7 +124,15 @@ impl TimeAxis {
         let alarms = report.alarms.iter().flat_map(|a| a.states.iter().map(|s| s.time));
         let capacity = report.capacity.iter().map(|p| p.time);
         let periods = report.traffic.iter().flat_map(|t| t.periods.iter().map(|p| p.end));
-        TimeAxis::new(ends.chain(alarms).chain(capacity).chain(periods).fold(0.0, f64::max))
+        let mut axis = TimeAxis::new(ends.chain(alarms).chain(capacity).chain(periods).fold(0.0, f64::max));
+        if is_history(report) {
+            axis.label = if axis.divisor > 1.0 {
+                "time since the history began (min)"
+            } else {
+                "time since the history began (s)"
+            };
+        }
+        axis
     }
 
     /// The busy phase before a long wait (EC2 blue/green's termination wait, a long bake),
@@ -173,7 +181,46 @@ fn rollback(report: &Report) -> Option<&DeploymentInfo> {
     report.deployments.iter().find(|d| d.creator == "codeDeployRollback")
 }
 
+/// Whether the report is a group's history (its deployments name their revisions).
+fn is_history(report: &Report) -> bool {
+    report.deployments.iter().any(|d| d.revision_name.is_some())
+}
+
+/// The most deployments of a history whose creations each get a labelled marker; beyond,
+/// their spans alone mark them.
+const LABELLED_DEPLOYMENTS: usize = 8;
+
+/// Where the rollback deployment starts; in a history, where each deployment starts, each
+/// labelled with its id and revision, and where a request was refused (§11).
 fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
+    if is_history(report) {
+        if report.deployments.len() > LABELLED_DEPLOYMENTS {
+            return Vec::new();
+        }
+        return report
+            .deployments
+            .iter()
+            .enumerate()
+            .map(|(k, d)| {
+                let revision = d.revision_name.as_deref().unwrap_or("");
+                let rollback = d.creator == "codeDeployRollback";
+                Marker {
+                    label: if rollback {
+                        format!("{} starts: rollback to {revision}", d.deployment_id)
+                    } else {
+                        format!("{} starts: {revision}", d.deployment_id)
+                    },
+                    color: if rollback { palette::RED } else { palette::series(k) },
+                    x: axis.at(d.create_time),
+                }
+            })
+            .chain(report.refused_requests.iter().map(|r| Marker {
+                label: format!("request for {} refused", r.revision_name),
+                color: palette::GREY,
+                x: axis.at(r.time),
+            }))
+            .collect();
+    }
     rollback(report)
         .map(|r| Marker {
             label: "rollback deployment starts".into(),
@@ -184,9 +231,28 @@ fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
         .collect()
 }
 
-/// Every interval an alarm spent in ALARM, shaded.
+/// Every interval an alarm spent in ALARM, shaded; in a history, each deployment's span.
 fn alarm_bands(report: &Report, axis: &TimeAxis) -> Vec<Band> {
     let mut bands = Vec::new();
+    if is_history(report) {
+        for d in &report.deployments {
+            let rollback = d.creator == "codeDeployRollback";
+            bands.push(Band {
+                label: if rollback {
+                    "a rollback deployment in progress".into()
+                } else {
+                    "a deployment in progress".into()
+                },
+                color: if rollback {
+                    Rgb(250, 215, 200)
+                } else {
+                    Rgb(220, 235, 245)
+                },
+                from: axis.at(d.create_time),
+                to: axis.at(d.complete_time),
+            });
+        }
+    }
     for a in &report.alarms {
         for (i, s) in a.states.iter().enumerate() {
             if s.state == "ALARM" {
@@ -255,6 +321,11 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
     let at = |f: &dyn Fn(&super::CapacityPoint) -> u32| -> Vec<(f64, f64)> {
         points.iter().map(|p| (axis.at(p.time), f64::from(f(p)))).collect()
     };
+    let (new_label, original_label) = if is_history(report) {
+        ("on the latest user deployment's revision", "on another revision")
+    } else {
+        ("on the new revision", "on the original revision")
+    };
     let mut series = vec![
         Series {
             width: 9,
@@ -262,16 +333,12 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
         },
         Series {
             offset: DODGE,
-            ..step("on the new revision", palette::GREEN, at(&|p| p.on_new_revision))
+            ..step(new_label, palette::GREEN, at(&|p| p.on_new_revision))
         },
         Series {
             offset: -DODGE,
             dashed: true,
-            ..step(
-                "on the original revision",
-                palette::BLUE,
-                at(&|p| p.in_service - p.on_new_revision),
-            )
+            ..step(original_label, palette::BLUE, at(&|p| p.in_service - p.on_new_revision))
         },
     ];
     let mut top = points.iter().map(|p| p.in_service).max().unwrap_or(0);
@@ -624,12 +691,22 @@ fn find<'t>(
 /// A target's spans: each event in its group's colour (a rollback deployment's in one
 /// colour of its own), a failed event red only at its end, when it failed. Records the
 /// failure's time in `failed`.
-fn spans(axis: &TimeAxis, events: &mut dyn Iterator<Item = Started<'_>>, failed: &mut Vec<f64>) -> Vec<Span> {
+/// `rollbacks`: which deployments of the report are rollback deployments.
+fn spans(
+    axis: &TimeAxis,
+    rollbacks: &[bool],
+    events: &mut dyn Iterator<Item = Started<'_>>,
+    failed: &mut Vec<f64>,
+) -> Vec<Span> {
     let mut out = Vec::new();
     let mut failed_at: Option<f64> = None;
     for (name, status, start, end, k) in events {
         let (start, end) = (axis.at(start), axis.at(end));
-        let category = if k > 0 { ROLLBACK } else { group(name) };
+        let category = if rollbacks.get(k).copied().unwrap_or(k > 0) {
+            ROLLBACK
+        } else {
+            group(name)
+        };
         out.push(Span { start, end, category });
         if status == "Failed" {
             let mark = axis.span() * 0.006;
@@ -645,6 +722,15 @@ fn spans(axis: &TimeAxis, events: &mut dyn Iterator<Item = Started<'_>>, failed:
     out
 }
 
+/// Per deployment of the report, whether CodeDeploy created it as a rollback.
+fn rollback_deployments(report: &Report) -> Vec<bool> {
+    report
+        .deployments
+        .iter()
+        .map(|d| d.creator == "codeDeployRollback")
+        .collect()
+}
+
 fn target_gantt(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Gantt {
     let first = &report.deployments[0];
     // EC2 blue/green: the original instances wait out the termination wait once traffic is off them.
@@ -653,8 +739,9 @@ fn target_gantt(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Gant
         .unwrap_or(false)
         .then(|| axis.at(first.complete_time));
     let mut rows = Vec::new();
+    let rollbacks = rollback_deployments(report);
     each_target(report, |t, events| {
-        let mut spans = spans(axis, events, failed);
+        let mut spans = spans(axis, &rollbacks, events, failed);
         let label = match t.instance_label {
             Some("Blue") => format!("{} (Blue: original)", t.target_id),
             Some("Green") => format!("{} (Green: replacement)", t.target_id),
@@ -767,8 +854,9 @@ fn strip(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Strip {
     let bucket = axis.span() / STRIP_BUCKETS as f64;
     let mut values = vec![vec![0.0; STRIP_BUCKETS]; GROUPS.len()];
     let first = &report.deployments[0];
+    let rollbacks = rollback_deployments(report);
     each_target(report, |_, events| {
-        for s in spans(axis, events, failed) {
+        for s in spans(axis, &rollbacks, events, failed) {
             add_span(
                 &mut values[s.category],
                 s.start - axis.start,

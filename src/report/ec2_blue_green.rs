@@ -136,6 +136,7 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &Ec2BlueGreenOutcome, even
     }
     let end = outcome.rollback.as_ref().unwrap_or(&outcome.deployment).complete_time;
     let mut report = Report {
+        refused_requests: Vec::new(),
         scenario: scenario.name.clone(),
         seed,
         deployments,
@@ -199,6 +200,7 @@ fn deployment_info(
         })
         .collect();
     DeploymentInfo {
+        revision_name: None,
         deployment_id: id.to_string(),
         creator: "user",
         deployment_config_name: config.name.clone(),

@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained page, as wide as the window, with the summary, the
 //! scenario's description and its configuration, alarm and rollback sections as the user
-//! wrote them (`written`), the deployment's configuration as reported, its alarms, the metrics table, every chart and a folded
+//! wrote them (`written`), the deployment's configuration as reported, a history's
+//! deployments and refused requests, its alarms, the metrics table, every chart and a folded
 //! per-target lifecycle table, built from the shared page pieces (`page`: style, embedded
 //! charts, the inline chart check that writes `OK n charts` or `FAIL …` into the hidden
 //! `#chart-check`'s `data-verdict`).
@@ -26,6 +27,7 @@ pub fn page(report: &Report, written: Option<&Written>, figures: &[Figure]) -> S
     out.push_str("<h2>Outcome</h2>\n");
     page::pre(&mut out, &text::summary(report));
     configuration(&mut out, report);
+    history(&mut out, report);
     alarms(&mut out, report);
     out.push_str("<h2>Metrics</h2>\n");
     let rows: Vec<Vec<String>> = metric_rows(report).into_iter().map(|(k, v)| vec![k, v]).collect();
@@ -91,6 +93,49 @@ fn configuration(out: &mut String, report: &Report) {
         ],
         &rows,
     );
+}
+
+/// A history's deployments one after another, and the requests refused while one was
+/// active (§11); nothing for a single deployment.
+fn history(out: &mut String, report: &Report) {
+    if report.deployments.iter().all(|d| d.revision_name.is_none()) {
+        return;
+    }
+    out.push_str("<h2>History</h2>\n");
+    let rows: Vec<Vec<String>> = report
+        .deployments
+        .iter()
+        .map(|d| {
+            vec![
+                d.deployment_id.clone(),
+                d.revision_name.clone().unwrap_or_default(),
+                d.creator.to_string(),
+                format!("{} s", d.create_time),
+                format!("{} s", d.complete_time),
+                d.status.to_string(),
+            ]
+        })
+        .collect();
+    page::table(
+        out,
+        &["deployment", "revision", "creator", "created", "completed", "status"],
+        &rows,
+    );
+    if !report.refused_requests.is_empty() {
+        let rows: Vec<Vec<String>> = report
+            .refused_requests
+            .iter()
+            .map(|r| {
+                vec![
+                    format!("{} s", r.time),
+                    r.revision_name.clone(),
+                    r.error_code.to_string(),
+                    r.message.clone(),
+                ]
+            })
+            .collect();
+        page::table(out, &["requested", "revision", "error", "message"], &rows);
+    }
 }
 
 /// Each alarm: what it watches, its threshold, and its state changes.

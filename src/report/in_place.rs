@@ -52,13 +52,14 @@ pub fn build(scenario: &Scenario, seed: u64, runs: InPlaceRuns, events: u64) -> 
     }
     let end = rollback.as_ref().unwrap_or(outcome).complete_time;
     let mut report = Report {
+        refused_requests: Vec::new(),
         scenario: scenario.name.clone(),
         seed,
         deployments,
         metrics: Metrics {
             duration_seconds: outcome.complete_time.as_secs_f64(),
             simulated_events: events,
-            capacity: Some(capacity_metrics(ip, outcome, &capacity, end)),
+            capacity: Some(capacity_metrics(ip, max_in_flight(outcome), &capacity, end)),
             availability: None,
             timing: super::timing::Timing::default(),
         },
@@ -79,7 +80,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: InPlaceRuns, events: u64) -> 
     report
 }
 
-fn deployment_info(
+pub(super) fn deployment_info(
     scenario: &Scenario,
     ip: &InPlace,
     outcome: &Arc<InPlaceOutcome>,
@@ -113,6 +114,7 @@ fn deployment_info(
         zonal: !ip.fleet.zones.is_empty() && !outcome.is_rollback,
     }));
     DeploymentInfo {
+        revision_name: None,
         deployment_id: id.to_string(),
         creator: "user",
         deployment_config_name: config.name.clone(),
@@ -186,11 +188,11 @@ impl TargetSource for InPlaceTargets {
     }
 }
 
-/// Capacity figures over `capacity` up to `end` (through the rollback, if any); the most
-/// instances in flight is the deployment's own.
-fn capacity_metrics(
+/// Capacity figures over `capacity` up to `end` (through the rollback, if any), with the
+/// most instances in flight observed in the deployment (or deployments) itself.
+pub(super) fn capacity_metrics(
     ip: &InPlace,
-    outcome: &InPlaceOutcome,
+    max_in_flight_observed: u32,
     capacity: &[server::CapacityPoint],
     end: SimTime,
 ) -> CapacityMetrics {
@@ -211,7 +213,7 @@ fn capacity_metrics(
         min_in_service: min,
         min_in_service_percent: round2(100.0 * f64::from(min) / f64::from(n)),
         capacity_seconds_lost: lost_ms as f64 / 1000.0,
-        max_in_flight_observed: max_in_flight(outcome),
+        max_in_flight_observed,
         extra_instance_minutes: None,
         time_to_first_new_traffic_seconds: capacity
             .iter()

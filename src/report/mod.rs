@@ -13,6 +13,7 @@ pub mod config;
 pub mod ec2_blue_green;
 pub mod events;
 pub mod files;
+pub mod history;
 pub mod html;
 pub mod in_place;
 pub mod json;
@@ -61,6 +62,24 @@ pub struct Report {
     /// Each alarm's state over time: its initial state and every change.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<AlarmReport>,
+    /// In a history: the deployment requests refused because another deployment was active.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused_requests: Vec<RefusedRequest>,
+}
+
+/// A CreateDeployment request of a history refused because another deployment of the group
+/// was active (§11).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedRequest {
+    /// When the request was made, in simulated seconds.
+    pub time: f64,
+    /// The revision it asked for.
+    pub revision_name: String,
+    /// The API's error: `DeploymentLimitExceededException`.
+    pub error_code: &'static str,
+    /// The API's message, naming the group and the active deployment.
+    pub message: String,
 }
 
 /// An alarm's states over the run.
@@ -120,10 +139,15 @@ pub struct RollbackInfo {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentInfo {
-    /// `deploymentId`: `d-SIMULATED1`, and `d-SIMULATED2` for a rollback deployment.
+    /// `deploymentId`: `d-SIMULATED1`, `d-SIMULATED2`, … in creation order (a rollback
+    /// deployment right after the deployment it rolls back).
     pub deployment_id: String,
     /// `creator`: `user`, or `codeDeployRollback` for a rollback deployment.
     pub creator: &'static str,
+    /// In a history: the name of the revision it deploys (CodeDeploy's `revision` is where
+    /// the bundle is stored; a scenario names it only). Absent for a single deployment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_name: Option<String>,
     /// `deploymentConfigName`, e.g. `CodeDeployDefault.OneAtATime`.
     pub deployment_config_name: String,
     /// `computePlatform`: `Server`, `ECS` or `Lambda`.
@@ -394,7 +418,8 @@ pub struct Diagnostics {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
-    /// Seconds from creation to the terminal status.
+    /// Seconds from creation to the terminal status (a history: from its start to the end of
+    /// its last deployment).
     pub duration_seconds: f64,
     /// Events the engine delivered.
     pub simulated_events: u64,

@@ -30,6 +30,16 @@ pub fn summary(report: &Report) -> String {
     for d in &report.deployments {
         deployment(&mut out, d);
     }
+    for r in &report.refused_requests {
+        let _ = writeln!(
+            out,
+            "request for {} at {} refused: {}: {}",
+            r.revision_name,
+            SimDuration::from_secs_f64(r.time),
+            r.error_code,
+            r.message
+        );
+    }
     let m = &report.metrics;
     if let Some(c) = &m.capacity {
         let _ = writeln!(
@@ -84,6 +94,13 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
         d.deployment_style.deployment_type,
         d.deployment_style.deployment_option
     );
+    if let Some(name) = &d.revision_name {
+        let _ = writeln!(
+            out,
+            "revision {name}, created at {}",
+            SimDuration::from_secs_f64(d.create_time)
+        );
+    }
     match &d.error_information {
         Some(e) => {
             let _ = writeln!(out, "status: {} ({}) after {took}", d.status, e.code);

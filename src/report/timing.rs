@@ -122,6 +122,7 @@ fn phases(report: &Report) -> Vec<PhaseDuration> {
     out
 }
 
-fn round3(x: f64) -> f64 {
+/// `x` rounded to three decimals (milliseconds of seconds).
+pub(super) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }

@@ -11,6 +11,7 @@
 pub mod blue_green;
 pub mod ec2_blue_green;
 pub mod fault_model;
+pub mod history;
 #[allow(
     missing_docs,
     reason = "the YAML mirror: scenarios/README.md documents every field, and doc comments here would change the JSON Schema `cdsim schema` prints"
@@ -51,6 +52,9 @@ pub struct Scenario {
     pub fault_model: Option<fault_model::FaultModel>,
     /// `candidateConfigs`: the configurations `cdsim compare` and `recommend` weigh.
     pub candidates: Vec<DeploymentConfig>,
+    /// `history`: deployment requests on an in-place group one after another (`None`: one
+    /// deployment at 0 s of the workload's hooks and faults).
+    pub history: Option<history::History>,
 }
 
 /// What watches the deployment and what happens when it goes wrong (§7, §8).

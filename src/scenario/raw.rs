@@ -300,6 +300,26 @@ pub struct RawScenario {
     /// Deployment configurations `cdsim compare` and `cdsim recommend` weigh against each
     /// other: predefined ones by name, custom ones in the shape of `deploymentConfig`.
     pub candidate_configs: Option<Located<Vec<Located<RawDeploymentConfig>>>>,
+    /// Server in place: deployments requested on the group one after another, in time
+    /// order. Absent: one deployment at 0s of the top-level `hooks` and `faults`.
+    pub history: Option<Located<Vec<Located<RawDeploymentRequest>>>>,
+}
+
+/// One CreateDeployment request of a `history`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawDeploymentRequest {
+    /// The revision's name, e.g. `v2`.
+    pub revision: Located<String>,
+    /// When the request is made, since the history began (default 0s).
+    pub at: Option<Located<RawDuration>>,
+    /// The revision's AppSpec scripts, given where the revision is first requested
+    /// (default: the top-level `hooks`).
+    pub hooks: Option<Located<RawHooks>>,
+    /// Faults injected while this deployment runs (times since the history began).
+    pub faults: Option<Vec<Located<RawFault>>>,
+    /// A StopDeployment call on this deployment, at a time after its request.
+    pub stop_deployment: Option<Located<RawStopDeployment>>,
 }
 
 /// `faultModel`: what may go wrong in a run, with probabilities. Each run of

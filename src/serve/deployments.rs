@@ -38,8 +38,8 @@ impl Service {
         {
             let active = &busy.ids[busy.ids.len() - 1];
             return Err(ApiError::new(
-                "DeploymentLimitExceededException",
-                format!("The Deployment Group '{name}' already has an active Deployment '{active}'"),
+                crate::deployment::DEPLOYMENT_LIMIT_EXCEEDED,
+                crate::deployment::already_active_message(&name, active),
             ));
         }
         if let Some(config) = &r.deployment_config_name {

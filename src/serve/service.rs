@@ -106,6 +106,20 @@ impl Service {
         };
         for (path, text) in scenarios {
             let scenario = scenario::load_str(text, path)?;
+            if scenario.history.is_some() {
+                // The clients' CreateDeployment requests are the served group's history.
+                return Err(Problems {
+                    path: path.clone(),
+                    problems: vec![scenario::Problem {
+                        line: 1,
+                        column: 1,
+                        message: "a scenario with a history cannot back a served deployment group: the clients' \
+                                  CreateDeployment requests make its history; give the group's scenario without \
+                                  history"
+                            .to_string(),
+                    }],
+                });
+            }
             service.alarms.add(&scenario);
             service.pre_create(scenario);
         }

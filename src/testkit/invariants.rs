@@ -126,9 +126,9 @@ impl fmt::Display for Violation {
 /// An error, so `?` turns it into a proptest failure (`TestCaseError::Fail`).
 impl std::error::Error for Violation {}
 
-type Check = Result<(), Violation>;
+pub(crate) type Check = Result<(), Violation>;
 
-fn ensure(report: &Report, rule: &'static str, ok: bool, detail: impl FnOnce() -> String) -> Check {
+pub(crate) fn ensure(report: &Report, rule: &'static str, ok: bool, detail: impl FnOnce() -> String) -> Check {
     if ok {
         Ok(())
     } else {

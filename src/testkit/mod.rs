@@ -50,6 +50,7 @@
 //! The rules are stated exactly in [`invariants`]. They read only what a report shows and
 //! the settings the scenario chose, so they apply to hand-written scenarios too.
 
+pub mod history;
 pub mod invariants;
 pub mod strategies;
 

@@ -56,6 +56,7 @@ mod events;
 mod fidelity;
 mod fuzz;
 mod geometry;
+mod history;
 mod hostile;
 mod inputs;
 mod names;

@@ -1667,3 +1667,41 @@ fn host_count_above_the_fleet_size_cannot_start() {
         );
     }
 }
+
+/// Histories on one in-place group (feature `testkit`, whose strategy and checkers they
+/// use; the module's name puts them in `cargo test --features testkit --test it testkit`).
+#[cfg(feature = "testkit")]
+mod testkit_histories {
+    use cdsim::testkit::history::{self, HistoryRun};
+    use cdsim::testkit::strategies::{HistorySpec, history_spec};
+    use proptest::prelude::*;
+
+    fn run(spec: &HistorySpec, seed: u64) -> HistoryRun {
+        history::run_history(&spec.yaml(), seed).unwrap_or_else(|p| panic!("{p}\n{}", spec.yaml()))
+    }
+
+    proptest! {
+        #![proptest_config(super::config(128))]
+
+        /// §11: at most one deployment of the group in progress at any instant; a request
+        /// made while one is active is refused and recorded.
+        #[test]
+        fn at_most_one_deployment_in_progress(spec in history_spec(), seed in 0u64..1000) {
+            history::check_one_at_a_time(&run(&spec, seed))?;
+        }
+
+        /// §8: a rollback redeploys the group's last successful revision, however many
+        /// deployments back.
+        #[test]
+        fn a_rollback_redeploys_the_last_successful_revision(spec in history_spec(), seed in 0u64..1000) {
+            history::check_rollback_revision(&run(&spec, seed))?;
+        }
+
+        /// §3.1: after the history, each instance runs the revision of the last deployment
+        /// that succeeded on it.
+        #[test]
+        fn every_instance_ends_on_the_revision_its_outcomes_imply(spec in history_spec(), seed in 0u64..1000) {
+            history::check_instance_revisions(&run(&spec, seed))?;
+        }
+    }
+}

@@ -34,11 +34,13 @@ use crate::time::{SimDuration, SimTime};
 /// AllowTraffic.
 const MAX_MILESTONES: usize = 3;
 
-/// What the planner needs to know of the deployment; the same for every instance.
+/// What the planner needs to know of the deployment and of the instance's past.
 #[derive(Clone, Copy, Debug)]
 pub struct Setting<'a> {
     pub order: &'static [LifecycleEventName],
-    /// The instances' first deployment: the events that use the previous revision are skipped.
+    /// The instance never had a revision deployed successfully (the group's first
+    /// deployment, or in a history its own past): the events that use the previous
+    /// revision are skipped.
     pub first_deployment: bool,
     pub ignore_application_stop_failures: bool,
     pub load_balancer: Option<&'a LoadBalancer>,

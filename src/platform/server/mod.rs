@@ -40,8 +40,10 @@
 //! is in `instance_event`), and
 //! rendering (`report`).
 
+pub mod history;
 mod instance;
 mod itinerary;
+mod previous;
 mod records;
 mod rollback;
 
@@ -66,6 +68,7 @@ use crate::rng::{Stream, Streams};
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
 use crate::time::{SimDuration, SimTime};
 use instance::Instance;
+pub use previous::PreviousHooks;
 pub use records::{Records, Slot};
 pub use rollback::{InPlaceRuns, RollbackStart, run};
 
@@ -140,6 +143,9 @@ pub struct InPlaceDeployment<'s> {
     /// This is a rollback deployment (§8): the last good revision, not zonal, without the
     /// new revision's hook faults and failure probabilities [I].
     is_rollback: bool,
+    /// In a history: the hooks of each instance's earlier revisions (§4.1). `None`: every
+    /// instance's previous revision has the scenario's hooks, or none on a first deployment.
+    previous: Option<PreviousHooks<'s>>,
     alarms: AlarmWatch,
     /// Plan each instance's whole lifecycle when it starts (see `itinerary`). Only when
     /// nothing can interrupt an instance mid-way: no instance stops, no StopDeployment, no
@@ -230,22 +236,26 @@ impl<'s> InPlaceDeployment<'s> {
     /// The deployment of `scenario` under `config`, watched by `monitoring`, drawing from
     /// `seed`'s streams.
     pub fn new(config: &'s DeploymentConfig, scenario: &'s InPlace, monitoring: &'s Monitoring, seed: u64) -> Self {
-        Self::build(config, scenario, monitoring, seed, None)
+        Self::build(config, scenario, monitoring, Streams::new(seed), None, false)
     }
+
+    /// `start`: where the group stands when the deployment is created (`None`: as the
+    /// scenario's fleet says); `rollback`: it is a rollback deployment.
     fn build(
         config: &'s DeploymentConfig,
         scenario: &'s InPlace,
         monitoring: &'s Monitoring,
-        seed: u64,
-        rollback: Option<&RollbackStart>,
+        streams: Streams,
+        start: Option<&RollbackStart>,
+        rollback: bool,
     ) -> Self {
         let fleet = &scenario.fleet;
         let n = fleet.instances as usize;
         let order = LifecycleEventName::in_place_order(scenario.load_balancer.is_some());
         let (minimum, zonal) = config.minimum_healthy().expect("validated: a Server configuration");
         // §2.6: rollbacks are not zonal.
-        let zonal = zonal.filter(|_| rollback.is_none());
-        let class = rollback.map_or_else(|| fleet.health_classes(), |r| r.class.clone());
+        let zonal = zonal.filter(|_| !rollback);
+        let class = start.map_or_else(|| fleet.health_classes(), |r| r.class.clone());
         let zonal_on = zonal.is_some();
         let queues = if zonal_on { fleet.zone_count() } else { 1 };
         let mut pending = vec![PendingQueue::default(); queues];
@@ -272,7 +282,7 @@ impl<'s> InPlaceDeployment<'s> {
         let healthy: u32 = zone_healthy.iter().sum();
         // On a first deployment nothing serves before it is deployed to, whichever way its
         // instances count towards the minimum.
-        let serving: Vec<bool> = rollback.map_or_else(
+        let serving: Vec<bool> = start.map_or_else(
             || {
                 class
                     .iter()
@@ -282,25 +292,20 @@ impl<'s> InPlaceDeployment<'s> {
             |r| r.serving.clone(),
         );
         let in_service = serving.iter().filter(|&&s| s).count() as u32;
-        let on_new_revision = rollback.map_or_else(|| vec![false; n], |r| r.on_new_revision.clone());
+        let on_new_revision = start.map_or_else(|| vec![false; n], |r| r.on_new_revision.clone());
         let on_new = count_on_new(&serving, &on_new_revision);
-        let stopped = rollback.map_or_else(|| vec![false; n], |r| r.stopped.clone());
+        let stopped = start.map_or_else(|| vec![false; n], |r| r.stopped.clone());
         let instances = (0..n)
             .map(|i| Instance::new(class[i], serving[i], stopped[i], on_new_revision[i]))
             .collect();
-        let origin = rollback.map_or(SimTime::ZERO, |r| r.origin);
-        let streams = if rollback.is_some() {
-            Streams::new(seed).rollback()
-        } else {
-            Streams::new(seed)
-        };
-        let alarms = if rollback.is_some() {
+        let origin = start.map_or(SimTime::ZERO, |r| r.origin);
+        let alarms = if rollback {
             AlarmWatch::new(None)
         } else {
             AlarmWatch::new(monitoring.alarms.as_ref())
         };
         let planned = scenario.faults.stops().next().is_none()
-            && if rollback.is_some() {
+            && if rollback {
                 monitoring.rollback_stop.is_none()
             } else {
                 monitoring.stop.is_none() && monitoring.alarms.is_none()
@@ -311,7 +316,8 @@ impl<'s> InPlaceDeployment<'s> {
             monitoring,
             planned,
             origin,
-            is_rollback: false,
+            is_rollback: rollback,
+            previous: None,
             alarms,
             stopping: None,
             rollback_requested: false,
@@ -493,7 +499,7 @@ impl<'s> InPlaceDeployment<'s> {
         }
         let name = self.order[stage];
         let (limit, diagnostic) = match name.runner() {
-            Runner::Scripts | Runner::Agent => (self.hook_for(name).total_timeout(), Diagnostic::InstanceStopped),
+            Runner::Scripts | Runner::Agent => (self.hook_for(t, name).total_timeout(), Diagnostic::InstanceStopped),
             Runner::Register => (ALLOW_TRAFFIC_LIMIT, Diagnostic::NotHealthyInTime),
             Runner::Deregister => return, // deregistration completes; the next event cannot start
             Runner::TestTraffic => unreachable!("not an in-place event"),
@@ -711,7 +717,7 @@ impl<'s> InPlaceDeployment<'s> {
     fn plan_itinerary(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
         let now = sched.now();
         assert!(!self.instances[t.index()].stopped, "a planned instance never stops");
-        let (setting, answers) = (self.setting(), self.answers_health_checks(t));
+        let (setting, answers) = (self.setting(t), self.answers_health_checks(t));
         let it = itinerary::plan(&setting, self.records.slots_mut(t), now, answers);
         self.instances[t.index()].itinerary = it;
         if it.out_of_service_at_start {
@@ -768,13 +774,13 @@ impl<'s> InPlaceDeployment<'s> {
     /// Draws every hook outcome of `t` at once from its own sub-stream (see module docs).
     fn plan_hooks(&mut self, t: TargetId) {
         let mut rng = self.streams.source(Stream::Hooks, u64::from(t.0));
-        let first = self.scenario.fleet.first_deployment;
+        let first = self.no_previous_revision(t);
         let faulty = !self.scenario.faults.for_target(t).is_empty();
         for (stage, &name) in self.order.iter().enumerate() {
             if !matches!(name.runner(), Runner::Scripts | Runner::Agent) || (first && name.uses_previous_revision()) {
                 continue;
             }
-            let hook = self.hook_for(name);
+            let hook = self.hook_for(t, name);
             let HookOutcome { duration, result } = if self.is_rollback {
                 hook.run_known_good(&mut rng)
             } else if faulty {
@@ -788,11 +794,11 @@ impl<'s> InPlaceDeployment<'s> {
         }
     }
 
-    /// What planning an instance's lifecycle events needs to know of the deployment.
-    fn setting(&self) -> itinerary::Setting<'s> {
+    /// What planning `t`'s lifecycle events needs to know of the deployment.
+    fn setting(&self, t: TargetId) -> itinerary::Setting<'s> {
         itinerary::Setting {
             order: self.order,
-            first_deployment: self.scenario.fleet.first_deployment,
+            first_deployment: self.no_previous_revision(t),
             ignore_application_stop_failures: self.scenario.ignore_application_stop_failures,
             load_balancer: self.scenario.load_balancer.as_ref(),
         }
@@ -804,16 +810,33 @@ impl<'s> InPlaceDeployment<'s> {
         self.is_rollback || !self.scenario.faults.fails_health_checks(t)
     }
 
-    fn hook_for(&self, name: LifecycleEventName) -> &'s Hook {
+    /// The scripts `name` runs on `t`: the deployment's revision's, or for the events that
+    /// run an earlier revision's, that revision's in a history (§4.1).
+    fn hook_for(&self, t: TargetId, name: LifecycleEventName) -> &'s Hook {
         let sc = self.scenario;
+        if name.uses_previous_revision()
+            && let Some(p) = &self.previous
+            && let Some(hooks) = p.for_event(t, name)
+        {
+            return hooks.get(name);
+        }
         sc.agent.step(name).unwrap_or_else(|| sc.hooks.get(name))
+    }
+
+    /// Whether `t` never had a revision deployed successfully (§4.1): the whole fleet on
+    /// a group's first deployment, or, in a history, each instance by its own past.
+    fn no_previous_revision(&self, t: TargetId) -> bool {
+        match &self.previous {
+            None => self.scenario.fleet.first_deployment,
+            Some(p) => p.none_for(t),
+        }
     }
 
     /// Begins the event at `t`'s current stage, skipping (inline) the events that have
     /// nothing to run on a first deployment.
     fn begin_event(&mut self, t: TargetId, sched: &mut Scheduler<Event>) {
         let now = sched.now();
-        let first = self.scenario.fleet.first_deployment;
+        let first = self.no_previous_revision(t);
         loop {
             let stage = usize::from(self.instances[t.index()].stage);
             let name = self.order[stage];
@@ -833,7 +856,7 @@ impl<'s> InPlaceDeployment<'s> {
                     self.set_serving(t, false, now);
                 }
                 let answers = self.answers_health_checks(t);
-                itinerary::run(&self.setting(), name, self.current_slot(t), now, answers)
+                itinerary::run(&self.setting(t), name, self.current_slot(t), now, answers)
             };
             assert_eq!(self.records.start(t, stage), now, "events run back to back");
             *self.current_slot(t) = Slot::new(duration, LifecycleEventStatus::InProgress, diagnostic);

@@ -11,10 +11,19 @@
 use crate::config::DeploymentConfig;
 use crate::deployment::{DeploymentStatus, TargetStatus};
 use crate::engine::{self, RunStats};
+use crate::rng::Streams;
 use crate::scenario::{HealthClass, InPlace, Monitoring};
 use crate::time::SimTime;
 
 use super::{InPlaceDeployment, InPlaceOutcome};
+
+/// `rollbackMessage` of a deployment rolled back.
+pub(super) const ROLLED_BACK: &str = "Rolled back: the last good revision was redeployed.";
+/// `rollbackMessage` when the group never had a successful revision (§8).
+pub(super) const NO_EARLIER_REVISION: &str =
+    "The deployment cannot be rolled back: the deployment group has no earlier successful revision.";
+/// `rollbackMessage` when the deployment changed no instance.
+pub(super) const NOTHING_DEPLOYED: &str = "Nothing was deployed, so there is nothing to roll back.";
 
 /// An in-place deployment and, if one was made, its rollback deployment (§8).
 pub struct InPlaceRuns {
@@ -39,8 +48,7 @@ pub fn run(config: &DeploymentConfig, ip: &InPlace, monitoring: &Monitoring, see
             let more = engine::run(&mut rb);
             stats.events += more.events;
             stats.end = more.end;
-            let message = "Rolled back: the last good revision was redeployed.".to_string();
-            (Some(rb.into_outcome()), Some(message))
+            (Some(rb.into_outcome()), Some(ROLLED_BACK.to_string()))
         }
     };
     let runs = InPlaceRuns {
@@ -62,19 +70,14 @@ fn rollback_from(ip: &InPlace, monitoring: &Monitoring, d: &InPlaceOutcome) -> R
         return Err(monitoring.auto_rollback.not_requested_message());
     }
     if ip.fleet.first_deployment {
-        return Err(Some(
-            "The deployment cannot be rolled back: the deployment group has no earlier successful revision."
-                .to_string(),
-        ));
+        return Err(Some(NO_EARLIER_REVISION.to_string()));
     }
     let touched = d
         .target_status
         .iter()
         .any(|s| matches!(s, TargetStatus::Succeeded | TargetStatus::Failed));
     if !touched {
-        return Err(Some(
-            "Nothing was deployed, so there is nothing to roll back.".to_string(),
-        ));
+        return Err(Some(NOTHING_DEPLOYED.to_string()));
     }
     Ok(RollbackStart::from_outcome(d))
 }
@@ -127,9 +130,13 @@ impl<'s> InPlaceDeployment<'s> {
         seed: u64,
         from: RollbackStart,
     ) -> Self {
-        let mut d = Self::build(config, scenario, monitoring, seed, Some(&from));
-        d.is_rollback = true;
-        d.origin = from.origin;
-        d
+        Self::build(
+            config,
+            scenario,
+            monitoring,
+            Streams::new(seed).rollback(),
+            Some(&from),
+            true,
+        )
     }
 }

@@ -12,6 +12,7 @@ mod ec2_blue_green;
 mod fault_model;
 mod faults;
 mod fleet;
+mod history;
 mod hooks;
 mod monitoring;
 
@@ -215,6 +216,11 @@ impl Validator {
             Some(f) => self.fault_model(f, workload.as_ref()).map(Some),
         };
         let candidates = self.candidates(raw, platform, workload.as_ref());
+        let in_place = match &workload {
+            Some(Workload::InPlace(ip)) => Some(ip),
+            _ => None,
+        };
+        let history = self.history(raw, in_place);
         Some(Scenario {
             name: raw.name.value.clone(),
             description: raw.description.clone(),
@@ -224,6 +230,7 @@ impl Validator {
             monitoring: monitoring?,
             fault_model: fault_model?,
             candidates: candidates?,
+            history: history?,
         })
     }
 

@@ -39,6 +39,7 @@ use crate::simulation;
 
 mod ec2_blue_green;
 mod ecs;
+mod history;
 mod lambda;
 mod monitoring;
 mod server;
@@ -46,6 +47,7 @@ mod traffic_shift;
 
 pub use ec2_blue_green::*;
 pub use ecs::*;
+pub use history::*;
 pub use lambda::*;
 pub use monitoring::*;
 pub use server::*;

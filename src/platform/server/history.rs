@@ -1,0 +1,334 @@
+//! A history on an in-place group: each request becomes a deployment (and, when one is due,
+//! its rollback deployment) that starts where the group stands, one after another (§3.1,
+//! §4.1, §8, §11).
+//!
+//! Between deployments the group keeps, per instance, the revision last deployed
+//! successfully to it, the most recent deployment's revision, its instance health
+//! (Unhealthy when the last attempt failed or nothing was ever deployed) and its revision
+//! health (Unknown after an overall success that did not reach it), whether it is in
+//! service and whether it is stopped (§3.1's bookkeeping). A deployment of revision R
+//! orders the instances from those: Unhealthy, Unknown, Old (another revision), Current
+//! (R already). A rollback redeploys the revision of the group's last successful
+//! deployment, user or rollback, however many deployments back (§8). A request made while
+//! a deployment of the group is active is refused (§11) and recorded.
+//!
+//! Each deployment is run to its end before the next request is looked at: a request can
+//! only find the deployments created before it active, so this is the order of the API.
+//!
+//! Not here: one deployment's run (`super`), or the rule deciding whether a single
+//! scenario's deployment is rolled back (`rollback`), whose messages this shares.
+
+use crate::config::DeploymentConfig;
+use crate::deployment::{DeploymentStatus, LifecycleEventStatus, TargetStatus};
+use crate::engine::{self, RunStats};
+use crate::id::TargetId;
+use crate::lifecycle::LifecycleEventName;
+use crate::rng::Streams;
+use crate::scenario::history::{DeploymentRequest, History, RevisionId};
+use crate::scenario::{HealthClass, InPlace, Monitoring};
+use crate::time::SimTime;
+
+use super::rollback::{NO_EARLIER_REVISION, NOTHING_DEPLOYED, ROLLED_BACK};
+use super::{InPlaceDeployment, InPlaceOutcome, PreviousHooks, RollbackStart};
+
+/// One deployment of a history: a user's request or a rollback CodeDeploy created.
+pub struct HistoryDeployment {
+    /// The revision it deploys.
+    pub revision: RevisionId,
+    /// What it left behind.
+    pub outcome: InPlaceOutcome,
+    /// For a rollback deployment: the index (in creation order) of the deployment it rolls back.
+    pub rolls_back: Option<usize>,
+    /// For a user deployment: the index of its rollback deployment, if one was made.
+    pub rolled_back_by: Option<usize>,
+    /// Why it was or was not rolled back, when a rollback was asked for.
+    pub rollback_message: Option<String>,
+}
+
+/// A request refused because another deployment of the group was active (§11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// When the request was made.
+    pub at: SimTime,
+    /// The revision it asked for.
+    pub revision: RevisionId,
+    /// The index (in creation order) of the deployment that was active.
+    pub active: usize,
+}
+
+/// What a history left behind.
+pub struct HistoryRuns {
+    /// Every deployment, in creation order.
+    pub deployments: Vec<HistoryDeployment>,
+    /// The refused requests, in time order.
+    pub refusals: Vec<Refusal>,
+    /// Per instance at the end: the revision last deployed successfully to it (`None`:
+    /// never, on a group that began with its first deployment).
+    pub final_revision: Vec<Option<RevisionId>>,
+}
+
+/// The group between deployments: per instance, what §3.1's bookkeeping keeps.
+struct Group {
+    last_good: Vec<Option<RevisionId>>,
+    most_recent: Vec<Option<RevisionId>>,
+    unhealthy: Vec<bool>,
+    unknown: Vec<bool>,
+    serving: Vec<bool>,
+    stopped: Vec<bool>,
+    installed: Vec<Option<RevisionId>>,
+    /// The revision of the group's last successful deployment (§8: what a rollback
+    /// redeploys).
+    last_good_revision: Option<RevisionId>,
+}
+
+impl Group {
+    /// The group before the history, as the scenario's fleet describes it; instances listed
+    /// as `current` already run the first request's revision.
+    fn new(ip: &InPlace, first: RevisionId) -> Group {
+        let fleet = &ip.fleet;
+        let before = (!fleet.first_deployment).then_some(RevisionId::INITIAL);
+        let classes = fleet.health_classes();
+        let last_good: Vec<Option<RevisionId>> = classes
+            .iter()
+            .map(|&c| if c == HealthClass::Current { Some(first) } else { before })
+            .collect();
+        Group {
+            most_recent: last_good.clone(),
+            installed: last_good.clone(),
+            last_good,
+            unhealthy: classes.iter().map(|c| !c.is_healthy()).collect(),
+            unknown: classes.iter().map(|&c| c == HealthClass::Unknown).collect(),
+            serving: classes.iter().map(|c| c.is_healthy()).collect(),
+            stopped: vec![false; classes.len()],
+            last_good_revision: before,
+        }
+    }
+
+    /// Where a deployment of `revision` created at `origin` starts (§3.1's order).
+    fn start(&self, revision: RevisionId, origin: SimTime, on_revision: Option<RevisionId>) -> RollbackStart {
+        let class = (0..self.last_good.len())
+            .map(|i| {
+                if self.unhealthy[i] {
+                    HealthClass::Unhealthy
+                } else if self.unknown[i] {
+                    HealthClass::Unknown
+                } else if self.last_good[i] == Some(revision) {
+                    HealthClass::Current
+                } else {
+                    HealthClass::Old
+                }
+            })
+            .collect();
+        RollbackStart {
+            origin,
+            class,
+            serving: self.serving.clone(),
+            stopped: self.stopped.clone(),
+            on_new_revision: self
+                .installed
+                .iter()
+                .map(|&r| r.is_some() && r == on_revision)
+                .collect(),
+        }
+    }
+
+    /// The hooks of each instance's earlier revisions, for a deployment (`rollback`: a
+    /// rollback deployment).
+    fn previous<'h>(&self, history: &'h History, rollback: bool) -> PreviousHooks<'h> {
+        let hooks = |v: &[Option<RevisionId>]| v.iter().map(|r| r.map(|r| &history.revision(r).hooks)).collect();
+        PreviousHooks::new(hooks(&self.last_good), hooks(&self.most_recent), rollback)
+    }
+
+    /// §3.1: after a deployment of `revision`, each attempted instance is Healthy or
+    /// Unhealthy by its own result; after an overall success, those it did not reach are
+    /// Unknown and Unhealthy; an instance whose Install succeeded runs `revision`.
+    fn apply(&mut self, revision: RevisionId, o: &InPlaceOutcome) {
+        let install = o.order.iter().position(|&e| e == LifecycleEventName::Install);
+        let succeeded = o.status == DeploymentStatus::Succeeded;
+        for (i, status) in o.target_status.iter().enumerate() {
+            match status {
+                TargetStatus::Succeeded => {
+                    self.last_good[i] = Some(revision);
+                    self.most_recent[i] = Some(revision);
+                    self.unhealthy[i] = false;
+                    self.unknown[i] = false;
+                }
+                TargetStatus::Failed => {
+                    self.most_recent[i] = Some(revision);
+                    self.unhealthy[i] = true;
+                }
+                TargetStatus::Pending | TargetStatus::Skipped | TargetStatus::InProgress => {
+                    if succeeded {
+                        self.unhealthy[i] = true;
+                        self.unknown[i] = true;
+                    }
+                }
+            }
+            let t = TargetId(i as u32);
+            if install.is_some_and(|s| o.records.record(t, s).status == LifecycleEventStatus::Succeeded) {
+                self.installed[i] = Some(revision);
+            }
+        }
+        self.serving.clone_from(&o.final_serving);
+        self.stopped.clone_from(&o.final_stopped);
+        if succeeded {
+            self.last_good_revision = Some(revision);
+        }
+    }
+}
+
+/// Runs `history` on the group of `ip` under `config`, with the group's automatic rollback
+/// from `monitoring`; the engine's counters cover every deployment.
+pub fn run(
+    config: &DeploymentConfig,
+    ip: &InPlace,
+    monitoring: &Monitoring,
+    history: &History,
+    seed: u64,
+) -> (HistoryRuns, RunStats) {
+    let first = history.requests.first().map_or(RevisionId::INITIAL, |r| r.revision);
+    let mut group = Group::new(ip, first);
+    let mut runs = HistoryRuns {
+        deployments: Vec::new(),
+        refusals: Vec::new(),
+        final_revision: Vec::new(),
+    };
+    let mut stats = RunStats {
+        events: 0,
+        end: SimTime::ZERO,
+        discarded: 0,
+    };
+    for (k, request) in history.requests.iter().enumerate() {
+        if let Some(active) = runs.deployments.last()
+            && request.at < active.outcome.complete_time
+        {
+            runs.refusals.push(Refusal {
+                at: request.at,
+                revision: request.revision,
+                active: runs.deployments.len() - 1,
+            });
+            continue;
+        }
+        let streams = Streams::new(seed).deployment(k as u64);
+        let user = deploy(config, ip, monitoring, history, &group, request, streams, &mut stats);
+        group.apply(request.revision, &user.outcome);
+        let (rb, message) = rollback(
+            config, ip, monitoring, history, &group, request, &user, streams, &mut stats,
+        );
+        let mut user = user;
+        user.rollback_message = message;
+        let index = runs.deployments.len();
+        if let Some(mut rb) = rb {
+            group.apply(rb.revision, &rb.outcome);
+            user.rolled_back_by = Some(index + 1);
+            rb.rolls_back = Some(index);
+            runs.deployments.push(user);
+            runs.deployments.push(rb);
+        } else {
+            runs.deployments.push(user);
+        }
+    }
+    runs.final_revision = group.last_good;
+    (runs, stats)
+}
+
+/// The user deployment of `request`.
+#[allow(clippy::too_many_arguments, reason = "the parts of one step of the history")]
+fn deploy(
+    config: &DeploymentConfig,
+    ip: &InPlace,
+    monitoring: &Monitoring,
+    history: &History,
+    group: &Group,
+    request: &DeploymentRequest,
+    streams: Streams,
+    stats: &mut RunStats,
+) -> HistoryDeployment {
+    let revision = history.revision(request.revision);
+    let part = InPlace {
+        hooks: revision.hooks.clone(),
+        faults: request.faults.clone(),
+        ..ip.clone()
+    };
+    let watch = Monitoring {
+        alarms: None,
+        auto_rollback: monitoring.auto_rollback,
+        stop: request.stop,
+        rollback_stop: None,
+    };
+    let start = group.start(request.revision, request.at, Some(request.revision));
+    let mut model = InPlaceDeployment::build(config, &part, &watch, streams, Some(&start), false);
+    model.previous = Some(group.previous(history, false));
+    add(stats, engine::run(&mut model));
+    HistoryDeployment {
+        revision: request.revision,
+        outcome: model.into_outcome(),
+        rolls_back: None,
+        rolled_back_by: None,
+        rollback_message: None,
+    }
+}
+
+/// The rollback of the user deployment `failed` of `request`, when one is due (§8), and
+/// the failed deployment's `rollbackMessage`. The rollback redeploys the group's last
+/// successful revision with that revision's hooks but not the failed revision's failures.
+#[allow(clippy::too_many_arguments, reason = "the parts of one step of the history")]
+fn rollback(
+    config: &DeploymentConfig,
+    ip: &InPlace,
+    monitoring: &Monitoring,
+    history: &History,
+    group: &Group,
+    request: &DeploymentRequest,
+    failed: &HistoryDeployment,
+    streams: Streams,
+    stats: &mut RunStats,
+) -> (Option<HistoryDeployment>, Option<String>) {
+    let o = &failed.outcome;
+    if o.status == DeploymentStatus::Succeeded {
+        return (None, None);
+    }
+    if !o.rollback_requested {
+        return (None, monitoring.auto_rollback.not_requested_message());
+    }
+    let Some(good) = group.last_good_revision else {
+        return (None, Some(NO_EARLIER_REVISION.to_string()));
+    };
+    let touched = o
+        .target_status
+        .iter()
+        .any(|s| matches!(s, TargetStatus::Succeeded | TargetStatus::Failed));
+    if !touched {
+        return (None, Some(NOTHING_DEPLOYED.to_string()));
+    }
+    let part = InPlace {
+        hooks: history.revision(good).hooks.clone(),
+        faults: request.faults.clone(),
+        ..ip.clone()
+    };
+    let watch = Monitoring {
+        alarms: None,
+        auto_rollback: monitoring.auto_rollback,
+        stop: None,
+        rollback_stop: None,
+    };
+    let start = group.start(good, o.complete_time, Some(failed.revision));
+    let mut model = InPlaceDeployment::build(config, &part, &watch, streams.rollback(), Some(&start), true);
+    model.previous = Some(group.previous(history, true));
+    add(stats, engine::run(&mut model));
+    let rb = HistoryDeployment {
+        revision: good,
+        outcome: model.into_outcome(),
+        rolls_back: None,
+        rolled_back_by: None,
+        rollback_message: None,
+    };
+    (Some(rb), Some(ROLLED_BACK.to_string()))
+}
+
+/// The counters of one more deployment added to the history's.
+fn add(stats: &mut RunStats, more: RunStats) {
+    stats.events += more.events;
+    stats.end = more.end;
+    stats.discarded += more.discarded;
+}

@@ -1,0 +1,112 @@
+//! The report of an in-place group's history: every deployment in creation order (user
+//! requests and the rollbacks CodeDeploy created), each in the shape of a single in-place
+//! deployment's, with its revision's name; the refused requests; and the capacity series
+//! through the whole history.
+//!
+//! Not here: running the history (`platform::server::history`) or a single deployment's
+//! report (`in_place`, whose deployment shape this reuses).
+
+use std::sync::Arc;
+
+use super::in_place::{capacity_metrics, deployment_info};
+use super::timing::{PhaseDuration, Timing, round3};
+use super::{CapacityPoint, Metrics, RefusedRequest, Report, RollbackInfo, ScriptNames};
+use crate::deployment::{DEPLOYMENT_LIMIT_EXCEEDED, already_active_message, simulated_id};
+use crate::platform::server::history::HistoryRuns;
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+
+/// Builds the report of a finished history.
+pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> Report {
+    let ip = scenario.in_place().expect("a history is in place");
+    let history = scenario.history.as_ref().expect("a history");
+    let end = runs
+        .deployments
+        .iter()
+        .map(|d| d.outcome.complete_time)
+        .max()
+        .unwrap_or(SimTime::ZERO);
+    let mut deployments = Vec::with_capacity(runs.deployments.len());
+    let mut capacity = Vec::new();
+    let mut phase_seconds = Vec::new();
+    let mut max_in_flight = 0;
+    for (k, d) in runs.deployments.into_iter().enumerate() {
+        let hooks = &history.revision(d.revision).hooks;
+        let outcome = Arc::new(d.outcome);
+        let scripts = ScriptNames::new(outcome.order, |name| {
+            Some(ip.agent.step(name).unwrap_or_else(|| hooks.get(name)))
+        });
+        let mut info = deployment_info(scenario, ip, &outcome, &scripts, &simulated_id(k + 1));
+        info.revision_name = Some(history.revision(d.revision).name.clone());
+        let span = (outcome.complete_time.since(outcome.create_time)).as_secs_f64();
+        match d.rolls_back {
+            Some(of) => {
+                info.creator = "codeDeployRollback";
+                info.rollback_info = Some(RollbackInfo {
+                    rollback_triggering_deployment_id: Some(simulated_id(of + 1)),
+                    ..RollbackInfo::default()
+                });
+                capacity.extend(outcome.capacity.iter().skip(1).copied());
+                phase_seconds.push(PhaseDuration {
+                    phase: "rollback",
+                    seconds: round3(span),
+                });
+            }
+            None => {
+                if d.rolled_back_by.is_some() || d.rollback_message.is_some() {
+                    info.rollback_info = Some(RollbackInfo {
+                        rollback_deployment_id: d.rolled_back_by.map(|r| simulated_id(r + 1)),
+                        rollback_triggering_deployment_id: None,
+                        rollback_message: d.rollback_message,
+                    });
+                }
+                capacity.extend(outcome.capacity.iter().copied());
+                phase_seconds.push(PhaseDuration {
+                    phase: "install",
+                    seconds: round3(span),
+                });
+                max_in_flight = max_in_flight.max(super::max_in_flight(&outcome));
+            }
+        }
+        deployments.push(info);
+    }
+    let refused_requests = runs
+        .refusals
+        .iter()
+        .map(|r| RefusedRequest {
+            time: r.at.as_secs_f64(),
+            revision_name: history.revision(r.revision).name.clone(),
+            error_code: DEPLOYMENT_LIMIT_EXCEEDED,
+            message: already_active_message(&scenario.name, &simulated_id(r.active + 1)),
+        })
+        .collect();
+    let figures = capacity_metrics(ip, max_in_flight, &capacity, end);
+    Report {
+        scenario: scenario.name.clone(),
+        seed,
+        deployments,
+        metrics: Metrics {
+            duration_seconds: end.as_secs_f64(),
+            simulated_events: events,
+            capacity: Some(figures),
+            availability: None,
+            timing: Timing {
+                phase_seconds,
+                ..Timing::default()
+            },
+        },
+        capacity: capacity
+            .iter()
+            .map(|p| CapacityPoint {
+                time: p.time.as_secs_f64(),
+                in_service: p.in_service,
+                on_new_revision: p.on_new_revision,
+                original_running: None,
+                replacement_running: None,
+            })
+            .collect(),
+        traffic: None,
+        alarms: Vec::new(),
+        refused_requests,
+    }
+}

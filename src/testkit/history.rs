@@ -1,0 +1,171 @@
+//! Invariants of a group's history (§3.1, §8, §11), checked on its report and on the
+//! revision each instance ends on.
+//!
+//! Not here: generating histories (`strategies::history_spec`) or the single deployment's
+//! rules (`invariants`).
+
+use super::invariants::{Check, Violation, ensure};
+use crate::report::{self, Report};
+use crate::scenario::history::INITIAL_REVISION;
+use crate::scenario::{self, Problems};
+use crate::simulation::{self, Outcome};
+
+/// §11: a group runs at most one deployment at a time.
+pub const RULE_ONE_AT_A_TIME: &str =
+    "at most one deployment of the group is in progress at any instant; a request made then is refused (§11)";
+/// §8: a rollback redeploys the group's last successful revision.
+pub const RULE_ROLLBACK_REVISION: &str =
+    "a rollback redeploys the revision of the group's last successful deployment, and there is none without one (§8)";
+/// §3.1: each instance ends on the revision its deployments' outcomes imply.
+pub const RULE_INSTANCE_REVISION: &str =
+    "each instance's revision is that of the last deployment that succeeded on it (§3.1)";
+
+/// A history's report and, per instance, the name of the revision it ended on (`None`:
+/// never one).
+pub struct HistoryRun {
+    /// The report.
+    pub report: Report,
+    /// Per instance, the revision last deployed successfully to it, as the run kept it.
+    pub final_revisions: Vec<Option<String>>,
+    /// The requests made, refused ones included.
+    pub requests: usize,
+    /// The group had a revision before the history (`initial`).
+    pub had_initial: bool,
+}
+
+/// Loads the history scenario `yaml` and runs it with `seed`.
+pub fn run_history(yaml: &str, seed: u64) -> Result<HistoryRun, Problems> {
+    let sc = scenario::load_str(yaml, "history.yaml")?;
+    let history = sc.history.as_ref().expect("a history scenario");
+    let run = simulation::run(&sc, seed);
+    let Outcome::History(h) = run.outcome else {
+        unreachable!("a history runs as one")
+    };
+    let final_revisions = h
+        .final_revision
+        .iter()
+        .map(|r| r.map(|r| history.revision(r).name.clone()))
+        .collect();
+    let had_initial = !sc.in_place().expect("in place").fleet.first_deployment;
+    let requests = history.requests.len();
+    let report = report::history::build(&sc, seed, h, run.stats.events);
+    Ok(HistoryRun {
+        report,
+        final_revisions,
+        requests,
+        had_initial,
+    })
+}
+
+/// Every history rule: the first violation found.
+pub fn check_history(run: &HistoryRun) -> Result<(), Violation> {
+    check_one_at_a_time(run)?;
+    check_rollback_revision(run)?;
+    check_instance_revisions(run)
+}
+
+/// [`RULE_ONE_AT_A_TIME`]: deployments do not overlap; each refused request came while one
+/// was in progress; every request became a user deployment or a refusal.
+pub fn check_one_at_a_time(run: &HistoryRun) -> Check {
+    let r = &run.report;
+    for w in r.deployments.windows(2) {
+        ensure(r, RULE_ONE_AT_A_TIME, w[1].create_time >= w[0].complete_time, || {
+            format!(
+                "{} created at {} s while {} ran until {} s",
+                w[1].deployment_id, w[1].create_time, w[0].deployment_id, w[0].complete_time
+            )
+        })?;
+    }
+    for x in &r.refused_requests {
+        let active = r
+            .deployments
+            .iter()
+            .any(|d| d.create_time <= x.time && x.time < d.complete_time);
+        ensure(r, RULE_ONE_AT_A_TIME, active, || {
+            format!(
+                "the request for {} at {} s was refused with no deployment in progress",
+                x.revision_name, x.time
+            )
+        })?;
+    }
+    let users = r.deployments.iter().filter(|d| d.creator == "user").count();
+    ensure(
+        r,
+        RULE_ONE_AT_A_TIME,
+        users + r.refused_requests.len() == run.requests,
+        || {
+            format!(
+                "{} requests, {users} user deployments and {} refusals",
+                run.requests,
+                r.refused_requests.len()
+            )
+        },
+    )
+}
+
+/// The revision of the group's last successful deployment before deployment `k`.
+fn last_successful(run: &HistoryRun, k: usize) -> Option<&str> {
+    run.report.deployments[..k]
+        .iter()
+        .rev()
+        .find(|d| d.status == "Succeeded")
+        .and_then(|d| d.revision_name.as_deref())
+        .or(run.had_initial.then_some(INITIAL_REVISION))
+}
+
+/// [`RULE_ROLLBACK_REVISION`]: each rollback deployment redeploys the group's last
+/// successful revision, right after the deployment it rolls back; a failed or stopped
+/// deployment of a group without one is not rolled back.
+pub fn check_rollback_revision(run: &HistoryRun) -> Check {
+    let r = &run.report;
+    for (k, d) in r.deployments.iter().enumerate() {
+        let next_is_rollback = r
+            .deployments
+            .get(k + 1)
+            .is_some_and(|n| n.creator == "codeDeployRollback");
+        if d.creator == "codeDeployRollback" {
+            let expected = last_successful(run, k);
+            ensure(
+                r,
+                RULE_ROLLBACK_REVISION,
+                d.revision_name.as_deref() == expected,
+                || {
+                    format!(
+                        "{} redeploys {:?}, the last successful revision is {expected:?}",
+                        d.deployment_id, d.revision_name
+                    )
+                },
+            )?;
+        } else if next_is_rollback {
+            ensure(r, RULE_ROLLBACK_REVISION, last_successful(run, k).is_some(), || {
+                format!(
+                    "{} is rolled back, but the group never had a successful revision",
+                    d.deployment_id
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// [`RULE_INSTANCE_REVISION`]: per instance, the revision the run ends with is that of the
+/// last deployment (user or rollback) whose target on it succeeded, or the group's revision
+/// before the history.
+pub fn check_instance_revisions(run: &HistoryRun) -> Check {
+    let r = &run.report;
+    let n = run.final_revisions.len();
+    let mut expected: Vec<Option<&str>> = vec![run.had_initial.then_some(INITIAL_REVISION); n];
+    for d in &r.deployments {
+        for (i, b) in d.targets.briefs().enumerate() {
+            if b.status == "Succeeded" {
+                expected[i] = d.revision_name.as_deref();
+            }
+        }
+    }
+    for (i, (e, got)) in expected.iter().zip(&run.final_revisions).enumerate() {
+        ensure(r, RULE_INSTANCE_REVISION, *e == got.as_deref(), || {
+            format!("instance {i} ends on {got:?}, its deployments imply {e:?}")
+        })?;
+    }
+    Ok(())
+}
