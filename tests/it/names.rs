@@ -178,7 +178,7 @@ fn every_unknown_field_is_named_with_its_nearest_valid_name() {
         lines,
         [
             "s.yaml:3:3: unknown field instancs (did you mean instances?)",
-            "s.yaml:4:3: unknown field zzz; the fields here are instances, availabilityZones, firstDeployment, instanceHealth",
+            "s.yaml:4:3: unknown field zzz; the fields here are instances, availabilityZones, firstDeployment, firstDeploymentHealth, instanceHealth",
             "s.yaml:5:1: unknown field hookz (did you mean hooks?)",
             "s.yaml:7:1: unknown field seeed (did you mean seed?)",
         ],
