@@ -16,7 +16,8 @@ pub fn compare(c: &Comparison, figures: &[Figure]) -> String {
     page::pre(&mut out, render::heading(c).trim_end());
     out.push_str("<h2>Configurations</h2>\n");
     let (header, rows) = render::table(c);
-    page::table(&mut out, &header, &rows);
+    let (header, rows) = render::compacted(&header, &rows);
+    page::fitted_table(&mut out, &header, &rows, None);
     paragraph(&mut out, render::FOOTNOTE);
     charts(&mut out, figures);
     out
@@ -29,7 +30,8 @@ pub fn recommend(r: &Recommendation, figures: &[Figure]) -> String {
     page::pre(&mut out, recommend::answer(r).trim_end());
     out.push_str("<h2>Evidence</h2>\n");
     let (header, rows) = recommend::evidence_table(r);
-    page::table_highlighting(&mut out, &header, &rows, recommend::winner(r));
+    let (header, rows) = render::compacted(&header, &rows);
+    page::fitted_table(&mut out, &header, &rows, recommend::winner(r));
     paragraph(&mut out, recommend::FOOTNOTE);
     charts(&mut out, figures);
     out

@@ -152,13 +152,35 @@ pub fn wrapped(text: &str) -> String {
     out
 }
 
-/// A terminal table no wider than [`WIDTH`]: columns whose every cell is [`NONE`] are
-/// dropped, `CodeDeployDefault.` becomes `CDD.`, and the remaining columns are packed into
+/// The table as both the terminal and the pages show it: columns whose every cell is
+/// [`NONE`] dropped (they say nothing for this platform), and `CodeDeployDefault.` written
+/// `CDD.` in the first column (the footnotes say so).
+pub fn compacted<S: AsRef<str>>(header: &[S], rows: &[Vec<String>]) -> (Vec<String>, Vec<Vec<String>>) {
+    let kept: Vec<usize> = std::iter::once(0)
+        .chain((1..header.len()).filter(|&i| rows.iter().any(|r| r[i] != NONE)))
+        .collect();
+    let cell = |r: &[String], i: usize| {
+        if i == 0 {
+            r[0].replace("CodeDeployDefault.", "CDD.")
+        } else {
+            r[i].clone()
+        }
+    };
+    (
+        kept.iter().map(|&i| header[i].as_ref().to_string()).collect(),
+        rows.iter()
+            .map(|r| kept.iter().map(|&i| cell(r, i)).collect())
+            .collect(),
+    )
+}
+
+/// A terminal table no wider than [`WIDTH`]: [`compacted`], then the columns packed into
 /// as few groups as fit, each group printed as its own table led by the first column.
 /// Rows listed in `marked` get a `▶` before their first cell.
 pub fn fitted(header: &[String], rows: &[Vec<String>], marked: &[usize]) -> String {
+    let (header, rows) = compacted(header, rows);
     let first = |i: usize, cell: &str| {
-        let short = cell.replace("CodeDeployDefault.", "CDD.");
+        let short = cell.to_string();
         if marked.is_empty() {
             short
         } else if marked.contains(&i) {
@@ -179,9 +201,7 @@ pub fn fitted(header: &[String], rows: &[Vec<String>], marked: &[usize]) -> Stri
             format!("  {s}")
         }
     };
-    let kept: Vec<usize> = (1..header.len())
-        .filter(|&i| rows.iter().any(|r| r[i] != NONE))
-        .collect();
+    let kept: Vec<usize> = (1..header.len()).collect();
     let width = |i: usize| {
         let cells = rows.iter().map(|r| r[i].chars().count());
         let h = if i == 0 {

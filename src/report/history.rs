@@ -50,6 +50,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
                 phase_seconds.push(PhaseDuration {
                     phase: "rollback",
                     seconds: round3(span),
+                    deployment_id: Some(info.deployment_id.clone()),
                 });
             }
             None => {
@@ -64,6 +65,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
                 phase_seconds.push(PhaseDuration {
                     phase: "install",
                     seconds: round3(span),
+                    deployment_id: Some(info.deployment_id.clone()),
                 });
                 max_in_flight = max_in_flight.max(super::max_in_flight(&outcome));
             }

@@ -68,7 +68,11 @@ pub fn metric_rows(report: &Report) -> Vec<(String, String)> {
         );
     }
     for p in &t.phase_seconds {
-        row(&format!("phase: {}", p.phase), format!("{} s", p.seconds));
+        let label = match &p.deployment_id {
+            Some(id) => format!("phase: {} ({id})", p.phase),
+            None => format!("phase: {}", p.phase),
+        };
+        row(&label, format!("{} s", p.seconds));
     }
     row("simulated events", count(m.simulated_events, "event"));
     rows

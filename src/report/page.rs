@@ -22,7 +22,7 @@ pub struct Figure<'a> {
 
 const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;margin:1.5em 2em;\
 color:#222}pre{background:#f5f5f5;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9em}\
-table{border-collapse:collapse;max-width:100%}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;overflow-wrap:anywhere}\
+table{border-collapse:collapse;max-width:100%}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;overflow-wrap:break-word}table.fit td{overflow-wrap:anywhere}\
 .charts{display:flex;flex-wrap:wrap;gap:1.5em}figure{margin:0;flex:1 1 560px;max-width:800px;min-width:0}\
 img.chart{display:block;max-width:100%;height:auto;border:1px solid #ddd}";
 
@@ -61,25 +61,32 @@ pub fn pre(out: &mut String, text: &str) {
     let _ = writeln!(out, "<pre>{}</pre>", escape(text));
 }
 
-/// A table with a header row.
+/// A table with a header row; words stay whole (a long one wraps only where it would
+/// overflow its cell).
 pub fn table<S: AsRef<str>>(out: &mut String, header: &[S], rows: &[Vec<String>]) {
-    table_highlighting(out, header, rows, None);
+    table_of(out, header, rows, None, "");
 }
 
-/// [`table`] with row `highlighted` (0-based, if any) in bold on a green ground: the
-/// answer among the rows, such as recommend's winner.
-pub fn table_highlighting<S: AsRef<str>>(
+/// A wide table made to fit the window: its cells may break anywhere (compare's and
+/// recommend's many columns); row `highlighted` (0-based, if any) in bold on a green
+/// ground: the answer among the rows, such as recommend's winner.
+pub fn fitted_table<S: AsRef<str>>(out: &mut String, header: &[S], rows: &[Vec<String>], highlighted: Option<usize>) {
+    table_of(out, header, rows, highlighted, " class=\"fit\"");
+}
+
+fn table_of<S: AsRef<str>>(
     out: &mut String,
     header: &[S],
     rows: &[Vec<String>],
     highlighted: Option<usize>,
+    class: &str,
 ) {
     let cells = |tag: &str, row: &mut dyn Iterator<Item = &str>| -> String {
         row.map(|c| format!("<{tag}>{}</{tag}>", escape(c))).collect()
     };
     let _ = writeln!(
         out,
-        "<table>\n<tr>{}</tr>",
+        "<table{class}>\n<tr>{}</tr>",
         cells("th", &mut header.iter().map(AsRef::as_ref))
     );
     for (i, row) in rows.iter().enumerate() {

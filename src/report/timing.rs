@@ -41,6 +41,10 @@ pub struct PhaseDuration {
     pub phase: &'static str,
     /// Its duration, in seconds.
     pub seconds: f64,
+    /// The deployment whose phase it is, given only in a history (several deployments),
+    /// where phase names repeat.
+    #[serde(rename = "deploymentId", skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
 }
 
 /// The timing figures of `report` (whose other fields are complete).
@@ -102,6 +106,7 @@ fn phases(report: &Report) -> Vec<PhaseDuration> {
         vec![PhaseDuration {
             phase: "install",
             seconds: round3(first.complete_time - first.create_time),
+            deployment_id: None,
         }]
     } else {
         first
@@ -110,6 +115,7 @@ fn phases(report: &Report) -> Vec<PhaseDuration> {
             .map(|p| PhaseDuration {
                 phase: p.name,
                 seconds: round3(p.end_time - p.start_time),
+                deployment_id: None,
             })
             .collect()
     };
@@ -117,6 +123,7 @@ fn phases(report: &Report) -> Vec<PhaseDuration> {
         out.push(PhaseDuration {
             phase: "rollback",
             seconds: round3(r.complete_time - r.create_time),
+            deployment_id: None,
         });
     }
     out
