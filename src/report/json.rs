@@ -229,57 +229,55 @@ pub(crate) fn secs(out: &mut Vec<u8>, ms: u64) {
 pub(crate) struct Secs {
     /// The time, in milliseconds.
     pub(crate) ms: u64,
-    /// The text, padded: at most 12 digits, the point and 3 more.
-    text: [u8; 16],
-    /// How much of `text` is the time; 0 beyond `EXACT_MS`, printed by serde_json.
+    /// The text, first character in the lowest byte: at most 12 digits, the point and 3
+    /// more, composed in a register rather than byte by byte in memory.
+    text: u128,
+    /// How many bytes of `text` are the time; 0 beyond `EXACT_MS`, printed by serde_json.
     len: usize,
 }
 
 impl Secs {
     /// `ms` as text.
     pub(crate) fn new(ms: u64) -> Secs {
-        let mut secs = Secs {
-            ms,
-            text: [0; 16],
-            len: 0,
-        };
         if ms >= EXACT_MS {
-            return secs;
+            return Secs { ms, text: 0, len: 0 };
         }
-        // The whole seconds right-aligned before index 16, the fraction after it.
-        let mut b = [b'0'; 32];
+        // Composed from the last character to the first, each put before the others.
+        let put = |text: u128, c: u64| (text << 8) | u128::from(c);
+        let digit = |d: u64| u64::from(b'0') + d % 10;
         let (mut whole, f) = (ms / 1000, ms % 1000);
-        let mut start = 16;
+        // Trailing zeros dropped, but one digit kept: `.0`, `.5`, `.25`, `.125`.
+        let kept = if f % 100 == 0 {
+            1
+        } else if f % 10 == 0 {
+            2
+        } else {
+            3
+        };
+        let mut text = [f / 100, f / 10, f][..kept]
+            .iter()
+            .rev()
+            .fold(0, |text, &d| put(text, digit(d)));
+        text = put(text, u64::from(b'.'));
+        let mut len = kept + 1;
         loop {
-            start -= 1;
-            b[start] = b'0' + (whole % 10) as u8;
+            text = put(text, digit(whole));
+            len += 1;
             whole /= 10;
             if whole == 0 {
                 break;
             }
         }
-        let digit = |d: u64| b'0' + (d % 10) as u8;
-        b[16..20].copy_from_slice(&[b'.', digit(f / 100), digit(f / 10), digit(f)]);
-        // Trailing zeros dropped, but one digit kept: `.0`, `.5`, `.25`, `.125`.
-        let fraction = if f % 100 == 0 {
-            2
-        } else if f % 10 == 0 {
-            3
-        } else {
-            4
-        };
-        secs.text.copy_from_slice(&b[start..start + 16]);
-        secs.len = 16 - start + fraction;
-        secs
+        Secs { ms, text, len }
     }
 
-    /// The text into `out`: the padded text copied whole and cut to length, so that no
-    /// copy of a variable length is made.
+    /// The text into `out`: all 16 bytes copied and cut to length, so that no copy of a
+    /// variable length is made.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         if self.len == 0 {
             return value(out, 0, &(self.ms as f64 / 1000.0));
         }
-        out.extend_from_slice(&self.text);
+        out.extend_from_slice(&self.text.to_le_bytes());
         out.truncate(out.len() - (16 - self.len));
     }
 }
