@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use super::targets::{Brief, TargetSource};
+use super::in_place_json::TargetsJson;
+use super::targets::{Brief, TargetJson, TargetSource};
 use super::zonal::ZonalExplanation;
 use super::{
     CapacityMetrics, CapacityPoint, DeploymentInfo, DeploymentOverview, DeploymentStyle, ErrorInformation,
@@ -166,6 +167,12 @@ impl TargetSource for InPlaceTargets {
             status: self.outcome.target_status[i].as_str(),
             instance_label: None,
         }
+    }
+
+    fn json(&self, depth: usize) -> TargetJson<'_> {
+        let zoned = self.zonal.then_some(&self.fleet);
+        let mut targets = TargetsJson::new(&self.outcome, &self.scripts, zoned, depth);
+        Box::new(move |i, out| targets.write(i, out))
     }
 
     fn target(&self, i: usize) -> TargetInfo {

@@ -16,6 +16,7 @@ pub mod files;
 pub mod history;
 pub mod html;
 pub mod in_place;
+mod in_place_json;
 pub mod json;
 pub mod markdown;
 pub mod page;
@@ -528,10 +529,7 @@ pub(crate) fn lifecycle_events(
         .iter()
         .zip(records)
         .map(|(&name, rec)| {
-            let started = matches!(
-                rec.status,
-                LifecycleEventStatus::InProgress | LifecycleEventStatus::Succeeded | LifecycleEventStatus::Failed
-            );
+            let started = started(rec.status);
             LifecycleEventInfo {
                 lifecycle_event_name: name.as_str(),
                 start_time: started.then(|| rec.start.as_secs_f64()),
@@ -544,6 +542,14 @@ pub(crate) fn lifecycle_events(
             }
         })
         .collect()
+}
+
+/// Whether an event with `status` started: it has times, and diagnostics if any.
+fn started(status: LifecycleEventStatus) -> bool {
+    matches!(
+        status,
+        LifecycleEventStatus::InProgress | LifecycleEventStatus::Succeeded | LifecycleEventStatus::Failed
+    )
 }
 
 pub(crate) fn round2(x: f64) -> f64 {

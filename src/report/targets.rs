@@ -31,7 +31,15 @@ pub trait TargetSource: Send + Sync {
     fn brief(&self, i: usize) -> Brief;
     /// Target `i`, built.
     fn target(&self, i: usize) -> TargetInfo;
+    /// A writer of target `i`'s JSON as it stands `depth` levels in (`report::json`): by
+    /// default the target built and serialized; a source may write the same bytes faster.
+    fn json(&self, depth: usize) -> TargetJson<'_> {
+        Box::new(move |i, out| super::json::value(out, depth, &self.target(i)))
+    }
 }
+
+/// A writer of targets' JSON: target `i`'s bytes appended to the buffer.
+pub type TargetJson<'a> = Box<dyn FnMut(usize, &mut Vec<u8>) + 'a>;
 
 /// A target's status and EC2 blue/green label, read without building the target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,8 +110,8 @@ impl Targets {
         }
     }
 
-    /// How many targets have been built from the source so far: what a reader cost (each
-    /// of `n` targets read once builds `n`).
+    /// How many targets have been built (or written as JSON) from the source so far: what
+    /// a reader cost (each of `n` targets read once builds `n`).
     pub fn builds(&self) -> usize {
         self.builds.load(Ordering::Relaxed)
     }
@@ -111,6 +119,21 @@ impl Targets {
     fn build(&self, source: &dyn TargetSource, i: usize) -> TargetInfo {
         self.builds.fetch_add(1, Ordering::Relaxed);
         source.target(i)
+    }
+
+    /// A writer of target `i`'s JSON `depth` levels in: serialized when held, else written
+    /// by the source (each counted as a build).
+    pub(crate) fn json_writer(&self, depth: usize) -> TargetJson<'_> {
+        match (self.built.get(), &self.source) {
+            (None, Some(s)) => {
+                let mut write = s.json(depth);
+                Box::new(move |i, out| {
+                    self.builds.fetch_add(1, Ordering::Relaxed);
+                    write(i, out)
+                })
+            }
+            _ => Box::new(move |i, out| super::json::value(out, depth, &self[i])),
+        }
     }
 
     /// Every target in order, each built only while it is read when not held.

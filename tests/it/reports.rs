@@ -228,3 +228,33 @@ fn report_html_shows_the_scenario_as_written() {
     assert!(!page.contains("lambdaFunction:"), "a section the page does not show");
     assert!(!cdsim::report::html::page(&report, None, &[]).contains("As the scenario sets it"));
 }
+
+/// The JSON writer (each deployment's targets and the capacity series written element by
+/// element, an in-place fleet's straight from its records) gives serde's pretty printing
+/// of the report, byte for byte: every scenario in `scenarios/` on two seeds, and a fleet
+/// with script failures, time-outs and Availability Zones.
+#[test]
+fn the_json_is_serdes_pretty_printing_of_the_report() {
+    let same = |r: &Report, what: &str| {
+        let written = cdsim::report::json::to_string(r);
+        let serde = serde_json::to_string_pretty(r).unwrap() + "\n";
+        assert!(written == serde, "{what}: the written JSON differs from serde's");
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")) {
+        let yaml = std::fs::read_to_string(path).unwrap();
+        for seed in [1, 2] {
+            same(&common::run(&yaml, seed), &format!("{} seed {seed}", path.display()));
+        }
+    }
+    let faulty = "name: faulty\ndeploymentConfigName: CodeDeployDefault.AllAtOnce\n\
+                  fleet: {instances: 12, availabilityZones: [\"eu-west-1a\", \"eu-\\\"west\\\"-1b\"]}\n\
+                  hooks:\n  ApplicationStart:\n    - {location: \"scripts/st\\\"art.sh\", timeout: 2, duration: 1s}\n\
+                  faults:\n  - hookHangs: {target: 1, event: ApplicationStart}\n\
+                  \x20 - hookFails: {target: 3, event: ApplicationStart}\n\
+                  autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE]}\n";
+    same(&common::run(faulty, 1), "a fleet with failures, time-outs and zones");
+    same(&rolled_back_fleet(1200), "a fleet of 1,200 with a rollback");
+}

@@ -56,6 +56,8 @@ const HOMES: &[(&str, &[&str])] = &[
     ("image", &["src/chart/"]),
     ("csv", &["src/report/timeseries.rs"]),
     ("base64", &["src/report/page.rs"]),
+    // Integers in the report's JSON, written without a formatter.
+    ("itoa", &["src/report/json.rs"]),
     // Timestamps of recorded CloudWatch data (ISO 8601).
     ("jiff", &["src/calendar.rs"]),
     // `cdsim serve`: asynchronous I/O and HTTP, in its HTTP edge only.
