@@ -363,6 +363,69 @@ fn killing_compare_out_leaves_no_partial_file() {
     );
 }
 
+/// Starts `args` with `--out DIR`, sends SIGINT when `ready` says so (given DIR and the time
+/// since the start), and checks the end: exit code 130 with a message, no temporary left,
+/// and no file under a final name unless the whole set (as a complete run writes it) is there.
+fn interrupt(name: &str, args: &[&str], ready: impl Fn(&Path, Duration) -> bool) {
+    let tmp = TempDir::new(name);
+    let reference = tmp.path("reference");
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["--out", &reference]);
+    assert_eq!(cdsim(&full).status.code(), Some(0));
+    let out = tmp.path("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_cdsim"))
+        .args(args)
+        .args(["--out", &out])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cdsim");
+    let started = std::time::Instant::now();
+    while !ready(Path::new(&out), started.elapsed()) {
+        assert!(started.elapsed() < Duration::from_secs(60), "never ready");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert!(sent.is_ok_and(|s| s.success()), "kill -INT");
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .map(|d| d.flatten().map(|e| e.file_name().into_string().unwrap()).collect())
+        .unwrap_or_default();
+    assert!(
+        left.iter().all(|n| !n.starts_with('.')),
+        "a temporary is left: {left:?}"
+    );
+    if !left.is_empty() {
+        let whole = std::fs::read_dir(&reference).unwrap().count();
+        assert_eq!(left.len(), whole, "a partial set: {left:?}");
+        check_complete(Path::new(&out), Path::new(&reference));
+    }
+}
+
+#[test]
+fn ctrl_c_during_compare_out_leaves_nothing() {
+    // Mid-way through the runs: nothing is written yet, and nothing is left.
+    let args = ["compare", &example("compare-lambda.yaml"), "--runs", "400", "--quiet"];
+    let started = std::time::Instant::now();
+    assert_eq!(cdsim(&args).status.code(), Some(0));
+    let half = started.elapsed() / 2;
+    interrupt("sigint-compare", &args, |_, elapsed| elapsed >= half);
+}
+
+#[test]
+fn ctrl_c_while_run_out_writes_removes_the_temporary_folder() {
+    // While the report files are written into the temporary folder: the folder goes too.
+    let yaml = "name: large\nfleet: {instances: 100000}\n";
+    let tmp = TempDir::new("sigint-run-scenario");
+    let file = tmp.file("large.yaml", yaml);
+    interrupt("sigint-run", &["run", &file], |out, _| {
+        std::fs::read_dir(out)
+            .is_ok_and(|mut d| d.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with(".cdsim-out"))))
+    });
+}
+
 /// A scenario with `n` faults of the longest form.
 fn with_faults(n: usize) -> String {
     let mut yaml = String::from(
