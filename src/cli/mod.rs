@@ -8,6 +8,7 @@
 //! Not here: any simulation logic.
 
 mod alarms;
+mod budget;
 mod check;
 mod compare;
 mod configs;

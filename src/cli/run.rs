@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
-use super::{Failure, memory, output, stream, sweep};
+use super::{Failure, budget, memory, output, stream, sweep};
 use crate::report::{Report, files, text};
 use crate::scenario::Scenario;
 use crate::simulation;
@@ -33,6 +33,7 @@ pub fn simulate(
 ) -> Result<(Report, String), Failure> {
     let seed = seed.unwrap_or(scenario.seed);
     memory::check(scenario, label, 1)?;
+    budget::check(scenario, label)?;
     let busy = sweep::busy(format!("simulating {label}"));
     let report = simulation::simulate(scenario, seed);
     if let Some(dir) = out {

@@ -14,7 +14,7 @@ use std::ops::Range;
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use super::{Failure, memory};
+use super::{Failure, budget, memory};
 use crate::compare::{Plan, RunRecord};
 
 /// Runs `range` of `plan`, returning per-run records in run order.
@@ -33,6 +33,7 @@ pub fn run(
         .map_err(|e| Failure(format!("cannot start {threads:?} threads: {e}")))?;
     let label = format!("scenario {}", plan.scenario.name);
     memory::check(&plan.scenario, &label, pool.current_num_threads())?;
+    budget::check(&plan.scenario, &label)?;
     let bar = progress(range.end - range.start, quiet);
     let records = pool.install(|| {
         range

@@ -14,6 +14,7 @@ pub mod fault_model;
 pub mod raw;
 pub mod text;
 pub mod validate;
+pub mod work;
 
 pub use validate::{Problem, Problems, load_file, load_str};
 

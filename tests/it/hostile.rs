@@ -456,3 +456,54 @@ fn a_scenario_at_the_faults_limit_parses_and_one_beyond_is_refused() {
         "{err}"
     );
 }
+
+/// An ECS scenario drawing every request at `rate` per second over a span of 172,900 s
+/// (a 100 s start-up and the longest termination wait, 2,880 minutes).
+fn per_request_for_two_days(rate: u32) -> String {
+    format!(
+        "name: long-per-request\ncomputePlatform: ECS\ndeploymentConfigName: CodeDeployDefault.ECSAllAtOnce\n\
+         ecsService: {{tasks: 1, taskStartup: 100s, terminationWaitTimeInMinutes: 2880}}\n\
+         traffic: {{requestRate: {rate}, mode: perRequest}}\n"
+    )
+}
+
+#[test]
+fn a_per_request_run_beyond_the_request_budget_is_refused_up_front() {
+    use cdsim::scenario::work::{MAX_REQUESTS, per_request};
+    // At the limit: 5,783 requests per second stay under 10⁹ requests, 5,784 do not.
+    let under = per_request(&crate::common::scenario(&per_request_for_two_days(5_783))).unwrap();
+    let over = per_request(&crate::common::scenario(&per_request_for_two_days(5_784))).unwrap();
+    assert_eq!(under.span_s, 172_900.0);
+    assert!(
+        under.requests <= MAX_REQUESTS && over.requests > MAX_REQUESTS,
+        "{under:?} {over:?}"
+    );
+    // The aggregated mode has no such estimate: its cost does not grow with the rate.
+    let aggregated = per_request_for_two_days(5_784).replace("mode: perRequest", "mode: aggregated");
+    assert_eq!(per_request(&crate::common::scenario(&aggregated)), None);
+    // Refused before any work, naming the limit and the estimate.
+    let tmp = TempDir::new("per-request-budget");
+    let file = tmp.file("long.yaml", per_request_for_two_days(5_784));
+    let started = std::time::Instant::now();
+    for args in [
+        vec!["run", &file],
+        vec![
+            "compare",
+            &file,
+            "--config",
+            "CodeDeployDefault.ECSAllAtOnce",
+            "--runs",
+            "2",
+            "--quiet",
+        ],
+    ] {
+        let o = cdsim(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("1.0e9 requests") && err.contains("48.0 hours") && err.contains("aggregated"),
+            "{err}"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(30), "refused up front");
+}
