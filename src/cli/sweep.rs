@@ -34,6 +34,7 @@ pub fn run(
     let label = format!("scenario {}", plan.scenario.name);
     memory::check(&plan.scenario, &label, pool.current_num_threads())?;
     budget::check(&plan.scenario, &label)?;
+    memory::check_records(&label, range.end - range.start, plan.configs.len())?;
     let bar = progress(range.end - range.start, quiet);
     let records = pool.install(|| {
         range

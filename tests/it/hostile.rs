@@ -507,3 +507,27 @@ fn a_per_request_run_beyond_the_request_budget_is_refused_up_front() {
     }
     assert!(started.elapsed() < Duration::from_secs(30), "refused up front");
 }
+
+/// `compare` keeps every run's records (about 0.2 KiB per run and configuration): runs whose
+/// records cannot fit in the memory the process may use are refused before the first run.
+#[cfg(target_os = "linux")]
+#[test]
+fn compare_runs_whose_records_cannot_fit_are_refused_up_front() {
+    // 300 MiB of address space: a million runs of four configurations need about 1 GiB.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 307200 && exec {} compare {} --runs 1000000 --threads 1 --quiet",
+            env!("CARGO_BIN_EXE_cdsim"),
+            example("compare-lambda.yaml")
+        ))
+        .output()
+        .expect("run sh");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("1000000 runs of 4 configurations keep about 1040 MiB of records"),
+        "{err}"
+    );
+    assert!(err.contains("ulimit -v"), "{err}");
+}
