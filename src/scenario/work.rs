@@ -6,9 +6,9 @@
 //! rate plus the test listener's, times the deployment's expected span: the replacement's
 //! start-up and each hook (their mean, each at most the hour CodeDeploy allows), the wait for
 //! ContinueDeployment (until the scenario's `continueAfter`, or the whole wait), the traffic
-//! shifting of the configuration, and the original task set's termination wait. Everything
-//! else a run does (alarm evaluations, aggregated metric periods) costs microseconds per
-//! period and needs no budget.
+//! shifting of the configuration, and the original task set's termination wait. Other work
+//! that grows with simulated time (aggregated metric periods, alarm evaluations) has no
+//! estimate yet (README.md, "Limits").
 //!
 //! Not here: refusing (the command line does, naming [`MAX_REQUESTS`]), memory (the
 //! command line's measured figure per instance).
@@ -17,8 +17,8 @@ use super::Scenario;
 use super::blue_green::{BlueGreenDeployment, Reroute, ShiftTarget};
 use crate::traffic::TrafficMode;
 
-/// The most requests one `perRequest` run may draw: about a minute of work for a release
-/// build on one core (benches/README.md has the measurement).
+/// The most requests one `perRequest` run may draw: about 10 s of work for a release build
+/// (README.md, "Limits", has the measurement).
 pub const MAX_REQUESTS: f64 = 1e9;
 
 /// A hook or the replacement's start-up counts at most this long (CodeDeploy fails it
