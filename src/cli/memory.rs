@@ -1,5 +1,6 @@
 //! Whether a run fits in memory, decided before it starts: the memory a fleet needs (a
-//! figure per instance measured with `/usr/bin/time -v`, benches/README.md) against what
+//! figure per instance measured with `/usr/bin/time -v`, benches/README.md), and the
+//! records `compare` keeps of every run (a figure per run and configuration), against what
 //! the process may use (the machine's available memory, the cgroup's limit, the
 //! address-space limit). A run that cannot fit is refused with a message instead of
 //! aborting half-way on a failed allocation.
@@ -39,6 +40,26 @@ pub fn check(scenario: &Scenario, label: &str, concurrent: usize) -> Result<(), 
         Some((have, from)) if need > have => Err(Failure(format!(
             "{label}: {runs} about {} MiB to simulate, but only {} MiB are available ({from}); \
              simulate a smaller fleet, use fewer threads or give the process more memory",
+            need >> 20,
+            have >> 20
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Resident bytes per run and configuration that `compare` keeps for its quantiles and
+/// charts, rounded up from README.md's measurement ("Limits": about 214).
+const BYTES_PER_RECORD: u64 = 256;
+
+/// Refuses `runs` runs of `configs` configurations whose records would need more memory than
+/// the process may use (they are all kept: quantiles and charts need every run);
+/// `label` names the scenario in the message.
+pub fn check_records(label: &str, runs: u64, configs: usize) -> Result<(), Failure> {
+    let need = BASE_BYTES.saturating_add(runs.saturating_mul(configs as u64).saturating_mul(BYTES_PER_RECORD));
+    match available() {
+        Some((have, from)) if need > have => Err(Failure(format!(
+            "{label}: {runs} runs of {configs} configurations keep about {} MiB of records, but only {} MiB are \
+             available ({from}); use fewer runs or give the process more memory",
             need >> 20,
             have >> 20
         ))),

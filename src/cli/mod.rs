@@ -8,12 +8,14 @@
 //! Not here: any simulation logic.
 
 mod alarms;
+mod budget;
 mod check;
 mod compare;
 mod configs;
 mod explain;
 mod gallery;
 mod import;
+mod interrupt;
 mod memory;
 mod output;
 mod run;
@@ -266,6 +268,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
     let as_json = cli.output == Some(OutputFormat::Json);
+    if !matches!(cli.command, Command::Serve { .. }) {
+        interrupt::install();
+    }
     let result = match cli.command {
         Command::Run {
             files,

@@ -6,8 +6,9 @@
 //! (`.cdsim-out.tmp-PID`) first and only then renamed into place, file by file, the JSON
 //! result last: a failed write leaves none of the set, and a failed rename names the files
 //! that are missing. A
-//! process killed on the way (Ctrl-C included) leaves only temporaries, which the next
-//! write into the same directory removes when the process that made them is gone.
+//! process killed on the way leaves only temporaries, which the next write into the same
+//! directory removes when the process that made them is gone; Ctrl-C, SIGTERM and SIGHUP
+//! remove them at once (`interrupt`).
 //!
 //! Standard output: a write error is an error (exit 1), except a closed pipe
 //! (`cdsim … | head`), which ends the command quietly.
@@ -15,7 +16,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::Failure;
+use super::{Failure, interrupt};
 use crate::chart::DrawError;
 
 /// How writing to standard output ended.
@@ -63,12 +64,14 @@ pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> Result<(), Failu
     std::fs::create_dir_all(dir).map_err(|e| fail("create the directory", e))?;
     remove_stale(dir);
     let tmp = dir.join(format!(".{name}{}", tmp_suffix()));
+    let mut held = interrupt::hold();
+    held.register(&tmp);
     let result = write_synced(&tmp, contents).and_then(|()| std::fs::rename(&tmp, dir.join(name)));
-    if let Err(e) = result {
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(fail("write", e));
     }
-    Ok(())
+    held.unregister(&tmp);
+    result.map_err(|e| fail("write", e))
 }
 
 fn write_synced(path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -116,31 +119,49 @@ pub fn write_set(
     std::fs::create_dir_all(dir).map_err(|e| fail("create the directory".into(), e))?;
     remove_stale(dir);
     let staging = dir.join(format!(".cdsim-out{}", tmp_suffix()));
+    // Each file is written, and the set moved into place, while the signal handler is held
+    // off (`interrupt`): a signal removes the staging folder between those steps.
     let staged = (|| {
-        std::fs::create_dir(&staging)?;
+        {
+            let mut held = interrupt::hold();
+            std::fs::create_dir(&staging)?;
+            held.register(&staging);
+        }
         for (name, bytes) in &files {
+            let _held = interrupt::hold();
             write_synced(&staging.join(name), bytes)?;
         }
         if let Some(s) = &streamed {
+            let _held = interrupt::hold();
             write_synced_with(&staging.join(s.name), s.write)?;
         }
         Ok(())
     })();
-    if let Err(e) = staged {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(fail(format!("write the {} files (none was written)", names.len()), e));
-    }
+    let mut held = interrupt::hold();
+    let result = match staged {
+        Err(e) => Err(fail(format!("write the {} files (none was written)", names.len()), e)),
+        Ok(()) => move_into_place(&staging, dir, &names)
+            .map_err(|(name, missing, e)| fail(format!("move {name} into place; missing: {}", missing.join(", ")), e)),
+    };
+    let _ = if result.is_err() {
+        std::fs::remove_dir_all(&staging)
+    } else {
+        std::fs::remove_dir(&staging)
+    };
+    held.unregister(&staging);
+    result
+}
+
+/// Moves `names` from `staging` into `dir` in order; on failure, the file that could not be
+/// moved, those missing from `dir` (it and the ones after it) and the error.
+fn move_into_place<'a>(
+    staging: &Path,
+    dir: &Path,
+    names: &'a [&'a str],
+) -> Result<(), (&'a str, &'a [&'a str], std::io::Error)> {
     for (i, name) in names.iter().enumerate() {
-        if let Err(e) = std::fs::rename(staging.join(name), dir.join(name)) {
-            let _ = std::fs::remove_dir_all(&staging);
-            let missing = &names[i..];
-            return Err(fail(
-                format!("move {name} into place; missing: {}", missing.join(", ")),
-                e,
-            ));
-        }
+        std::fs::rename(staging.join(name), dir.join(name)).map_err(|e| (*name, &names[i..], e))?;
     }
-    let _ = std::fs::remove_dir(&staging);
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
-use super::{Failure, memory, output, stream};
+use super::{Failure, budget, memory, output, stream, sweep};
 use crate::report::written::Written;
 use crate::report::{Report, events, files, text};
 use crate::scenario::Scenario;
@@ -59,10 +59,13 @@ pub fn simulate(
 ) -> Result<(Report, String), Failure> {
     let seed = seed.unwrap_or(scenario.seed);
     memory::check(scenario, label, 1)?;
+    budget::check(scenario, label)?;
+    let busy = sweep::busy(format!("simulating {label}"));
     let report = simulation::simulate(scenario, seed);
     if let Some(dir) = out {
         write_report(dir, &report, written)?;
     }
+    drop(busy);
     if as_json {
         // Streamed: the JSON of a large fleet is large.
         output::stream_stdout(|w| stream::write_json(&report, w));

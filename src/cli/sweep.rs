@@ -3,7 +3,8 @@
 //! Runs are spread over a thread pool of `--threads` threads (default: rayon's, one per
 //! core); `collect` on an indexed parallel iterator keeps run order, so the records, and
 //! every byte written from them, are the same for any thread count. A progress bar is drawn
-//! on standard error when it is a terminal and `--quiet` is not given.
+//! on standard error when it is a terminal and `--quiet` is not given; one long piece of
+//! work (a single run) shows a spinner with the time elapsed instead ([`busy`]).
 //!
 //! Not here: what a run is (`compare::Plan`).
 
@@ -13,7 +14,7 @@ use std::ops::Range;
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use super::{Failure, memory};
+use super::{Failure, budget, memory};
 use crate::compare::{Plan, RunRecord};
 
 /// Runs `range` of `plan`, returning per-run records in run order.
@@ -33,6 +34,8 @@ pub fn run(
     })?;
     let label = format!("scenario {}", plan.scenario.name);
     memory::check(&plan.scenario, &label, pool.current_num_threads())?;
+    budget::check(&plan.scenario, &label)?;
+    memory::check_records(&label, range.end - range.start, plan.configs.len())?;
     let bar = progress(range.end - range.start, quiet);
     let records = pool.install(|| {
         range
@@ -54,4 +57,27 @@ fn progress(len: u64, quiet: bool) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// A spinner on standard error, while it lives, with a label and the time elapsed; drawn
+/// only when standard error is a terminal, and cleared when dropped.
+pub struct Busy(ProgressBar);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Shows that `label`'s work goes on (a long simulation has no count of runs to show).
+pub fn busy(label: String) -> Busy {
+    if !std::io::stderr().is_terminal() {
+        return Busy(ProgressBar::hidden());
+    }
+    let bar = ProgressBar::new_spinner().with_message(label);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}  {elapsed} elapsed") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Busy(bar)
 }

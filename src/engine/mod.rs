@@ -30,36 +30,6 @@ pub trait Model {
     /// True once the model has reached a terminal state; the loop stops there and any
     /// events still pending are discarded.
     fn finished(&self) -> bool;
-
-    /// A hint, called while the current event is handled with an event due a few events
-    /// later (see [`EventQueue::upcoming`]): the model may ask the CPU to start loading
-    /// the state that event will touch ([`prefetch`]), so that it is in cache when the
-    /// event is delivered. It must not change anything observable.
-    fn prefetch(&self, _next: &Self::Event) {}
-}
-
-/// How far ahead the prefetch hint looks: the event about this many deliveries away (one
-/// hint per delivery, so each event is hinted about once, early enough for a cache miss to
-/// be served).
-const PREFETCH_AHEAD: usize = 4;
-
-/// Asks the CPU to start loading `value`'s cache line. A hint only: no effect on results.
-#[inline]
-pub fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch never faults and changes no memory; the address comes from a
-    // reference, so it is valid anyway. SSE, which the intrinsic needs, is part of the
-    // x86_64 baseline.
-    #[allow(
-        unsafe_code,
-        reason = "the crate's one unsafe block: std has no safe prefetch, and this hint cannot fault or change a result"
-    )]
-    unsafe {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 /// The handle a model uses to read the clock and schedule events.
@@ -110,9 +80,6 @@ pub fn run<M: Model>(model: &mut M) -> RunStats {
         };
         sched.delivered += 1;
         tracing::trace!(target: "cdsim::engine", t = %time, "event delivered");
-        if let Some(next) = sched.queue.upcoming(PREFETCH_AHEAD).last() {
-            model.prefetch(next);
-        }
         model.handle(event, &mut sched);
     }
     RunStats {

@@ -143,17 +143,6 @@ impl<E> EventQueue<E> {
         Bits(self.levels).flat_map(|level| Bits(self.occupied[level]).map(move |digit| (level, digit)))
     }
 
-    /// Up to `n` events due soon, for prefetch hints (without advancing time): those due
-    /// now in delivery order, then the first `BLOCK` of each of the earliest buckets,
-    /// each of which is due before any event of a later bucket (within a bucket, in
-    /// scheduling order, which may differ from delivery order).
-    pub fn upcoming(&self, n: usize) -> impl Iterator<Item = &E> {
-        let soon = self
-            .occupied_buckets()
-            .flat_map(|(level, digit)| self.buckets[level * DIGITS + digit].iter().map(|(_, e)| e));
-        self.now_fifo.iter().chain(soon).take(n)
-    }
-
     /// Removes and returns the earliest event, advancing the current instant to its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         if self.now_fifo.is_empty() {

@@ -122,106 +122,110 @@ impl<'a> Context<'a> {
     }
 
     fn function(&self, at: &Node, name: &str, arg: &Node, f: &mut Findings, depth: usize) -> Option<Node> {
-        let args = |n: usize, f: &mut Findings| -> Option<Vec<Node>> {
-            let items = self.eval_at(arg, f, depth)?.items().to_vec();
-            if items.len() == n {
-                Some(items)
-            } else {
-                f.error(
-                    arg.line,
-                    arg.column,
-                    format!("{name} takes a list of {n} values, found {}", arg.describe()),
-                );
-                None
-            }
-        };
         match name {
             "Ref" => {
                 let target = arg.scalar_text().unwrap_or_default();
                 Some(self.reference(at, &target))
             }
-            "Fn::If" => {
-                let items = arg.items();
-                if items.len() != 3 {
-                    f.error(
-                        arg.line,
-                        arg.column,
-                        format!(
-                            "Fn::If takes [condition, value if true, value if false], found {}",
-                            arg.describe()
-                        ),
-                    );
-                    return Some(with(at, Value::Null, Some(OPAQUE)));
-                }
-                let cond = items[0].scalar_text().unwrap_or_default();
-                let chosen = if self.condition(&items[0], &cond, f, depth) {
-                    &items[1]
-                } else {
-                    &items[2]
-                };
-                self.eval_at(chosen, f, depth)
-            }
+            "Fn::If" => self.fn_if(at, arg, f, depth),
             "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or" | "Condition" => {
                 Some(with(at, Value::Bool(self.condition_expr(at, f, depth)), None))
             }
             "Fn::Sub" => Some(self.sub(at, arg, f, depth)),
-            "Fn::FindInMap" => {
-                let items = args(3, f)?;
-                let keys: Vec<String> = items.iter().map(|k| k.scalar_text().unwrap_or_default()).collect();
-                let found = self
-                    .mappings
-                    .and_then(|m| m.get(&keys[0]))
-                    .and_then(|m| m.get(&keys[1]))
-                    .and_then(|m| m.get(&keys[2]));
-                match found {
-                    Some(v) => self.eval_at(v, f, depth),
-                    None => {
-                        if items.iter().any(|k| k.tag.as_deref() == Some(UNRESOLVED)) {
-                            return Some(with(at, Value::Str(keys.join(".")), Some(UNRESOLVED)));
-                        }
-                        f.error(
-                            at.line,
-                            at.column,
-                            format!("Fn::FindInMap: Mappings has no {}", keys.join(" → ")),
-                        );
-                        Some(with(at, Value::Null, Some(OPAQUE)))
-                    }
-                }
-            }
-            "Fn::Join" => {
-                let items = args(2, f)?;
-                let sep = items[0].scalar_text().unwrap_or_default();
-                let parts: Vec<String> = items[1]
-                    .items()
-                    .iter()
-                    .map(|p| p.scalar_text().unwrap_or_default())
-                    .collect();
-                let tag = items[1]
-                    .items()
-                    .iter()
-                    .find_map(|p| p.tag.clone().filter(|t| t != RESOURCE_REF));
-                Some(with(at, Value::Str(parts.join(&sep)), tag.as_deref()))
-            }
-            "Fn::Select" => {
-                let items = args(2, f)?;
-                let i = items[0].scalar_text().and_then(|s| s.parse::<usize>().ok());
-                match i.and_then(|i| items[1].items().get(i)) {
-                    Some(v) => Some(v.clone()),
-                    None => Some(with(at, Value::Str(at.describe()), Some(OPAQUE))),
-                }
-            }
-            "Fn::GetAtt" => {
-                let text = match &arg.value {
-                    Value::Seq(items) => items
-                        .iter()
-                        .filter_map(|i| i.scalar_text())
-                        .collect::<Vec<_>>()
-                        .join("."),
-                    _ => arg.scalar_text().unwrap_or_default(),
-                };
-                Some(with(at, Value::Str(text), Some(OPAQUE)))
-            }
+            "Fn::FindInMap" => self.find_in_map(at, name, arg, f, depth),
+            "Fn::Join" => self.join(at, name, arg, f, depth),
+            "Fn::Select" => self.select(at, name, arg, f, depth),
+            "Fn::GetAtt" => Some(get_att(at, arg)),
             _ => Some(with(at, Value::Str(format!("({name})")), Some(OPAQUE))),
+        }
+    }
+
+    /// `arg` evaluated, when it is a list of `n` values (function `name`'s arguments).
+    fn args(&self, name: &str, arg: &Node, n: usize, f: &mut Findings, depth: usize) -> Option<Vec<Node>> {
+        let items = self.eval_at(arg, f, depth)?.items().to_vec();
+        if items.len() == n {
+            Some(items)
+        } else {
+            f.error(
+                arg.line,
+                arg.column,
+                format!("{name} takes a list of {n} values, found {}", arg.describe()),
+            );
+            None
+        }
+    }
+
+    /// `Fn::If`: the value its condition chooses.
+    fn fn_if(&self, at: &Node, arg: &Node, f: &mut Findings, depth: usize) -> Option<Node> {
+        let items = arg.items();
+        if items.len() != 3 {
+            f.error(
+                arg.line,
+                arg.column,
+                format!(
+                    "Fn::If takes [condition, value if true, value if false], found {}",
+                    arg.describe()
+                ),
+            );
+            return Some(with(at, Value::Null, Some(OPAQUE)));
+        }
+        let cond = items[0].scalar_text().unwrap_or_default();
+        let chosen = if self.condition(&items[0], &cond, f, depth) {
+            &items[1]
+        } else {
+            &items[2]
+        };
+        self.eval_at(chosen, f, depth)
+    }
+
+    /// `Fn::FindInMap`: the value under three keys of `Mappings`.
+    fn find_in_map(&self, at: &Node, name: &str, arg: &Node, f: &mut Findings, depth: usize) -> Option<Node> {
+        let items = self.args(name, arg, 3, f, depth)?;
+        let keys: Vec<String> = items.iter().map(|k| k.scalar_text().unwrap_or_default()).collect();
+        let found = self
+            .mappings
+            .and_then(|m| m.get(&keys[0]))
+            .and_then(|m| m.get(&keys[1]))
+            .and_then(|m| m.get(&keys[2]));
+        match found {
+            Some(v) => self.eval_at(v, f, depth),
+            None => {
+                if items.iter().any(|k| k.tag.as_deref() == Some(UNRESOLVED)) {
+                    return Some(with(at, Value::Str(keys.join(".")), Some(UNRESOLVED)));
+                }
+                f.error(
+                    at.line,
+                    at.column,
+                    format!("Fn::FindInMap: Mappings has no {}", keys.join(" → ")),
+                );
+                Some(with(at, Value::Null, Some(OPAQUE)))
+            }
+        }
+    }
+
+    /// `Fn::Join`: the parts' text joined by the separator.
+    fn join(&self, at: &Node, name: &str, arg: &Node, f: &mut Findings, depth: usize) -> Option<Node> {
+        let items = self.args(name, arg, 2, f, depth)?;
+        let sep = items[0].scalar_text().unwrap_or_default();
+        let parts: Vec<String> = items[1]
+            .items()
+            .iter()
+            .map(|p| p.scalar_text().unwrap_or_default())
+            .collect();
+        let tag = items[1]
+            .items()
+            .iter()
+            .find_map(|p| p.tag.clone().filter(|t| t != RESOURCE_REF));
+        Some(with(at, Value::Str(parts.join(&sep)), tag.as_deref()))
+    }
+
+    /// `Fn::Select`: the list's item at the index, or an opaque value.
+    fn select(&self, at: &Node, name: &str, arg: &Node, f: &mut Findings, depth: usize) -> Option<Node> {
+        let items = self.args(name, arg, 2, f, depth)?;
+        let i = items[0].scalar_text().and_then(|s| s.parse::<usize>().ok());
+        match i.and_then(|i| items[1].items().get(i)) {
+            Some(v) => Some(v.clone()),
+            None => Some(with(at, Value::Str(at.describe()), Some(OPAQUE))),
         }
     }
 
@@ -390,6 +394,19 @@ fn with(at: &Node, value: Value, tag: Option<&str>) -> Node {
         column: at.column,
         tag: tag.map(str::to_string),
     }
+}
+
+/// `Fn::GetAtt`: an opaque value naming the resource and attribute.
+fn get_att(at: &Node, arg: &Node) -> Node {
+    let text = match &arg.value {
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|i| i.scalar_text())
+            .collect::<Vec<_>>()
+            .join("."),
+        _ => arg.scalar_text().unwrap_or_default(),
+    };
+    with(at, Value::Str(text), Some(OPAQUE))
 }
 
 #[cfg(test)]

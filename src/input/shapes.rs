@@ -129,6 +129,83 @@ impl Reader<'_> {
         };
         Some(MinimumDef { kind, value })
     }
+
+    /// `trafficRoutingConfig`: its type and its canary or linear step.
+    fn traffic_routing(&mut self, t: &Node) -> Option<TrafficDef> {
+        let what = self.style.key("trafficRoutingConfig");
+        let t = self.map(t, &what)?;
+        self.only(t, &what, &["type", "timeBasedCanary", "timeBasedLinear"], true);
+        let kind = match self.get(t, "type") {
+            Some(k) => self.text(k, "type"),
+            None => {
+                self.f
+                    .error(t.line, t.column, format!("{what} needs {}", self.style.key("type")));
+                None
+            }
+        };
+        let step = self.traffic_step(t);
+        Some(TrafficDef {
+            kind: kind?,
+            step,
+            origin: self.origin(t),
+        })
+    }
+
+    /// The first of `timeBasedCanary` and `timeBasedLinear` that `t` holds: its percentage
+    /// and interval.
+    fn traffic_step(&mut self, t: &Node) -> Option<(At<Number>, At<Number>)> {
+        [
+            ("timeBasedCanary", "canaryPercentage", "canaryInterval"),
+            ("timeBasedLinear", "linearPercentage", "linearInterval"),
+        ]
+        .iter()
+        .find_map(|(block, p, i)| {
+            let b = self.get(t, block)?;
+            let what = self.style.key(block);
+            let b = self.map(b, &what)?;
+            self.only(b, &what, &[p, i], true);
+            let (pn, inn) = (self.get(b, p), self.get(b, i));
+            match (pn, inn) {
+                (Some(pn), Some(inn)) => Some((self.number(pn), self.number(inn))),
+                _ => {
+                    self.f.error(
+                        b.line,
+                        b.column,
+                        format!("{what} needs {} and {}", self.style.key(p), self.style.key(i)),
+                    );
+                    None
+                }
+            }
+        })
+    }
+
+    /// `zonalConfig`: its monitor durations and minimum healthy hosts per zone.
+    fn zonal(&mut self, z: &Node) -> Option<ZonalDef> {
+        let what = self.style.key("zonalConfig");
+        let z = self.map(z, &what)?;
+        self.only(
+            z,
+            &what,
+            &[
+                "firstZoneMonitorDurationInSeconds",
+                "monitorDurationInSeconds",
+                "minimumHealthyHostsPerZone",
+            ],
+            true,
+        );
+        let mut zd = ZonalDef::default();
+        if let Some(v) = self.get(z, "firstZoneMonitorDurationInSeconds") {
+            zd.first_zone_monitor_duration_in_seconds = Some(self.number(v));
+        }
+        if let Some(v) = self.get(z, "monitorDurationInSeconds") {
+            zd.monitor_duration_in_seconds = Some(self.number(v));
+        }
+        if let Some(m) = self.get(z, "minimumHealthyHostsPerZone") {
+            let w = self.style.key("minimumHealthyHostsPerZone");
+            zd.minimum_healthy_hosts_per_zone = self.minimum(m, &w);
+        }
+        Some(zd)
+    }
 }
 
 /// A deployment configuration (CreateDeploymentConfig's input, DeploymentConfigInfo, or an
@@ -165,74 +242,10 @@ pub fn config(node: &Node, style: Style, file: usize, f: &mut Findings) -> Optio
         c.minimum_healthy_hosts = r.minimum(m, &what);
     }
     if let Some(t) = r.get(node, "trafficRoutingConfig") {
-        let what = style.key("trafficRoutingConfig");
-        if let Some(t) = r.map(t, &what) {
-            r.only(t, &what, &["type", "timeBasedCanary", "timeBasedLinear"], true);
-            let kind = match r.get(t, "type") {
-                Some(k) => r.text(k, "type"),
-                None => {
-                    r.f.error(t.line, t.column, format!("{what} needs {}", style.key("type")));
-                    None
-                }
-            };
-            let step = [
-                ("timeBasedCanary", "canaryPercentage", "canaryInterval"),
-                ("timeBasedLinear", "linearPercentage", "linearInterval"),
-            ]
-            .iter()
-            .find_map(|(block, p, i)| {
-                let b = r.get(t, block)?;
-                let what = style.key(block);
-                let b = r.map(b, &what)?;
-                r.only(b, &what, &[p, i], true);
-                let (pn, inn) = (r.get(b, p), r.get(b, i));
-                match (pn, inn) {
-                    (Some(pn), Some(inn)) => Some((r.number(pn), r.number(inn))),
-                    _ => {
-                        r.f.error(
-                            b.line,
-                            b.column,
-                            format!("{what} needs {} and {}", style.key(p), style.key(i)),
-                        );
-                        None
-                    }
-                }
-            });
-            if let Some(kind) = kind {
-                c.traffic = Some(TrafficDef {
-                    kind,
-                    step,
-                    origin: r.origin(t),
-                });
-            }
-        }
+        c.traffic = r.traffic_routing(t);
     }
     if let Some(z) = r.get(node, "zonalConfig") {
-        let what = style.key("zonalConfig");
-        if let Some(z) = r.map(z, &what) {
-            r.only(
-                z,
-                &what,
-                &[
-                    "firstZoneMonitorDurationInSeconds",
-                    "monitorDurationInSeconds",
-                    "minimumHealthyHostsPerZone",
-                ],
-                true,
-            );
-            let mut zd = ZonalDef::default();
-            if let Some(v) = r.get(z, "firstZoneMonitorDurationInSeconds") {
-                zd.first_zone_monitor_duration_in_seconds = Some(r.number(v));
-            }
-            if let Some(v) = r.get(z, "monitorDurationInSeconds") {
-                zd.monitor_duration_in_seconds = Some(r.number(v));
-            }
-            if let Some(m) = r.get(z, "minimumHealthyHostsPerZone") {
-                let w = style.key("minimumHealthyHostsPerZone");
-                zd.minimum_healthy_hosts_per_zone = r.minimum(m, &w);
-            }
-            c.zonal = Some(zd);
-        }
+        c.zonal = r.zonal(z);
     }
     Some(c)
 }

@@ -12,13 +12,10 @@ pub mod blue_green;
 pub mod ec2_blue_green;
 pub mod fault_model;
 pub mod history;
-#[allow(
-    missing_docs,
-    reason = "the YAML mirror: scenarios/README.md documents every field, and doc comments here would change the JSON Schema `cdsim schema` prints"
-)]
 pub mod raw;
 pub mod text;
 pub mod validate;
+pub mod work;
 
 pub use validate::{Problem, Problems, load_file, load_str};
 

@@ -18,8 +18,11 @@ use serde::{Deserialize, de::value::MapAccessDeserializer};
 /// A value and where it was written (1-based line and column).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Located<T> {
+    /// The value.
     pub value: T,
+    /// The line it was written on (1-based).
     pub line: u64,
+    /// The column it starts at (1-based).
     pub column: u64,
 }
 
@@ -189,8 +192,11 @@ pub fn in_user_words(e: &serde_saphyr::Error, max_depth: usize) -> Option<String
 /// A YAML syntax or shape error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
+    /// The line of the error (1-based).
     pub line: u64,
+    /// The column of the error (1-based).
     pub column: u64,
+    /// What is wrong, in the user's words.
     pub message: String,
 }
 
@@ -391,10 +397,13 @@ pub struct RawAlarmConfiguration {
     pub unreadable: Option<Vec<Located<RawWindow>>>,
 }
 
+/// A window of time after the deployment starts: `{from: 5m, to: 7m}`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWindow {
+    /// Its start.
     pub from: RawDuration,
+    /// Its end.
     pub to: RawDuration,
 }
 
@@ -402,6 +411,7 @@ pub struct RawWindow {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawAlarm {
+    /// The alarm's name.
     pub name: Located<String>,
     /// `errorRate`, `errorCount`, `latencyP50`, `latencyP90`, `latencyP99`, `healthyCount`,
     /// or `injected` (with `values`).
@@ -417,6 +427,7 @@ pub struct RawAlarm {
     pub evaluation_periods: Option<Located<i64>>,
     /// `DatapointsToAlarm` (default: `EvaluationPeriods`).
     pub datapoints_to_alarm: Option<Located<i64>>,
+    /// `Threshold`: the value the metric is compared with.
     pub threshold: Located<f64>,
     /// Default `GreaterThanThreshold`.
     pub comparison_operator: Option<Located<String>>,
@@ -432,10 +443,13 @@ pub struct RawAlarm {
     pub baseline_periods: Option<Located<i64>>,
 }
 
+/// An injected metric's value from a time on: `{from: 5m, value: 9.0}`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawInjectedValue {
+    /// When the value starts, after the deployment starts.
     pub from: RawDuration,
+    /// The value (absent: missing data).
     pub value: Option<f64>,
 }
 
@@ -534,7 +548,9 @@ pub struct RawBlueInstanceTerminationOption {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawLambdaFunction {
+    /// The function's name.
     pub function_name: Located<String>,
+    /// The alias whose traffic shifts.
     pub alias: Located<String>,
     /// The version the alias points to now.
     pub current_version: Option<Located<String>>,
@@ -548,10 +564,15 @@ pub struct RawLambdaFunction {
 #[serde(deny_unknown_fields)]
 #[allow(non_snake_case)]
 pub struct RawHookFunctions {
+    /// ECS: before the replacement task set is created.
     pub BeforeInstall: Option<Located<RawHookFunction>>,
+    /// ECS: after the replacement task set is created.
     pub AfterInstall: Option<Located<RawHookFunction>>,
+    /// ECS: after the test listener routes to the replacement.
     pub AfterAllowTestTraffic: Option<Located<RawHookFunction>>,
+    /// Before production traffic shifts.
     pub BeforeAllowTraffic: Option<Located<RawHookFunction>>,
+    /// After production traffic has shifted.
     pub AfterAllowTraffic: Option<Located<RawHookFunction>>,
 }
 
@@ -609,10 +630,13 @@ pub struct RawTraffic {
     pub replacement: Option<RawVersion>,
 }
 
+/// A request rate from a time on: `{from: 0s, rate: 100}`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRateStep {
+    /// When the rate starts, after the deployment starts.
     pub from: Located<RawDuration>,
+    /// Requests per second.
     pub rate: Located<f64>,
 }
 
@@ -626,10 +650,13 @@ pub struct RawVersion {
     pub latency: Option<Located<RawLatency>>,
 }
 
+/// A lognormal latency: `{median: 40ms, sigma: 0.5}`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLatency {
+    /// The median latency.
     pub median: RawDuration,
+    /// The standard deviation of the latency's logarithm.
     pub sigma: f64,
 }
 
@@ -637,11 +664,15 @@ pub struct RawLatency {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawDeploymentConfig {
+    /// The configuration's name.
     pub deployment_config_name: Option<Located<String>>,
     /// `Server`, `ECS` or `Lambda` (default `Server`).
     pub compute_platform: Option<Located<String>>,
+    /// Server: the instances that must stay healthy.
     pub minimum_healthy_hosts: Option<Located<RawMinimumHealthyHosts>>,
+    /// ECS and Lambda: how traffic shifts.
     pub traffic_routing_config: Option<Located<RawTrafficRoutingConfig>>,
+    /// Server: a zone-by-zone deployment.
     pub zonal_config: Option<Located<RawZonalConfig>>,
 }
 
@@ -652,6 +683,7 @@ pub struct RawMinimumHealthyHosts {
     /// `HOST_COUNT` or `FLEET_PERCENT`.
     #[serde(rename = "type")]
     pub kind: Located<String>,
+    /// A number of instances or a percentage of the fleet.
     pub value: Located<i64>,
 }
 
@@ -662,21 +694,27 @@ pub struct RawTrafficRoutingConfig {
     /// `AllAtOnce`, `TimeBasedCanary` or `TimeBasedLinear`.
     #[serde(rename = "type")]
     pub kind: Located<String>,
+    /// With `TimeBasedCanary`.
     pub time_based_canary: Option<RawTimeBasedCanary>,
+    /// With `TimeBasedLinear`.
     pub time_based_linear: Option<RawTimeBasedLinear>,
 }
 
+/// `timeBasedCanary`: one step, then the rest.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawTimeBasedCanary {
+    /// The percentage shifted first.
     pub canary_percentage: Located<i64>,
     /// Minutes.
     pub canary_interval: Located<i64>,
 }
 
+/// `timeBasedLinear`: equal steps.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawTimeBasedLinear {
+    /// The percentage shifted at each step.
     pub linear_percentage: Located<i64>,
     /// Minutes.
     pub linear_interval: Located<i64>,
@@ -686,8 +724,11 @@ pub struct RawTimeBasedLinear {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawZonalConfig {
+    /// The bake time after the first zone.
     pub first_zone_monitor_duration_in_seconds: Option<Located<i64>>,
+    /// The bake time after each other zone.
     pub monitor_duration_in_seconds: Option<Located<i64>>,
+    /// The instances of each zone that must stay healthy.
     pub minimum_healthy_hosts_per_zone: Option<Located<RawMinimumHealthyHosts>>,
 }
 
@@ -730,6 +771,7 @@ pub struct RawInstanceHealth {
 pub struct RawLoadBalancer {
     /// Target group deregistration delay (default 300s, 0–3600s).
     pub deregistration_delay: Option<Located<RawDuration>>,
+    /// The target group's health checks.
     pub health_check: Option<RawHealthCheck>,
 }
 
@@ -767,6 +809,7 @@ pub struct RawAgent {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawStep {
+    /// How long the step takes.
     pub duration: Option<Located<RawDurationModel>>,
     /// Probability that the step fails (default 0).
     pub failure_probability: Option<Located<f64>>,
@@ -777,14 +820,23 @@ pub struct RawStep {
 #[serde(deny_unknown_fields)]
 #[allow(non_snake_case)]
 pub struct RawHooks {
+    /// Before the instance is deregistered from the load balancer.
     pub BeforeBlockTraffic: Option<Vec<RawScript>>,
+    /// After it is deregistered.
     pub AfterBlockTraffic: Option<Vec<RawScript>>,
+    /// The previous revision's scripts, before the new one is downloaded.
     pub ApplicationStop: Option<Vec<RawScript>>,
+    /// Before the revision's files are installed.
     pub BeforeInstall: Option<Vec<RawScript>>,
+    /// After they are installed.
     pub AfterInstall: Option<Vec<RawScript>>,
+    /// Starts the application.
     pub ApplicationStart: Option<Vec<RawScript>>,
+    /// Checks the deployment.
     pub ValidateService: Option<Vec<RawScript>>,
+    /// Before the instance is registered with the load balancer.
     pub BeforeAllowTraffic: Option<Vec<RawScript>>,
+    /// After it is registered.
     pub AfterAllowTraffic: Option<Vec<RawScript>>,
 }
 
@@ -831,35 +883,49 @@ pub struct RawScript {
 pub enum RawFault {
     /// The event's first script exits non-zero on this instance.
     HookFails {
+        /// The instance, numbered from 0.
         target: Located<i64>,
+        /// The lifecycle event whose scripts it affects.
         event: Located<String>,
     },
     /// The event's first script hangs until its timeout on this instance.
     HookHangs {
+        /// The instance, numbered from 0.
         target: Located<i64>,
+        /// The lifecycle event whose scripts it affects.
         event: Located<String>,
     },
     /// The event's scripts each take `extra` longer on this instance.
     SlowHook {
+        /// The instance, numbered from 0.
         target: Located<i64>,
+        /// The lifecycle event whose scripts it affects.
         event: Located<String>,
+        /// How much longer each script takes.
         extra: Located<RawDuration>,
     },
     /// The instance stops (crash, or agent dies) at this time after the deployment starts.
     InstanceStops {
+        /// The instance, numbered from 0.
         target: Located<i64>,
+        /// When it stops, after the deployment starts.
         at: Located<RawDuration>,
     },
     /// ECS: the replacement task set's tasks never pass health checks.
     ReplacementTasksUnhealthy {},
     /// The new revision on this instance never passes load balancer health checks.
-    FailsHealthChecks { target: Located<i64> },
+    FailsHealthChecks {
+        /// The instance, numbered from 0.
+        target: Located<i64>,
+    },
 }
 
 /// A duration: a number of seconds, or text such as `90s`, `5m`, `1h 30m`, `250ms`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawDuration {
+    /// A number of seconds.
     Seconds(f64),
+    /// Text with units, checked by validation.
     Text(String),
 }
 
@@ -908,7 +974,9 @@ impl JsonSchema for RawDuration {
 /// How long something takes: a fixed duration, or a distribution.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawDurationModel {
+    /// Always this long.
     Fixed(RawDuration),
+    /// Drawn from a distribution.
     Distribution(RawDistribution),
 }
 
@@ -919,11 +987,24 @@ pub enum RawDistribution {
     /// Always the same.
     Fixed(RawDuration),
     /// Lognormal: half the draws are below `median`; `sigma` is the shape (0.5 is typical).
-    Lognormal { median: RawDuration, sigma: f64 },
+    Lognormal {
+        /// The median draw.
+        median: RawDuration,
+        /// The standard deviation of the draw's logarithm.
+        sigma: f64,
+    },
     /// Exponential with this mean.
-    Exponential { mean: RawDuration },
+    Exponential {
+        /// The mean draw.
+        mean: RawDuration,
+    },
     /// Uniform between `min` and `max`.
-    Uniform { min: RawDuration, max: RawDuration },
+    Uniform {
+        /// The shortest draw.
+        min: RawDuration,
+        /// The longest draw.
+        max: RawDuration,
+    },
 }
 
 impl<'de> Deserialize<'de> for RawDurationModel {

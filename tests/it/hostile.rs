@@ -363,6 +363,69 @@ fn killing_compare_out_leaves_no_partial_file() {
     );
 }
 
+/// Starts `args` with `--out DIR`, sends SIGINT when `ready` says so (given DIR and the time
+/// since the start), and checks the end: exit code 130 with a message, no temporary left,
+/// and no file under a final name unless the whole set (as a complete run writes it) is there.
+fn interrupt(name: &str, args: &[&str], ready: impl Fn(&Path, Duration) -> bool) {
+    let tmp = TempDir::new(name);
+    let reference = tmp.path("reference");
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["--out", &reference]);
+    assert_eq!(cdsim(&full).status.code(), Some(0));
+    let out = tmp.path("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_cdsim"))
+        .args(args)
+        .args(["--out", &out])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cdsim");
+    let started = std::time::Instant::now();
+    while !ready(Path::new(&out), started.elapsed()) {
+        assert!(started.elapsed() < Duration::from_secs(60), "never ready");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert!(sent.is_ok_and(|s| s.success()), "kill -INT");
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .map(|d| d.flatten().map(|e| e.file_name().into_string().unwrap()).collect())
+        .unwrap_or_default();
+    assert!(
+        left.iter().all(|n| !n.starts_with('.')),
+        "a temporary is left: {left:?}"
+    );
+    if !left.is_empty() {
+        let whole = std::fs::read_dir(&reference).unwrap().count();
+        assert_eq!(left.len(), whole, "a partial set: {left:?}");
+        check_complete(Path::new(&out), Path::new(&reference));
+    }
+}
+
+#[test]
+fn ctrl_c_during_compare_out_leaves_nothing() {
+    // Mid-way through the runs: nothing is written yet, and nothing is left.
+    let args = ["compare", &example("compare-lambda.yaml"), "--runs", "400", "--quiet"];
+    let started = std::time::Instant::now();
+    assert_eq!(cdsim(&args).status.code(), Some(0));
+    let half = started.elapsed() / 2;
+    interrupt("sigint-compare", &args, |_, elapsed| elapsed >= half);
+}
+
+#[test]
+fn ctrl_c_while_run_out_writes_removes_the_temporary_folder() {
+    // While the report files are written into the temporary folder: the folder goes too.
+    let yaml = "name: large\nfleet: {instances: 100000}\n";
+    let tmp = TempDir::new("sigint-run-scenario");
+    let file = tmp.file("large.yaml", yaml);
+    interrupt("sigint-run", &["run", &file], |out, _| {
+        std::fs::read_dir(out)
+            .is_ok_and(|mut d| d.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with(".cdsim-out"))))
+    });
+}
+
 /// A scenario with `n` faults of the longest form.
 fn with_faults(n: usize) -> String {
     let mut yaml = String::from(
@@ -392,4 +455,79 @@ fn a_scenario_at_the_faults_limit_parses_and_one_beyond_is_refused() {
         )),
         "{err}"
     );
+}
+
+/// An ECS scenario drawing every request at `rate` per second over a span of 172,900 s
+/// (a 100 s start-up and the longest termination wait, 2,880 minutes).
+fn per_request_for_two_days(rate: u32) -> String {
+    format!(
+        "name: long-per-request\ncomputePlatform: ECS\ndeploymentConfigName: CodeDeployDefault.ECSAllAtOnce\n\
+         ecsService: {{tasks: 1, taskStartup: 100s, terminationWaitTimeInMinutes: 2880}}\n\
+         traffic: {{requestRate: {rate}, mode: perRequest}}\n"
+    )
+}
+
+#[test]
+fn a_per_request_run_beyond_the_request_budget_is_refused_up_front() {
+    use cdsim::scenario::work::{MAX_REQUESTS, per_request};
+    // At the limit: 5,783 requests per second stay under 10⁹ requests, 5,784 do not.
+    let under = per_request(&crate::common::scenario(&per_request_for_two_days(5_783))).unwrap();
+    let over = per_request(&crate::common::scenario(&per_request_for_two_days(5_784))).unwrap();
+    assert_eq!(under.span_s, 172_900.0);
+    assert!(
+        under.requests <= MAX_REQUESTS && over.requests > MAX_REQUESTS,
+        "{under:?} {over:?}"
+    );
+    // The aggregated mode has no such estimate: its cost does not grow with the rate.
+    let aggregated = per_request_for_two_days(5_784).replace("mode: perRequest", "mode: aggregated");
+    assert_eq!(per_request(&crate::common::scenario(&aggregated)), None);
+    // Refused before any work, naming the limit and the estimate.
+    let tmp = TempDir::new("per-request-budget");
+    let file = tmp.file("long.yaml", per_request_for_two_days(5_784));
+    let started = std::time::Instant::now();
+    for args in [
+        vec!["run", &file],
+        vec![
+            "compare",
+            &file,
+            "--config",
+            "CodeDeployDefault.ECSAllAtOnce",
+            "--runs",
+            "2",
+            "--quiet",
+        ],
+    ] {
+        let o = cdsim(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("1.0e9 requests") && err.contains("48.0 hours") && err.contains("aggregated"),
+            "{err}"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(30), "refused up front");
+}
+
+/// `compare` keeps every run's records (about 0.2 KiB per run and configuration): runs whose
+/// records cannot fit in the memory the process may use are refused before the first run.
+#[cfg(target_os = "linux")]
+#[test]
+fn compare_runs_whose_records_cannot_fit_are_refused_up_front() {
+    // 300 MiB of address space: a million runs of four configurations need about 1 GiB.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 307200 && exec {} compare {} --runs 1000000 --threads 1 --quiet",
+            env!("CARGO_BIN_EXE_cdsim"),
+            example("compare-lambda.yaml")
+        ))
+        .output()
+        .expect("run sh");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("1000000 runs of 4 configurations keep about 1040 MiB of records"),
+        "{err}"
+    );
+    assert!(err.contains("ulimit -v"), "{err}");
 }

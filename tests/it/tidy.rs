@@ -47,6 +47,8 @@ const HOMES: &[(&str, &[&str])] = &[
     // Many runs on many threads, with a progress bar.
     ("rayon", &["src/cli/sweep.rs"]),
     ("indicatif", &["src/cli/sweep.rs"]),
+    // Ctrl-C while result files are written.
+    ("ctrlc", &["src/cli/interrupt.rs"]),
     // The property-testing kit (feature `testkit`).
     ("proptest", &["src/testkit/"]),
     // Report files: charts (drawing, the bundled font, PNG encoding), the CSV series and

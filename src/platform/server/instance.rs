@@ -2,7 +2,7 @@
 //!
 //! In a large fleet consecutive events touch unrelated instances, so each event's cost is
 //! the cache lines it reads. Everything an event reads or writes about its instance is
-//! here, in one 64-byte line (the engine prefetches it a few events ahead); the records,
+//! here, in one 64-byte line; the records,
 //! which events do not read in a planned run, are apart (`records`).
 //!
 //! Not here: the rules that change the state (`server`).

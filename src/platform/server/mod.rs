@@ -980,13 +980,6 @@ impl Model for InPlaceDeployment<'_> {
     fn finished(&self) -> bool {
         self.status.is_terminal()
     }
-
-    /// An instance's event reads its state (in a large fleet, a cache miss).
-    fn prefetch(&self, next: &Event) {
-        if let Event::MilestoneReached { target } | Event::LifecycleEventEnds { target, .. } = *next {
-            crate::engine::prefetch(&self.instances[target.index()]);
-        }
-    }
 }
 
 impl Watched for InPlaceDeployment<'_> {

@@ -213,6 +213,9 @@ impl Validator {
     fn fault_fleets(&mut self, raw: &RawScenario, replacements: u32) {
         let Some(fleet) = &raw.fleet else { return };
         let n = fleet.instances.value;
+        if !(1..=super::MAX_INSTANCES).contains(&n) {
+            return; // reported with the fleet
+        }
         let total = n + i64::from(replacements);
         for f in raw.faults.iter().flatten() {
             let (target, event) = match &f.value {

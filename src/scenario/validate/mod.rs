@@ -262,107 +262,124 @@ impl Validator {
     /// Sections that belong to another platform.
     fn misplaced_sections(&mut self, raw: &RawScenario, platform: Option<ComputePlatform>) {
         let Some(platform) = platform else { return };
-        let server = platform == ComputePlatform::Server;
-        let wrong = |v: &mut Self, present: Option<(u64, u64)>, what: &str, belongs: &str| {
-            if let Some((line, column)) = present {
-                v.problem_at(
-                    line,
-                    column,
-                    format!(
-                        "{what} applies to {belongs} deployments, and this is {} scenario",
-                        platform.with_article()
-                    ),
-                );
-            }
-        };
-        let at = |l: Option<(u64, u64)>| l;
-        if server {
-            wrong(
-                self,
-                at(raw.ecs_service.as_ref().map(|e| (e.line, e.column))),
+        if platform == ComputePlatform::Server {
+            self.misplaced_in_server(raw);
+        } else {
+            self.misplaced_outside_server(raw, platform);
+        }
+    }
+
+    /// A problem at `present` (a section's line and column, when it is there): `what`
+    /// applies to `belongs` deployments, not to `platform`'s.
+    fn wrong_platform(&mut self, present: Option<(u64, u64)>, what: &str, belongs: &str, platform: ComputePlatform) {
+        if let Some((line, column)) = present {
+            self.problem_at(
+                line,
+                column,
+                format!(
+                    "{what} applies to {belongs} deployments, and this is {} scenario",
+                    platform.with_article()
+                ),
+            );
+        }
+    }
+
+    /// ECS and Lambda sections in a Server scenario.
+    fn misplaced_in_server(&mut self, raw: &RawScenario) {
+        let server = ComputePlatform::Server;
+        self.wrong_platform(
+            raw.ecs_service.as_ref().map(|e| (e.line, e.column)),
+            "ecsService",
+            "ECS",
+            server,
+        );
+        self.wrong_platform(
+            raw.lambda_function.as_ref().map(|e| (e.line, e.column)),
+            "lambdaFunction",
+            "Lambda",
+            server,
+        );
+        self.wrong_platform(
+            raw.hook_functions
+                .as_ref()
+                .and_then(|h| h.entries().first().map(|(_, h)| (h.line, h.column))),
+            "hookFunctions",
+            "ECS and Lambda",
+            server,
+        );
+        self.wrong_platform(
+            raw.traffic.as_ref().map(|_| (1, 1)),
+            "traffic",
+            "ECS and Lambda",
+            server,
+        );
+        self.wrong_platform(
+            raw.linear_end.as_ref().map(|e| (e.line, e.column)),
+            "linearEnd",
+            "ECS and Lambda",
+            server,
+        );
+    }
+
+    /// Server sections (and the other one of ECS and Lambda) in an ECS or Lambda scenario.
+    fn misplaced_outside_server(&mut self, raw: &RawScenario, platform: ComputePlatform) {
+        if let Some(b) = &raw.blue_green_deployment_configuration {
+            self.problem(
+                b,
+                format!(
+                    "blueGreenDeploymentConfiguration describes EC2 (Server) blue/green deployments; {} \
+                     deployments are always blue/green (deploymentReadyOption and terminationWaitTimeInMinutes \
+                     go under ecsService)",
+                    platform.api_name()
+                ),
+            );
+        }
+        self.wrong_platform(
+            raw.fleet.as_ref().map(|f| (f.instances.line, f.instances.column)),
+            "fleet",
+            "Server",
+            platform,
+        );
+        if let Some(h) = &raw.hooks
+            && let Some((_, scripts)) = h.entries().first()
+        {
+            let l = &scripts[0].location;
+            self.problem(
+                l,
+                format!(
+                    "{} hooks take Lambda function names, not scripts: use hookFunctions (§4.2, §4.3)",
+                    platform.api_name()
+                ),
+            );
+        }
+        self.wrong_platform(
+            raw.instance_scheduling.as_ref().map(|e| (e.line, e.column)),
+            "instanceScheduling",
+            "Server",
+            platform,
+        );
+        if raw.load_balancer.is_some() || raw.agent.is_some() || raw.ignore_application_stop_failures.is_some() {
+            self.problem_at(
+                1,
+                1,
+                "loadBalancer, agent and ignoreApplicationStopFailures apply to Server deployments; ECS health \
+                 checks go under ecsService.healthCheck",
+            );
+        }
+        if platform == ComputePlatform::Lambda {
+            self.wrong_platform(
+                raw.ecs_service.as_ref().map(|e| (e.line, e.column)),
                 "ecsService",
                 "ECS",
-            );
-            wrong(
-                self,
-                at(raw.lambda_function.as_ref().map(|e| (e.line, e.column))),
-                "lambdaFunction",
-                "Lambda",
-            );
-            wrong(
-                self,
-                raw.hook_functions
-                    .as_ref()
-                    .and_then(|h| h.entries().first().map(|(_, h)| (h.line, h.column))),
-                "hookFunctions",
-                "ECS and Lambda",
-            );
-            wrong(self, raw.traffic.as_ref().map(|_| (1, 1)), "traffic", "ECS and Lambda");
-            wrong(
-                self,
-                raw.linear_end.as_ref().map(|e| (e.line, e.column)),
-                "linearEnd",
-                "ECS and Lambda",
+                platform,
             );
         } else {
-            if let Some(b) = &raw.blue_green_deployment_configuration {
-                self.problem(
-                    b,
-                    format!(
-                        "blueGreenDeploymentConfiguration describes EC2 (Server) blue/green deployments; {} \
-                         deployments are always blue/green (deploymentReadyOption and terminationWaitTimeInMinutes \
-                         go under ecsService)",
-                        platform.api_name()
-                    ),
-                );
-            }
-            wrong(
-                self,
-                raw.fleet.as_ref().map(|f| (f.instances.line, f.instances.column)),
-                "fleet",
-                "Server",
+            self.wrong_platform(
+                raw.lambda_function.as_ref().map(|e| (e.line, e.column)),
+                "lambdaFunction",
+                "Lambda",
+                platform,
             );
-            if let Some(h) = &raw.hooks
-                && let Some((_, scripts)) = h.entries().first()
-            {
-                let l = &scripts[0].location;
-                self.problem(
-                    l,
-                    format!(
-                        "{} hooks take Lambda function names, not scripts: use hookFunctions (§4.2, §4.3)",
-                        platform.api_name()
-                    ),
-                );
-            }
-            wrong(
-                self,
-                raw.instance_scheduling.as_ref().map(|e| (e.line, e.column)),
-                "instanceScheduling",
-                "Server",
-            );
-            if raw.load_balancer.is_some() || raw.agent.is_some() || raw.ignore_application_stop_failures.is_some() {
-                self.problem_at(
-                    1,
-                    1,
-                    "loadBalancer, agent and ignoreApplicationStopFailures apply to Server deployments; ECS health \
-                     checks go under ecsService.healthCheck",
-                );
-            }
-            if platform == ComputePlatform::Lambda {
-                wrong(
-                    self,
-                    at(raw.ecs_service.as_ref().map(|e| (e.line, e.column))),
-                    "ecsService",
-                    "ECS",
-                );
-            } else {
-                wrong(
-                    self,
-                    at(raw.lambda_function.as_ref().map(|e| (e.line, e.column))),
-                    "lambdaFunction",
-                    "Lambda",
-                );
-            }
         }
     }
 
