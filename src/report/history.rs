@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::in_place::{capacity_metrics, deployment_info};
 use super::timing::{PhaseDuration, Timing, round3};
-use super::{CapacityPoint, Metrics, RefusedRequest, Report, RollbackInfo, ScriptNames};
+use super::{Metrics, RefusedRequest, Report, RollbackInfo, ScriptNames};
 use crate::deployment::{DEPLOYMENT_LIMIT_EXCEEDED, already_active_message, simulated_id};
 use crate::platform::server::history::HistoryRuns;
 use crate::scenario::Scenario;
@@ -97,16 +97,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
                 ..Timing::default()
             },
         },
-        capacity: capacity
-            .iter()
-            .map(|p| CapacityPoint {
-                time: p.time.as_secs_f64(),
-                in_service: p.in_service,
-                on_new_revision: p.on_new_revision,
-                original_running: None,
-                replacement_running: None,
-            })
-            .collect(),
+        capacity: super::in_place::capacity_points(&capacity),
         traffic: None,
         alarms: Vec::new(),
         refused_requests,

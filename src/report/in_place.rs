@@ -64,16 +64,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: InPlaceRuns, events: u64) -> 
             availability: None,
             timing: super::timing::Timing::default(),
         },
-        capacity: capacity
-            .iter()
-            .map(|p| CapacityPoint {
-                time: p.time.as_secs_f64(),
-                in_service: p.in_service,
-                on_new_revision: p.on_new_revision,
-                original_running: None,
-                replacement_running: None,
-            })
-            .collect(),
+        capacity: capacity_points(&capacity),
         traffic: None,
         alarms: super::blue_green::alarm_reports(&outcome.alarm_states, scenario.monitoring.alarms.as_ref()),
     };
@@ -193,6 +184,20 @@ impl TargetSource for InPlaceTargets {
         target.availability_zone = self.zonal.then(|| fleet.zones[fleet.zone_of(t).index()].clone());
         target
     }
+}
+
+/// An in-place run's capacity series in the report's shape.
+pub(super) fn capacity_points(capacity: &[server::CapacityPoint]) -> Vec<CapacityPoint> {
+    capacity
+        .iter()
+        .map(|p| CapacityPoint {
+            time: p.time.as_secs_f64(),
+            in_service: p.in_service,
+            on_new_revision: p.on_new_revision,
+            original_running: None,
+            replacement_running: None,
+        })
+        .collect()
 }
 
 /// Capacity figures over `capacity` up to `end` (through the rollback, if any), with the
