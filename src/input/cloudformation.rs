@@ -96,6 +96,9 @@ fn deployment_config(id: &str, res: &Node, ctx: &Context, file: usize, f: &mut F
     Some(c)
 }
 
+/// A template's resources: (logical id, type, resource).
+type Resources<'a> = [(&'a str, &'a str, &'a Node)];
+
 /// Deployment groups and the Lambda aliases that deploy through them.
 fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut Deployment, f: &mut Findings) -> bool {
     let all = resources(root);
@@ -106,9 +109,34 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
     if groups.is_empty() {
         return false;
     }
-    // An alias deployed through a group names it; else --select, else the first group.
-    let aliases: Vec<(String, Node, &Node)> = all
-        .iter()
+    let aliases = aliases_by_group(&all, ctx, f);
+    let Some(id) = chosen_group(&all, &groups, ctx, options, f) else {
+        return true;
+    };
+    for (other, _, r) in &groups {
+        // Every group is checked; the chosen one is imported.
+        let props = r.get("Properties").and_then(|p| ctx.eval(p, f));
+        let Some(props) = props else {
+            f.error(r.line, r.column, "an AWS::CodeDeploy::DeploymentGroup needs Properties");
+            continue;
+        };
+        if *other != id {
+            let mut scratch = Deployment::default();
+            shapes::group(&props, Style::Pascal, file, &mut scratch, f);
+            continue;
+        }
+        import_group(&all, ctx, &props, file, options, out, f);
+        if let Some((_, update, alias)) = aliases.iter().find(|(g, _, _)| g == id) {
+            lambda_alias(root, ctx, alias, update, file, out, f);
+        }
+    }
+    true
+}
+
+/// The Lambda aliases deployed through a group: (the group's name, the alias's evaluated
+/// `CodeDeployLambdaAliasUpdate`, the alias).
+fn aliases_by_group<'a>(all: &Resources<'a>, ctx: &Context, f: &mut Findings) -> Vec<(String, Node, &'a Node)> {
+    all.iter()
         .filter(|(_, k, _)| *k == "AWS::Lambda::Alias")
         .filter_map(|(_, _, r)| {
             let update = r.get("UpdatePolicy")?.get("CodeDeployLambdaAliasUpdate")?;
@@ -116,7 +144,19 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
             let group = update.get("DeploymentGroupName")?.scalar_text()?;
             Some((group, update, *r))
         })
-        .collect();
+        .collect()
+}
+
+/// The logical id of the group to import: the one `--select` names (by logical id or
+/// `DeploymentGroupName`), else the first (with a warning when there are several); `None`
+/// when `--select` names no group (an error is reported), unless it names a SAM function.
+fn chosen_group<'a>(
+    all: &Resources<'a>,
+    groups: &[&(&'a str, &'a str, &'a Node)],
+    ctx: &Context,
+    options: &Options,
+    f: &mut Findings,
+) -> Option<&'a str> {
     let group_name = |r: &Node| -> Option<String> {
         let mut scratch = Findings::default();
         let n = r.get("Properties")?.get("DeploymentGroupName")?;
@@ -133,8 +173,8 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
             .iter()
             .any(|(id, k, _)| *id == s && *k == "AWS::Serverless::Function")
     {
-        unknown_group(s, &groups, group_name, f);
-        return true;
+        unknown_group(s, groups, group_name, f);
+        return None;
     }
     let chosen = selected.unwrap_or(&groups[0]);
     if selected.is_none() && groups.len() > 1 {
@@ -149,70 +189,83 @@ fn groups(root: &Node, ctx: &Context, file: usize, options: &Options, out: &mut 
             ),
         );
     }
-    let (id, _, _) = **chosen;
-    for (other, _, r) in &groups {
-        // Every group is checked; the chosen one is imported.
-        let props = r.get("Properties").and_then(|p| ctx.eval(p, f));
-        let Some(props) = props else {
-            f.error(r.line, r.column, "an AWS::CodeDeploy::DeploymentGroup needs Properties");
-            continue;
-        };
-        if *other != id {
-            let mut scratch = Deployment::default();
-            shapes::group(&props, Style::Pascal, file, &mut scratch, f);
-            continue;
-        }
-        let info = shapes::group(&props, Style::Pascal, file, out, f);
-        if let Some(n) = info.config_name {
-            out.config_name = Some(n);
-        }
-        if info.blue_green.is_some() {
-            out.blue_green = info.blue_green;
-        }
-        // The application's compute platform.
-        if let Some(app) = props
-            .get("ApplicationName")
-            .filter(|a| a.tag.as_deref() == Some(RESOURCE_REF))
-            && let Some((_, _, a)) = all
-                .iter()
-                .find(|(i, k, _)| Some(*i) == app.as_str() && *k == "AWS::CodeDeploy::Application")
-            && let Some(p) = a.get("Properties").and_then(|p| p.get("ComputePlatform"))
-            && let Some(platform) = p.as_str().and_then(ComputePlatform::parse)
-        {
-            set_platform(out, platform, Origin::of(file, p), f);
-        }
-        // The fleet: the Auto Scaling groups' desired (or minimum) sizes (stated even under
-        // --instances, which `import` then warns about).
-        if let Some(asgs) = props.get("AutoScalingGroups") {
-            let mut total = 0i64;
-            for a in asgs.items().iter().filter(|a| a.tag.as_deref() == Some(RESOURCE_REF)) {
-                let size = all
-                    .iter()
-                    .find(|(i, _, _)| Some(*i) == a.as_str())
-                    .and_then(|(_, _, r)| r.get("Properties"))
-                    .and_then(|p| p.get("DesiredCapacity").or_else(|| p.get("MinSize")))
-                    .and_then(|s| ctx.eval(s, f));
-                if let Some(Number::Int(n)) = size.as_ref().map(Number::of) {
-                    total += n;
-                }
-            }
-            if let Ok(n) = u32::try_from(total)
-                && n > 0
-            {
-                out.instances = Some(At::new(n, Origin::of(file, asgs)));
-                if options.instances.is_none() {
-                    out.notes.push(format!(
-                        "fleet size {n}: the deployment group's Auto Scaling groups' desired sizes"
-                    ));
-                }
-            }
-        }
-        ecs_service(&all, ctx, &props, file, out, f);
-        if let Some((_, update, alias)) = aliases.iter().find(|(g, _, _)| g == id) {
-            lambda_alias(root, ctx, alias, update, file, out, f);
+    Some(chosen.0)
+}
+
+/// The chosen group's settings, its application's compute platform, its fleet and its ECS
+/// service, into `out`.
+fn import_group(
+    all: &Resources<'_>,
+    ctx: &Context,
+    props: &Node,
+    file: usize,
+    options: &Options,
+    out: &mut Deployment,
+    f: &mut Findings,
+) {
+    let info = shapes::group(props, Style::Pascal, file, out, f);
+    if let Some(n) = info.config_name {
+        out.config_name = Some(n);
+    }
+    if info.blue_green.is_some() {
+        out.blue_green = info.blue_green;
+    }
+    application_platform(all, props, file, out, f);
+    fleet_size(all, ctx, props, file, options, out, f);
+    ecs_service(all, ctx, props, file, out, f);
+}
+
+/// The compute platform of the application the group `Ref`s, when the template defines it.
+fn application_platform(all: &Resources<'_>, props: &Node, file: usize, out: &mut Deployment, f: &mut Findings) {
+    if let Some(app) = props
+        .get("ApplicationName")
+        .filter(|a| a.tag.as_deref() == Some(RESOURCE_REF))
+        && let Some((_, _, a)) = all
+            .iter()
+            .find(|(i, k, _)| Some(*i) == app.as_str() && *k == "AWS::CodeDeploy::Application")
+        && let Some(p) = a.get("Properties").and_then(|p| p.get("ComputePlatform"))
+        && let Some(platform) = p.as_str().and_then(ComputePlatform::parse)
+    {
+        set_platform(out, platform, Origin::of(file, p), f);
+    }
+}
+
+/// The fleet: the Auto Scaling groups' desired (or minimum) sizes (stated even under
+/// --instances, which `import` then warns about).
+fn fleet_size(
+    all: &Resources<'_>,
+    ctx: &Context,
+    props: &Node,
+    file: usize,
+    options: &Options,
+    out: &mut Deployment,
+    f: &mut Findings,
+) {
+    let Some(asgs) = props.get("AutoScalingGroups") else {
+        return;
+    };
+    let mut total = 0i64;
+    for a in asgs.items().iter().filter(|a| a.tag.as_deref() == Some(RESOURCE_REF)) {
+        let size = all
+            .iter()
+            .find(|(i, _, _)| Some(*i) == a.as_str())
+            .and_then(|(_, _, r)| r.get("Properties"))
+            .and_then(|p| p.get("DesiredCapacity").or_else(|| p.get("MinSize")))
+            .and_then(|s| ctx.eval(s, f));
+        if let Some(Number::Int(n)) = size.as_ref().map(Number::of) {
+            total = total.saturating_add(n);
         }
     }
-    true
+    if let Ok(n) = u32::try_from(total)
+        && n > 0
+    {
+        out.instances = Some(At::new(n, Origin::of(file, asgs)));
+        if options.instances.is_none() {
+            out.notes.push(format!(
+                "fleet size {n}: the deployment group's Auto Scaling groups' desired sizes"
+            ));
+        }
+    }
 }
 
 /// `--select NAME` names no deployment group of the template: an error with the nearest
@@ -236,7 +289,7 @@ fn unknown_group(
         line,
         column,
         format!(
-            "--select: no deployment group {select:?}{hint}; the template has {}",
+            "--select: no deployment group \"{select}\"{hint}; the template has {}",
             listed.join(", ")
         ),
     );

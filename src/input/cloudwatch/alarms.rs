@@ -39,7 +39,7 @@ pub fn read(text: &str) -> Result<Vec<MetricAlarm>, Vec<Problem>> {
         let name = c.get("AlarmName").and_then(Node::scalar_text).unwrap_or_default();
         problems.push(at(
             c,
-            format!("composite alarm {name:?}: composite alarms are not supported (only metric alarms)"),
+            format!("composite alarm \"{name}\": composite alarms are not supported (only metric alarms)"),
         ));
     }
     let Some(list) = root.get("MetricAlarms") else {
@@ -103,84 +103,11 @@ pub fn metric_alarm(a: &Node, name: Option<&str>) -> Result<MetricAlarm, Vec<Pro
     let name = text(a, "AlarmName", &mut Vec::new())
         .or_else(|| name.map(str::to_string))
         .unwrap_or_else(|| "(unnamed)".to_string());
-    if let Some(m) = a.get("Metrics").filter(|m| !m.items().is_empty()) {
-        p.push(at(
-            m,
-            format!("alarm {name:?}: metric math alarms (Metrics) are not supported"),
-        ));
-        return Err(p);
-    }
-    let operator = a.get("ComparisonOperator");
-    let band = operator
-        .and_then(Node::as_str)
-        .is_some_and(|o| BAND_OPERATORS.contains(&o));
-    if let Some(n) = a.get("ThresholdMetricId").or(operator.filter(|_| band)) {
-        p.push(at(
-            n,
-            format!(
-                "alarm {name:?}: anomaly detection alarms (a threshold band) are not supported, found {}",
-                n.describe()
-            ),
-        ));
-        return Err(p);
-    }
+    unsupported_kind(a, &name)?;
     let namespace = required_text(a, "Namespace", &name, &mut p);
     let metric_name = required_text(a, "MetricName", &name, &mut p);
-    let stat = match (a.get("Statistic"), a.get("ExtendedStatistic")) {
-        (Some(s), _) => match s.as_str().and_then(crate::alarm::replay::Statistic::parse) {
-            Some(s) => Some(s),
-            None => {
-                p.push(at(
-                    s,
-                    format!(
-                        "alarm {name:?}: Statistic is SampleCount, Average, Sum, Minimum or Maximum, found {}",
-                        s.describe()
-                    ),
-                ));
-                None
-            }
-        },
-        (None, Some(e)) => text(a, "ExtendedStatistic", &mut p).map(|e| statistic(&e)).or_else(|| {
-            p.push(at(e, format!("alarm {name:?}: ExtendedStatistic must be text")));
-            None
-        }),
-        (None, None) => {
-            p.push(at(
-                a,
-                format!("alarm {name:?}: needs a Statistic or an ExtendedStatistic"),
-            ));
-            None
-        }
-    };
-    let period = int(a, "Period", &name, 1, 604_800, &mut p).and_then(|s| {
-        if [10, 20, 30].contains(&s) || s % 60 == 0 {
-            Some(s)
-        } else {
-            p.push(at(
-                a.get("Period").unwrap_or(a),
-                format!("alarm {name:?}: Period is 10, 20, 30 or a multiple of 60 seconds (§7.2), found {s}"),
-            ));
-            None
-        }
-    });
-    let n = int(a, "EvaluationPeriods", &name, 1, 100_000, &mut p);
-    if let (Some(s), Some(n)) = (period, n) {
-        // §7.2: Period × EvaluationPeriods ≤ 7 days, and ≤ 1 day when Period < 1 h.
-        let limit = if s < 3600 { 86_400 } else { 7 * 86_400 };
-        if s * n > limit {
-            p.push(at(
-                a.get("EvaluationPeriods").unwrap_or(a),
-                format!(
-                    "alarm {name:?}: Period × EvaluationPeriods may not exceed {} (§7.2), found {s} s × {n}",
-                    if limit == 86_400 {
-                        "one day when Period is under an hour"
-                    } else {
-                        "seven days"
-                    }
-                ),
-            ));
-        }
-    }
+    let stat = statistic_of(a, &name, &mut p);
+    let (period, n) = periods(a, &name, &mut p);
     let m = match a.get("DatapointsToAlarm") {
         None => n,
         Some(_) => int(a, "DatapointsToAlarm", &name, 1, n.unwrap_or(1), &mut p),
@@ -188,47 +115,12 @@ pub fn metric_alarm(a: &Node, name: Option<&str>) -> Result<MetricAlarm, Vec<Pro
     let threshold = match a.get("Threshold") {
         Some(t) => float(t, &name, "Threshold", &mut p),
         None => {
-            p.push(at(a, format!("alarm {name:?}: needs a Threshold")));
+            p.push(at(a, format!("alarm \"{name}\": needs a Threshold")));
             None
         }
     };
-    let comparison = match operator {
-        None => {
-            p.push(at(a, format!("alarm {name:?}: needs a ComparisonOperator")));
-            None
-        }
-        Some(o) => o.as_str().and_then(Comparison::parse).or_else(|| {
-            p.push(at(
-                o,
-                format!(
-                    "alarm {name:?}: ComparisonOperator is GreaterThanOrEqualToThreshold, GreaterThanThreshold, \
-                 LessThanThreshold or LessThanOrEqualToThreshold, found {}",
-                    o.describe()
-                ),
-            ));
-            None
-        }),
-    };
-    let treat = match a.get("TreatMissingData") {
-        None => Some(TreatMissingData::Missing),
-        Some(t) => t.as_str().and_then(TreatMissingData::parse).or_else(|| {
-            p.push(at(
-                t,
-                format!(
-                    "alarm {name:?}: TreatMissingData is missing, ignore, breaching or notBreaching, found {}",
-                    t.describe()
-                ),
-            ));
-            None
-        }),
-    };
-    let treat = treat.map(|t| {
-        if namespace.as_deref() == Some("AWS/DynamoDB") {
-            TreatMissingData::Ignore
-        } else {
-            t
-        }
-    });
+    let comparison = comparison_of(a, &name, &mut p);
+    let treat = treat_missing(a, namespace.as_deref(), &name, &mut p);
     let dimensions = a
         .get("Dimensions")
         .map(Node::items)
@@ -270,6 +162,132 @@ pub fn metric_alarm(a: &Node, name: Option<&str>) -> Result<MetricAlarm, Vec<Pro
     })
 }
 
+/// Metric math and anomaly detection alarms, which cdsim does not evaluate: refused with
+/// the kind named.
+fn unsupported_kind(a: &Node, name: &str) -> Result<(), Vec<Problem>> {
+    if let Some(m) = a.get("Metrics").filter(|m| !m.items().is_empty()) {
+        let message = format!("alarm \"{name}\": metric math alarms (Metrics) are not supported");
+        return Err(vec![at(m, message)]);
+    }
+    let operator = a.get("ComparisonOperator");
+    let band = operator
+        .and_then(Node::as_str)
+        .is_some_and(|o| BAND_OPERATORS.contains(&o));
+    if let Some(n) = a.get("ThresholdMetricId").or(operator.filter(|_| band)) {
+        let message = format!(
+            "alarm \"{name}\": anomaly detection alarms (a threshold band) are not supported, found {}",
+            n.describe()
+        );
+        return Err(vec![at(n, message)]);
+    }
+    Ok(())
+}
+
+/// `Statistic`, or `ExtendedStatistic` (a percentile).
+fn statistic_of(a: &Node, name: &str, p: &mut Vec<Problem>) -> Option<crate::alarm::replay::Statistic> {
+    match (a.get("Statistic"), a.get("ExtendedStatistic")) {
+        (Some(s), _) => s.as_str().and_then(crate::alarm::replay::Statistic::parse).or_else(|| {
+            p.push(at(
+                s,
+                format!(
+                    "alarm \"{name}\": Statistic is SampleCount, Average, Sum, Minimum or Maximum, found {}",
+                    s.describe()
+                ),
+            ));
+            None
+        }),
+        (None, Some(e)) => text(a, "ExtendedStatistic", p).map(|e| statistic(&e)).or_else(|| {
+            p.push(at(e, format!("alarm \"{name}\": ExtendedStatistic must be text")));
+            None
+        }),
+        (None, None) => {
+            p.push(at(
+                a,
+                format!("alarm \"{name}\": needs a Statistic or an ExtendedStatistic"),
+            ));
+            None
+        }
+    }
+}
+
+/// `Period` (seconds) and `EvaluationPeriods`, within CloudWatch's limits (§7.2).
+fn periods(a: &Node, name: &str, p: &mut Vec<Problem>) -> (Option<i64>, Option<i64>) {
+    let period = int(a, "Period", name, 1, 604_800, p).and_then(|s| {
+        if [10, 20, 30].contains(&s) || s % 60 == 0 {
+            Some(s)
+        } else {
+            p.push(at(
+                a.get("Period").unwrap_or(a),
+                format!("alarm \"{name}\": Period is 10, 20, 30 or a multiple of 60 seconds (§7.2), found {s}"),
+            ));
+            None
+        }
+    });
+    let n = int(a, "EvaluationPeriods", name, 1, 100_000, p);
+    if let (Some(s), Some(n)) = (period, n) {
+        // §7.2: Period × EvaluationPeriods ≤ 7 days, and ≤ 1 day when Period < 1 h.
+        let limit = if s < 3600 { 86_400 } else { 7 * 86_400 };
+        if s * n > limit {
+            p.push(at(
+                a.get("EvaluationPeriods").unwrap_or(a),
+                format!(
+                    "alarm \"{name}\": Period × EvaluationPeriods may not exceed {} (§7.2), found {s} s × {n}",
+                    if limit == 86_400 {
+                        "one day when Period is under an hour"
+                    } else {
+                        "seven days"
+                    }
+                ),
+            ));
+        }
+    }
+    (period, n)
+}
+
+/// `ComparisonOperator` (the band operators are refused before).
+fn comparison_of(a: &Node, name: &str, p: &mut Vec<Problem>) -> Option<Comparison> {
+    let Some(o) = a.get("ComparisonOperator") else {
+        p.push(at(a, format!("alarm \"{name}\": needs a ComparisonOperator")));
+        return None;
+    };
+    o.as_str().and_then(Comparison::parse).or_else(|| {
+        p.push(at(
+            o,
+            format!(
+                "alarm \"{name}\": ComparisonOperator is GreaterThanOrEqualToThreshold, GreaterThanThreshold, \
+                 LessThanThreshold or LessThanOrEqualToThreshold, found {}",
+                o.describe()
+            ),
+        ));
+        None
+    })
+}
+
+/// `TreatMissingData` (default `missing`); DynamoDB's alarms ignore missing data whatever
+/// they say.
+fn treat_missing(a: &Node, namespace: Option<&str>, name: &str, p: &mut Vec<Problem>) -> Option<TreatMissingData> {
+    let treat = match a.get("TreatMissingData") {
+        None => Some(TreatMissingData::Missing),
+        Some(t) => t.as_str().and_then(TreatMissingData::parse).or_else(|| {
+            p.push(at(
+                t,
+                format!(
+                    "alarm \"{name}\": TreatMissingData is missing, ignore, breaching or notBreaching, found {}",
+                    t.describe()
+                ),
+            ));
+            None
+        }),
+    };
+    treat.map(|t| {
+        if namespace == Some("AWS/DynamoDB") {
+            TreatMissingData::Ignore
+        } else {
+            t
+        }
+    })
+}
+
 fn text(a: &Node, key: &str, _p: &mut Vec<Problem>) -> Option<String> {
     a.get(key).filter(|n| n.tag.is_none()).and_then(Node::scalar_text)
 }
@@ -279,7 +297,7 @@ fn required_text(a: &Node, key: &str, name: &str, p: &mut Vec<Problem>) -> Optio
     if t.is_none() {
         p.push(at(
             a.get(key).unwrap_or(a),
-            format!("alarm {name:?}: needs a {key} (text)"),
+            format!("alarm \"{name}\": needs a {key} (text)"),
         ));
     }
     t
@@ -288,7 +306,7 @@ fn required_text(a: &Node, key: &str, name: &str, p: &mut Vec<Problem>) -> Optio
 /// An integer field in [lo, hi], written as a number or a string.
 fn int(a: &Node, key: &str, name: &str, lo: i64, hi: i64, p: &mut Vec<Problem>) -> Option<i64> {
     let Some(n) = a.get(key) else {
-        p.push(at(a, format!("alarm {name:?}: needs {key}")));
+        p.push(at(a, format!("alarm \"{name}\": needs {key}")));
         return None;
     };
     let v = match &n.value {
@@ -303,7 +321,7 @@ fn int(a: &Node, key: &str, name: &str, lo: i64, hi: i64, p: &mut Vec<Problem>) 
             p.push(at(
                 n,
                 format!(
-                    "alarm {name:?}: {key} must be a whole number from {lo} to {hi}, found {}",
+                    "alarm \"{name}\": {key} must be a whole number from {lo} to {hi}, found {}",
                     n.describe()
                 ),
             ));
@@ -323,7 +341,7 @@ fn float(n: &Node, name: &str, key: &str, p: &mut Vec<Problem>) -> Option<f64> {
     if v.is_none() {
         p.push(at(
             n,
-            format!("alarm {name:?}: {key} must be a number, found {}", n.describe()),
+            format!("alarm \"{name}\": {key} must be a number, found {}", n.describe()),
         ));
     }
     v
