@@ -130,7 +130,7 @@ fn ec2(root: &Node, file: usize, out: &mut Deployment, f: &mut Findings) {
             other => f.warn(
                 key.line,
                 key.column,
-                format!("{other:?} is not an AppSpec section; ignored"),
+                format!("\"{other}\" is not an AppSpec section; ignored"),
             ),
         }
     }
@@ -193,7 +193,7 @@ fn files(value: &Node, f: &mut Findings) {
                             key.line,
                             key.column,
                             format!(
-                                "{:?} is not a files field (source, destination); the agent ignores it",
+                                "\"{}\" is not a files field (source, destination); the agent ignores it",
                                 key.name
                             ),
                         );
@@ -239,11 +239,11 @@ fn ec2_event(name: &str, line: u64, column: u64, f: &mut Findings) -> Option<Lif
                 .map(|e| e.as_str())
                 .collect();
             match closest(name, &names) {
-                Some(n) => f.error(line, column, format!("unknown lifecycle event {name:?} (did you mean {n}?)")),
+                Some(n) => f.error(line, column, format!("unknown lifecycle event \"{name}\" (did you mean {n}?)")),
                 None => f.warn(
                     line,
                     column,
-                    format!("{name:?} is not a CodeDeploy lifecycle event (only codedeploy-local --events runs such hooks); ignored"),
+                    format!("\"{name}\" is not a CodeDeploy lifecycle event (only codedeploy-local --events runs such hooks); ignored"),
                 ),
             }
             None
@@ -291,7 +291,7 @@ fn scripts(event: LifecycleEventName, value: &Node, file: usize, f: &mut Finding
                     key.line,
                     key.column,
                     format!(
-                        "{:?} is not a script field: a script has location, timeout and runas",
+                        "\"{}\" is not a script field: a script has location, timeout and runas",
                         key.name
                     ),
                 );
@@ -382,7 +382,7 @@ fn blue_green(root: &Node, resources: &Node, file: usize, out: &mut Deployment, 
             f.error(
                 t.line,
                 t.column,
-                format!("Type must be AWS::ECS::Service or AWS::Lambda::Function, found {other:?}"),
+                format!("Type must be AWS::ECS::Service or AWS::Lambda::Function, found \"{other}\""),
             );
             return;
         }
@@ -499,7 +499,7 @@ fn ecs_properties(props: &Node, file: usize, out: &mut Deployment, f: &mut Findi
             f.error(
                 key.line,
                 key.column,
-                format!("{:?} is not an ECS AppSpec property ({})", key.name, known.join(", ")),
+                format!("\"{}\" is not an ECS AppSpec property ({})", key.name, known.join(", ")),
             );
         }
     }
@@ -519,7 +519,7 @@ fn lambda_properties(props: &Node, file: usize, out: &mut Deployment, f: &mut Fi
                 key.line,
                 key.column,
                 format!(
-                    "{:?} is not a Lambda AppSpec property (Name, Alias, CurrentVersion, TargetVersion)",
+                    "\"{}\" is not a Lambda AppSpec property (Name, Alias, CurrentVersion, TargetVersion)",
                     key.name
                 ),
             );

@@ -103,7 +103,7 @@ fn pick<'n>(list: &'n Node, key: &str, what: &str, options: &Options, f: &mut Fi
             f.error(
                 list.line,
                 list.column,
-                format!("--select {s:?}: the file's {what} are {}", names.join(", ")),
+                format!("--select \"{s}\": the file's {what} are {}", names.join(", ")),
             );
         }
         return found;

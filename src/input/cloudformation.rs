@@ -450,7 +450,7 @@ fn known_hook_properties(props: &Node, f: &mut Findings) {
                 k.line,
                 k.column,
                 format!(
-                    "{:?} is not a property of the AWS::CodeDeploy::BlueGreen hook ({})",
+                    "\"{}\" is not a property of the AWS::CodeDeploy::BlueGreen hook ({})",
                     k.name,
                     known.join(", ")
                 ),
@@ -539,7 +539,7 @@ fn hook_functions(root: &Node, ctx: &Context, props: &Node, file: usize, out: &m
                     let name = hook_function(root, ctx, v, f).unwrap_or_default();
                     out.add_function(e, At::new(name, Origin::of(file, v)));
                 }
-                _ => f.error(k.line, k.column, format!("{:?} is not an ECS hook event", k.name)),
+                _ => f.error(k.line, k.column, format!("\"{}\" is not an ECS hook event", k.name)),
             }
         }
     }

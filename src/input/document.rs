@@ -414,7 +414,7 @@ fn insert_last_wins(out: &mut Vec<(Key, Node)>, key: Key, value: Node, warnings:
             line: key.line,
             column: key.column,
             message: format!(
-                "duplicate key {:?} (first at line {}): the last value is used, as CloudFormation does",
+                "duplicate key \"{}\" (first at line {}): the last value is used, as CloudFormation does",
                 key.name, out[i].0.line
             ),
         });

@@ -505,7 +505,7 @@ fn choose_config<'a>(d: &'a Deployment, platform: ComputePlatform, assumed: &mut
             .filter(|n| n.value != name.value)
         {
             assumed.push(format!(
-                "the files define configuration {:?}, but the deployment uses {:?}",
+                "the files define configuration \"{}\", but the deployment uses \"{}\"",
                 other.value, name.value
             ));
         }

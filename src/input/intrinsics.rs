@@ -58,7 +58,7 @@ impl<'a> Context<'a> {
                 f.warn(
                     1,
                     1,
-                    format!("--parameter {k}: the template declares no parameter {k:?}"),
+                    format!("--parameter {k}: the template declares no parameter \"{k}\""),
                 );
             }
             unset.remove(k);
@@ -295,7 +295,7 @@ impl<'a> Context<'a> {
                 f.error(
                     at.line,
                     at.column,
-                    format!("no condition {name:?} in the template's Conditions"),
+                    format!("no condition \"{name}\" in the template's Conditions"),
                 );
                 false
             }

@@ -261,7 +261,7 @@ pub fn import(sources: &[Source], name: &str, options: &Options) -> Result<Impor
     for c in &deployment.conflicts {
         let kept = sources.get(c.kept.origin.file).map_or("(input)", |s| s.path);
         let message = format!(
-            "{} {:?} here differs from {:?} at {kept}:{}:{}; the first file given decides, so {:?} is used",
+            "{} \"{}\" here differs from \"{}\" at {kept}:{}:{}; the first file given decides, so \"{}\" is used",
             c.what, c.dropped.value, c.kept.value, c.kept.origin.line, c.kept.origin.column, c.kept.value
         );
         warn_at(&mut warnings, sources, c.dropped.origin, message);

@@ -120,7 +120,7 @@ pub fn read(
             1,
             1,
             format!(
-                "--select: no function {:?} with a DeploymentPreference; the template has {}",
+                "--select: no function \"{}\" with a DeploymentPreference; the template has {}",
                 options.select.as_deref().unwrap_or(""),
                 names.join(", ")
             ),
@@ -158,7 +158,7 @@ fn report_disabled(disabled: &[Disabled], f: &mut Findings) -> bool {
         let message = match parameter {
             Some((p, value)) => format!(
                 "{id}: the DeploymentPreference is disabled by parameter {p} ({}); try --parameter {p}=true",
-                value.map_or("no value".to_string(), |v| format!("{v:?}"))
+                value.map_or("no value".to_string(), |v| format!("\"{v}\""))
             ),
             None => format!("{id}: the DeploymentPreference is disabled (Enabled is false): nothing to deploy"),
         };
@@ -199,7 +199,7 @@ fn function(
             a.line,
             a.column,
             format!(
-                "AutoPublishAlias is parameter {} with no value: the alias is called {:?} (give --parameter)",
+                "AutoPublishAlias is parameter {} with no value: the alias is called \"{}\" (give --parameter)",
                 a.scalar_text().unwrap_or_default(),
                 a.scalar_text().unwrap_or_default()
             ),
@@ -257,7 +257,7 @@ fn known_properties(dp: &Node, f: &mut Findings) {
                 k.line,
                 k.column,
                 format!(
-                    "{:?} is not a DeploymentPreference property ({})",
+                    "\"{}\" is not a DeploymentPreference property ({})",
                     k.name,
                     known.join(", ")
                 ),
@@ -325,7 +325,7 @@ fn hooks(root: &Node, ctx: &Context, dp: &Node, file: usize, out: &mut Deploymen
                         f.error(
                             k.line,
                             k.column,
-                            format!("{other:?} is not a DeploymentPreference hook: PreTraffic or PostTraffic"),
+                            format!("\"{other}\" is not a DeploymentPreference hook: PreTraffic or PostTraffic"),
                         );
                         continue;
                     }

@@ -31,7 +31,7 @@ pub fn read(text: &str, label: &str) -> Result<Vec<MetricSeries>, Vec<Problem>> 
         if fields.len() != 2 {
             problems.push(problem(
                 0,
-                format!("expected timestamp,value; found {} fields in {line:?}", fields.len()),
+                format!("expected timestamp,value; found {} fields in \"{line}\"", fields.len()),
             ));
             continue;
         }
@@ -42,7 +42,7 @@ pub fn read(text: &str, label: &str) -> Result<Vec<MetricSeries>, Vec<Problem>> 
             }
             problems.push(problem(
                 0,
-                format!("a timestamp is ISO 8601 (2026-03-03T10:00:00Z) or epoch seconds, found {t:?}"),
+                format!("a timestamp is ISO 8601 (2026-03-03T10:00:00Z) or epoch seconds, found \"{t}\""),
             ));
             continue;
         };
@@ -54,7 +54,7 @@ pub fn read(text: &str, label: &str) -> Result<Vec<MetricSeries>, Vec<Problem>> 
             Ok(value) if value.is_finite() => points.push(Datapoint { time, value }),
             _ => problems.push(problem(
                 fields[0].len() + 1,
-                format!("a value must be a number, found {v:?}"),
+                format!("a value must be a number, found \"{v}\""),
             )),
         }
     }
