@@ -384,7 +384,7 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
         points.extend(failed.iter().enumerate().map(|(k, &t)| (t, (k + 1) as f64)));
         series.push(Series {
             offset: -2 * DODGE,
-            ..step("failed instances", palette::RED, points)
+            ..step("instances failed so far", palette::RED, points)
         });
     }
     let thresholds = report
