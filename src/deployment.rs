@@ -263,6 +263,27 @@ pub fn already_active_message(group: &str, active: &str) -> String {
     format!("The Deployment Group '{group}' already has an active Deployment '{active}'")
 }
 
+/// The error ContinueDeployment answers when the deployment is not in the wait the call
+/// names (API:ContinueDeployment: "The deployment does not have a status of Ready and can't
+/// continue yet"), with the message of [`not_in_wait_message`].
+pub const DEPLOYMENT_NOT_READY: &str = "DeploymentIsNotInReadyStateException";
+
+/// The message of [`DEPLOYMENT_NOT_READY`] for deployment `id`: not in the Ready state
+/// (`READY_WAIT`), or not in its termination wait (`termination`, `TERMINATION_WAIT`).
+pub fn not_in_wait_message(id: &str, termination: bool) -> String {
+    let wait = if termination { "termination wait" } else { "Ready state" };
+    format!("The deployment {id} is not in the {wait}")
+}
+
+/// The error StopDeployment and ContinueDeployment answer for a deployment that has ended,
+/// with the message of [`already_completed_message`].
+pub const DEPLOYMENT_ALREADY_COMPLETED: &str = "DeploymentAlreadyCompletedException";
+
+/// The message of [`DEPLOYMENT_ALREADY_COMPLETED`] for deployment `id`.
+pub fn already_completed_message(id: &str) -> String {
+    format!("The deployment {id} is already completed")
+}
+
 /// The id cdsim gives the `n`-th deployment of a run (1-based, in creation order):
 /// `d-SIMULATED1`, `d-SIMULATED2`, …
 pub fn simulated_id(n: usize) -> String {

@@ -8,6 +8,7 @@ use crate::engine;
 use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2BlueGreenRun};
 use crate::platform::server::history::HistoryRuns;
 use crate::platform::server::{self, InPlaceRuns};
+use crate::platform::shift_history::{self, ShiftHistoryRuns};
 use crate::platform::traffic_shift::{BlueGreenOutcome, BlueGreenRun};
 use crate::report::{self, Report};
 use crate::scenario::{Scenario, Workload};
@@ -32,6 +33,8 @@ pub enum Outcome {
     Ec2BlueGreen(Ec2BlueGreenOutcome),
     /// An in-place group's history: every deployment, in creation order.
     History(HistoryRuns),
+    /// An ECS or Lambda group's history: every user deployment, in creation order.
+    ShiftHistory(ShiftHistoryRuns),
 }
 
 impl Outcome {
@@ -43,6 +46,10 @@ impl Outcome {
                 .iter()
                 .rev()
                 .find(|d| d.rolls_back.is_none())
+                .map_or(DeploymentStatus::Created, |d| d.outcome.status),
+            Outcome::ShiftHistory(h) => h
+                .deployments
+                .last()
                 .map_or(DeploymentStatus::Created, |d| d.outcome.status),
             Outcome::InPlace(o) => o.deployment.status,
             Outcome::BlueGreen(o) => o.status,
@@ -57,6 +64,7 @@ impl Outcome {
             Outcome::BlueGreen(o) => o.complete_time,
             Outcome::Ec2BlueGreen(o) => o.rollback.as_ref().unwrap_or(&o.deployment).complete_time,
             Outcome::History(h) => h.deployments.last().map_or(SimTime::ZERO, |d| d.outcome.complete_time),
+            Outcome::ShiftHistory(h) => h.deployments.last().map_or(SimTime::ZERO, |d| d.outcome.complete_time),
         }
     }
 }
@@ -69,6 +77,14 @@ pub fn run(scenario: &Scenario, seed: u64) -> Run {
                 server::history::run(&scenario.deployment_config, ip, &scenario.monitoring, history, seed);
             Run {
                 outcome: Outcome::History(runs),
+                stats,
+            }
+        }
+        (Workload::BlueGreen(bg), Some(history)) => {
+            let (runs, stats) =
+                shift_history::run(&scenario.deployment_config, bg, &scenario.monitoring, history, seed);
+            Run {
+                outcome: Outcome::ShiftHistory(runs),
                 stats,
             }
         }
@@ -113,5 +129,6 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> Report {
         Outcome::BlueGreen(o) => report::blue_green::build(scenario, seed, &o, r.stats.events),
         Outcome::Ec2BlueGreen(o) => report::ec2_blue_green::build(scenario, seed, &o, r.stats.events),
         Outcome::History(h) => report::history::build(scenario, seed, h, r.stats.events),
+        Outcome::ShiftHistory(h) => report::shift_history::build(scenario, seed, &h, r.stats.events),
     }
 }

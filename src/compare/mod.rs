@@ -104,6 +104,10 @@ fn record(scenario: &Scenario, seed: u64, bad_revision: bool) -> RunRecord {
             let report = report::history::build(scenario, seed, h, run.stats.events);
             RunRecord::from_history_report(scenario, &report)
         }
+        Outcome::ShiftHistory(h) => {
+            let report = report::shift_history::build(scenario, seed, &h, run.stats.events);
+            RunRecord::from_history_report(scenario, &report)
+        }
     }
 }
 

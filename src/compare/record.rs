@@ -10,6 +10,7 @@ use crate::deployment::DeploymentStatus;
 use crate::platform::server::InPlaceRuns;
 use crate::report::Report;
 use crate::scenario::Scenario;
+use crate::scenario::blue_green::ShiftTarget;
 
 /// The figures of one run of one configuration. Times are whole simulated milliseconds
 /// since the deployment was created, and every figure is an integer, so a record read back
@@ -98,6 +99,19 @@ impl RunRecord {
         r.duration_ms = ms(report.metrics.duration_seconds);
         r.rollback_ms = rollbacks.last().map(|d| ms(d.complete_time));
         r.rolled_back = r.rollback_ms.is_some();
+        if let Some(ShiftTarget::Ecs(e)) = scenario.blue_green().map(|bg| &bg.target) {
+            // Each user deployment's replacement task set, from its creation to the
+            // deployment's end (its rollback, if any, ends at the same instant, §8).
+            r.extra_capacity_ms = report
+                .deployments
+                .iter()
+                .filter(|d| d.creator == "user")
+                .filter_map(|d| {
+                    let created = d.phases.iter().find(|p| p.name == "install")?.start_time;
+                    Some(u64::from(e.tasks) * ms(d.complete_time).saturating_sub(ms(created)))
+                })
+                .sum();
+        }
         r
     }
 
@@ -108,8 +122,8 @@ impl RunRecord {
         let end = rollback.map_or(first.complete_time, |r| r.complete_time);
         let availability = report.metrics.availability.as_ref();
         let ecs_tasks = scenario.blue_green().and_then(|bg| match &bg.target {
-            crate::scenario::blue_green::ShiftTarget::Ecs(e) => Some(e.tasks),
-            crate::scenario::blue_green::ShiftTarget::Lambda(_) => None,
+            ShiftTarget::Ecs(e) => Some(e.tasks),
+            ShiftTarget::Lambda(_) => None,
         });
         let extra_capacity_ms = match ecs_tasks {
             _ if scenario.ec2_blue_green().is_some() => extra_fleet_ms(report, end),

@@ -20,7 +20,12 @@
 //! last shift (model A) or one interval later (model B). Metric periods are sampled from
 //! the request model at every period end (`traffic`), on their own random sub-streams.
 //!
-//! Not here: alarms and rollback (later work).
+//! In a history (`platform::shift_history`), a deployment is created at its request's
+//! instant ([`BlueGreenRun::in_history`]) and its ContinueDeployment calls come at their
+//! instants: one that finds no wait of its kind is refused (API:ContinueDeployment,
+//! `DeploymentIsNotInReadyStateException`) and recorded.
+//!
+//! Not here: the group between deployments (`shift_history`).
 
 use crate::alarm::{Alarm, MetricSource, Percentile, VersionRef};
 use crate::config::{DeploymentConfig, TrafficRouting};
@@ -35,6 +40,7 @@ use crate::platform::phase::PhaseSpan;
 use crate::rng::{RandomSource, Stream, Streams};
 use crate::scenario::Monitoring;
 use crate::scenario::blue_green::{BlueGreenDeployment, EcsService, Reroute, ShiftTarget};
+use crate::scenario::history::{ContinueRequest, WaitType};
 use crate::time::{SimDuration, SimTime};
 use crate::traffic::{self, PeriodSample, VersionSample};
 
@@ -62,6 +68,11 @@ pub enum Event {
     },
     /// The scenario calls ContinueDeployment.
     ContinueDeployment,
+    /// A history's ContinueDeployment call (its index among the deployment's calls).
+    ContinueRequest {
+        /// Which call.
+        index: u16,
+    },
     /// A metric period ends; alarms due at this instant are evaluated.
     MetricPeriodEnds,
     /// CodeDeploy reads the alarms' states.
@@ -99,6 +110,8 @@ pub struct PeriodRecord {
 /// What a finished blue/green deployment leaves behind.
 #[derive(Clone, Debug)]
 pub struct BlueGreenOutcome {
+    /// When it was created (0 s, but for a later deployment of a history).
+    pub create_time: SimTime,
     /// Its final status.
     pub status: DeploymentStatus,
     /// Why it failed or stopped.
@@ -125,6 +138,20 @@ pub struct BlueGreenOutcome {
     pub rollback_message: Option<String>,
     /// Each alarm's state changes, in the configuration's alarm order.
     pub alarm_states: Vec<AlarmTimeline>,
+    /// How each of a history's ContinueDeployment calls on it was answered, in the calls'
+    /// order.
+    pub continue_answers: Vec<ContinueAnswer>,
+}
+
+/// How a ContinueDeployment call of a history was answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContinueAnswer {
+    /// It ended the wait it named.
+    Accepted,
+    /// The deployment was in no wait of its kind (`DeploymentIsNotInReadyStateException`).
+    NotInWait,
+    /// The deployment had ended (`DeploymentAlreadyCompletedException`).
+    Completed,
 }
 
 /// The rollback deployment of a blue/green deployment: production traffic back on the
@@ -169,6 +196,11 @@ pub struct BlueGreenRun<'s> {
     phases: Vec<PhaseSpan>,
     /// The last phase has not ended yet.
     phase_open: bool,
+    /// When the deployment is created.
+    origin: SimTime,
+    /// A history's ContinueDeployment calls on this deployment, in time order.
+    continues: &'s [ContinueRequest],
+    continue_answers: Vec<ContinueAnswer>,
 }
 
 impl<'s> BlueGreenRun<'s> {
@@ -179,10 +211,20 @@ impl<'s> BlueGreenRun<'s> {
         monitoring: &'s Monitoring,
         seed: u64,
     ) -> Self {
+        Self::with_streams(config, spec, monitoring, Streams::new(seed))
+    }
+
+    /// The deployment of `spec` drawing from `streams` (a history's deployment `k` draws
+    /// from `Streams::deployment(k)`).
+    pub fn with_streams(
+        config: &DeploymentConfig,
+        spec: &'s BlueGreenDeployment,
+        monitoring: &'s Monitoring,
+        streams: Streams,
+    ) -> Self {
         let routing = config
             .traffic_routing()
             .expect("ECS and Lambda scenarios validate with a traffic-routing configuration");
-        let streams = Streams::new(seed);
         let order = match spec.target {
             ShiftTarget::Ecs(_) => LifecycleEventName::ECS_ORDER,
             ShiftTarget::Lambda(_) => LifecycleEventName::LAMBDA_ORDER,
@@ -213,7 +255,25 @@ impl<'s> BlueGreenRun<'s> {
             periods: Vec::new(),
             phases: Vec::new(),
             phase_open: false,
+            origin: SimTime::ZERO,
+            continues: &[],
+            continue_answers: Vec::new(),
         }
+    }
+
+    /// This deployment as one of a history: created at `origin`, with the ContinueDeployment
+    /// calls `continues` (in time order, none before `origin`).
+    pub fn in_history(mut self, origin: SimTime, continues: &'s [ContinueRequest]) -> Self {
+        assert!(
+            continues.iter().all(|c| c.at >= origin),
+            "a call comes after its request"
+        );
+        self.origin = origin;
+        self.weights = vec![(origin, 0)];
+        self.period_start = origin;
+        self.continues = continues;
+        self.continue_answers = vec![ContinueAnswer::Completed; continues.len()];
+        self
     }
 
     /// What the finished deployment leaves behind.
@@ -221,6 +281,7 @@ impl<'s> BlueGreenRun<'s> {
         assert!(self.status.is_terminal(), "deployment still {}", self.status.as_str());
         let end = self.complete_time.expect("set with the terminal status");
         BlueGreenOutcome {
+            create_time: self.origin,
             status: self.status,
             error: self.error,
             complete_time: end,
@@ -238,6 +299,7 @@ impl<'s> BlueGreenRun<'s> {
             rollback: self.rollback,
             rollback_message: self.rollback_message,
             alarm_states: self.alarms.timelines,
+            continue_answers: self.continue_answers,
         }
     }
 
@@ -412,14 +474,37 @@ impl<'s> BlueGreenRun<'s> {
         let now = sched.now();
         match self.phase {
             Phase::WaitingToReroute => self.end_wait(false, sched),
-            Phase::TerminationWait => {
-                self.close_phase(now);
-                self.original_removed = Some(now);
-                self.finish(now, DeploymentStatus::Succeeded, None);
-            }
+            Phase::TerminationWait => self.end_termination_wait(now),
             Phase::Lifecycle => self.end_event(sched),
             Phase::Done => unreachable!("no step runs after the end"),
         }
+    }
+
+    /// The original task set is removed: the deployment succeeds (§6.2).
+    fn end_termination_wait(&mut self, now: SimTime) {
+        self.generation += 1;
+        self.close_phase(now);
+        self.original_removed = Some(now);
+        self.finish(now, DeploymentStatus::Succeeded, None);
+    }
+
+    /// A history's ContinueDeployment call: it ends the wait it names if the deployment is
+    /// in it (READY_WAIT: rerouting starts; TERMINATION_WAIT: the original task set is
+    /// removed now, as the console's "Terminate original task set", §6.2), and is refused
+    /// otherwise (API:ContinueDeployment).
+    fn on_continue_request(&mut self, index: u16, sched: &mut Scheduler<Event>) {
+        let i = usize::from(index);
+        self.continue_answers[i] = match (self.continues[i].wait, self.phase) {
+            (WaitType::Ready, Phase::WaitingToReroute) => {
+                self.end_wait(true, sched);
+                ContinueAnswer::Accepted
+            }
+            (WaitType::Termination, Phase::TerminationWait) => {
+                self.end_termination_wait(sched.now());
+                ContinueAnswer::Accepted
+            }
+            _ => ContinueAnswer::NotInWait,
+        };
     }
 
     fn end_event(&mut self, sched: &mut Scheduler<Event>) {
@@ -494,6 +579,10 @@ impl<'s> BlueGreenRun<'s> {
         }
         if let Some(stop) = self.monitoring.stop {
             sched.at(stop.at.max(now), Event::StopDeployment);
+        }
+        for (index, c) in self.continues.iter().enumerate() {
+            let index = u16::try_from(index).expect("a request's calls are few");
+            sched.at(c.at, Event::ContinueRequest { index });
         }
         self.begin_event(sched);
     }
@@ -668,7 +757,7 @@ impl Model for BlueGreenRun<'_> {
     type Event = Event;
 
     fn start(&mut self, sched: &mut Scheduler<Event>) {
-        sched.at(SimTime::ZERO, Event::Start);
+        sched.at(self.origin, Event::Start);
     }
 
     fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
@@ -685,6 +774,7 @@ impl Model for BlueGreenRun<'_> {
                     self.end_wait(true, sched);
                 }
             }
+            Event::ContinueRequest { index } => self.on_continue_request(index, sched),
             Event::MetricPeriodEnds => self.on_metric_period_ends(sched),
             Event::AlarmPoll => self.on_alarm_poll(sched),
             Event::StopDeployment => {

@@ -9,7 +9,7 @@ use super::{
     LifecycleEventInfo, Metrics, Report, RollbackInfo, TargetInfo, Targets,
 };
 use crate::alarm::{AlarmConfiguration, MetricSource, Percentile, VersionRef};
-use crate::deployment::{DeploymentStatus, LifecycleEventStatus};
+use crate::deployment::{DeploymentStatus, LifecycleEventStatus, simulated_id};
 use crate::lifecycle::LifecycleEventName;
 use crate::platform::alarm_watch::AlarmTimeline;
 use crate::platform::traffic_shift::{BlueGreenOutcome, RollbackOutcome};
@@ -182,7 +182,7 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &BlueGreenOutcome, events:
         refused_requests: Vec::new(),
         scenario: scenario.name.clone(),
         seed,
-        deployments: deployments(scenario, bg, outcome),
+        deployments: deployments(scenario, bg, outcome, 0),
         metrics: Metrics {
             duration_seconds: outcome.complete_time.as_secs_f64(),
             simulated_events: events,
@@ -254,6 +254,7 @@ fn rollback_deployment(
     first: &DeploymentInfo,
     rollback: RollbackOutcome,
     order: &[LifecycleEventName],
+    id: String,
 ) -> DeploymentInfo {
     let events = order
         .iter()
@@ -287,7 +288,7 @@ fn rollback_deployment(
     });
     DeploymentInfo {
         revision_name: None,
-        deployment_id: ROLLBACK_ID.to_string(),
+        deployment_id: id,
         creator: "codeDeployRollback",
         deployment_config_name: first.deployment_config_name.clone(),
         compute_platform: first.compute_platform,
@@ -318,20 +319,26 @@ fn rollback_deployment(
     }
 }
 
-const ROLLBACK_ID: &str = "d-SIMULATED2";
-
-fn deployments(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> Vec<DeploymentInfo> {
-    let mut first = deployment_info(scenario, bg, outcome);
+/// The deployment of `outcome` (of `bg`) and its rollback deployment, if one was made,
+/// with the ids of the `created + 1`-th and `created + 2`-th deployments of the run.
+pub(super) fn deployments(
+    scenario: &Scenario,
+    bg: &BlueGreenDeployment,
+    outcome: &BlueGreenOutcome,
+    created: usize,
+) -> Vec<DeploymentInfo> {
+    let rollback_id = simulated_id(created + 2);
+    let mut first = deployment_info(scenario, bg, outcome, simulated_id(created + 1));
     if outcome.rollback.is_some() || outcome.rollback_message.is_some() {
         first.rollback_info = Some(RollbackInfo {
-            rollback_deployment_id: outcome.rollback.map(|_| ROLLBACK_ID.to_string()),
+            rollback_deployment_id: outcome.rollback.map(|_| rollback_id.clone()),
             rollback_triggering_deployment_id: None,
             rollback_message: outcome.rollback_message.clone(),
         });
     }
     let mut all = vec![first];
     if let Some(r) = outcome.rollback {
-        let second = rollback_deployment(&all[0], r, outcome.order);
+        let second = rollback_deployment(&all[0], r, outcome.order, rollback_id);
         all.push(second);
     }
     all
@@ -341,7 +348,13 @@ fn final_percent(outcome: &BlueGreenOutcome) -> u32 {
     outcome.shifts.last().map_or(0, |&(_, p)| p)
 }
 
-fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> DeploymentInfo {
+fn deployment_info(
+    scenario: &Scenario,
+    bg: &BlueGreenDeployment,
+    outcome: &BlueGreenOutcome,
+    id: String,
+) -> DeploymentInfo {
+    let created = outcome.create_time.as_secs_f64();
     let started = outcome
         .records
         .iter()
@@ -381,7 +394,7 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
     let config = &scenario.deployment_config;
     DeploymentInfo {
         revision_name: None,
-        deployment_id: "d-SIMULATED1".to_string(),
+        deployment_id: id,
         creator: "user",
         deployment_config_name: config.name.clone(),
         compute_platform: config.compute_platform.api_name(),
@@ -397,8 +410,8 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
         deployment_overview: overview,
         rollback_info: None,
         ignore_application_stop_failures: false,
-        create_time: 0.0,
-        start_time: 0.0,
+        create_time: created,
+        start_time: created,
         complete_time: outcome.complete_time.as_secs_f64(),
         health_plan: None,
         traffic_shifts: Some(
@@ -434,7 +447,7 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
                     outcome.records.iter().copied(),
                     &super::ScriptNames::default(),
                 ),
-                (0.0, outcome.complete_time.as_secs_f64()),
+                (created, outcome.complete_time.as_secs_f64()),
             )
         }]),
     }
@@ -478,7 +491,7 @@ fn task_sets(tasks: u32, outcome: &BlueGreenOutcome) -> Vec<TaskSetInfo> {
     sets
 }
 
-fn availability(bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> Availability {
+pub(super) fn availability(bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> Availability {
     let sum = |f: fn(&crate::traffic::PeriodSample) -> &VersionSample| {
         outcome
             .periods
@@ -506,7 +519,7 @@ fn availability(bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> Availab
     }
 }
 
-fn traffic_report(bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> TrafficReport {
+pub(super) fn traffic_report(bg: &BlueGreenDeployment, outcome: &BlueGreenOutcome) -> TrafficReport {
     let ecs = matches!(bg.target, ShiftTarget::Ecs(_));
     let test_listener = matches!(&bg.target, ShiftTarget::Ecs(e) if e.test_listener);
     TrafficReport {

@@ -215,7 +215,10 @@ fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
                 }
             })
             .chain(report.refused_requests.iter().map(|r| Marker {
-                label: format!("request for {} refused", r.revision_name),
+                label: match r.operation {
+                    Some(op) => format!("{op} refused"),
+                    None => format!("request for {} refused", r.revision_name),
+                },
                 color: palette::GREY,
                 x: axis.at(r.time),
             }))

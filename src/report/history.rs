@@ -77,6 +77,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
         .iter()
         .map(|r| RefusedRequest {
             time: r.at.as_secs_f64(),
+            operation: None,
             revision_name: history.revision(r.revision).name.clone(),
             error_code: DEPLOYMENT_LIMIT_EXCEEDED,
             message: already_active_message(&scenario.name, &simulated_id(r.active + 1)),

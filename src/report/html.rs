@@ -127,7 +127,10 @@ fn history(out: &mut String, report: &Report) {
             .iter()
             .map(|r| {
                 vec![
-                    format!("{} s", r.time),
+                    match r.operation {
+                        Some(op) => format!("{} s: {op}", r.time),
+                        None => format!("{} s", r.time),
+                    },
                     r.revision_name.clone(),
                     r.error_code.to_string(),
                     r.message.clone(),

@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod page;
 pub mod replay;
 pub mod schedule;
+pub mod shift_history;
 pub mod targets;
 pub mod text;
 pub mod timeseries;
@@ -68,18 +69,26 @@ pub struct Report {
     pub refused_requests: Vec<RefusedRequest>,
 }
 
-/// A CreateDeployment request of a history refused because another deployment of the group
-/// was active (§11).
+/// A request of a history the API refuses: a CreateDeployment while another deployment of
+/// the group is active (§11), or a ContinueDeployment on a deployment in no wait of its kind
+/// or already ended (API:ContinueDeployment).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RefusedRequest {
     /// When the request was made, in simulated seconds.
     pub time: f64,
-    /// The revision it asked for.
+    /// The call, when it is not CreateDeployment: `ContinueDeployment`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<&'static str>,
+    /// The revision it asked for (ContinueDeployment: the revision of the deployment it
+    /// named).
     pub revision_name: String,
-    /// The API's error: `DeploymentLimitExceededException`.
+    /// The API's error: `DeploymentLimitExceededException` (CreateDeployment),
+    /// `DeploymentIsNotInReadyStateException` or `DeploymentAlreadyCompletedException`
+    /// (ContinueDeployment).
     pub error_code: &'static str,
-    /// The API's message, naming the group and the active deployment.
+    /// The API's message, naming the group and the active deployment (ContinueDeployment:
+    /// the deployment named).
     pub message: String,
 }
 

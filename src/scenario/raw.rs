@@ -306,8 +306,9 @@ pub struct RawScenario {
     /// Deployment configurations `cdsim compare` and `cdsim recommend` weigh against each
     /// other: predefined ones by name, custom ones in the shape of `deploymentConfig`.
     pub candidate_configs: Option<Located<Vec<Located<RawDeploymentConfig>>>>,
-    /// Server in place: deployments requested on the group one after another, in time
-    /// order. Absent: one deployment at 0s of the top-level `hooks` and `faults`.
+    /// Server in place, ECS and Lambda: deployments requested on the group one after
+    /// another, in time order. Absent: one deployment at 0s of the top-level `hooks` (or
+    /// `hookFunctions`) and `faults`.
     pub history: Option<Located<Vec<Located<RawDeploymentRequest>>>>,
 }
 
@@ -319,13 +320,34 @@ pub struct RawDeploymentRequest {
     pub revision: Located<String>,
     /// When the request is made, since the history began (default 0s).
     pub at: Option<Located<RawDuration>>,
-    /// The revision's AppSpec scripts, given where the revision is first requested
+    /// Server: the revision's AppSpec scripts, given where the revision is first requested
     /// (default: the top-level `hooks`).
     pub hooks: Option<Located<RawHooks>>,
-    /// Faults injected while this deployment runs (times since the history began).
+    /// ECS and Lambda: the revision's hook functions, given where the revision is first
+    /// requested (default: the top-level `hookFunctions`).
+    pub hook_functions: Option<Located<RawHookFunctions>>,
+    /// ECS and Lambda: how the revision answers production requests, given where the
+    /// revision is first requested (default: `traffic.replacement`).
+    pub version: Option<Located<RawVersion>>,
+    /// Faults injected while this deployment runs (times since the history began; ECS:
+    /// `replacementTasksUnhealthy`).
     pub faults: Option<Vec<Located<RawFault>>>,
     /// A StopDeployment call on this deployment, at a time after its request.
     pub stop_deployment: Option<Located<RawStopDeployment>>,
+    /// ECS and Lambda: ContinueDeployment calls on this deployment, each at a time after its
+    /// request.
+    pub continue_deployment: Option<Vec<Located<RawContinueDeployment>>>,
+}
+
+/// A ContinueDeployment call in a `history` request.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawContinueDeployment {
+    /// When, after the deployment is requested.
+    pub at: Located<RawDuration>,
+    /// `READY_WAIT` (default: start rerouting traffic from the wait in Ready) or
+    /// `TERMINATION_WAIT` (end the original's termination wait now).
+    pub deployment_wait_type: Option<Located<String>>,
 }
 
 /// `faultModel`: what may go wrong in a run, with probabilities. Each run of

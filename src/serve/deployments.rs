@@ -250,8 +250,8 @@ impl Service {
         let run = &mut self.runs[index];
         if now >= view::at(run.created, run.deployment(k).complete_time) {
             return Err(ApiError::new(
-                "DeploymentAlreadyCompletedException",
-                format!("The deployment {} is already completed", run.ids[k]),
+                crate::deployment::DEPLOYMENT_ALREADY_COMPLETED,
+                crate::deployment::already_completed_message(&run.ids[k]),
             ));
         }
         if k == 0 {
@@ -292,10 +292,9 @@ impl Service {
             view::deployment_status(run.deployment(k), run.t(now)) == "Ready"
         };
         if k > 0 || !waiting || !run.continue_now(now, termination) {
-            let wait = if termination { "termination wait" } else { "Ready state" };
             return Err(ApiError::new(
-                "DeploymentIsNotInReadyStateException",
-                format!("The deployment {} is not in the {wait}", run.ids[k]),
+                crate::deployment::DEPLOYMENT_NOT_READY,
+                crate::deployment::not_in_wait_message(&run.ids[k], termination),
             ));
         }
         self.name_deployments(index);

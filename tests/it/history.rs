@@ -339,8 +339,11 @@ fn a_history_is_refused_where_it_does_not_apply() {
         "{GROUP}history:\n  - {{revision: v1, at: 10m, faults: [{{instanceStops: {{target: 1, at: 5m}}}}]}}\n"
     ));
     assert!(p.contains("stops at 300s, before this request at 600s"), "{p}");
-    let p = problems(&example("lambda-canary").replace("name:", "history: [{revision: v1}]\nname:"));
-    assert!(p.contains("history applies to Server in-place"), "{p}");
+    let p = problems(&example("ec2-blue-green").replace("name:", "history: [{revision: v1}]\nname:"));
+    assert!(
+        p.contains("h.yaml:") && p.contains("EC2 blue/green group (blueGreenDeploymentConfiguration) is not simulated"),
+        "{p}"
+    );
 }
 
 #[test]

@@ -10,7 +10,9 @@ use crate::load_balancer::HealthCheck;
 use crate::scenario::blue_green::{
     BlueGreenDeployment, EcsService, FunctionHook, LambdaFunction, Reroute, ShiftTarget,
 };
-use crate::scenario::raw::{RawEcsService, RawFault, RawLambdaFunction, RawScenario, RawTraffic, RawVersion};
+use crate::scenario::raw::{
+    RawEcsService, RawFault, RawHookFunctions, RawLambdaFunction, RawScenario, RawTraffic, RawVersion,
+};
 use crate::time::{SimDuration, SimTime};
 use crate::traffic::{Latency, RequestRate, TrafficMode, TrafficSpec, VersionBehaviour};
 
@@ -38,7 +40,7 @@ impl Validator {
             }
             None => None,
         };
-        let unhealthy = self.blue_green_faults(raw, platform);
+        let unhealthy = self.blue_green_faults(raw.faults.as_deref(), platform);
         let target = match platform {
             ComputePlatform::Ecs => match &raw.ecs_service {
                 Some(e) => self.ecs_service(e, unhealthy).map(ShiftTarget::Ecs),
@@ -79,7 +81,7 @@ impl Validator {
                 ),
             );
         }
-        let hooks = self.hook_functions(raw, platform);
+        let hooks = self.hook_functions(raw.hook_functions.as_ref(), platform);
         let traffic = self.traffic(raw.traffic.as_ref(), platform);
         let ends = [
             ("atLastShift", LinearEnd::AtLastShift),
@@ -97,9 +99,13 @@ impl Validator {
     }
 
     /// ECS and Lambda faults; returns whether the replacement's tasks are unhealthy.
-    fn blue_green_faults(&mut self, raw: &RawScenario, platform: ComputePlatform) -> bool {
+    pub(super) fn blue_green_faults(
+        &mut self,
+        faults: Option<&[Located<RawFault>]>,
+        platform: ComputePlatform,
+    ) -> bool {
         let mut unhealthy = false;
-        for f in raw.faults.iter().flatten() {
+        for f in faults.into_iter().flatten() {
             match &f.value {
                 RawFault::ReplacementTasksUnhealthy {} if platform == ComputePlatform::Ecs => unhealthy = true,
                 RawFault::ReplacementTasksUnhealthy {} => {
@@ -247,14 +253,14 @@ impl Validator {
         })
     }
 
-    fn hook_functions(
+    pub(super) fn hook_functions(
         &mut self,
-        raw: &RawScenario,
+        raw: Option<&RawHookFunctions>,
         platform: ComputePlatform,
     ) -> Option<BTreeMap<LifecycleEventName, FunctionHook>> {
         let mut out = BTreeMap::new();
         let mut ok = true;
-        let Some(h) = &raw.hook_functions else {
+        let Some(h) = raw else {
             return Some(out);
         };
         for (name, hook) in h.entries() {

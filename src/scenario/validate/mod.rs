@@ -216,11 +216,7 @@ impl Validator {
             Some(f) => self.fault_model(f, workload.as_ref()).map(Some),
         };
         let candidates = self.candidates(raw, platform, workload.as_ref());
-        let in_place = match &workload {
-            Some(Workload::InPlace(ip)) => Some(ip),
-            _ => None,
-        };
-        let history = self.history(raw, in_place);
+        let history = self.history(raw, workload.as_ref());
         Some(Scenario {
             name: raw.name.value.clone(),
             description: raw.description.clone(),

@@ -1,0 +1,214 @@
+//! A history on an ECS or Lambda group: each request becomes a deployment that shifts
+//! production traffic from the revision serving to the one requested, one after another
+//! (§6.2, §6.3, §8, §11).
+//!
+//! Between deployments the group keeps one thing: the revision serving production traffic
+//! (ECS: the primary task set's; Lambda: the version the alias points to). A deployment
+//! starts from it (its original task set, the alias's `currentVersion`, with that
+//! revision's behaviour under traffic) and leaves behind:
+//! - after success, the new revision (ECS: the replacement task set is primary, the original
+//!   removed; Lambda: the alias points at the new version);
+//! - after a rollback, the revision it started from: traffic is rerouted back to the task
+//!   set or version that was serving before (§8);
+//! - after a failure or stop without rollback, the new revision if all production traffic
+//!   had moved to it, else the revision it started from, still primary (the alias's primary
+//!   version keeps the residual weight, §6.3) \[I\].
+//!
+//! A request made while the group's deployment is active is refused (§11) and recorded;
+//! its StopDeployment and ContinueDeployment calls go with it. A ContinueDeployment that
+//! finds its deployment in no wait of its kind is refused as the API refuses it
+//! (`DeploymentIsNotInReadyStateException`), and one made once its deployment has ended
+//! with `DeploymentAlreadyCompletedException`; both are recorded.
+//!
+//! Each deployment is run to its end before the next request is looked at, as in place
+//! (`server::history`).
+//!
+//! Not here: one deployment's run (`traffic_shift`), the reports (`report::shift_history`).
+
+use crate::config::DeploymentConfig;
+use crate::deployment::DeploymentStatus;
+use crate::engine::{self, RunStats};
+use crate::rng::Streams;
+use crate::scenario::Monitoring;
+use crate::scenario::blue_green::{BlueGreenDeployment, ShiftTarget};
+use crate::scenario::history::{ContinueRequest, DeploymentRequest, History, RevisionId};
+use crate::time::SimTime;
+
+use super::server::history::Refusal;
+use super::traffic_shift::{BlueGreenOutcome, BlueGreenRun, ContinueAnswer};
+
+/// One user deployment of the history (with, inside its outcome, the rollback CodeDeploy
+/// made of it, if any).
+pub struct ShiftDeployment {
+    /// The revision it deploys.
+    pub revision: RevisionId,
+    /// The revision serving when it was created: what it shifts from, and what its rollback
+    /// reroutes back to.
+    pub original: RevisionId,
+    /// The deployment as it ran, with the revisions' names and behaviours in its spec.
+    pub spec: BlueGreenDeployment,
+    /// What it left behind.
+    pub outcome: BlueGreenOutcome,
+    /// Its index in creation order, rollback deployments counted.
+    pub created: usize,
+}
+
+/// A ContinueDeployment call the API refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContinueRefusal {
+    /// The call.
+    pub call: ContinueRequest,
+    /// The index (in creation order) of the deployment it named.
+    pub deployment: usize,
+    /// The revision that deployment deploys.
+    pub revision: RevisionId,
+    /// The deployment had ended (else: it was in no wait of the call's kind).
+    pub completed: bool,
+}
+
+/// What a history on an ECS or Lambda group left behind.
+pub struct ShiftHistoryRuns {
+    /// Every user deployment, in creation order.
+    pub deployments: Vec<ShiftDeployment>,
+    /// The refused deployment requests, in time order.
+    pub refusals: Vec<Refusal>,
+    /// The refused ContinueDeployment calls, in time order.
+    pub refused_continues: Vec<ContinueRefusal>,
+    /// The revision serving production traffic at the end.
+    pub serving: RevisionId,
+}
+
+/// Runs `history` on the group of `spec` under `config`, with the group's automatic
+/// rollback from `monitoring`; the engine's counters cover every deployment.
+pub fn run(
+    config: &DeploymentConfig,
+    spec: &BlueGreenDeployment,
+    monitoring: &Monitoring,
+    history: &History,
+    seed: u64,
+) -> (ShiftHistoryRuns, RunStats) {
+    let mut runs = ShiftHistoryRuns {
+        deployments: Vec::new(),
+        refusals: Vec::new(),
+        refused_continues: Vec::new(),
+        serving: RevisionId::INITIAL,
+    };
+    let mut stats = RunStats {
+        events: 0,
+        end: SimTime::ZERO,
+        discarded: 0,
+    };
+    let mut created = 0;
+    for (k, request) in history.requests.iter().enumerate() {
+        if let Some(active) = runs.deployments.last()
+            && request.at < active.outcome.complete_time
+        {
+            // A rollback happens at the instant its deployment ends (§8): before that instant
+            // the user deployment is the active one.
+            runs.refusals.push(Refusal {
+                at: request.at,
+                revision: request.revision,
+                active: active.created,
+            });
+            continue;
+        }
+        let streams = Streams::new(seed).deployment(k as u64);
+        let d = deploy(
+            config,
+            spec,
+            monitoring,
+            history,
+            runs.serving,
+            request,
+            streams,
+            created,
+            &mut stats,
+        );
+        runs.serving = serving_after(&d);
+        for (&call, &answer) in request.continues.iter().zip(&d.outcome.continue_answers) {
+            if answer != ContinueAnswer::Accepted {
+                runs.refused_continues.push(ContinueRefusal {
+                    call,
+                    deployment: d.created,
+                    revision: d.revision,
+                    completed: answer == ContinueAnswer::Completed,
+                });
+            }
+        }
+        created += 1 + usize::from(d.outcome.rollback.is_some());
+        runs.deployments.push(d);
+    }
+    (runs, stats)
+}
+
+/// The revision serving production traffic after `d` (see the module's rules).
+fn serving_after(d: &ShiftDeployment) -> RevisionId {
+    let o = &d.outcome;
+    let all_moved = o.shifts.last().is_some_and(|&(_, p)| p == 100);
+    if o.rollback.is_none() && (o.status == DeploymentStatus::Succeeded || all_moved) {
+        d.revision
+    } else {
+        d.original
+    }
+}
+
+/// The deployment of `request` from the revision `serving`.
+#[allow(clippy::too_many_arguments, reason = "the parts of one step of the history")]
+fn deploy(
+    config: &DeploymentConfig,
+    spec: &BlueGreenDeployment,
+    monitoring: &Monitoring,
+    history: &History,
+    serving: RevisionId,
+    request: &DeploymentRequest,
+    streams: Streams,
+    created: usize,
+    stats: &mut RunStats,
+) -> ShiftDeployment {
+    let spec = deployment_spec(spec, history, serving, request);
+    let watch = Monitoring {
+        alarms: None,
+        auto_rollback: monitoring.auto_rollback,
+        stop: request.stop,
+        rollback_stop: None,
+    };
+    let mut model =
+        BlueGreenRun::with_streams(config, &spec, &watch, streams).in_history(request.at, &request.continues);
+    let more = engine::run(&mut model);
+    stats.events += more.events;
+    stats.end = more.end;
+    stats.discarded += more.discarded;
+    let outcome = model.into_outcome();
+    ShiftDeployment {
+        revision: request.revision,
+        original: serving,
+        spec,
+        outcome,
+        created,
+    }
+}
+
+/// The group's deployment as `request` makes it: the requested revision's hook functions
+/// and behaviour as the replacement, the serving revision's as the original (Lambda: the
+/// alias's versions by name), the request's faults.
+fn deployment_spec(
+    spec: &BlueGreenDeployment,
+    history: &History,
+    serving: RevisionId,
+    request: &DeploymentRequest,
+) -> BlueGreenDeployment {
+    let from = history.revision(serving);
+    let to = history.revision(request.revision);
+    let mut out = spec.clone();
+    out.hooks.clone_from(&to.functions);
+    out.traffic.original = from.answers;
+    out.traffic.replacement = to.answers;
+    match &mut out.target {
+        ShiftTarget::Ecs(e) => e.replacement_unhealthy = request.replacement_unhealthy,
+        ShiftTarget::Lambda(f) => {
+            f.current_version.clone_from(&from.name);
+            f.target_version.clone_from(&to.name);
+        }
+    }
+    out
+}
