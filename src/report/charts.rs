@@ -21,6 +21,7 @@ use super::{DeploymentInfo, Report, TargetInfo, Targets};
 use crate::chart::{
     Band, Chart, Gantt, GanttRow, LineChart, Marker, Rgb, Series, Span, Strip, StripRow, Threshold, palette,
 };
+use crate::scenario::history::INITIAL_REVISION;
 
 /// Fleets up to this size get one Gantt row per target; larger ones a density strip.
 pub const GANTT_MAX_TARGETS: usize = 30;
@@ -238,7 +239,8 @@ fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
 fn alarm_bands(report: &Report, axis: &TimeAxis) -> Vec<Band> {
     let mut bands = Vec::new();
     if is_history(report) {
-        for d in &report.deployments {
+        // An ECS or Lambda rollback takes no time: its marker shows it.
+        for d in report.deployments.iter().filter(|d| d.complete_time > d.create_time) {
             let rollback = d.creator == "codeDeployRollback";
             bands.push(Band {
                 label: if rollback {
@@ -476,6 +478,18 @@ fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
     }
     let new = shares.iter().map(|&(t, n, _)| (t, n)).collect();
     let original = shares.iter().map(|&(t, _, o)| (t, o)).collect();
+    let series = if report.traffic.is_some() && is_history(report) {
+        revision_traffic(report, axis)
+    } else {
+        vec![
+            // Dashed over solid: where the shares meet (50 %), both stay visible.
+            step("new version", palette::GREEN, new),
+            Series {
+                dashed: true,
+                ..step("original version", palette::BLUE, original)
+            },
+        ]
+    };
     let mut bands = alarm_bands(report, axis);
     bands.extend(out_of_service(report, axis));
     let y_label = if report.traffic.is_some() {
@@ -489,18 +503,67 @@ fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
         y_label: y_label.into(),
         x_range: axis.range(),
         y_range: (0.0, 100.0),
-        series: vec![
-            // Dashed over solid: where the shares meet (50 %), both stay visible.
-            step("new version", palette::GREEN, new),
-            Series {
-                dashed: true,
-                ..step("original version", palette::BLUE, original)
-            },
-        ],
+        series,
         bands,
         markers: rollback_marker(report, axis),
         thresholds: Vec::new(),
     })
+}
+
+/// An ECS or Lambda history: each revision's share of production traffic. Each user
+/// deployment shifts traffic from the revision serving (the one the history began with,
+/// then the last to which all traffic moved) to its own; its shifts include the move back
+/// of a rollback.
+fn revision_traffic(report: &Report, axis: &TimeAxis) -> Vec<Series> {
+    let lambda = report
+        .deployments
+        .first()
+        .and_then(|d| d.targets.first())
+        .and_then(|t| t.lambda_function_info.as_ref());
+    let first = lambda.map_or(INITIAL_REVISION.to_string(), |f| f.current_version.clone());
+    // Each revision in the colour of the marker of the first deployment of it; the first,
+    // which no deployment of the history made, in grey.
+    let mut names = vec![first];
+    let mut colors = vec![palette::GREY];
+    let mut points = vec![vec![(axis.start, 100.0)]];
+    let mut serving = 0;
+    for (k, d) in report
+        .deployments
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.creator == "user")
+    {
+        let name = d.revision_name.clone().unwrap_or_default();
+        let to = names.iter().position(|n| *n == name).unwrap_or_else(|| {
+            names.push(name);
+            colors.push(palette::series(k));
+            points.push(Vec::new());
+            names.len() - 1
+        });
+        if to == serving {
+            continue; // the serving revision again: it keeps all the traffic
+        }
+        if points[to].is_empty() {
+            points[to].push((axis.at(d.create_time), 0.0));
+        }
+        let mut last = 0;
+        for s in d.traffic_shifts.iter().flatten() {
+            let p = f64::from(s.percent);
+            points[to].push((axis.at(s.time), p));
+            points[serving].push((axis.at(s.time), 100.0 - p));
+            last = s.percent;
+        }
+        if last == 100 {
+            serving = to;
+        }
+    }
+    let noun = if lambda.is_some() { "version" } else { "revision" };
+    names
+        .iter()
+        .zip(colors)
+        .zip(points)
+        .map(|((name, color), p)| step(&format!("{noun} {name}"), color, p))
+        .collect()
 }
 
 /// The intervals with no instance in service (in-place), shaded: nothing serves traffic.
@@ -801,17 +864,24 @@ fn event_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
         ("rollback deployment's events".to_string(), palette::VERMILION),
     ];
     let mut rows: Vec<GanttRow> = Vec::new();
-    for p in &report.deployments[0].phases {
-        rows.push(GanttRow {
-            label: format!("phase: {}", p.name),
-            spans: vec![Span {
+    let add =
+        |rows: &mut Vec<GanttRow>, label: String, spans: Vec<Span>| match rows.iter_mut().find(|r| r.label == label) {
+            Some(r) => r.spans.extend(spans),
+            None => rows.push(GanttRow { label, spans }),
+        };
+    // A history's user deployments share one row per phase and per event.
+    for d in report.deployments.iter().filter(|d| d.creator == "user") {
+        for p in &d.phases {
+            let span = Span {
                 start: axis.at(p.start_time),
                 end: axis.at(p.end_time),
                 category: 0,
-            }],
-        });
+            };
+            add(&mut rows, format!("phase: {}", p.name), vec![span]);
+        }
     }
-    for (k, d) in report.deployments.iter().enumerate() {
+    for d in &report.deployments {
+        let rollback = d.creator == "codeDeployRollback";
         for e in d.targets.iter().flat_map(|t| &t.lifecycle_events) {
             let (Some(start), Some(end)) = (e.start_time, e.end_time) else {
                 continue;
@@ -820,7 +890,7 @@ fn event_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
             let mut spans = vec![Span {
                 start,
                 end,
-                category: if k > 0 { 3 } else { 1 },
+                category: if rollback { 3 } else { 1 },
             }];
             if e.status == "Failed" {
                 let mark = axis.span() * 0.006;
@@ -830,15 +900,12 @@ fn event_gantt(report: &Report, axis: &TimeAxis) -> Gantt {
                     category: 2,
                 });
             }
-            let label = if k > 0 {
+            let label = if rollback {
                 format!("{} (rollback)", e.lifecycle_event_name)
             } else {
                 e.lifecycle_event_name.to_string()
             };
-            match rows.iter_mut().find(|r| r.label == label) {
-                Some(r) => r.spans.extend(spans),
-                None => rows.push(GanttRow { label, spans }),
-            }
+            add(&mut rows, label, spans);
         }
     }
     only_drawn(Gantt {

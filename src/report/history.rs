@@ -12,8 +12,9 @@ use super::in_place::{capacity_metrics, deployment_info};
 use super::timing::{PhaseDuration, Timing, round3};
 use super::{Metrics, RefusedRequest, Report, RollbackInfo, ScriptNames};
 use crate::deployment::{DEPLOYMENT_LIMIT_EXCEEDED, already_active_message, simulated_id};
-use crate::platform::server::history::HistoryRuns;
+use crate::platform::server::history::{HistoryRuns, Refusal};
 use crate::scenario::Scenario;
+use crate::scenario::history::History;
 use crate::time::SimTime;
 
 /// Builds the report of a finished history.
@@ -75,13 +76,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
     let refused_requests = runs
         .refusals
         .iter()
-        .map(|r| RefusedRequest {
-            time: r.at.as_secs_f64(),
-            operation: None,
-            revision_name: history.revision(r.revision).name.clone(),
-            error_code: DEPLOYMENT_LIMIT_EXCEEDED,
-            message: already_active_message(&scenario.name, &simulated_id(r.active + 1)),
-        })
+        .map(|r| refused_create(scenario, history, r))
         .collect();
     let figures = capacity_metrics(ip, max_in_flight, &capacity, end);
     Report {
@@ -102,5 +97,16 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
         traffic: None,
         alarms: Vec::new(),
         refused_requests,
+    }
+}
+
+/// A CreateDeployment refused because deployment `r.active` of the group was active (§11).
+pub(super) fn refused_create(scenario: &Scenario, history: &History, r: &Refusal) -> RefusedRequest {
+    RefusedRequest {
+        time: r.at.as_secs_f64(),
+        operation: None,
+        revision_name: history.revision(r.revision).name.clone(),
+        error_code: DEPLOYMENT_LIMIT_EXCEEDED,
+        message: already_active_message(&scenario.name, &simulated_id(r.active + 1)),
     }
 }

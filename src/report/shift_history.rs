@@ -8,11 +8,11 @@
 //! report (`blue_green`, whose deployment shape this reuses).
 
 use super::blue_green::{self, Availability, TrafficReport};
+use super::history::refused_create;
 use super::timing::{PhaseDuration, round3};
 use super::{Metrics, RefusedRequest, Report};
 use crate::deployment::{
-    DEPLOYMENT_ALREADY_COMPLETED, DEPLOYMENT_LIMIT_EXCEEDED, DEPLOYMENT_NOT_READY, already_active_message,
-    already_completed_message, not_in_wait_message, simulated_id,
+    DEPLOYMENT_ALREADY_COMPLETED, DEPLOYMENT_NOT_READY, already_completed_message, not_in_wait_message, simulated_id,
 };
 use crate::platform::shift_history::ShiftHistoryRuns;
 use crate::scenario::Scenario;
@@ -112,13 +112,7 @@ fn phases(report: &Report) -> Vec<PhaseDuration> {
 
 /// The refused CreateDeployment and ContinueDeployment requests, in time order.
 fn refused(scenario: &Scenario, history: &History, runs: &ShiftHistoryRuns) -> Vec<RefusedRequest> {
-    let creates = runs.refusals.iter().map(|r| RefusedRequest {
-        time: r.at.as_secs_f64(),
-        operation: None,
-        revision_name: history.revision(r.revision).name.clone(),
-        error_code: DEPLOYMENT_LIMIT_EXCEEDED,
-        message: already_active_message(&scenario.name, &simulated_id(r.active + 1)),
-    });
+    let creates = runs.refusals.iter().map(|r| refused_create(scenario, history, r));
     let continues = runs.refused_continues.iter().map(|r| {
         let id = simulated_id(r.deployment + 1);
         let (error_code, message) = if r.completed {

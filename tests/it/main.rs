@@ -9,6 +9,8 @@
 //! - `ec2_blue_green`: the EC2 blue/green rules (§2.2, §3.1, §4.1, §6.1, §7, §8, §10), its
 //!   report, validation and determinism;
 //! - `scenarios`: every example scenario in `scenarios/` runs;
+//! - `history`, `shift_history`: histories of deployments on one in-place, ECS or Lambda
+//!   group (§3.1, §4.1, §6.2, §6.3, §8, §11, ContinueDeployment);
 //! - `properties`: proptest invariants over generated scenarios;
 //! - `determinism`: same seed ⇒ same bytes;
 //! - `queue`: the event queue against a shadow model;
@@ -67,6 +69,7 @@ mod reports;
 mod robustness;
 mod scenarios;
 mod serve;
+mod shift_history;
 mod testkit;
 mod tidy;
 mod traffic;
