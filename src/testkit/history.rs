@@ -1,24 +1,25 @@
 //! Invariants of a group's history (§3.1, §8, §11), checked on its report and on the
-//! revision each instance ends on.
+//! revision each instance ends on (ECS and Lambda: the revision serving at the end).
 //!
-//! Not here: generating histories (`strategies::history_spec`) or the single deployment's
-//! rules (`invariants`).
+//! Not here: generating histories (`strategies::history_spec`,
+//! `strategies::shift_history_spec`) or the single deployment's rules (`invariants`).
 
 use super::invariants::{Check, Violation, ensure};
 use crate::report::{self, Report};
-use crate::scenario::history::INITIAL_REVISION;
+use crate::scenario::history::{INITIAL_REVISION, RevisionId};
 use crate::scenario::{self, Problems};
 use crate::simulation::{self, Outcome};
 
 /// §11: a group runs at most one deployment at a time.
 pub const RULE_ONE_AT_A_TIME: &str =
     "at most one deployment of the group is in progress at any instant; a request made then is refused (§11)";
-/// §8: a rollback redeploys the group's last successful revision.
-pub const RULE_ROLLBACK_REVISION: &str =
-    "a rollback redeploys the revision of the group's last successful deployment, and there is none without one (§8)";
+/// §8: a rollback redeploys the group's last successful revision (ECS, Lambda: reroutes to
+/// the revision serving before).
+pub const RULE_ROLLBACK_REVISION: &str = "a rollback redeploys the revision of the group's last successful deployment, and \
+     there is none without one; on ECS and Lambda it reroutes to the revision serving before (§8)";
 /// §3.1: each instance ends on the revision its deployments' outcomes imply.
-pub const RULE_INSTANCE_REVISION: &str =
-    "each instance's revision is that of the last deployment that succeeded on it (§3.1)";
+pub const RULE_INSTANCE_REVISION: &str = "each instance's revision is that of the last deployment that succeeded on it \
+     (§3.1); on ECS and Lambda, the revision serving is the last to which all traffic moved and stayed (§6.2, §6.3)";
 
 /// A history's report and, per instance, the name of the revision it ended on (`None`:
 /// never one).
@@ -31,6 +32,8 @@ pub struct HistoryRun {
     pub requests: usize,
     /// The group had a revision before the history (`initial`).
     pub had_initial: bool,
+    /// ECS and Lambda: the revision serving before the history (`None`: in place).
+    pub shift_from: Option<String>,
 }
 
 /// Loads the history scenario `yaml` and runs it with `seed`.
@@ -38,6 +41,18 @@ pub fn run_history(yaml: &str, seed: u64) -> Result<HistoryRun, Problems> {
     let sc = scenario::load_str(yaml, "history.yaml")?;
     let history = sc.history.as_ref().expect("a history scenario");
     let run = simulation::run(&sc, seed);
+    if sc.blue_green().is_some() {
+        let Outcome::ShiftHistory(h) = run.outcome else {
+            unreachable!("an ECS or Lambda history runs as one")
+        };
+        return Ok(HistoryRun {
+            final_revisions: vec![Some(history.revision(h.serving).name.clone())],
+            requests: history.requests.len(),
+            had_initial: true,
+            shift_from: Some(history.revision(RevisionId::INITIAL).name.clone()),
+            report: report::shift_history::build(&sc, seed, &h, run.stats.events),
+        });
+    }
     let Outcome::History(h) = run.outcome else {
         unreachable!("a history runs as one")
     };
@@ -54,6 +69,7 @@ pub fn run_history(yaml: &str, seed: u64) -> Result<HistoryRun, Problems> {
         final_revisions,
         requests,
         had_initial,
+        shift_from: None,
     })
 }
 
@@ -76,7 +92,8 @@ pub fn check_one_at_a_time(run: &HistoryRun) -> Check {
             )
         })?;
     }
-    for x in &r.refused_requests {
+    let creates = || r.refused_requests.iter().filter(|x| x.operation.is_none());
+    for x in creates() {
         let active = r
             .deployments
             .iter()
@@ -89,18 +106,37 @@ pub fn check_one_at_a_time(run: &HistoryRun) -> Check {
         })?;
     }
     let users = r.deployments.iter().filter(|d| d.creator == "user").count();
-    ensure(
-        r,
-        RULE_ONE_AT_A_TIME,
-        users + r.refused_requests.len() == run.requests,
-        || {
-            format!(
-                "{} requests, {users} user deployments and {} refusals",
-                run.requests,
-                r.refused_requests.len()
-            )
-        },
-    )
+    ensure(r, RULE_ONE_AT_A_TIME, users + creates().count() == run.requests, || {
+        format!(
+            "{} requests, {users} user deployments and {} refusals",
+            run.requests,
+            creates().count()
+        )
+    })
+}
+
+/// The revision a rollback created as deployment `k` goes back to: in place, that of the
+/// group's last successful deployment before it; ECS and Lambda, the revision serving
+/// before.
+fn rollback_target(run: &HistoryRun, k: usize) -> Option<&str> {
+    match &run.shift_from {
+        Some(_) => serving_after(run, k),
+        None => last_successful(run, k),
+    }
+}
+
+/// ECS and Lambda: the revision serving after the first `k` deployments: the one the
+/// history began with, then each user deployment's whose last traffic shift left all
+/// production traffic on it (a rollback's move back is among its deployment's shifts).
+fn serving_after(run: &HistoryRun, k: usize) -> Option<&str> {
+    let mut serving = run.shift_from.as_deref();
+    for d in run.report.deployments[..k].iter().filter(|d| d.creator == "user") {
+        let last = d.traffic_shifts.iter().flatten().last().map(|s| s.percent);
+        if last == Some(100) {
+            serving = d.revision_name.as_deref();
+        }
+    }
+    serving
 }
 
 /// The revision of the group's last successful deployment before deployment `k`.
@@ -124,7 +160,7 @@ pub fn check_rollback_revision(run: &HistoryRun) -> Check {
             .get(k + 1)
             .is_some_and(|n| n.creator == "codeDeployRollback");
         if d.creator == "codeDeployRollback" {
-            let expected = last_successful(run, k);
+            let expected = rollback_target(run, k);
             ensure(
                 r,
                 RULE_ROLLBACK_REVISION,
@@ -137,7 +173,7 @@ pub fn check_rollback_revision(run: &HistoryRun) -> Check {
                 },
             )?;
         } else if next_is_rollback {
-            ensure(r, RULE_ROLLBACK_REVISION, last_successful(run, k).is_some(), || {
+            ensure(r, RULE_ROLLBACK_REVISION, rollback_target(run, k).is_some(), || {
                 format!(
                     "{} is rolled back, but the group never had a successful revision",
                     d.deployment_id
@@ -153,6 +189,13 @@ pub fn check_rollback_revision(run: &HistoryRun) -> Check {
 /// before the history.
 pub fn check_instance_revisions(run: &HistoryRun) -> Check {
     let r = &run.report;
+    if run.shift_from.is_some() {
+        let expected = serving_after(run, r.deployments.len());
+        let got = run.final_revisions[0].as_deref();
+        return ensure(r, RULE_INSTANCE_REVISION, expected == got, || {
+            format!("{got:?} serves at the end, the deployments imply {expected:?}")
+        });
+    }
     let n = run.final_revisions.len();
     let mut expected: Vec<Option<&str>> = vec![run.had_initial.then_some(INITIAL_REVISION); n];
     for d in &r.deployments {

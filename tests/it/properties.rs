@@ -1673,7 +1673,7 @@ fn host_count_above_the_fleet_size_cannot_start() {
 #[cfg(feature = "testkit")]
 mod testkit_histories {
     use cdsim::testkit::history::{self, HistoryRun};
-    use cdsim::testkit::strategies::{HistorySpec, history_spec};
+    use cdsim::testkit::strategies::{HistorySpec, ShiftHistorySpec, history_spec, shift_history_spec};
     use proptest::prelude::*;
 
     fn run(spec: &HistorySpec, seed: u64) -> HistoryRun {
@@ -1703,5 +1703,34 @@ mod testkit_histories {
         fn every_instance_ends_on_the_revision_its_outcomes_imply(spec in history_spec(), seed in 0u64..1000) {
             history::check_instance_revisions(&run(&spec, seed))?;
         }
+
+        /// §11 on ECS and Lambda groups: at most one deployment in progress at any instant
+        /// (a rollback at the instant its deployment ends); every request a deployment or a
+        /// refusal.
+        #[test]
+        fn ecs_and_lambda_at_most_one_deployment_in_progress(spec in shift_history_spec(), seed in 0u64..1000) {
+            history::check_one_at_a_time(&run_shift(&spec, seed))?;
+        }
+
+        /// §8 on ECS and Lambda groups: a rollback reroutes to the revision serving before
+        /// the deployment it rolls back.
+        #[test]
+        fn ecs_and_lambda_a_rollback_reroutes_to_the_revision_serving_before(
+            spec in shift_history_spec(),
+            seed in 0u64..1000,
+        ) {
+            history::check_rollback_revision(&run_shift(&spec, seed))?;
+        }
+
+        /// §6.2, §6.3: the revision serving at the end is the last to which all production
+        /// traffic moved and stayed.
+        #[test]
+        fn ecs_and_lambda_end_on_the_revision_their_outcomes_imply(spec in shift_history_spec(), seed in 0u64..1000) {
+            history::check_instance_revisions(&run_shift(&spec, seed))?;
+        }
+    }
+
+    fn run_shift(spec: &ShiftHistorySpec, seed: u64) -> HistoryRun {
+        history::run_history(&spec.yaml(), seed).unwrap_or_else(|p| panic!("{p}\n{}", spec.yaml()))
     }
 }

@@ -43,6 +43,7 @@ mod history;
 mod lambda;
 mod monitoring;
 mod server;
+mod shift_history;
 mod traffic_shift;
 
 pub use ec2_blue_green::*;
@@ -51,6 +52,7 @@ pub use history::*;
 pub use lambda::*;
 pub use monitoring::*;
 pub use server::*;
+pub use shift_history::*;
 pub use traffic_shift::*;
 
 /// The compute platform of a generated scenario.
