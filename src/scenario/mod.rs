@@ -49,8 +49,8 @@ pub struct Scenario {
     pub fault_model: Option<fault_model::FaultModel>,
     /// `candidateConfigs`: the configurations `cdsim compare` and `recommend` weigh.
     pub candidates: Vec<DeploymentConfig>,
-    /// `history`: deployment requests on an in-place group one after another (`None`: one
-    /// deployment at 0 s of the workload's hooks and faults).
+    /// `history`: deployment requests on an in-place, ECS or Lambda group one after another
+    /// (`None`: one deployment at 0 s of the workload's hooks and faults).
     pub history: Option<history::History>,
 }
 
