@@ -251,7 +251,7 @@ pub fn max_in_flight(outcome: &InPlaceOutcome) -> u32 {
             edges.push((last.end(), -1));
         }
     }
-    edges.sort();
+    edges.sort_unstable();
     let (mut cur, mut max) = (0i64, 0i64);
     for (_, d) in edges {
         cur += i64::from(d);
