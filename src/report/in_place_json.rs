@@ -110,11 +110,12 @@ impl<'a> TargetsJson<'a> {
     /// Target `i`'s JSON into `out`.
     pub(crate) fn write(&mut self, i: usize, out: &mut Vec<u8>) {
         let t = TargetId(i as u32);
-        let id = Self::id(t);
         out.extend_from_slice(&self.open);
-        out.extend_from_slice(&id);
+        let start = out.len();
+        Self::id(t, out);
+        let id = start..out.len();
         out.extend_from_slice(&self.arn);
-        out.extend_from_slice(&id);
+        out.extend_from_within(id);
         out.extend_from_slice(b"\",");
         line(out, self.depth + 1);
         out.extend_from_slice(b"\"status\": \"");
@@ -151,12 +152,11 @@ impl<'a> TargetsJson<'a> {
     }
 
     /// `i-0007`: `TargetId`'s text, zero-padded to four digits.
-    fn id(t: TargetId) -> Vec<u8> {
-        let mut id = b"i-".to_vec();
+    fn id(t: TargetId, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"i-");
         let zeros = [1000, 100, 10].iter().filter(|&&p| t.0 < p).count();
-        id.extend_from_slice(&b"000"[..zeros]);
-        uint(&mut id, t.0.into());
-        id
+        out.extend_from_slice(&b"000"[..zeros]);
+        uint(out, t.0.into());
     }
 
     /// `lastUpdatedAt` in milliseconds, by `TargetInfo::last_updated_at_by`'s rule at the

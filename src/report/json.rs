@@ -7,10 +7,14 @@
 //! the one statement of the shape); a deployment's targets and the capacity series, which
 //! grow with the fleet, are written one element at a time, an in-place fleet's targets
 //! straight from the run's records with pre-rendered constant fragments
-//! (`in_place_json.rs`). Every writer here gives serde's bytes; `tests/it/reports.rs`
-//! compares them on every committed scenario.
+//! (`in_place_json.rs`). Those two arrays are rendered in blocks of elements, each block
+//! from scratch but for a writer's caches, by an `InOrder` that hands the blocks on in
+//! order: `OneThread` here, or the command line's, which spreads them over threads
+//! (`cli::stream`); the bytes are the same either way. Every writer here gives serde's
+//! bytes; `tests/it/reports.rs` compares them on every committed scenario.
 //!
-//! Not here: the report's shape (`mod.rs`), I/O (the caller's `drain`).
+//! Not here: the report's shape (`mod.rs`), I/O (the caller's `sink`), threads (the
+//! caller's `InOrder`).
 
 use std::convert::Infallible;
 
@@ -21,23 +25,69 @@ use super::{CapacityPoint, DeploymentInfo, Report, Targets};
 /// Rendered bytes are handed on once they pass this many.
 pub const CHUNK: usize = 1 << 18;
 
+/// Targets rendered by one thread at a time: about 290 KB for an in-place instance of 13
+/// lifecycle events.
+const TARGETS_PER_BLOCK: usize = 64;
+
+/// Capacity points rendered by one thread at a time: about 400 KB.
+const POINTS_PER_BLOCK: usize = 4096;
+
 /// The report as pretty-printed JSON with a final newline: the bytes of `report.json`.
 pub fn to_string(report: &Report) -> String {
-    let mut out = Vec::new();
-    let Ok(()) = render(report, &mut out, |_| Ok::<(), Infallible>(()));
-    String::from_utf8(out).expect("the JSON of a report is UTF-8")
+    let mut all = Vec::new();
+    let Ok(()) = render(report, &OneThread, |b| {
+        all.extend_from_slice(b);
+        Ok::<(), Infallible>(())
+    });
+    String::from_utf8(all).expect("the JSON of a report is UTF-8")
 }
 
-/// Renders the report's JSON and a final newline into `out`, handing `drain` the bytes
-/// rendered so far whenever they pass `CHUNK` bytes and once at the end. A `drain` that
-/// clears `out` streams the JSON (about `CHUNK` bytes held at a time); one that keeps it
-/// collects it. The first error of `drain` ends the rendering.
-pub fn render<E>(
-    report: &Report,
-    out: &mut Vec<u8>,
-    drain: impl FnMut(&mut Vec<u8>) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut w = Chunks { out, drain };
+/// Renders blocks of a large array's elements and hands their bytes on in order.
+pub trait InOrder {
+    /// Hands `sink` the bytes of blocks `0..blocks` in order, block `b` rendered by
+    /// `render(state, b, buffer)` into an empty buffer, with a `state` that `init` made
+    /// (one per thread that renders); the first error of `sink` ends the rendering and is
+    /// returned.
+    fn in_order<T, E>(
+        &self,
+        blocks: usize,
+        init: impl Fn() -> T + Sync,
+        render: impl Fn(&mut T, usize, &mut Vec<u8>) + Sync,
+        sink: impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), E>;
+}
+
+/// Every block rendered on the calling thread, one after the other.
+pub struct OneThread;
+
+impl InOrder for OneThread {
+    fn in_order<T, E>(
+        &self,
+        blocks: usize,
+        init: impl Fn() -> T + Sync,
+        render: impl Fn(&mut T, usize, &mut Vec<u8>) + Sync,
+        mut sink: impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (mut state, mut buf) = (init(), Vec::new());
+        for b in 0..blocks {
+            render(&mut state, b, &mut buf);
+            sink(&buf)?;
+            buf.clear();
+        }
+        Ok(())
+    }
+}
+
+/// Renders the report's JSON and a final newline, handing `sink` the bytes in order, in
+/// pieces of about `CHUNK` bytes or a block of elements, so that about that much is held
+/// per rendering thread. A deployment's targets and the capacity series are rendered in
+/// blocks by `blocks`. The first error of `sink` ends the rendering.
+pub fn render<E>(report: &Report, blocks: &impl InOrder, sink: impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+    let mut w = Chunks {
+        out: Vec::with_capacity(2 * CHUNK),
+        sink,
+        blocks,
+    };
     // Every field, named: a field added to `Report` must be written here too.
     let Report {
         scenario,
@@ -50,72 +100,69 @@ pub fn render<E>(
         refused_requests,
     } = report;
     w.out.push(b'{');
-    field(w.out, 1, true, "scenario", scenario);
-    field(w.out, 1, false, "seed", seed);
-    key(w.out, 1, false, "deployments");
-    w.array(
-        1,
-        deployments,
-        |out, d| deployment_head(out, 2, d),
-        |w, d| w.targets(4, &d.targets),
-    )?;
-    field(w.out, 1, false, "metrics", metrics);
+    field(&mut w.out, 1, true, "scenario", scenario);
+    field(&mut w.out, 1, false, "seed", seed);
+    key(&mut w.out, 1, false, "deployments");
+    w.out.push(b'[');
+    for (i, d) in deployments.iter().enumerate() {
+        if i > 0 {
+            w.out.push(b',');
+        }
+        line(&mut w.out, 2);
+        deployment_head(&mut w.out, 2, d);
+        w.targets(4, &d.targets)?;
+        w.spill()?;
+    }
+    if !deployments.is_empty() {
+        line(&mut w.out, 1);
+    }
+    w.out.push(b']');
+    field(&mut w.out, 1, false, "metrics", metrics);
     if !capacity.is_empty() {
-        key(w.out, 1, false, "capacity");
-        w.array(1, capacity, |out, p| capacity_point(out, 2, p), |_, _| Ok(()))?;
+        key(&mut w.out, 1, false, "capacity");
+        w.out.push(b'[');
+        w.elements(2, capacity.len(), POINTS_PER_BLOCK, || {
+            |i, out: &mut Vec<u8>| capacity_point(out, 2, &capacity[i])
+        })?;
+        line(&mut w.out, 1);
+        w.out.push(b']');
     }
     if let Some(traffic) = traffic {
-        field(w.out, 1, false, "traffic", traffic);
+        field(&mut w.out, 1, false, "traffic", traffic);
     }
     if !alarms.is_empty() {
-        field(w.out, 1, false, "alarms", alarms);
+        field(&mut w.out, 1, false, "alarms", alarms);
     }
     if !refused_requests.is_empty() {
-        field(w.out, 1, false, "refusedRequests", refused_requests);
+        field(&mut w.out, 1, false, "refusedRequests", refused_requests);
     }
-    line(w.out, 0);
+    line(&mut w.out, 0);
     w.out.extend_from_slice(b"}\n");
-    (w.drain)(w.out)
+    w.flush()
 }
 
-/// The rendering buffer and where its chunks go.
-struct Chunks<'a, D> {
-    out: &'a mut Vec<u8>,
-    drain: D,
+/// The rendering buffer, where its bytes go, and what renders the large arrays.
+struct Chunks<'a, S, B> {
+    out: Vec<u8>,
+    sink: S,
+    blocks: &'a B,
 }
 
-impl<E, D: FnMut(&mut Vec<u8>) -> Result<(), E>> Chunks<'_, D> {
-    /// Hands the buffer on once it passes `CHUNK` bytes.
-    fn spill(&mut self) -> Result<(), E> {
-        if self.out.len() >= CHUNK {
-            (self.drain)(self.out)?;
+impl<E, S: FnMut(&[u8]) -> Result<(), E>, B: InOrder> Chunks<'_, S, B> {
+    /// Hands the buffer on.
+    fn flush(&mut self) -> Result<(), E> {
+        if !self.out.is_empty() {
+            (self.sink)(&self.out)?;
+            self.out.clear();
         }
         Ok(())
     }
 
-    /// An array whose brackets are at `depth`: each item written by `head`, then by
-    /// `rest` (which may spill as it goes), the buffer spilled after each.
-    fn array<T>(
-        &mut self,
-        depth: usize,
-        items: &[T],
-        head: impl Fn(&mut Vec<u8>, &T),
-        mut rest: impl FnMut(&mut Self, &T) -> Result<(), E>,
-    ) -> Result<(), E> {
-        self.out.push(b'[');
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            line(self.out, depth + 1);
-            head(self.out, item);
-            rest(self, item)?;
-            self.spill()?;
+    /// Hands the buffer on once it passes `CHUNK` bytes.
+    fn spill(&mut self) -> Result<(), E> {
+        if self.out.len() >= CHUNK {
+            self.flush()?;
         }
-        if !items.is_empty() {
-            line(self.out, depth);
-        }
-        self.out.push(b']');
         Ok(())
     }
 
@@ -126,22 +173,41 @@ impl<E, D: FnMut(&mut Vec<u8>) -> Result<(), E>> Chunks<'_, D> {
             self.out.extend_from_slice(b"[]");
         } else {
             self.out.push(b'[');
-            let mut target = targets.json_writer(depth);
-            for i in 0..targets.len() {
-                if i > 0 {
-                    self.out.push(b',');
-                }
-                line(self.out, depth);
-                target(i, self.out);
-                self.spill()?;
-            }
-            line(self.out, depth - 1);
+            self.elements(depth, targets.len(), TARGETS_PER_BLOCK, || targets.json_writer(depth))?;
+            line(&mut self.out, depth - 1);
             self.out.push(b']');
         }
-        line(self.out, depth - 2);
+        line(&mut self.out, depth - 2);
         self.out.push(b'}');
         Ok(())
     }
+
+    /// Elements `0..n` of an array whose elements stand `depth` levels in, each after its
+    /// separator, written by a writer that `writer` makes (one per rendering thread), in
+    /// blocks of `per_block` elements.
+    fn elements<W: FnMut(usize, &mut Vec<u8>)>(
+        &mut self,
+        depth: usize,
+        n: usize,
+        per_block: usize,
+        writer: impl Fn() -> W + Sync,
+    ) -> Result<(), E> {
+        self.flush()?;
+        let block = |w: &mut W, b: usize, out: &mut Vec<u8>| {
+            (b * per_block..n.min((b + 1) * per_block)).for_each(|i| element(depth, i, w, out))
+        };
+        self.blocks
+            .in_order(n.div_ceil(per_block), writer, block, &mut self.sink)
+    }
+}
+
+/// Element `i` of an array whose elements stand `depth` levels in, after its separator.
+fn element(depth: usize, i: usize, write: &mut impl FnMut(usize, &mut Vec<u8>), out: &mut Vec<u8>) {
+    if i > 0 {
+        out.push(b',');
+    }
+    line(out, depth);
+    write(i, out);
 }
 
 /// A deployment at `depth` up to its `targets` key: serde's bytes for the deployment with
