@@ -430,6 +430,7 @@ fn deployment_info(scenario: &Scenario, bg: &BlueGreenDeployment, outcome: &Blue
                 target_id,
                 target_status,
                 super::lifecycle_events(
+                    crate::id::TargetId(0),
                     outcome.order,
                     outcome.records.iter().copied(),
                     &super::ScriptNames::default(),

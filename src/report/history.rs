@@ -12,6 +12,7 @@ use super::in_place::{capacity_metrics, deployment_info};
 use super::timing::{PhaseDuration, Timing, round3};
 use super::{Metrics, RefusedRequest, Report, RollbackInfo, ScriptNames};
 use crate::deployment::{DEPLOYMENT_LIMIT_EXCEEDED, already_active_message, simulated_id};
+use crate::lifecycle::LifecycleEventName;
 use crate::platform::server::history::HistoryRuns;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
@@ -30,12 +31,20 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
     let mut capacity = Vec::new();
     let mut phase_seconds = Vec::new();
     let mut max_in_flight = 0;
+    let order = LifecycleEventName::in_place_order(ip.load_balancer.is_some());
+    // §4.1: the events that run an earlier revision's scripts name that revision's.
+    let earlier: Arc<[ScriptNames]> = history
+        .revisions
+        .iter()
+        .map(|r| ScriptNames::new(order, |name| Some(r.hooks.get(name))))
+        .collect();
     for (k, d) in runs.deployments.into_iter().enumerate() {
         let hooks = &history.revision(d.revision).hooks;
         let outcome = Arc::new(d.outcome);
         let scripts = ScriptNames::new(outcome.order, |name| {
             Some(ip.agent.step(name).unwrap_or_else(|| hooks.get(name)))
-        });
+        })
+        .with_earlier(Arc::clone(&earlier), d.previous);
         let mut info = deployment_info(scenario, ip, &outcome, &scripts, &simulated_id(k + 1));
         info.revision_name = Some(history.revision(d.revision).name.clone());
         let span = (outcome.complete_time.since(outcome.create_time)).as_secs_f64();

@@ -29,7 +29,7 @@ use crate::scenario::{HealthClass, InPlace, Monitoring};
 use crate::time::SimTime;
 
 use super::rollback::{NO_EARLIER_REVISION, NOTHING_DEPLOYED, ROLLED_BACK};
-use super::{InPlaceDeployment, InPlaceOutcome, PreviousHooks, RollbackStart};
+use super::{InPlaceDeployment, InPlaceOutcome, PreviousHooks, PreviousRevisions, RollbackStart};
 
 /// One deployment of a history: a user's request or a rollback CodeDeploy created.
 pub struct HistoryDeployment {
@@ -43,6 +43,9 @@ pub struct HistoryDeployment {
     pub rolled_back_by: Option<usize>,
     /// Why it was or was not rolled back, when a rollback was asked for.
     pub rollback_message: Option<String>,
+    /// Per instance, the earlier revisions whose scripts ApplicationStop, BeforeBlockTraffic
+    /// and AfterBlockTraffic ran (§4.1): the report names those scripts from it.
+    pub previous: PreviousRevisions,
 }
 
 /// A request refused because another deployment of the group was active (§11).
@@ -132,11 +135,10 @@ impl Group {
         }
     }
 
-    /// The hooks of each instance's earlier revisions, for a deployment (`rollback`: a
-    /// rollback deployment).
-    fn previous<'h>(&self, history: &'h History, rollback: bool) -> PreviousHooks<'h> {
-        let hooks = |v: &[Option<RevisionId>]| v.iter().map(|r| r.map(|r| &history.revision(r).hooks)).collect();
-        PreviousHooks::new(hooks(&self.last_good), hooks(&self.most_recent), rollback)
+    /// Each instance's earlier revisions, for a deployment (`rollback`: a rollback
+    /// deployment).
+    fn previous(&self, rollback: bool) -> PreviousRevisions {
+        PreviousRevisions::new(self.last_good.clone(), self.most_recent.clone(), rollback)
     }
 
     /// §3.1: after a deployment of `revision`, each attempted instance is Healthy or
@@ -257,8 +259,9 @@ fn deploy(
         rollback_stop: None,
     };
     let start = group.start(request.revision, request.at, Some(request.revision));
+    let previous = group.previous(false);
     let mut model = InPlaceDeployment::build(config, &part, &watch, streams, Some(&start), false);
-    model.previous = Some(group.previous(history, false));
+    model.previous = Some(PreviousHooks::new(history, previous.clone()));
     add(stats, engine::run(&mut model));
     HistoryDeployment {
         revision: request.revision,
@@ -266,6 +269,7 @@ fn deploy(
         rolls_back: None,
         rolled_back_by: None,
         rollback_message: None,
+        previous,
     }
 }
 
@@ -313,8 +317,9 @@ fn rollback(
         rollback_stop: None,
     };
     let start = group.start(good, o.complete_time, Some(failed.revision));
+    let previous = group.previous(true);
     let mut model = InPlaceDeployment::build(config, &part, &watch, streams.rollback(), Some(&start), true);
-    model.previous = Some(group.previous(history, true));
+    model.previous = Some(PreviousHooks::new(history, previous.clone()));
     add(stats, engine::run(&mut model));
     let rb = HistoryDeployment {
         revision: good,
@@ -322,6 +327,7 @@ fn rollback(
         rolls_back: None,
         rolled_back_by: None,
         rollback_message: None,
+        previous,
     };
     (Some(rb), Some(ROLLED_BACK.to_string()))
 }

@@ -68,7 +68,7 @@ use crate::rng::{Stream, Streams};
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
 use crate::time::{SimDuration, SimTime};
 use instance::Instance;
-pub use previous::PreviousHooks;
+pub use previous::{PreviousHooks, PreviousRevisions};
 pub use records::{Records, Slot};
 pub use rollback::{InPlaceRuns, RollbackStart, run};
 
