@@ -108,7 +108,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
         },
         capacity: super::in_place::capacity_points(&capacity),
         traffic: None,
-        alarms: Vec::new(),
+        alarms: super::blue_green::alarm_reports(&runs.alarm_states, scenario.monitoring.alarms.as_ref()),
         refused_requests,
     }
 }

@@ -18,18 +18,20 @@
 //! Not here: one deployment's run (`super`), or the rule deciding whether a single
 //! scenario's deployment is rolled back (`rollback`), whose messages this shares.
 
+use crate::alarm::{Alarm, AlarmConfiguration, MetricSource};
 use crate::config::DeploymentConfig;
 use crate::deployment::{DeploymentStatus, LifecycleEventStatus, TargetStatus};
 use crate::engine::{self, RunStats};
 use crate::id::TargetId;
 use crate::lifecycle::LifecycleEventName;
+use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, fleet_baseline, fleet_observation};
 use crate::rng::Streams;
 use crate::scenario::history::{DeploymentRequest, History, RevisionId};
 use crate::scenario::{HealthClass, InPlace, Monitoring};
 use crate::time::SimTime;
 
 use super::rollback::{NO_EARLIER_REVISION, NOTHING_DEPLOYED, ROLLED_BACK};
-use super::{InPlaceDeployment, InPlaceOutcome, PreviousHooks, PreviousRevisions, RollbackStart};
+use super::{CapacityPoint, InPlaceDeployment, InPlaceOutcome, PreviousHooks, PreviousRevisions, RollbackStart};
 
 /// One deployment of a history: a user's request or a rollback CodeDeploy created.
 pub struct HistoryDeployment {
@@ -61,6 +63,8 @@ pub struct Refusal {
 
 /// What a history left behind.
 pub struct HistoryRuns {
+    /// Each alarm's states over the whole history (none without `alarmConfiguration`).
+    pub alarm_states: Vec<AlarmTimeline>,
     /// Every deployment, in creation order.
     pub deployments: Vec<HistoryDeployment>,
     /// The refused requests, in time order.
@@ -190,7 +194,9 @@ pub fn run(
 ) -> (HistoryRuns, RunStats) {
     let first = history.requests.first().map_or(RevisionId::INITIAL, |r| r.revision);
     let mut group = Group::new(ip, first);
+    let mut alarms = monitoring.alarms.as_ref().map(|c| GroupAlarms::new(c, &group));
     let mut runs = HistoryRuns {
+        alarm_states: Vec::new(),
         deployments: Vec::new(),
         refusals: Vec::new(),
         final_revision: Vec::new(),
@@ -212,11 +218,23 @@ pub fn run(
             continue;
         }
         let streams = Streams::new(seed).deployment(k as u64);
-        let user = deploy(config, ip, monitoring, history, &group, request, streams, &mut stats);
+        if let Some(a) = &mut alarms {
+            a.watch.evaluate_through(request.at, &GroupSeries(&a.series));
+        }
+        let step = Step {
+            config,
+            ip,
+            monitoring,
+            history,
+            request,
+            streams,
+        };
+        let user = deploy(&step, &group, alarms.as_mut(), &mut stats);
         group.apply(request.revision, &user.outcome);
-        let (rb, message) = rollback(
-            config, ip, monitoring, history, &group, request, &user, streams, &mut stats,
-        );
+        let (rb, message) = rollback(&step, &group, &user, &mut stats);
+        if let (Some(a), Some(rb)) = (&mut alarms, &rb) {
+            a.series.extend_from_slice(&rb.outcome.capacity);
+        }
         let mut user = user;
         user.rollback_message = message;
         let index = runs.deployments.len();
@@ -231,21 +249,83 @@ pub fn run(
         }
     }
     runs.final_revision = group.last_good;
+    if let Some(mut a) = alarms {
+        let end = runs
+            .deployments
+            .last()
+            .map_or(SimTime::ZERO, |d| d.outcome.complete_time);
+        a.watch.evaluate_through(end, &GroupSeries(&a.series));
+        runs.alarm_states = a.watch.timelines;
+    }
     (runs, stats)
 }
 
-/// The user deployment of `request`.
-#[allow(clippy::too_many_arguments, reason = "the parts of one step of the history")]
-fn deploy(
-    config: &DeploymentConfig,
-    ip: &InPlace,
-    monitoring: &Monitoring,
-    history: &History,
-    group: &Group,
-    request: &DeploymentRequest,
+/// The group's alarms over the history (§7): CloudWatch alarms belong to the group and are
+/// evaluated all the time, so each has one state on the history's time axis, evaluated
+/// during each user deployment (which CodeDeploy polls, §7.1) and, from the group's capacity
+/// series, through rollbacks and the gaps between deployments.
+struct GroupAlarms {
+    watch: AlarmWatch,
+    /// The group's instances in service from the history's start to the end of the last
+    /// deployment run.
+    series: Vec<CapacityPoint>,
+}
+
+impl GroupAlarms {
+    fn new(config: &AlarmConfiguration, group: &Group) -> GroupAlarms {
+        let in_service = group.serving.iter().filter(|&&s| s).count() as u32;
+        GroupAlarms {
+            watch: AlarmWatch::new(Some(config)),
+            series: vec![CapacityPoint {
+                time: SimTime::ZERO,
+                in_service,
+                on_new_revision: 0,
+            }],
+        }
+    }
+}
+
+/// The group's capacity series as the alarms observe it between deployments.
+struct GroupSeries<'a>(&'a [CapacityPoint]);
+
+impl Observation for GroupSeries<'_> {
+    fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
+        fleet_observation(metric, self.0, from, to, |p| (p.time, p.in_service))
+    }
+
+    fn baseline(&self, alarm: &Alarm) -> Option<f64> {
+        fleet_baseline(&alarm.metric, self.0.first().map(|p| p.in_service))
+    }
+
+    fn changes_around(&self, t: SimTime) -> (SimTime, Option<SimTime>) {
+        let after = self.0.partition_point(|p| p.time <= t);
+        let last = self.0[..after].last().map_or(SimTime::ZERO, |p| p.time);
+        (last, self.0.get(after).map(|p| p.time))
+    }
+}
+
+/// What one step of the history (a request's deployment and its rollback) reads, beside
+/// the group as it stands.
+struct Step<'a> {
+    config: &'a DeploymentConfig,
+    ip: &'a InPlace,
+    monitoring: &'a Monitoring,
+    history: &'a History,
+    request: &'a DeploymentRequest,
     streams: Streams,
-    stats: &mut RunStats,
-) -> HistoryDeployment {
+}
+
+/// The user deployment of the step's request, watched by the group's `alarms` (which it
+/// carries on, and whose capacity series it extends).
+fn deploy(step: &Step, group: &Group, alarms: Option<&mut GroupAlarms>, stats: &mut RunStats) -> HistoryDeployment {
+    let Step {
+        config,
+        ip,
+        monitoring,
+        history,
+        request,
+        streams,
+    } = *step;
     let revision = history.revision(request.revision);
     let part = InPlace {
         hooks: revision.hooks.clone(),
@@ -253,7 +333,7 @@ fn deploy(
         ..ip.clone()
     };
     let watch = Monitoring {
-        alarms: None,
+        alarms: monitoring.alarms.clone(),
         auto_rollback: monitoring.auto_rollback,
         stop: request.stop,
         rollback_stop: None,
@@ -262,10 +342,23 @@ fn deploy(
     let previous = group.previous(false);
     let mut model = InPlaceDeployment::build(config, &part, &watch, streams, Some(&start), false);
     model.previous = Some(PreviousHooks::new(history, previous.clone()));
-    add(stats, engine::run(&mut model));
+    let outcome = match alarms {
+        Some(a) => {
+            model.watch_from(std::mem::take(&mut a.watch), &a.series);
+            add(stats, engine::run(&mut model));
+            a.watch = model.take_alarms();
+            let outcome = model.into_outcome();
+            a.series.extend_from_slice(&outcome.capacity);
+            outcome
+        }
+        None => {
+            add(stats, engine::run(&mut model));
+            model.into_outcome()
+        }
+    };
     HistoryDeployment {
         revision: request.revision,
-        outcome: model.into_outcome(),
+        outcome,
         rolls_back: None,
         rolled_back_by: None,
         rollback_message: None,
@@ -273,21 +366,24 @@ fn deploy(
     }
 }
 
-/// The rollback of the user deployment `failed` of `request`, when one is due (§8), and
-/// the failed deployment's `rollbackMessage`. The rollback redeploys the group's last
-/// successful revision with that revision's hooks but not the failed revision's failures.
-#[allow(clippy::too_many_arguments, reason = "the parts of one step of the history")]
+/// The rollback of the user deployment `failed` of the step's request, when one is due
+/// (§8), and the failed deployment's `rollbackMessage`. The rollback redeploys the group's
+/// last successful revision with that revision's hooks but not the failed revision's
+/// failures. CodeDeploy does not watch its alarms \[I\] (they go on being evaluated).
 fn rollback(
-    config: &DeploymentConfig,
-    ip: &InPlace,
-    monitoring: &Monitoring,
-    history: &History,
+    step: &Step,
     group: &Group,
-    request: &DeploymentRequest,
     failed: &HistoryDeployment,
-    streams: Streams,
     stats: &mut RunStats,
 ) -> (Option<HistoryDeployment>, Option<String>) {
+    let Step {
+        config,
+        ip,
+        monitoring,
+        history,
+        request,
+        streams,
+    } = *step;
     let o = &failed.outcome;
     if o.status == DeploymentStatus::Succeeded {
         return (None, None);

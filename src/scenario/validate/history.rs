@@ -81,12 +81,6 @@ impl Validator {
         );
         clash(
             self,
-            raw.alarm_configuration.as_ref().map(|a| (a.line, a.column)),
-            "alarmConfiguration is not simulated with a history (alarms watch one deployment from 0s); run the \
-             alarmed deployment as its own scenario",
-        );
-        clash(
-            self,
             raw.fault_model.as_ref().map(|f| (f.line, f.column)),
             "faultModel draws the faults of one deployment; it cannot be combined with a history",
         );
