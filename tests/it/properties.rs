@@ -1703,5 +1703,19 @@ mod testkit_histories {
         fn every_instance_ends_on_the_revision_its_outcomes_imply(spec in history_spec(), seed in 0u64..1000) {
             history::check_instance_revisions(&run(&spec, seed))?;
         }
+
+        /// §7.2: the group's alarm is evaluated every minute through the whole history, on
+        /// the group's instances in service, deployments, rollbacks and gaps alike.
+        #[test]
+        fn the_groups_alarm_follows_the_fleet_through_the_history(spec in history_spec(), seed in 0u64..1000) {
+            history::check_alarm_states(&run(&spec, seed))?;
+        }
+
+        /// §7.1: an alarm in ALARM stops the deployment that runs, and, while it stays in
+        /// ALARM, each deployment created after.
+        #[test]
+        fn an_alarm_in_alarm_stops_deployments(spec in history_spec(), seed in 0u64..1000) {
+            history::check_alarm_stops(&run(&spec, seed))?;
+        }
     }
 }
