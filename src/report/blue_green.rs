@@ -221,6 +221,10 @@ pub(crate) fn alarm_reports(timelines: &[AlarmTimeline], config: Option<&AlarmCo
                 .collect(),
             ranges: t.ranges.clone(),
             rule: a.rule,
+            injected: match &a.metric {
+                MetricSource::Injected(steps) => steps.iter().map(|&(t, v)| (t.as_secs_f64(), v)).collect(),
+                _ => Vec::new(),
+            },
         })
         .collect()
 }

@@ -113,6 +113,10 @@ pub struct AlarmReport {
     /// The alarm's evaluation settings (M of N, the comparison); not in the JSON.
     #[serde(skip)]
     pub rule: crate::alarm::AlarmRule,
+    /// An `injected` metric's steps (seconds, value; `None` missing), for its chart; empty
+    /// for other metrics. Not in the JSON.
+    #[serde(skip)]
+    pub injected: Vec<(f64, Option<f64>)>,
 }
 
 /// An alarm's state from `time` on.

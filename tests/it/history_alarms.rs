@@ -230,6 +230,9 @@ fn the_alarmed_release_train_stops_v3_and_rolls_back_to_v2_with_the_same_bytes_e
     let (v3, rb) = (&r.deployments[2], &r.deployments[3]);
     assert!(v3.create_time < s[1].0 && s[1].0 <= v3.complete_time, "ALARM during v3");
     assert!(rb.create_time < s[2].0, "OK again once v2 is coming back");
+    // The charts draw the injected metric against its threshold on the history's axis.
+    let charts = cdsim::report::charts::charts(&r);
+    assert!(charts.iter().any(|c| c.name == "alarm-metric"), "an alarm-metric chart");
     let a = json::to_string(&cdsim::simulation::simulate(&sc, 7));
     assert_eq!(a, json::to_string(&cdsim::simulation::simulate(&sc, 7)));
     assert_ne!(a, json::to_string(&cdsim::simulation::simulate(&sc, 8)));
