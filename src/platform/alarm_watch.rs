@@ -7,6 +7,9 @@
 //! every 10 s for short periods, §7.2) build their evaluation range and move to the state
 //! `alarm::evaluate` gives. CodeDeploy's side (polling, stopping) stays in the platform.
 //!
+//! In a history the watch outlives each deployment: `server::history` hands it from one to
+//! the next and evaluates the gaps with [`AlarmWatch::evaluate_through`].
+//!
 //! Not here: the evaluation rule itself (`alarm`).
 
 use crate::alarm::{self, Alarm, AlarmConfiguration, AlarmState, MetricSource};

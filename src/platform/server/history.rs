@@ -15,6 +15,14 @@
 //! Each deployment is run to its end before the next request is looked at: a request can
 //! only find the deployments created before it active, so this is the order of the API.
 //!
+//! The group's alarms (§7) are CloudWatch's, not a deployment's: one state each on the
+//! history's time axis. A user deployment evaluates them as it runs, its windows reaching
+//! back into the group's capacity series, and CodeDeploy polls them (§7.1: one in ALARM
+//! stops it, one already in ALARM when it is created stops it at once \[I: at its
+//! creation\]); between deployments and through rollbacks (not stopped by alarms \[I\])
+//! they are evaluated on that series afterwards, which gives the same states since nothing
+//! there depends on them.
+//!
 //! Not here: one deployment's run (`super`), or the rule deciding whether a single
 //! scenario's deployment is rolled back (`rollback`), whose messages this shares.
 
