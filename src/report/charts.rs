@@ -387,7 +387,7 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
             ..step("instances failed so far", palette::RED, points)
         });
     }
-    let thresholds = report
+    let minimum = report
         .deployments
         .first()
         .and_then(|d| d.health_plan.as_ref())
@@ -395,9 +395,18 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
             label: format!("minimum healthy hosts ({})", h.minimum_healthy_instances),
             color: palette::PURPLE,
             y: f64::from(h.minimum_healthy_instances),
-        })
-        .into_iter()
-        .collect();
+        });
+    // An alarm on the instances in service reads this very series: its threshold too.
+    let alarms = report
+        .alarms
+        .iter()
+        .filter(|a| a.metric == "healthyCount")
+        .map(|a| Threshold {
+            label: format!("alarm threshold ({})", a.alarm_name),
+            color: palette::VERMILION,
+            y: a.threshold,
+        });
+    let thresholds = minimum.into_iter().chain(alarms).collect();
     (series, f64::from(top.max(instances)), "instances", thresholds)
 }
 

@@ -106,6 +106,19 @@ fn s7_1_the_fleets_own_state_raises_the_alarm_in_the_deployment_it_happens_in() 
         ]
     );
     assert_eq!(states(&r), [(0.0, "OK"), (3660.0, "ALARM")]);
+    // The capacity chart, the series this alarm reads, carries its threshold.
+    let capacity = cdsim::report::charts::charts(&r)
+        .into_iter()
+        .find(|c| c.name == "capacity")
+        .expect("a capacity chart");
+    let cdsim::chart::Chart::Line(line) = capacity.chart else {
+        panic!("a line chart")
+    };
+    assert!(
+        line.thresholds
+            .iter()
+            .any(|t| t.label == "alarm threshold (healthy)" && t.y == 3.0)
+    );
 }
 
 #[test]
