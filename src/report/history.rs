@@ -92,7 +92,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
         })
         .collect();
     let figures = capacity_metrics(ip, max_in_flight, &capacity, end);
-    Report {
+    let mut report = Report {
         scenario: scenario.name.clone(),
         seed,
         deployments,
@@ -110,5 +110,42 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
         traffic: None,
         alarms: super::blue_green::alarm_reports(&runs.alarm_states, scenario.monitoring.alarms.as_ref()),
         refused_requests,
-    }
+    };
+    alarm_timing(&mut report);
+    report
+}
+
+/// The detection and ALARM-to-rollback figures of the first deployment an alarm stopped
+/// while it ran (not one stopped at its creation, which deployed nothing): from its first
+/// instance in service on its revision to the ALARM that stopped it, and from that ALARM to
+/// the end of its rollback deployment.
+fn alarm_timing(report: &mut Report) {
+    let Some(d) = report.deployments.iter().find(|d| {
+        d.complete_time > d.create_time && d.error_information.as_ref().is_some_and(|e| e.code == "ALARM_ACTIVE")
+    }) else {
+        return;
+    };
+    let Some(alarm) = report
+        .alarms
+        .iter()
+        .filter_map(|a| a.states.iter().rev().find(|s| s.time <= d.complete_time))
+        .filter(|s| s.state == "ALARM")
+        .map(|s| s.time)
+        .max_by(f64::total_cmp)
+    else {
+        return;
+    };
+    let first_traffic = report
+        .capacity
+        .iter()
+        .find(|p| p.time >= d.create_time && p.time <= d.complete_time && p.on_new_revision > 0)
+        .map(|p| p.time);
+    let rollback = d
+        .rollback_info
+        .as_ref()
+        .and_then(|r| r.rollback_deployment_id.as_ref())
+        .and_then(|id| report.deployments.iter().find(|r| &r.deployment_id == id));
+    let timing = &mut report.metrics.timing;
+    timing.detection_seconds = first_traffic.filter(|&t| alarm >= t).map(|t| round3(alarm - t));
+    timing.alarm_to_rollback_complete_seconds = rollback.map(|r| round3(r.complete_time - alarm));
 }

@@ -243,6 +243,21 @@ fn the_alarmed_release_train_stops_v3_and_rolls_back_to_v2_with_the_same_bytes_e
     let (v3, rb) = (&r.deployments[2], &r.deployments[3]);
     assert!(v3.create_time < s[1].0 && s[1].0 <= v3.complete_time, "ALARM during v3");
     assert!(rb.create_time < s[2].0, "OK again once v2 is coming back");
+    // The figures of the deployment the alarm stopped: from v3's first instance in service
+    // to the ALARM, and from the ALARM to the end of the rollback.
+    let first_v3 = r
+        .capacity
+        .iter()
+        .find(|p| p.time >= v3.create_time && p.on_new_revision > 0)
+        .unwrap()
+        .time;
+    let timing = &r.metrics.timing;
+    let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
+    assert_eq!(timing.detection_seconds, Some(round3(s[1].0 - first_v3)));
+    assert_eq!(
+        timing.alarm_to_rollback_complete_seconds,
+        Some(round3(rb.complete_time - s[1].0))
+    );
     // The charts draw the injected metric against its threshold on the history's axis.
     let charts = cdsim::report::charts::charts(&r);
     assert!(charts.iter().any(|c| c.name == "alarm-metric"), "an alarm-metric chart");
