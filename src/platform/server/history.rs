@@ -26,20 +26,20 @@
 //! Not here: one deployment's run (`super`), or the rule deciding whether a single
 //! scenario's deployment is rolled back (`rollback`), whose messages this shares.
 
-use crate::alarm::{Alarm, AlarmConfiguration, MetricSource};
 use crate::config::DeploymentConfig;
 use crate::deployment::{DeploymentStatus, LifecycleEventStatus, TargetStatus};
 use crate::engine::{self, RunStats};
 use crate::id::TargetId;
 use crate::lifecycle::LifecycleEventName;
-use crate::platform::alarm_watch::{AlarmTimeline, AlarmWatch, Observation, fleet_baseline, fleet_observation};
+use crate::platform::alarm_watch::AlarmTimeline;
 use crate::rng::Streams;
 use crate::scenario::history::{DeploymentRequest, History, RevisionId};
 use crate::scenario::{HealthClass, InPlace, Monitoring};
 use crate::time::SimTime;
 
+use super::group_alarms::GroupAlarms;
 use super::rollback::{NO_EARLIER_REVISION, NOTHING_DEPLOYED, ROLLED_BACK};
-use super::{CapacityPoint, InPlaceDeployment, InPlaceOutcome, PreviousHooks, PreviousRevisions, RollbackStart};
+use super::{InPlaceDeployment, InPlaceOutcome, PreviousHooks, PreviousRevisions, RollbackStart};
 
 /// One deployment of a history: a user's request or a rollback CodeDeploy created.
 pub struct HistoryDeployment {
@@ -147,6 +147,11 @@ impl Group {
         }
     }
 
+    /// The instances in service.
+    fn in_service(&self) -> u32 {
+        self.serving.iter().filter(|&&s| s).count() as u32
+    }
+
     /// Each instance's earlier revisions, for a deployment (`rollback`: a rollback
     /// deployment).
     fn previous(&self, rollback: bool) -> PreviousRevisions {
@@ -202,7 +207,10 @@ pub fn run(
 ) -> (HistoryRuns, RunStats) {
     let first = history.requests.first().map_or(RevisionId::INITIAL, |r| r.revision);
     let mut group = Group::new(ip, first);
-    let mut alarms = monitoring.alarms.as_ref().map(|c| GroupAlarms::new(c, &group));
+    let mut alarms = monitoring
+        .alarms
+        .as_ref()
+        .map(|c| GroupAlarms::new(c, group.in_service()));
     let mut runs = HistoryRuns {
         alarm_states: Vec::new(),
         deployments: Vec::new(),
@@ -227,7 +235,7 @@ pub fn run(
         }
         let streams = Streams::new(seed).deployment(k as u64);
         if let Some(a) = &mut alarms {
-            a.watch.evaluate_through(request.at, &GroupSeries(&a.series));
+            a.evaluate_through(request.at);
         }
         let step = Step {
             config,
@@ -241,7 +249,7 @@ pub fn run(
         group.apply(request.revision, &user.outcome);
         let (rb, message) = rollback(&step, &group, &user, &mut stats);
         if let (Some(a), Some(rb)) = (&mut alarms, &rb) {
-            a.series.extend_from_slice(&rb.outcome.capacity);
+            a.record(&rb.outcome.capacity);
         }
         let mut user = user;
         user.rollback_message = message;
@@ -262,54 +270,10 @@ pub fn run(
             .deployments
             .last()
             .map_or(SimTime::ZERO, |d| d.outcome.complete_time);
-        a.watch.evaluate_through(end, &GroupSeries(&a.series));
+        a.evaluate_through(end);
         runs.alarm_states = a.watch.timelines;
     }
     (runs, stats)
-}
-
-/// The group's alarms over the history (§7): CloudWatch alarms belong to the group and are
-/// evaluated all the time, so each has one state on the history's time axis, evaluated
-/// during each user deployment (which CodeDeploy polls, §7.1) and, from the group's capacity
-/// series, through rollbacks and the gaps between deployments.
-struct GroupAlarms {
-    watch: AlarmWatch,
-    /// The group's instances in service from the history's start to the end of the last
-    /// deployment run.
-    series: Vec<CapacityPoint>,
-}
-
-impl GroupAlarms {
-    fn new(config: &AlarmConfiguration, group: &Group) -> GroupAlarms {
-        let in_service = group.serving.iter().filter(|&&s| s).count() as u32;
-        GroupAlarms {
-            watch: AlarmWatch::new(Some(config)),
-            series: vec![CapacityPoint {
-                time: SimTime::ZERO,
-                in_service,
-                on_new_revision: 0,
-            }],
-        }
-    }
-}
-
-/// The group's capacity series as the alarms observe it between deployments.
-struct GroupSeries<'a>(&'a [CapacityPoint]);
-
-impl Observation for GroupSeries<'_> {
-    fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
-        fleet_observation(metric, self.0, from, to, |p| (p.time, p.in_service))
-    }
-
-    fn baseline(&self, alarm: &Alarm) -> Option<f64> {
-        fleet_baseline(&alarm.metric, self.0.first().map(|p| p.in_service))
-    }
-
-    fn changes_around(&self, t: SimTime) -> (SimTime, Option<SimTime>) {
-        let after = self.0.partition_point(|p| p.time <= t);
-        let last = self.0[..after].last().map_or(SimTime::ZERO, |p| p.time);
-        (last, self.0.get(after).map(|p| p.time))
-    }
 }
 
 /// What one step of the history (a request's deployment and its rollback) reads, beside
@@ -356,7 +320,7 @@ fn deploy(step: &Step, group: &Group, alarms: Option<&mut GroupAlarms>, stats: &
             add(stats, engine::run(&mut model));
             a.watch = model.take_alarms();
             let outcome = model.into_outcome();
-            a.series.extend_from_slice(&outcome.capacity);
+            a.record(&outcome.capacity);
             outcome
         }
         None => {

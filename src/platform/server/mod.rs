@@ -40,6 +40,7 @@
 //! is in `instance_event`), and
 //! rendering (`report`).
 
+mod group_alarms;
 pub mod history;
 mod instance;
 mod itinerary;
