@@ -234,7 +234,8 @@ pub fn check_alarm_states(run: &HistoryRun) -> Check {
     Ok(())
 }
 
-/// [`RULE_ALARM_STOP`].
+/// [`RULE_ALARM_STOP`], for alarms whose states can always be read (no `unreadable`
+/// windows, which stop a deployment with `ALARM_ACTIVE` too: `history_spec` has none).
 pub fn check_alarm_stops(run: &HistoryRun) -> Check {
     let r = &run.report;
     let in_alarm = |t: f64| r.alarms.iter().any(|a| state_at(a, t) == "ALARM");
