@@ -265,3 +265,28 @@ fn the_alarmed_release_train_stops_v3_and_rolls_back_to_v2_with_the_same_bytes_e
     assert_eq!(a, json::to_string(&cdsim::simulation::simulate(&sc, 7)));
     assert_ne!(a, json::to_string(&cdsim::simulation::simulate(&sc, 8)));
 }
+
+#[test]
+fn s7_1_alarm_states_that_cannot_be_read_stop_the_deployment_running_then() {
+    // `unreadable` times count from the history's start: CodeDeploy's poll at 61 min, v2's
+    // first, cannot read the states and stops v2 (ignorePollAlarmFailure false); v1 ran
+    // before the window.
+    let r = history(&format!(
+        "{}  unreadable: [{{from: 3630s, to: 3700s}}]\nhistory:
+  - revision: v1
+  - revision: v2
+    at: 1h
+",
+        injected("[{from: 0s, value: 0}]")
+    ));
+    assert_eq!(
+        story(&r),
+        [
+            ("v1", "user", "Succeeded", None),
+            ("v2", "user", "Stopped", Some("ALARM_ACTIVE")),
+        ]
+    );
+    let message = &r.deployments[1].error_information.as_ref().unwrap().message;
+    assert!(message.contains("could not be retrieved"), "{message}");
+    assert_eq!(states(&r), [(0.0, "OK")]);
+}
