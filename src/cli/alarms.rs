@@ -331,15 +331,8 @@ fn dry_run(
     Ok(format!("{}\n{printed}", verdict(&report, at, &scenario)))
 }
 
-/// ECS and Lambda alarms are evaluated at metric period ends; a history watches no alarms.
+/// ECS and Lambda alarms are evaluated at metric period ends.
 fn check_periods(scenario: &Scenario, alarms: &[crate::alarm::Alarm]) -> Result<(), Failure> {
-    if scenario.history.is_some() {
-        return Err(Failure(
-            "alarms are not simulated over a history: dry-run the deployment the alarms watch as a scenario of its \
-             own"
-            .to_string(),
-        ));
-    }
     let Workload::BlueGreen(bg) = &scenario.workload else {
         return Ok(());
     };
@@ -358,30 +351,39 @@ fn check_periods(scenario: &Scenario, alarms: &[crate::alarm::Alarm]) -> Result<
     Ok(())
 }
 
-/// Whether and when the recorded alarms stop the deployment.
+/// Whether and when the recorded alarms stop the deployment (in a history, the first user
+/// deployment they stop; times count from the history's start, placed at `at`).
 fn verdict(report: &crate::report::Report, at: i64, scenario: &Scenario) -> String {
-    let d = &report.deployments[0];
     let poll = scenario
         .monitoring
         .alarms
         .as_ref()
         .map_or(60.0, |c| c.poll_interval.as_secs_f64());
-    let stopped = d
-        .error_information
-        .as_ref()
-        .filter(|e| e.code == "ALARM_ACTIVE")
-        .map(|e| e.message.clone());
+    let users = || report.deployments.iter().filter(|d| d.creator == "user");
+    let stopped = users().find_map(|d| {
+        let e = d.error_information.as_ref().filter(|e| e.code == "ALARM_ACTIVE")?;
+        Some((d, e.message.clone()))
+    });
+    let since = if scenario.history.is_some() {
+        "the history's start"
+    } else {
+        "its start"
+    };
     match stopped {
-        Some(message) => {
+        Some((d, message)) => {
             let when = d.complete_time;
-            let n = (when / poll).round() as i64;
+            let n = ((when - d.create_time) / poll).round() as i64;
             let rollback = d
                 .rollback_info
                 .as_ref()
                 .and_then(|r| r.rollback_message.clone())
                 .unwrap_or_else(|| "none: automatic rollback on alarm is off for this deployment group".to_string());
+            let which = d
+                .revision_name
+                .as_ref()
+                .map_or_else(String::new, |r| format!(" {} ({r})", d.deployment_id));
             format!(
-                "dry run at {}: CodeDeploy would have stopped the deployment at poll {n} ({when} s after its start, {})\n  {message}\n  rollback: {rollback}\n",
+                "dry run at {}: CodeDeploy would have stopped the deployment{which} at poll {n} ({when} s after {since}, {})\n  {message}\n  rollback: {rollback}\n",
                 calendar::format(at),
                 calendar::format(at + (when * 1000.0) as i64),
             )
@@ -389,7 +391,7 @@ fn verdict(report: &crate::report::Report, at: i64, scenario: &Scenario) -> Stri
         None => format!(
             "dry run at {}: the recorded alarms would not have stopped the deployment ({})\n",
             calendar::format(at),
-            d.status
+            users().last().map_or("none made", |d| d.status)
         ),
     }
 }

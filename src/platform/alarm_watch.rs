@@ -7,10 +7,13 @@
 //! every 10 s for short periods, §7.2) build their evaluation range and move to the state
 //! `alarm::evaluate` gives. CodeDeploy's side (polling, stopping) stays in the platform.
 //!
+//! In a history the watch outlives each deployment: `server::history` hands it from one to
+//! the next and evaluates the gaps with [`AlarmWatch::evaluate_through`].
+//!
 //! Not here: the evaluation rule itself (`alarm`).
 
 use crate::alarm::{self, Alarm, AlarmConfiguration, AlarmState, MetricSource};
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 
 /// An alarm's states over a run: its initial state and every change.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +35,13 @@ pub trait Observation {
     /// The steady value of an alarm's metric over one of its periods before the deployment
     /// started (`History::Baseline`), or `None` when the metric had no data then.
     fn baseline(&self, alarm: &Alarm) -> Option<f64>;
+
+    /// The latest instant at or before `t` at which the observed data changed, and the
+    /// first after `t` (`None`: never), apart from injected metrics' steps. The default
+    /// says it changes at every instant, so that nothing is passed over.
+    fn changes_around(&self, t: SimTime) -> (SimTime, Option<SimTime>) {
+        (t, Some(t))
+    }
 }
 
 /// A platform model that watches alarms on its own metrics.
@@ -124,6 +134,59 @@ impl AlarmWatch {
     }
 }
 
+impl AlarmWatch {
+    /// Evaluates every instant due after the last one evaluated, through `end`, on `data`,
+    /// as CloudWatch goes on between deployments (a history's gaps). An evaluation sees
+    /// the window of its evaluation range; once the data has not changed for a whole window,
+    /// the instants up to its next change would see the same datapoints and give the same
+    /// states, so they are passed over.
+    pub fn evaluate_through(&mut self, end: SimTime, data: &impl Observation) {
+        if self.alarms.is_empty() {
+            return;
+        }
+        let step = EVALUATION_STEP.as_millis();
+        let window = self
+            .alarms
+            .iter()
+            .map(|a| a.period.as_millis() * a.rule.evaluation_range() as u64)
+            .max();
+        let window = window.unwrap_or(0) + step;
+        let mut now = self.evaluated_at.map_or(step, |t| (t.as_millis() / step + 1) * step);
+        while now <= end.as_millis() {
+            let t = SimTime::from_millis(now);
+            self.evaluate_due(t, data);
+            let (last, next) = self.changes_around(t, data);
+            now += step;
+            if t.as_millis().saturating_sub(last.as_millis()) >= window {
+                // Quiet for a whole window: the same datapoints until the next change.
+                let quiet_until = next.map_or(end.as_millis(), |n| n.as_millis().min(end.as_millis()));
+                now = now.max(quiet_until / step * step);
+            }
+        }
+    }
+
+    /// [`Observation::changes_around`] with the injected metrics' steps and the start of
+    /// time (before it, the alarms' recorded or baseline history).
+    fn changes_around(&self, t: SimTime, data: &impl Observation) -> (SimTime, Option<SimTime>) {
+        let (mut last, mut next) = data.changes_around(t);
+        for a in &self.alarms {
+            if let MetricSource::Injected(steps) = &a.metric {
+                for &(from, _) in steps {
+                    if from <= t {
+                        last = last.max(from);
+                    } else {
+                        next = Some(next.map_or(from, |n| n.min(from)));
+                    }
+                }
+            }
+        }
+        (last, next)
+    }
+}
+
+/// The finest evaluation interval: every instant that is a multiple of it may be due.
+pub const EVALUATION_STEP: SimDuration = SimDuration::from_secs(10);
+
 /// The evaluation range ending at `now`, oldest first: datapoint j covers
 /// [now − (j+1)·P, now − j·P). A window that ends by the deployment's start is the alarm's
 /// history datapoint of the period its end falls in (a step function, like an injected
@@ -193,17 +256,16 @@ pub fn fleet_observation<P>(
 /// The fewest instances in service during [`from`, `to`) of a capacity series in time
 /// order (CloudWatch's `HealthyHostCount` with the Minimum statistic): the count in force
 /// at `from` and every later change before `to`. `point` reads a point's (time, count).
+/// Found by binary search: a history's series is long, and evaluated often.
 pub fn fewest_in_service<P>(
     series: &[P],
     from: SimTime,
     to: SimTime,
     point: impl Fn(&P) -> (SimTime, u32),
 ) -> Option<f64> {
-    let at_from = series.iter().rev().map(&point).find(|&(t, _)| t <= from)?.1;
-    let within = series
-        .iter()
-        .map(&point)
-        .filter(|&(t, _)| t > from && t < to)
-        .map(|(_, n)| n);
+    let first_after = series.partition_point(|p| point(p).0 <= from);
+    let at_from = point(series[..first_after].last()?).1;
+    let before_to = series.partition_point(|p| point(p).0 < to).max(first_after);
+    let within = series[first_after..before_to].iter().map(|p| point(p).1);
     Some(f64::from(within.fold(at_from, u32::min)))
 }

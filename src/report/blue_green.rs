@@ -221,6 +221,10 @@ pub(crate) fn alarm_reports(timelines: &[AlarmTimeline], config: Option<&AlarmCo
                 .collect(),
             ranges: t.ranges.clone(),
             rule: a.rule,
+            injected: match &a.metric {
+                MetricSource::Injected(steps) => steps.iter().map(|&(t, v)| (t.as_secs_f64(), v)).collect(),
+                _ => Vec::new(),
+            },
         })
         .collect()
 }
@@ -443,6 +447,7 @@ fn deployment_info(
                 target_id,
                 target_status,
                 super::lifecycle_events(
+                    crate::id::TargetId(0),
                     outcome.order,
                     outcome.records.iter().copied(),
                     &super::ScriptNames::default(),

@@ -5,7 +5,7 @@
 //!
 //! Each chart is present when the report has its data: capacity for in-place fleets
 //! (and ECS task sets), traffic for every platform, the metric chart where an alarm watches
-//! a modelled metric (ECS, Lambda), the timeline always.
+//! a modelled metric (ECS, Lambda) or, without traffic, an injected one, the timeline always.
 //!
 //! Every time chart shares one [`TimeAxis`]: from a little before the deployment changes
 //! anything (the fleet and traffic as they were) to a little after the last thing that
@@ -392,7 +392,7 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
             ..step("instances failed so far", palette::RED, points)
         });
     }
-    let thresholds = report
+    let minimum = report
         .deployments
         .first()
         .and_then(|d| d.health_plan.as_ref())
@@ -400,9 +400,18 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
             label: format!("minimum healthy hosts ({})", h.minimum_healthy_instances),
             color: palette::PURPLE,
             y: f64::from(h.minimum_healthy_instances),
-        })
-        .into_iter()
-        .collect();
+        });
+    // An alarm on the instances in service reads this very series: its threshold too.
+    let alarms = report
+        .alarms
+        .iter()
+        .filter(|a| a.metric == "healthyCount")
+        .map(|a| Threshold {
+            label: format!("alarm threshold ({})", a.alarm_name),
+            color: palette::VERMILION,
+            y: a.threshold,
+        });
+    let thresholds = minimum.into_iter().chain(alarms).collect();
     (series, f64::from(top.max(instances)), "instances", thresholds)
 }
 
@@ -590,7 +599,9 @@ type ValueOf = fn(&super::blue_green::VersionInfo) -> Option<f64>;
 /// The first alarm's metric (latency in ms, or the error rate in %) per version and
 /// period, with the alarm's threshold; none without such an alarm.
 fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
-    let traffic = report.traffic.as_ref()?;
+    let Some(traffic) = report.traffic.as_ref() else {
+        return injected_metric(report, axis);
+    };
     let alarm = report
         .alarms
         .iter()
@@ -660,6 +671,41 @@ fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
         bands: alarm_bands(report, axis),
         markers: rollback_marker(report, axis),
         thresholds: threshold.into_iter().collect(),
+    })
+}
+
+/// Without traffic (EC2/on-premises): the first alarm on an injected metric, as injected
+/// (a step per value, on the run's time axis, a history's included), with its threshold;
+/// none when no alarm has one or its metric has missing stretches.
+fn injected_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
+    let alarm = report.alarms.iter().find(|a| !a.injected.is_empty())?;
+    let steps: Vec<(f64, f64)> = alarm
+        .injected
+        .iter()
+        .map(|&(t, v)| v.map(|v| (axis.at(t), v)))
+        .collect::<Option<_>>()?;
+    let last = steps.last().map_or(0.0, |s| s.1);
+    let mut points = steps;
+    points.push((axis.end, last));
+    let top = points.iter().map(|p| p.1).fold(alarm.threshold, f64::max);
+    Some(LineChart {
+        title: format!("Alarm metric {}: {}", alarm.alarm_name, report.scenario),
+        x_label: axis.label.into(),
+        y_label: "the injected metric (the scenario's unit)".into(),
+        x_range: axis.range(),
+        y_range: (0.0, if top > 0.0 { top * 1.1 } else { 1.0 }),
+        series: vec![step(
+            &format!("{}'s metric, as injected", alarm.alarm_name),
+            palette::BLACK,
+            points,
+        )],
+        bands: alarm_bands(report, axis),
+        markers: rollback_marker(report, axis),
+        thresholds: vec![Threshold {
+            label: format!("alarm threshold ({})", alarm.alarm_name),
+            color: palette::VERMILION,
+            y: alarm.threshold,
+        }],
     })
 }
 

@@ -191,7 +191,7 @@ fn deployment_info(
     let targets = (0..bg.targets())
         .map(TargetId)
         .map(|t| {
-            let events = lifecycle_events(d.track.order(t), d.track.records_of(t).iter().copied(), &scripts);
+            let events = lifecycle_events(t, d.track.order(t), d.track.records_of(t).iter().copied(), &scripts);
             let span = (d.create_time.as_secs_f64(), d.complete_time.as_secs_f64());
             let status = d.track.target_status[t.index()].as_str();
             let mut target = TargetInfo::new("Server", t.to_string(), status, events, span);

@@ -12,6 +12,7 @@ use super::in_place::{capacity_metrics, deployment_info};
 use super::timing::{PhaseDuration, Timing, round3};
 use super::{Metrics, RefusedRequest, Report, RollbackInfo, ScriptNames};
 use crate::deployment::{DEPLOYMENT_LIMIT_EXCEEDED, already_active_message, simulated_id};
+use crate::lifecycle::LifecycleEventName;
 use crate::platform::server::history::{HistoryRuns, Refusal};
 use crate::scenario::Scenario;
 use crate::scenario::history::History;
@@ -31,12 +32,20 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
     let mut capacity = Vec::new();
     let mut phase_seconds = Vec::new();
     let mut max_in_flight = 0;
+    let order = LifecycleEventName::in_place_order(ip.load_balancer.is_some());
+    // §4.1: the events that run an earlier revision's scripts name that revision's.
+    let earlier: Arc<[ScriptNames]> = history
+        .revisions
+        .iter()
+        .map(|r| ScriptNames::new(order, |name| Some(r.hooks.get(name))))
+        .collect();
     for (k, d) in runs.deployments.into_iter().enumerate() {
         let hooks = &history.revision(d.revision).hooks;
         let outcome = Arc::new(d.outcome);
         let scripts = ScriptNames::new(outcome.order, |name| {
             Some(ip.agent.step(name).unwrap_or_else(|| hooks.get(name)))
-        });
+        })
+        .with_earlier(Arc::clone(&earlier), d.previous);
         let mut info = deployment_info(scenario, ip, &outcome, &scripts, &simulated_id(k + 1));
         info.revision_name = Some(history.revision(d.revision).name.clone());
         let span = (outcome.complete_time.since(outcome.create_time)).as_secs_f64();
@@ -79,7 +88,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
         .map(|r| refused_create(scenario, history, r))
         .collect();
     let figures = capacity_metrics(ip, max_in_flight, &capacity, end);
-    Report {
+    let mut report = Report {
         scenario: scenario.name.clone(),
         seed,
         deployments,
@@ -95,9 +104,46 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
         },
         capacity: super::in_place::capacity_points(&capacity),
         traffic: None,
-        alarms: Vec::new(),
+        alarms: super::blue_green::alarm_reports(&runs.alarm_states, scenario.monitoring.alarms.as_ref()),
         refused_requests,
-    }
+    };
+    alarm_timing(&mut report);
+    report
+}
+
+/// The detection and ALARM-to-rollback figures of the first deployment an alarm stopped
+/// while it ran (not one stopped at its creation, which deployed nothing): from its first
+/// instance in service on its revision to the ALARM that stopped it, and from that ALARM to
+/// the end of its rollback deployment.
+fn alarm_timing(report: &mut Report) {
+    let Some(d) = report.deployments.iter().find(|d| {
+        d.complete_time > d.create_time && d.error_information.as_ref().is_some_and(|e| e.code == "ALARM_ACTIVE")
+    }) else {
+        return;
+    };
+    let Some(alarm) = report
+        .alarms
+        .iter()
+        .filter_map(|a| a.states.iter().rev().find(|s| s.time <= d.complete_time))
+        .filter(|s| s.state == "ALARM")
+        .map(|s| s.time)
+        .max_by(f64::total_cmp)
+    else {
+        return;
+    };
+    let first_traffic = report
+        .capacity
+        .iter()
+        .find(|p| p.time >= d.create_time && p.time <= d.complete_time && p.on_new_revision > 0)
+        .map(|p| p.time);
+    let rollback = d
+        .rollback_info
+        .as_ref()
+        .and_then(|r| r.rollback_deployment_id.as_ref())
+        .and_then(|id| report.deployments.iter().find(|r| &r.deployment_id == id));
+    let timing = &mut report.metrics.timing;
+    timing.detection_seconds = first_traffic.filter(|&t| alarm >= t).map(|t| round3(alarm - t));
+    timing.alarm_to_rollback_complete_seconds = rollback.map(|r| round3(r.complete_time - alarm));
 }
 
 /// A CreateDeployment refused because deployment `r.active` of the group was active (§11).

@@ -173,7 +173,7 @@ impl TargetSource for InPlaceTargets {
             self.outcome.create_time.as_secs_f64(),
             self.outcome.complete_time.as_secs_f64(),
         );
-        let events = lifecycle_events(self.outcome.order, self.outcome.records.row(t), &self.scripts);
+        let events = lifecycle_events(t, self.outcome.order, self.outcome.records.row(t), &self.scripts);
         let mut target = TargetInfo::new(
             "Server",
             t.to_string(),

@@ -14,6 +14,7 @@ use crate::deployment::{Diagnostic, LifecycleEventStatus};
 use crate::id::TargetId;
 use crate::platform::server::InPlaceOutcome;
 use crate::scenario::Fleet;
+use crate::scenario::history::RevisionId;
 
 /// Writes the targets of one in-place deployment, each as it stands `depth` levels in.
 pub(crate) struct TargetsJson<'a> {
@@ -46,8 +47,9 @@ pub(crate) struct TargetsJson<'a> {
     last: Secs,
 }
 
-/// What the end of an event's JSON depends on.
-type End = (LifecycleEventStatus, Diagnostic, bool);
+/// What the end of an event's JSON depends on (the last: in a history, the earlier
+/// revision whose scripts it ran, which its diagnostics name).
+type End = (LifecycleEventStatus, Diagnostic, bool, Option<RevisionId>);
 
 impl<'a> TargetsJson<'a> {
     /// The writer of `outcome`'s targets, diagnostics naming `scripts`, each target's zone
@@ -146,7 +148,8 @@ impl<'a> TargetsJson<'a> {
             }
             let diagnostic = if began { rec.diagnostic } else { Diagnostic::None };
             let next_began = events.peek().is_some_and(|next| started(next.status));
-            out.extend_from_slice(self.end(j, (rec.status, diagnostic, next_began)));
+            let source = self.scripts.source(t, self.outcome.order[j]);
+            out.extend_from_slice(self.end(j, t, (rec.status, diagnostic, next_began, source)));
             j += 1;
         }
     }
@@ -190,12 +193,12 @@ impl<'a> TargetsJson<'a> {
         self.last.write(out);
     }
 
-    /// The end of event `j` (rendered the first time it is asked for).
-    fn end(&mut self, j: usize, end: End) -> &[u8] {
+    /// The end of event `j` of `t` (rendered the first time it is asked for).
+    fn end(&mut self, j: usize, t: TargetId, end: End) -> &[u8] {
         let k = match self.ends[j].iter().position(|(e, _)| *e == end) {
             Some(k) => k,
             None => {
-                let bytes = self.render_end(j, end);
+                let bytes = self.render_end(j, t, end);
                 self.ends[j].push((end, bytes));
                 self.ends[j].len() - 1
             }
@@ -203,13 +206,13 @@ impl<'a> TargetsJson<'a> {
         &self.ends[j][k].1
     }
 
-    fn render_end(&self, j: usize, (status, diagnostic, next_began): End) -> Vec<u8> {
+    fn render_end(&self, j: usize, t: TargetId, (status, diagnostic, next_began, _): End) -> Vec<u8> {
         let (d2, d3) = (self.depth + 2, self.depth + 3);
         let name = self.outcome.order[j];
         let mut b = Vec::new();
         key(&mut b, d3, false, "status");
         value(&mut b, d3, status.as_str());
-        if let Some(diagnostics) = diagnostics(diagnostic, |i| self.scripts.get(name, i)) {
+        if let Some(diagnostics) = diagnostics(diagnostic, |i| self.scripts.get(t, name, i)) {
             key(&mut b, d3, false, "diagnostics");
             value(&mut b, d3, &diagnostics);
         }

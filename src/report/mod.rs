@@ -41,7 +41,10 @@ use serde::{Serialize, Serializer};
 
 use crate::config::MinimumHealthyHosts;
 use crate::deployment::{Diagnostic, EventRecord, LifecycleErrorCode, LifecycleEventStatus, TargetStatus};
+use crate::id::TargetId;
 use crate::lifecycle::{Hook, LifecycleEventName};
+use crate::platform::server::PreviousRevisions;
+use crate::scenario::history::RevisionId;
 
 /// A run's report.
 #[derive(Clone, Debug, Serialize)]
@@ -119,6 +122,10 @@ pub struct AlarmReport {
     /// The alarm's evaluation settings (M of N, the comparison); not in the JSON.
     #[serde(skip)]
     pub rule: crate::alarm::AlarmRule,
+    /// An `injected` metric's steps (seconds, value; `None` missing), for its chart; empty
+    /// for other metrics. Not in the JSON.
+    #[serde(skip)]
+    pub injected: Vec<(f64, Option<f64>)>,
 }
 
 /// An alarm's state from `time` on.
@@ -502,6 +509,18 @@ fn shared_str<S: Serializer>(s: &Option<Arc<str>>, serializer: S) -> Result<S::O
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ScriptNames {
     table: Vec<Vec<(Arc<str>, u64)>>,
+    /// In a history: the scripts that the events running an earlier revision's scripts
+    /// read on each instance (§4.1).
+    earlier: Option<Arc<EarlierScripts>>,
+}
+
+/// The scripts of a history's revisions, and which of them each instance's ApplicationStop,
+/// BeforeBlockTraffic and AfterBlockTraffic ran.
+#[derive(Debug)]
+struct EarlierScripts {
+    /// Per revision of the history, in its order (shared by its deployments).
+    revisions: Arc<[ScriptNames]>,
+    previous: PreviousRevisions,
 }
 
 impl ScriptNames {
@@ -520,16 +539,38 @@ impl ScriptNames {
                     .collect();
             }
         }
-        ScriptNames { table }
+        ScriptNames { table, earlier: None }
     }
 
-    fn get(&self, name: LifecycleEventName, i: u16) -> Option<&(Arc<str>, u64)> {
-        self.table.get(name.index())?.get(usize::from(i))
+    /// These names, except that the events running an earlier revision's scripts name, on
+    /// each instance, the scripts of the revision `previous` gives it (`revisions`: each
+    /// revision's names, in the history's order).
+    pub(crate) fn with_earlier(self, revisions: Arc<[ScriptNames]>, previous: PreviousRevisions) -> ScriptNames {
+        ScriptNames {
+            earlier: Some(Arc::new(EarlierScripts { revisions, previous })),
+            ..self
+        }
+    }
+
+    /// The history's revision whose scripts `name` ran on `t`, when it is not the
+    /// deployment's own.
+    fn source(&self, t: TargetId, name: LifecycleEventName) -> Option<RevisionId> {
+        self.earlier.as_ref()?.previous.for_event(t, name)
+    }
+
+    /// Script `i` of `name` on `t`.
+    fn get(&self, t: TargetId, name: LifecycleEventName, i: u16) -> Option<&(Arc<str>, u64)> {
+        let names = match (self.source(t, name), &self.earlier) {
+            (Some(r), Some(e)) => &e.revisions[r.index()],
+            _ => self,
+        };
+        names.table.get(name.index())?.get(usize::from(i))
     }
 }
 
-/// `lifecycleEvents` of one target from its records, diagnostics naming `scripts`.
+/// `lifecycleEvents` of target `t` from its records, diagnostics naming `scripts`.
 pub(crate) fn lifecycle_events(
+    t: TargetId,
     order: &[LifecycleEventName],
     records: impl IntoIterator<Item = EventRecord>,
     scripts: &ScriptNames,
@@ -545,7 +586,7 @@ pub(crate) fn lifecycle_events(
                 end_time: started.then(|| rec.end().as_secs_f64()),
                 status: rec.status.as_str(),
                 diagnostics: started
-                    .then(|| diagnostics(rec.diagnostic, |i| scripts.get(name, i)))
+                    .then(|| diagnostics(rec.diagnostic, |i| scripts.get(t, name, i)))
                     .flatten()
                     .map(Box::new),
             }

@@ -295,7 +295,8 @@ pub struct RawScenario {
     /// ECS and Lambda linear configurations: when AllowTraffic ends, `atLastShift`
     /// (default) or `oneIntervalAfter` (§2.5).
     pub linear_end: Option<Located<String>>,
-    /// CloudWatch alarms CodeDeploy watches (§7).
+    /// CloudWatch alarms CodeDeploy watches (§7); with a `history`, the group's alarms,
+    /// evaluated through the whole history.
     pub alarm_configuration: Option<Located<RawAlarmConfiguration>>,
     /// `autoRollbackConfiguration {enabled, events}` (§8).
     pub auto_rollback_configuration: Option<Located<RawAutoRollback>>,
@@ -455,10 +456,11 @@ pub struct RawAlarm {
     pub comparison_operator: Option<Located<String>>,
     /// `missing` (default), `ignore`, `breaching`, `notBreaching`.
     pub treat_missing_data: Option<Located<String>>,
-    /// `OK` (default), `ALARM` or `INSUFFICIENT_DATA` when the deployment starts.
+    /// `OK` (default), `ALARM` or `INSUFFICIENT_DATA` when the deployment (or the
+    /// `history`) starts.
     pub initial_state: Option<Located<String>>,
-    /// Recorded datapoints before the deployment, one per period, oldest first (the last
-    /// ends when the deployment starts; `null`: missing).
+    /// Recorded datapoints before the deployment (or the `history`), one per period,
+    /// oldest first (the last ends when it starts; `null`: missing).
     pub history: Option<Located<Vec<Option<f64>>>>,
     /// Periods of the metric's steady value before the deployment when there is no
     /// `history` (default: the evaluation range, `evaluationPeriods` + 2; 0: none).

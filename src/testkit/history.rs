@@ -21,6 +21,13 @@ pub const RULE_ROLLBACK_REVISION: &str = "a rollback redeploys the revision of t
 pub const RULE_INSTANCE_REVISION: &str = "each instance's revision is that of the last deployment that succeeded on it \
      (§3.1); on ECS and Lambda, the revision serving is the last to which all traffic moved and stayed (§6.2, §6.3)";
 
+/// §7: the group's alarm is evaluated through the whole history from the group's capacity.
+pub const RULE_ALARM_STATE: &str = "a healthyCount alarm (1 of 1, one-minute periods) is, at every minute of the history, \
+     ALARM exactly when the fewest instances in service during the minute before were below its threshold (§7.2)";
+/// §7.1: an alarm in ALARM stops a deployment, and one still in ALARM blocks the next.
+pub const RULE_ALARM_STOP: &str = "a user deployment created while an alarm is in ALARM is stopped at once \
+     (ALARM_ACTIVE), and one stopped with ALARM_ACTIVE had an alarm in ALARM while it ran (§7.1)";
+
 /// A history's report and, per instance, the name of the revision it ended on (`None`:
 /// never one).
 pub struct HistoryRun {
@@ -77,7 +84,9 @@ pub fn run_history(yaml: &str, seed: u64) -> Result<HistoryRun, Problems> {
 pub fn check_history(run: &HistoryRun) -> Result<(), Violation> {
     check_one_at_a_time(run)?;
     check_rollback_revision(run)?;
-    check_instance_revisions(run)
+    check_instance_revisions(run)?;
+    check_alarm_states(run)?;
+    check_alarm_stops(run)
 }
 
 /// [`RULE_ONE_AT_A_TIME`]: deployments do not overlap; each refused request came while one
@@ -209,6 +218,99 @@ pub fn check_instance_revisions(run: &HistoryRun) -> Check {
         ensure(r, RULE_INSTANCE_REVISION, *e == got.as_deref(), || {
             format!("instance {i} ends on {got:?}, its deployments imply {e:?}")
         })?;
+    }
+    Ok(())
+}
+
+/// The state of `a` in force at `t` (its change at `t` included).
+fn state_at(a: &report::AlarmReport, t: f64) -> &'static str {
+    a.states.iter().rev().find(|s| s.time <= t).map_or("OK", |s| s.state)
+}
+
+/// The fewest instances in service during [`from`, `to`) by the report's capacity series
+/// (before its first point, the first point's count: the group as the history began).
+fn fewest_in_service(r: &Report, from: f64, to: f64) -> Option<u32> {
+    let points = &r.capacity;
+    let at_from = points
+        .iter()
+        .rev()
+        .find(|p| p.time <= from)
+        .or(points.first())?
+        .in_service;
+    let within = points
+        .iter()
+        .filter(|p| p.time > from && p.time < to)
+        .map(|p| p.in_service);
+    Some(within.fold(at_from, u32::min))
+}
+
+/// [`RULE_ALARM_STATE`], for a `healthyCount` alarm with `LessThanThreshold`, one datapoint
+/// of one minute to alarm and no recorded history (what `history_spec` generates): each
+/// evaluation's most recent datapoint decides, so the report's capacity series is an
+/// oracle for every minute's state.
+pub fn check_alarm_states(run: &HistoryRun) -> Check {
+    let r = &run.report;
+    let Some(a) = r.alarms.first() else {
+        return Ok(());
+    };
+    if a.metric != "healthyCount" {
+        return Ok(());
+    }
+    let end = r.deployments.iter().map(|d| d.complete_time).fold(0.0, f64::max);
+    let mut t = 60.0;
+    while t <= end {
+        let fewest = fewest_in_service(r, t - 60.0, t);
+        let expected = if fewest.is_some_and(|n| f64::from(n) < a.threshold) {
+            "ALARM"
+        } else {
+            "OK"
+        };
+        let got = state_at(a, t);
+        ensure(r, RULE_ALARM_STATE, got == expected, || {
+            format!(
+                "at {t} s the alarm is {got}; the fewest in service in the minute before: {fewest:?}, threshold {}",
+                a.threshold
+            )
+        })?;
+        t += 60.0;
+    }
+    Ok(())
+}
+
+/// [`RULE_ALARM_STOP`], for alarms whose states can always be read (no `unreadable`
+/// windows, which stop a deployment with `ALARM_ACTIVE` too: `history_spec` has none).
+pub fn check_alarm_stops(run: &HistoryRun) -> Check {
+    let r = &run.report;
+    let in_alarm = |t: f64| r.alarms.iter().any(|a| state_at(a, t) == "ALARM");
+    for d in r.deployments.iter().filter(|d| d.creator == "user") {
+        let code = d.error_information.as_ref().map(|e| e.code);
+        if in_alarm(d.create_time) {
+            ensure(
+                r,
+                RULE_ALARM_STOP,
+                code == Some("ALARM_ACTIVE") && d.complete_time == d.create_time,
+                || {
+                    format!(
+                        "{} was created with an alarm in ALARM and ended {:?}",
+                        d.deployment_id, code
+                    )
+                },
+            )?;
+        }
+        if code == Some("ALARM_ACTIVE") {
+            let alarmed = r.alarms.iter().any(|a| {
+                a.states.iter().enumerate().any(|(i, s)| {
+                    let until = a.states.get(i + 1).map_or(f64::INFINITY, |n| n.time);
+                    s.state == "ALARM" && s.time <= d.complete_time && until > d.create_time
+                })
+            });
+            ensure(r, RULE_ALARM_STOP, alarmed, || {
+                format!(
+                    "{} was stopped by an alarm that was never in ALARM while it ran",
+                    d.deployment_id
+                )
+            })?;
+        }
     }
     Ok(())
 }

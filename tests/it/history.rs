@@ -164,6 +164,64 @@ history:
     );
 }
 
+/// The script each target's ApplicationStop names in its diagnostics (`None`: it did not run).
+fn stop_scripts(d: &DeploymentInfo) -> Vec<Option<String>> {
+    d.targets
+        .each()
+        .map(|t| {
+            let e = t
+                .lifecycle_events
+                .iter()
+                .find(|e| e.lifecycle_event_name == "ApplicationStop")?;
+            e.diagnostics.as_ref()?.script_name.as_deref().map(str::to_string)
+        })
+        .collect()
+}
+
+#[test]
+fn s4_1_application_stop_names_the_script_it_ran_the_last_successful_revisions() {
+    // v2 fails on i-0003 (the last instance, so v2 succeeds under OneAtATime): on v3, i-0003
+    // last succeeded with v1 and the others with v2. Each ApplicationStop names the script
+    // it ran (§4.1), not the deploying revision's.
+    let r = history(
+        "
+history:
+  - revision: v1
+  - revision: v2
+    at: 1h
+    hooks:
+      ApplicationStop: [{location: stop-v2.sh, duration: 30s}]
+      BeforeInstall: [{location: install.sh, duration: 20s}]
+    faults: [{hookFails: {target: 3, event: BeforeInstall}}]
+  - revision: v3
+    at: 2h
+    hooks:
+      ApplicationStop: [{location: stop-v3.sh, duration: 50s}]
+      BeforeInstall: [{location: install.sh, duration: 20s}]
+",
+    );
+    let named = |s: &[&str]| s.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+    assert_eq!(stop_scripts(&r.deployments[1]), named(&["stop-v1.sh"; 4]));
+    assert_eq!(
+        stop_scripts(&r.deployments[2]),
+        named(&["stop-v2.sh", "stop-v2.sh", "stop-v2.sh", "stop-v1.sh"])
+    );
+    // The durations agree: v2's 30s, v1's 7s on i-0003.
+    assert_eq!(
+        durations(&r.deployments[2], "ApplicationStop"),
+        [Some(30.0), Some(30.0), Some(30.0), Some(7.0)]
+    );
+    // The JSON (written straight from the records) names the same scripts.
+    let j = json::to_string(&r);
+    let v3 = &j[j.find("\"d-SIMULATED3\"").expect("v3's deployment")..];
+    let names: Vec<&str> = v3
+        .match_indices("\"scriptName\": \"stop-")
+        .map(|(i, _)| &v3[i + 15..i + 25])
+        .collect();
+    assert_eq!(names, ["stop-v2.sh", "stop-v2.sh", "stop-v2.sh", "stop-v1.sh"]);
+    assert!(!j.contains("stop-v3.sh"), "v3's own ApplicationStop never ran");
+}
+
 #[test]
 fn s8_a_rollback_redeploys_the_last_successful_revision_several_deployments_back() {
     // v1 succeeds; v2 is stopped without a rollback; v3 fails and is rolled back: to v1,
@@ -424,7 +482,9 @@ fn serve_refuses_a_history_whose_requests_its_clients_make() {
 }
 
 #[test]
-fn alarms_dry_run_refuses_a_history_rather_than_drop_its_alarms() {
+fn alarms_dry_run_places_the_recorded_alarms_at_the_historys_start() {
+    // The recorded 5xx alarm is in ALARM from five minutes after --at on: v1 (at 0 s) runs,
+    // v2 (at 5 min) finds it in ALARM and is stopped at once (§7.1).
     let out = common::cdsim(&[
         "alarms",
         "dry-run",
@@ -436,7 +496,13 @@ fn alarms_dry_run_refuses_a_history_rather_than_drop_its_alarms() {
         "--at",
         "2026-03-03T10:58:00Z",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("alarms are not simulated over a history"), "{err}");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(
+            "dry run at 2026-03-03T10:58:00Z: CodeDeploy would have stopped the deployment d-SIMULATED2 (v2) at \
+             poll 0 (300 s after the history's start, 2026-03-03T11:03:00Z)"
+        ),
+        "{text}"
+    );
 }

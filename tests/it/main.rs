@@ -59,6 +59,7 @@ mod fidelity;
 mod fuzz;
 mod geometry;
 mod history;
+mod history_alarms;
 mod hostile;
 mod inputs;
 mod names;

@@ -1728,6 +1728,20 @@ mod testkit_histories {
         fn ecs_and_lambda_end_on_the_revision_their_outcomes_imply(spec in shift_history_spec(), seed in 0u64..1000) {
             history::check_instance_revisions(&run_shift(&spec, seed))?;
         }
+
+        /// §7.2: the group's alarm is evaluated every minute through the whole history, on
+        /// the group's instances in service, deployments, rollbacks and gaps alike.
+        #[test]
+        fn the_groups_alarm_follows_the_fleet_through_the_history(spec in history_spec(), seed in 0u64..1000) {
+            history::check_alarm_states(&run(&spec, seed))?;
+        }
+
+        /// §7.1: an alarm in ALARM stops the deployment that runs, and, while it stays in
+        /// ALARM, each deployment created after.
+        #[test]
+        fn an_alarm_in_alarm_stops_deployments(spec in history_spec(), seed in 0u64..1000) {
+            history::check_alarm_stops(&run(&spec, seed))?;
+        }
     }
 
     fn run_shift(spec: &ShiftHistorySpec, seed: u64) -> HistoryRun {

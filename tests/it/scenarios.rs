@@ -54,6 +54,7 @@ const EXPECTED: &[Expected] = &[
     ("no-load-balancer.yaml", "Succeeded", None, 6, 0, 0),
     ("one-at-a-time.yaml", "Succeeded", None, 7, 1, 0),
     ("redeploy-refused.yaml", "Succeeded", None, 4, 0, 0),
+    ("release-train-alarm.yaml", "Succeeded", None, 6, 0, 0),
     ("release-train.yaml", "Succeeded", None, 6, 0, 0),
     ("zonal.yaml", "Succeeded", None, 12, 0, 0),
 ];

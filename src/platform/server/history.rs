@@ -15,6 +15,14 @@
 //! Each deployment is run to its end before the next request is looked at: a request can
 //! only find the deployments created before it active, so this is the order of the API.
 //!
+//! The group's alarms (§7) are CloudWatch's, not a deployment's: one state each on the
+//! history's time axis. A user deployment evaluates them as it runs, its windows reaching
+//! back into the group's capacity series, and CodeDeploy polls them (§7.1: one in ALARM
+//! stops it, one already in ALARM when it is created stops it at once \[I: at its
+//! creation\]); between deployments and through rollbacks (not stopped by alarms \[I\])
+//! they are evaluated on that series afterwards, which gives the same states since nothing
+//! there depends on them.
+//!
 //! Not here: one deployment's run (`super`), or the rule deciding whether a single
 //! scenario's deployment is rolled back (`rollback`), whose messages this shares.
 
@@ -23,13 +31,15 @@ use crate::deployment::{DeploymentStatus, LifecycleEventStatus, TargetStatus};
 use crate::engine::{self, RunStats};
 use crate::id::TargetId;
 use crate::lifecycle::LifecycleEventName;
+use crate::platform::alarm_watch::AlarmTimeline;
 use crate::rng::Streams;
 use crate::scenario::history::{DeploymentRequest, History, RevisionId};
 use crate::scenario::{HealthClass, InPlace, Monitoring};
 use crate::time::SimTime;
 
+use super::group_alarms::GroupAlarms;
 use super::rollback::{NO_EARLIER_REVISION, NOTHING_DEPLOYED, ROLLED_BACK};
-use super::{InPlaceDeployment, InPlaceOutcome, PreviousHooks, RollbackStart};
+use super::{InPlaceDeployment, InPlaceOutcome, PreviousHooks, PreviousRevisions, RollbackStart};
 
 /// One deployment of a history: a user's request or a rollback CodeDeploy created.
 pub struct HistoryDeployment {
@@ -43,6 +53,9 @@ pub struct HistoryDeployment {
     pub rolled_back_by: Option<usize>,
     /// Why it was or was not rolled back, when a rollback was asked for.
     pub rollback_message: Option<String>,
+    /// Per instance, the earlier revisions whose scripts ApplicationStop, BeforeBlockTraffic
+    /// and AfterBlockTraffic ran (§4.1): the report names those scripts from it.
+    pub previous: PreviousRevisions,
 }
 
 /// A request refused because another deployment of the group was active (§11).
@@ -58,6 +71,8 @@ pub struct Refusal {
 
 /// What a history left behind.
 pub struct HistoryRuns {
+    /// Each alarm's states over the whole history (none without `alarmConfiguration`).
+    pub alarm_states: Vec<AlarmTimeline>,
     /// Every deployment, in creation order.
     pub deployments: Vec<HistoryDeployment>,
     /// The refused requests, in time order.
@@ -132,11 +147,15 @@ impl Group {
         }
     }
 
-    /// The hooks of each instance's earlier revisions, for a deployment (`rollback`: a
-    /// rollback deployment).
-    fn previous<'h>(&self, history: &'h History, rollback: bool) -> PreviousHooks<'h> {
-        let hooks = |v: &[Option<RevisionId>]| v.iter().map(|r| r.map(|r| &history.revision(r).hooks)).collect();
-        PreviousHooks::new(hooks(&self.last_good), hooks(&self.most_recent), rollback)
+    /// The instances in service.
+    fn in_service(&self) -> u32 {
+        self.serving.iter().filter(|&&s| s).count() as u32
+    }
+
+    /// Each instance's earlier revisions, for a deployment (`rollback`: a rollback
+    /// deployment).
+    fn previous(&self, rollback: bool) -> PreviousRevisions {
+        PreviousRevisions::new(self.last_good.clone(), self.most_recent.clone(), rollback)
     }
 
     /// §3.1: after a deployment of `revision`, each attempted instance is Healthy or
@@ -188,7 +207,12 @@ pub fn run(
 ) -> (HistoryRuns, RunStats) {
     let first = history.requests.first().map_or(RevisionId::INITIAL, |r| r.revision);
     let mut group = Group::new(ip, first);
+    let mut alarms = monitoring
+        .alarms
+        .as_ref()
+        .map(|c| GroupAlarms::new(c, group.in_service()));
     let mut runs = HistoryRuns {
+        alarm_states: Vec::new(),
         deployments: Vec::new(),
         refusals: Vec::new(),
         final_revision: Vec::new(),
@@ -210,11 +234,23 @@ pub fn run(
             continue;
         }
         let streams = Streams::new(seed).deployment(k as u64);
-        let user = deploy(config, ip, monitoring, history, &group, request, streams, &mut stats);
+        if let Some(a) = &mut alarms {
+            a.evaluate_through(request.at);
+        }
+        let step = Step {
+            config,
+            ip,
+            monitoring,
+            history,
+            request,
+            streams,
+        };
+        let user = deploy(&step, &group, alarms.as_mut(), &mut stats);
         group.apply(request.revision, &user.outcome);
-        let (rb, message) = rollback(
-            config, ip, monitoring, history, &group, request, &user, streams, &mut stats,
-        );
+        let (rb, message) = rollback(&step, &group, &user, &mut stats);
+        if let (Some(a), Some(rb)) = (&mut alarms, &rb) {
+            a.record(&rb.outcome.capacity);
+        }
         let mut user = user;
         user.rollback_message = message;
         let index = runs.deployments.len();
@@ -229,21 +265,39 @@ pub fn run(
         }
     }
     runs.final_revision = group.last_good;
+    if let Some(mut a) = alarms {
+        let end = runs
+            .deployments
+            .last()
+            .map_or(SimTime::ZERO, |d| d.outcome.complete_time);
+        a.evaluate_through(end);
+        runs.alarm_states = a.watch.timelines;
+    }
     (runs, stats)
 }
 
-/// The user deployment of `request`.
-#[allow(clippy::too_many_arguments, reason = "the parts of one step of the history")]
-fn deploy(
-    config: &DeploymentConfig,
-    ip: &InPlace,
-    monitoring: &Monitoring,
-    history: &History,
-    group: &Group,
-    request: &DeploymentRequest,
+/// What one step of the history (a request's deployment and its rollback) reads, beside
+/// the group as it stands.
+struct Step<'a> {
+    config: &'a DeploymentConfig,
+    ip: &'a InPlace,
+    monitoring: &'a Monitoring,
+    history: &'a History,
+    request: &'a DeploymentRequest,
     streams: Streams,
-    stats: &mut RunStats,
-) -> HistoryDeployment {
+}
+
+/// The user deployment of the step's request, watched by the group's `alarms` (which it
+/// carries on, and whose capacity series it extends).
+fn deploy(step: &Step, group: &Group, alarms: Option<&mut GroupAlarms>, stats: &mut RunStats) -> HistoryDeployment {
+    let Step {
+        config,
+        ip,
+        monitoring,
+        history,
+        request,
+        streams,
+    } = *step;
     let revision = history.revision(request.revision);
     let part = InPlace {
         hooks: revision.hooks.clone(),
@@ -251,39 +305,57 @@ fn deploy(
         ..ip.clone()
     };
     let watch = Monitoring {
-        alarms: None,
+        alarms: monitoring.alarms.clone(),
         auto_rollback: monitoring.auto_rollback,
         stop: request.stop,
         rollback_stop: None,
     };
     let start = group.start(request.revision, request.at, Some(request.revision));
+    let previous = group.previous(false);
     let mut model = InPlaceDeployment::build(config, &part, &watch, streams, Some(&start), false);
-    model.previous = Some(group.previous(history, false));
-    add(stats, engine::run(&mut model));
+    model.previous = Some(PreviousHooks::new(history, previous.clone()));
+    let outcome = match alarms {
+        Some(a) => {
+            model.watch_from(std::mem::take(&mut a.watch), &a.series);
+            add(stats, engine::run(&mut model));
+            a.watch = model.take_alarms();
+            let outcome = model.into_outcome();
+            a.record(&outcome.capacity);
+            outcome
+        }
+        None => {
+            add(stats, engine::run(&mut model));
+            model.into_outcome()
+        }
+    };
     HistoryDeployment {
         revision: request.revision,
-        outcome: model.into_outcome(),
+        outcome,
         rolls_back: None,
         rolled_back_by: None,
         rollback_message: None,
+        previous,
     }
 }
 
-/// The rollback of the user deployment `failed` of `request`, when one is due (§8), and
-/// the failed deployment's `rollbackMessage`. The rollback redeploys the group's last
-/// successful revision with that revision's hooks but not the failed revision's failures.
-#[allow(clippy::too_many_arguments, reason = "the parts of one step of the history")]
+/// The rollback of the user deployment `failed` of the step's request, when one is due
+/// (§8), and the failed deployment's `rollbackMessage`. The rollback redeploys the group's
+/// last successful revision with that revision's hooks but not the failed revision's
+/// failures. CodeDeploy does not watch its alarms \[I\] (they go on being evaluated).
 fn rollback(
-    config: &DeploymentConfig,
-    ip: &InPlace,
-    monitoring: &Monitoring,
-    history: &History,
+    step: &Step,
     group: &Group,
-    request: &DeploymentRequest,
     failed: &HistoryDeployment,
-    streams: Streams,
     stats: &mut RunStats,
 ) -> (Option<HistoryDeployment>, Option<String>) {
+    let Step {
+        config,
+        ip,
+        monitoring,
+        history,
+        request,
+        streams,
+    } = *step;
     let o = &failed.outcome;
     if o.status == DeploymentStatus::Succeeded {
         return (None, None);
@@ -313,8 +385,9 @@ fn rollback(
         rollback_stop: None,
     };
     let start = group.start(good, o.complete_time, Some(failed.revision));
+    let previous = group.previous(true);
     let mut model = InPlaceDeployment::build(config, &part, &watch, streams.rollback(), Some(&start), true);
-    model.previous = Some(group.previous(history, true));
+    model.previous = Some(PreviousHooks::new(history, previous.clone()));
     add(stats, engine::run(&mut model));
     let rb = HistoryDeployment {
         revision: good,
@@ -322,6 +395,7 @@ fn rollback(
         rolls_back: None,
         rolled_back_by: None,
         rollback_message: None,
+        previous,
     };
     (Some(rb), Some(ROLLED_BACK.to_string()))
 }

@@ -40,6 +40,7 @@
 //! is in `instance_event`), and
 //! rendering (`report`).
 
+mod group_alarms;
 pub mod history;
 mod instance;
 mod itinerary;
@@ -68,7 +69,7 @@ use crate::rng::{Stream, Streams};
 use crate::scenario::{HealthClass, InPlace, InstanceScheduling, Monitoring};
 use crate::time::{SimDuration, SimTime};
 use instance::Instance;
-pub use previous::PreviousHooks;
+pub use previous::{PreviousHooks, PreviousRevisions};
 pub use records::{Records, Slot};
 pub use rollback::{InPlaceRuns, RollbackStart, run};
 
@@ -146,6 +147,9 @@ pub struct InPlaceDeployment<'s> {
     /// In a history: the hooks of each instance's earlier revisions (§4.1). `None`: every
     /// instance's previous revision has the scenario's hooks, or none on a first deployment.
     previous: Option<PreviousHooks<'s>>,
+    /// In a history: the group's capacity series before this deployment, which the alarms'
+    /// windows reach back into (empty otherwise).
+    past: &'s [CapacityPoint],
     alarms: AlarmWatch,
     /// Plan each instance's whole lifecycle when it starts (see `itinerary`). Only when
     /// nothing can interrupt an instance mid-way: no instance stops, no StopDeployment, no
@@ -318,6 +322,7 @@ impl<'s> InPlaceDeployment<'s> {
             origin,
             is_rollback: rollback,
             previous: None,
+            past: &[],
             alarms,
             stopping: None,
             rollback_requested: false,
@@ -353,6 +358,19 @@ impl<'s> InPlaceDeployment<'s> {
     pub fn event_by_event(mut self) -> Self {
         self.planned = false;
         self
+    }
+
+    /// In a history: the alarms as the group's history left them, and the group's capacity
+    /// series before this deployment (see `history`).
+    fn watch_from(&mut self, alarms: AlarmWatch, past: &'s [CapacityPoint]) {
+        self.alarms = alarms;
+        self.past = past;
+    }
+
+    /// The alarms as this deployment leaves them, for the rest of the history (the outcome
+    /// then holds no timelines).
+    fn take_alarms(&mut self) -> AlarmWatch {
+        std::mem::take(&mut self.alarms)
     }
 
     /// The final state. Panics if the deployment has not finished (a broken invariant).
@@ -429,7 +447,13 @@ impl<'s> InPlaceDeployment<'s> {
                     self.finish(now, DeploymentStatus::Stopped, Some((ErrorCode::AlarmActive, message)));
                     return;
                 }
-                sched.after(METRIC_PERIOD, Event::MetricPeriodEnds);
+                // Metric periods end on multiples of the period since time 0, whenever the
+                // deployment was created (alarms are evaluated on that grid, §7.2).
+                let period = METRIC_PERIOD.as_millis();
+                sched.at(
+                    SimTime::from_millis((now.as_millis() / period + 1) * period),
+                    Event::MetricPeriodEnds,
+                );
                 sched.after(a.poll_interval, Event::AlarmPoll);
             }
             if let Some(stop) = self.monitoring.stop {
@@ -990,15 +1014,28 @@ impl Watched for InPlaceDeployment<'_> {
 
 impl Observation for InPlaceDeployment<'_> {
     /// Server metrics: the fewest instances in service during the window (CloudWatch's
-    /// `HealthyHostCount` with the Minimum statistic), or an injected metric.
+    /// `HealthyHostCount` with the Minimum statistic), or an injected metric. In a history,
+    /// a window that begins before this deployment reads the group's series before it too.
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
-        fleet_observation(metric, &self.capacity, from, to, |p| (p.time, p.in_service))
+        let point = |p: &CapacityPoint| (p.time, p.in_service);
+        if from >= self.origin || self.past.is_empty() {
+            return fleet_observation(metric, &self.capacity, from, to, point);
+        }
+        let before = fleet_observation(metric, self.past, from, to.min(self.origin), point);
+        let during = (to > self.origin)
+            .then(|| fleet_observation(metric, &self.capacity, self.origin, to, point))
+            .flatten();
+        match (metric, before, during) {
+            (MetricSource::HealthyCount, Some(b), Some(d)) => Some(b.min(d)),
+            (_, b, d) => d.or(b),
+        }
     }
 
-    /// Before the deployment: the instances in service at its start, or an injected
-    /// metric's value at 0 s.
+    /// Before the deployment (in a history, before the history): the instances in service
+    /// at its start, or an injected metric's value at 0 s.
     fn baseline(&self, alarm: &Alarm) -> Option<f64> {
-        fleet_baseline(&alarm.metric, self.capacity.first().map(|p| p.in_service))
+        let first = self.past.first().or(self.capacity.first());
+        fleet_baseline(&alarm.metric, first.map(|p| p.in_service))
     }
 }
 

@@ -92,6 +92,13 @@ impl Validator {
         }
         if let (Some(Group::Shift(bg)), Some(first)) = (group, list.value.first()) {
             self.lambda_history_target(raw, bg, &first.value);
+            if let Some(a) = &raw.alarm_configuration {
+                self.problem(
+                    a,
+                    "alarmConfiguration is simulated through a history on a Server in-place group only; an ECS or \
+                     Lambda history's deployments do not read the group's alarms yet",
+                );
+            }
         }
         (ok && group.is_some()).then_some(Some(History { revisions, requests }))
     }
@@ -138,12 +145,6 @@ impl Validator {
             self,
             raw.stop_deployment.as_ref().map(|s| (s.line, s.column)),
             "with a history, give stopDeployment in the deployment request it stops",
-        );
-        clash(
-            self,
-            raw.alarm_configuration.as_ref().map(|a| (a.line, a.column)),
-            "alarmConfiguration is not simulated with a history (alarms watch one deployment from 0s); run the \
-             alarmed deployment as its own scenario",
         );
         clash(
             self,

@@ -30,6 +30,10 @@ pub struct HistorySpec {
     pub auto_rollback: bool,
     /// With a load balancer (the traffic events run the previous revision's scripts too).
     pub load_balancer: bool,
+    /// The group's alarm, if any: fewer than this many instances in service during a
+    /// minute (`healthyCount`, 1 of 1); automatic rollback then covers
+    /// `DEPLOYMENT_STOP_ON_ALARM` too.
+    pub alarm_below: Option<u32>,
     /// The requests, in time order.
     pub requests: Vec<RequestSpec>,
 }
@@ -52,7 +56,19 @@ impl HistorySpec {
              install.sh, duration: {lognormal: {median: 20s, sigma: 0.5}}}]\n",
         );
         if self.auto_rollback {
-            y.push_str("autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_REQUEST]}\n");
+            y.push_str("autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_REQUEST");
+            y.push_str(if self.alarm_below.is_some() {
+                ", DEPLOYMENT_STOP_ON_ALARM]}\n"
+            } else {
+                "]}\n"
+            });
+        }
+        if let Some(below) = self.alarm_below {
+            let _ = writeln!(
+                y,
+                "alarmConfiguration:\n  alarms:\n    - {{name: healthy, metric: healthyCount, period: 60s, \
+                 threshold: {below}, comparisonOperator: LessThanThreshold}}"
+            );
         }
         y.push_str("history:\n");
         let mut at = 0;
@@ -96,7 +112,8 @@ fn request(instances: u32) -> impl Strategy<Value = RequestSpec> {
 }
 
 /// Histories of one to five requests on two to six instances, some made while a deployment
-/// is active, some failing or stopped.
+/// is active, some failing or stopped, half of them watched by an alarm on the instances in
+/// service.
 pub fn history_spec() -> impl Strategy<Value = HistorySpec> {
     (2u32..=6).prop_flat_map(|instances| {
         (
@@ -108,15 +125,17 @@ pub fn history_spec() -> impl Strategy<Value = HistorySpec> {
             any::<bool>(),
             any::<bool>(),
             any::<bool>(),
+            proptest::option::of(1..=instances),
             proptest::collection::vec(request(instances), 1..=5),
         )
             .prop_map(
-                move |(config, first_deployment, auto_rollback, load_balancer, requests)| HistorySpec {
+                move |(config, first_deployment, auto_rollback, load_balancer, alarm_below, requests)| HistorySpec {
                     instances,
                     config,
                     first_deployment,
                     auto_rollback,
                     load_balancer,
+                    alarm_below,
                     requests,
                 },
             )
