@@ -193,17 +193,44 @@ pub fn fleet_observation<P>(
 /// The fewest instances in service during [`from`, `to`) of a capacity series in time
 /// order (CloudWatch's `HealthyHostCount` with the Minimum statistic): the count in force
 /// at `from` and every later change before `to`. `point` reads a point's (time, count).
+/// The window is found by binary search, so an evaluation costs the points inside it, not
+/// the whole series seen so far.
 pub fn fewest_in_service<P>(
     series: &[P],
     from: SimTime,
     to: SimTime,
     point: impl Fn(&P) -> (SimTime, u32),
 ) -> Option<f64> {
-    let at_from = series.iter().rev().map(&point).find(|&(t, _)| t <= from)?.1;
-    let within = series
+    let after = series.partition_point(|p| point(p).0 <= from);
+    let at_from = point(series.get(after.checked_sub(1)?)?).1;
+    let within = series[after..]
         .iter()
         .map(&point)
-        .filter(|&(t, _)| t > from && t < to)
+        .take_while(|&(t, _)| t < to)
         .map(|(_, n)| n);
     Some(f64::from(within.fold(at_from, u32::min)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The binary search finds what a scan of the whole series finds: the count in force
+    /// at `from` and the fewest of every change before `to`.
+    #[test]
+    fn fewest_in_service_agrees_with_a_full_scan() {
+        // Changes at 10, 20, 20 (two at one instant), 35, 50 ms.
+        let series = [(10, 5), (20, 3), (20, 4), (35, 1), (50, 6)].map(|(t, n)| (SimTime::from_millis(t), n));
+        let point = |p: &(SimTime, u32)| *p;
+        for from in 0..60 {
+            for to in from..65 {
+                let (from, to) = (SimTime::from_millis(from), SimTime::from_millis(to));
+                let scan = series.iter().rev().find(|&&(t, _)| t <= from).map(|&(_, at_from)| {
+                    let within = series.iter().filter(|&&(t, _)| t > from && t < to).map(|&(_, n)| n);
+                    f64::from(within.fold(at_from, u32::min))
+                });
+                assert_eq!(fewest_in_service(&series, from, to, point), scan, "[{from}, {to})");
+            }
+        }
+    }
 }
