@@ -133,7 +133,19 @@ fn merge_locates_bytes_that_are_not_a_partial_result() {
     let one = tmp.file("cut.json", &text[..text.len() / 2]);
     let o = cdsim(&["merge", &one]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cut.json:1:"), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cut.json:1:") && err.contains("the file ends before its JSON does (cut short?)"),
+        "{err}"
+    );
+    // serde_json's own position is not repeated after the located message.
+    assert!(!err.contains(" at line "), "{err}");
+    let one = tmp.file("brace.json", "{");
+    let err = stderr(&cdsim(&["merge", &one]));
+    assert!(
+        err.contains("brace.json:1:1: not a partial result of cdsim compare --shard: the file ends"),
+        "{err}"
+    );
     let scenario = tmp.file("bad.yaml", b"name: x\n\xfe\n");
     let o = cdsim(&["check", &scenario]);
     assert_eq!(o.status.code(), Some(2));
