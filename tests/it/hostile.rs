@@ -667,6 +667,26 @@ fn alarm_periods_beyond_the_budget_are_refused_up_front() {
         );
     }
     assert!(started.elapsed() < Duration::from_secs(30), "refused up front");
+    // serve simulates a deployment when a client creates it: refused when it starts.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cdsim"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--scenario", &file])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start cdsim serve");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let err = stderr(&child.wait_with_output().expect("output"));
+    assert_eq!(status.and_then(|s| s.code()), Some(2), "{err}");
+    assert!(err.contains(&format!("{file}: one run would record")), "{err}");
 }
 
 /// An ECS deployment with the longest waits (a 120-hour ready wait, a 48-hour termination
