@@ -33,9 +33,20 @@ const MAX_LISTED: usize = 20;
 fn json_problem(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let what = text.rsplit_once(" at line ").map_or(text.as_str(), |(what, _)| what);
+    // Rust's names of the types expected, in the user's words.
+    let what = [
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected f64", "expected a number"),
+        ("invalid type: sequence", "invalid type: a list"),
+        ("invalid type: map", "invalid type: an object"),
+    ]
+    .iter()
+    .fold(what.to_string(), |w, (rust, words)| w.replace(rust, words));
     match e.classify() {
         serde_json::error::Category::Eof => format!("the file ends before its JSON does (cut short?): {what}"),
-        _ => what.to_string(),
+        _ => what,
     }
 }
 

@@ -140,6 +140,13 @@ fn merge_locates_bytes_that_are_not_a_partial_result() {
     );
     // serde_json's own position is not repeated after the located message.
     assert!(!err.contains(" at line "), "{err}");
+    // A value of the wrong type is named in the user's words, not Rust's ("u64").
+    let listed = tmp.file("listed.json", text.replacen("\"runs\":", "\"runs\": [1], \"was\":", 1));
+    let err = stderr(&cdsim(&["merge", &listed]));
+    assert!(
+        err.contains("invalid type: a list, expected a whole number, 0 or more"),
+        "{err}"
+    );
     let one = tmp.file("brace.json", "{");
     let err = stderr(&cdsim(&["merge", &one]));
     assert!(
