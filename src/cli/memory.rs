@@ -1,5 +1,6 @@
 //! Whether a run fits in memory, decided before it starts: the memory a fleet needs (a
-//! figure per instance measured with `/usr/bin/time -v`, benches/README.md), and the
+//! figure per instance measured with `/usr/bin/time -v`, benches/README.md) and the metric
+//! periods an ECS or Lambda run keeps (a figure per period, README.md), and the
 //! records `compare` keeps of every run (a figure per run and configuration), against what
 //! the process may use (the machine's available memory, the cgroup's limit, the
 //! address-space limit). A run that cannot fit is refused with a message instead of
@@ -9,7 +10,7 @@
 //! structure sizes).
 
 use super::Failure;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, work};
 
 /// Peak resident bytes per instance of `cdsim run` on an in-place fleet (with `--json` or
 /// `--out`; a text run needs less), rounded up from benches/README.md's measurements.
@@ -17,29 +18,47 @@ const BYTES_PER_INSTANCE: u64 = 450;
 /// Peak resident bytes of a run beside its fleet (the program, the scenario, the charts).
 const BASE_BYTES: u64 = 64 << 20;
 
-/// The bytes a run of `scenario` needs at most, by its fleet.
+/// Peak resident bytes per metric period of `cdsim run --json` on ECS (every period's
+/// requests, errors and latencies are kept for the report), rounded up from README.md's
+/// measurement ("Limits": 583 MiB at 601,000 periods, about 1 KiB each).
+const BYTES_PER_PERIOD: u64 = 1200;
+
+/// The bytes a run of `scenario` needs at most, by its fleet and, for ECS and Lambda, the
+/// metric periods it records (`scenario::work`'s estimate).
 pub fn needed(scenario: &Scenario) -> u64 {
     let instances = match (scenario.in_place(), scenario.ec2_blue_green()) {
         (Some(ip), _) => ip.fleet.instances,
         (None, Some(bg)) => bg.targets(),
         (None, None) => 1,
     };
-    BASE_BYTES + BYTES_PER_INSTANCE * u64::from(instances)
+    let periods = match scenario.blue_green() {
+        Some(_) => work::periods(scenario).map_or(0, |e| e.periods.ceil() as u64),
+        None => 0,
+    };
+    BASE_BYTES + BYTES_PER_INSTANCE * u64::from(instances) + BYTES_PER_PERIOD.saturating_mul(periods)
 }
 
 /// Refuses `concurrent` runs of `scenario` at once (one per thread) that would need more
 /// memory than the process may use; `label` names the scenario in the message.
 pub fn check(scenario: &Scenario, label: &str, concurrent: usize) -> Result<(), Failure> {
     let need = needed(scenario).saturating_mul(concurrent as u64);
+    let (one, what, smaller) = match scenario.blue_green() {
+        Some(_) => (
+            "this deployment's metric periods need",
+            "this deployment",
+            "fewer metric periods (a longer traffic.metricPeriod)",
+        ),
+        None => ("this fleet needs", "this fleet", "a smaller fleet"),
+    };
     let runs = if concurrent > 1 {
-        format!("{concurrent} runs of this fleet at once (one per thread) need")
+        format!("{concurrent} runs of {what} at once (one per thread) need")
     } else {
-        "this fleet needs".to_string()
+        one.to_string()
     };
     match available() {
         Some((have, from)) if need > have => Err(Failure(format!(
             "{label}: {runs} about {} MiB to simulate, but only {} MiB are available ({from}); \
-             simulate a smaller fleet, use fewer threads or give the process more memory",
+             simulate {smaller}, use fewer threads or give the process more memory",
             need >> 20,
             have >> 20
         ))),

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use super::Failure;
+use super::{Failure, budget, memory};
 use crate::serve::http::{self, Options, Speed};
 use crate::serve::record::{self, Header};
 use crate::serve::service::Service;
@@ -30,6 +30,13 @@ pub fn serve(
     }
     let started = http::wall_epoch_millis();
     let service = Service::new(seed, started, &texts).map_err(|p| Failure(p.to_string()))?;
+    // A deployment is simulated when a client creates it: one beyond the budgets would hold
+    // the endpoint for minutes, so the scenarios are refused now, as `run` refuses them.
+    for (path, text) in &texts {
+        let scenario = crate::scenario::load_str(text, path).map_err(|p| Failure(p.to_string()))?;
+        memory::check(&scenario, path, 1)?;
+        budget::check(&scenario, path)?;
+    }
     let header = Header {
         format: record::FORMAT.to_string(),
         seed,

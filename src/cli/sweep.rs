@@ -34,7 +34,7 @@ pub fn run(
     })?;
     let label = format!("scenario {}", plan.scenario.name);
     memory::check(&plan.scenario, &label, pool.current_num_threads())?;
-    budget::check(&plan.scenario, &label)?;
+    budget::check_configs(&plan.scenario, &plan.configs, &label)?;
     memory::check_records(&label, range.end - range.start, plan.configs.len())?;
     let bar = progress(range.end - range.start, quiet);
     let records = pool.install(|| {

@@ -28,6 +28,28 @@ const MAX_FIGURE: u64 = 1 << 53;
 /// At most this many problems are listed per file.
 const MAX_LISTED: usize = 20;
 
+/// What is wrong with the JSON, without the position serde_json appends (the location is
+/// reported separately), and a cut-off file said so.
+fn json_problem(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let what = text.rsplit_once(" at line ").map_or(text.as_str(), |(what, _)| what);
+    // Rust's names of the types expected, in the user's words.
+    let what = [
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected f64", "expected a number"),
+        ("invalid type: sequence", "invalid type: a list"),
+        ("invalid type: map", "invalid type: an object"),
+    ]
+    .iter()
+    .fold(what.to_string(), |w, (rust, words)| w.replace(rust, words));
+    match e.classify() {
+        serde_json::error::Category::Eof => format!("the file ends before its JSON does (cut short?): {what}"),
+        _ => what,
+    }
+}
+
 /// Reads and checks one partial result file.
 pub fn read(bytes: &[u8], path: &str) -> Result<Checked, Problems> {
     let at_1 = |line: u64, column: u64, message: String| Problems {
@@ -47,7 +69,7 @@ pub fn read(bytes: &[u8], path: &str) -> Result<Checked, Problems> {
         at_1(
             e.line().max(1) as u64,
             e.column().max(1) as u64,
-            format!("not a partial result of cdsim compare --shard: {e}"),
+            format!("not a partial result of cdsim compare --shard: {}", json_problem(&e)),
         )
     })?;
     // The same text as JSON again, for the locations of values (serde_json keeps none).

@@ -14,6 +14,13 @@ use crate::time::SimDuration;
 /// The default and maximum script timeout, and the cap on one event's scripts together.
 pub const MAX_EVENT_TIMEOUT: SimDuration = SimDuration::from_secs(3600);
 
+/// The longest duration one draw gives (2^40 ms, about 35 years): a longer draw counts as
+/// this long. Every limit a draw is compared with is far shorter (a script's timeout, the
+/// hour an ECS task set or a Lambda hook has), so the cap changes no outcome; it keeps a
+/// draw, and a draw plus a slow fault or the simulated time, from overflowing (a lognormal
+/// with a one-year median and sigma 5 draws beyond 2^64 ms about once in 40,000 draws).
+pub const LONGEST_DRAW: SimDuration = SimDuration::from_millis(1 << 40);
+
 /// How long something takes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DurationModel {
@@ -54,9 +61,9 @@ impl DurationModel {
         }
     }
 
-    /// A duration drawn from `rng`, rounded to the millisecond.
+    /// A duration drawn from `rng`, rounded to the millisecond, at most [`LONGEST_DRAW`].
     pub fn sample(&self, rng: &mut RandomSource) -> SimDuration {
-        match *self {
+        let drawn = match *self {
             DurationModel::Fixed(d) => d,
             DurationModel::LogNormal { ln_median, sigma, .. } => {
                 SimDuration::from_secs_f64(rng.lognormal_ln(ln_median, sigma))
@@ -65,7 +72,8 @@ impl DurationModel {
             DurationModel::Uniform { min, max } => {
                 SimDuration::from_secs_f64(rng.uniform_between(min.as_secs_f64(), max.as_secs_f64()))
             }
-        }
+        };
+        drawn.min(LONGEST_DRAW)
     }
 
     /// The mean, in seconds (for documentation and sanity checks).

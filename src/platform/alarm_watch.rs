@@ -256,7 +256,8 @@ pub fn fleet_observation<P>(
 /// The fewest instances in service during [`from`, `to`) of a capacity series in time
 /// order (CloudWatch's `HealthyHostCount` with the Minimum statistic): the count in force
 /// at `from` and every later change before `to`. `point` reads a point's (time, count).
-/// Found by binary search: a history's series is long, and evaluated often.
+/// The window is found by binary search, so an evaluation costs the points inside it, not
+/// the whole series seen so far.
 pub fn fewest_in_service<P>(
     series: &[P],
     from: SimTime,
@@ -268,4 +269,28 @@ pub fn fewest_in_service<P>(
     let before_to = series.partition_point(|p| point(p).0 < to).max(first_after);
     let within = series[first_after..before_to].iter().map(|p| point(p).1);
     Some(f64::from(within.fold(at_from, u32::min)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The binary search finds what a scan of the whole series finds: the count in force
+    /// at `from` and the fewest of every change before `to`.
+    #[test]
+    fn fewest_in_service_agrees_with_a_full_scan() {
+        // Changes at 10, 20, 20 (two at one instant), 35, 50 ms.
+        let series = [(10, 5), (20, 3), (20, 4), (35, 1), (50, 6)].map(|(t, n)| (SimTime::from_millis(t), n));
+        let point = |p: &(SimTime, u32)| *p;
+        for from in 0..60 {
+            for to in from..65 {
+                let (from, to) = (SimTime::from_millis(from), SimTime::from_millis(to));
+                let scan = series.iter().rev().find(|&&(t, _)| t <= from).map(|&(_, at_from)| {
+                    let within = series.iter().filter(|&&(t, _)| t > from && t < to).map(|&(_, n)| n);
+                    f64::from(within.fold(at_from, u32::min))
+                });
+                assert_eq!(fewest_in_service(&series, from, to, point), scan, "[{from}, {to})");
+            }
+        }
+    }
 }

@@ -802,9 +802,18 @@ impl Watched for BlueGreenRun<'_> {
     }
 }
 
+/// The periods of `periods` (contiguous, in time order) that lie within [`from`, `to`],
+/// found by binary search, so that an alarm evaluation costs the periods of its window, not
+/// every period recorded so far.
+fn within(periods: &[PeriodRecord], from: SimTime, to: SimTime) -> &[PeriodRecord] {
+    let first = periods.partition_point(|p| p.start < from);
+    let end = first + periods[first..].partition_point(|p| p.end <= to);
+    &periods[first..end]
+}
+
 impl Observation for BlueGreenRun<'_> {
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
-        let periods = self.periods.iter().filter(|p| p.start >= from && p.end <= to);
+        let periods = within(&self.periods, from, to).iter();
         let pick = |v: VersionRef, s: &PeriodSample| -> [VersionSample; 2] {
             match v {
                 VersionRef::Original => [s.original, VersionSample::default()],
@@ -840,9 +849,10 @@ impl Observation for BlueGreenRun<'_> {
             }
             MetricSource::HealthyCount => {
                 self.ecs()?;
-                self.periods
-                    .iter()
-                    .find(|p| p.end == to)
+                let ending = &self.periods[self.periods.partition_point(|p| p.end < to)..];
+                ending
+                    .first()
+                    .filter(|p| p.end == to)
                     .map(|p| f64::from(p.healthy_original + p.healthy_replacement))
             }
             MetricSource::Injected(steps) => injected_value(steps, to),
@@ -871,6 +881,41 @@ impl Observation for BlueGreenRun<'_> {
             }
             MetricSource::HealthyCount => self.ecs().map(|e| f64::from(e.tasks)),
             MetricSource::Injected(steps) => injected_baseline(steps),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn period(start: u64, end: u64) -> PeriodRecord {
+        PeriodRecord {
+            start: SimTime::from_millis(start),
+            end: SimTime::from_millis(end),
+            sample: PeriodSample::default(),
+            new_percent: 0,
+            healthy_original: 0,
+            healthy_replacement: 0,
+        }
+    }
+
+    /// The binary search finds exactly the periods a scan of every period would.
+    #[test]
+    fn within_finds_the_periods_a_full_scan_finds() {
+        // Contiguous periods of 10 ms, a short last one, as a run records them.
+        let mut periods: Vec<_> = (0..20).map(|i| period(i * 10, i * 10 + 10)).collect();
+        periods.push(period(200, 203));
+        for from in (0..=210).step_by(5) {
+            for to in (from..=215).step_by(5) {
+                let (from, to) = (SimTime::from_millis(from), SimTime::from_millis(to));
+                let scan: Vec<_> = periods
+                    .iter()
+                    .filter(|p| p.start >= from && p.end <= to)
+                    .copied()
+                    .collect();
+                assert_eq!(within(&periods, from, to), &scan[..], "[{from}, {to}]");
+            }
         }
     }
 }

@@ -165,7 +165,12 @@ pub fn budget(max_depth: usize) -> serde_saphyr::Budget {
 /// location is reported separately); `None` for other errors.
 pub fn in_user_words(e: &serde_saphyr::Error, max_depth: usize) -> Option<String> {
     use serde_saphyr::budget::BudgetBreach as B;
-    match e.without_snippet() {
+    // A limit reached while an alias (*name) is expanded comes wrapped with its locations.
+    let mut e = e;
+    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = e {
+        e = error;
+    }
+    match e {
         serde_saphyr::Error::DuplicateMappingKey { key, .. } => Some(match key {
             Some(k) => format!("the key \"{k}\" is given twice in this mapping; give each key once"),
             None => "a key is given twice in this mapping; give each key once".to_string(),
@@ -183,6 +188,13 @@ pub fn in_user_words(e: &serde_saphyr::Error, max_depth: usize) -> Option<String
             B::Documents { documents } => format!("too many YAML documents in one file: {documents}"),
             B::ScalarBytes { .. } => "too much text in the file's values: cdsim reads at most 64 MiB".to_string(),
             B::MergeKeys { merge_keys } => format!("too many merge keys (<<): {merge_keys}"),
+            B::RecordedAnchorEvents { recorded_anchor_events } => format!(
+                "aliases (*name) repeat their anchors' values too often: more than {} values repeated",
+                recorded_anchor_events.saturating_sub(1)
+            ),
+            B::RecordedAnchorBytes { .. } => {
+                "aliases (*name) repeat their anchors' text too often: more than 64 MiB repeated".to_string()
+            }
             _ => "the file is beyond a YAML reading limit".to_string(),
         }),
         _ => None,
@@ -1072,5 +1084,35 @@ impl JsonSchema for RawDurationModel {
             "description": "A fixed duration, or a distribution.",
             "oneOf": [fixed, dist]
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Aliases that repeat their anchors too often (a "billion laughs" file) reach a limit
+    /// whose error comes wrapped in the alias's locations; it was printed in the library's
+    /// words ("budget breached: RecordedAnchorEvents { … }"). The limit is lowered here so
+    /// that the test reaches it at once; the files reach serde-saphyr's million.
+    #[test]
+    fn a_limit_reached_inside_an_alias_speaks_the_users_words() {
+        let mut yaml = "- &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n".to_string();
+        for (from, to) in "abc".chars().zip("bcd".chars()) {
+            yaml += &format!("- &{to} [{}]\n", vec![format!("*{from}"); 10].join(", "));
+        }
+        let mut options = serde_saphyr::options! {};
+        let mut limits = budget(MAX_DEPTH);
+        limits.max_recorded_anchor_events = 100;
+        options.budget = Some(limits);
+        let e = serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(&yaml, options).unwrap_err();
+        assert!(
+            matches!(e.without_snippet(), serde_saphyr::Error::AliasError { .. }),
+            "{e:?}"
+        );
+        assert_eq!(
+            in_user_words(&e, MAX_DEPTH).as_deref(),
+            Some("aliases (*name) repeat their anchors' values too often: more than 100 values repeated")
+        );
     }
 }

@@ -1,25 +1,54 @@
-//! The requests a scenario asks one run to draw, estimated before the run starts, so that a
-//! run that would take many minutes is refused up front instead of running without a word.
+//! The work a scenario asks one run to do, estimated before the run starts, so that a run
+//! that would take many minutes is refused up front instead of running without a word.
 //!
-//! Only `traffic.mode: perRequest` (ECS and Lambda) does work in proportion to simulated
-//! time and request rate: every request is drawn. Its estimate is the highest production
-//! rate plus the test listener's, times the deployment's expected span: the replacement's
-//! start-up and each hook (their mean, each at most the hour CodeDeploy allows), the wait for
-//! ContinueDeployment (until the scenario's `continueAfter`, or the whole wait), the traffic
-//! shifting of the configuration, and the original task set's termination wait. Other work
-//! that grows with simulated time (aggregated metric periods, alarm evaluations) has no
-//! estimate yet (README.md, "Limits").
+//! Two kinds of work grow with simulated time rather than with the fleet:
 //!
-//! Not here: refusing (the command line does, naming [`MAX_REQUESTS`]), memory (the
-//! command line's measured figure per instance).
+//! - **requests**: `traffic.mode: perRequest` (ECS and Lambda) draws every request. Its
+//!   estimate is the highest production rate plus the test listener's, times the
+//!   deployment's expected span: the replacement's start-up and each hook (their mean, each
+//!   at most the hour CodeDeploy allows), the wait for ContinueDeployment (until the
+//!   scenario's `continueAfter`, or the whole wait), the traffic shifting of the
+//!   configuration, and the original task set's termination wait.
+//! - **metric periods**: ECS and Lambda record every period of `traffic.metricPeriod` (its
+//!   requests, errors and latencies, kept for the report) and evaluate their alarms at its
+//!   end; EC2/on-premises deployments with alarms evaluate them every 10 s while they run.
+//!   The estimate is that span divided by the period; in place (and EC2 blue/green) the span
+//!   is the waves the configuration allows (per Availability Zone for a zonal one) times
+//!   one instance's expected lifecycle (each hook's scripts by their mean, each at most its
+//!   timeout; the agent's steps; the load balancer's deregistration delay and first health
+//!   checks), plus the zonal bakes, the ready wait and the termination wait.
+//!
+//! Both are expected values, not bounds: a run whose draws are slower does more work.
+//!
+//! Not here: refusing (the command line does, naming [`MAX_REQUESTS`] and
+//! [`MAX_PERIODS`]), memory (the command line's measured figure per instance).
 
-use super::Scenario;
 use super::blue_green::{BlueGreenDeployment, Reroute, ShiftTarget};
+use super::ec2_blue_green::BlueTermination;
+use super::{Hooks, InPlace, Scenario, Workload};
+use crate::alarm::Alarm;
+use crate::config::DeploymentConfig;
+use crate::config::minimum_healthy::{HealthPlan, MinimumHealthyHosts};
+use crate::lifecycle::{Hook, LifecycleEventName};
 use crate::traffic::TrafficMode;
 
 /// The most requests one `perRequest` run may draw: about 10 s of work for a release build
 /// (README.md, "Limits", has the measurement).
 pub const MAX_REQUESTS: f64 = 1e9;
+
+/// The most metric periods one run may record or evaluate alarms at: about 10 s of work for
+/// a release build in place (README.md, "Limits", has the measurement). ECS and Lambda
+/// deployments stay far below it within the validated waits (about 820,000 periods of one
+/// second at most); their memory per period is the command line's concern.
+pub const MAX_PERIODS: f64 = 5e7;
+
+/// The most reads one run's alarm evaluations may make: about 10 s of work for a release
+/// build (README.md, "Limits").
+pub const MAX_READS: f64 = 5e8;
+
+/// How often EC2/on-premises deployments evaluate their alarms (the platforms' metric
+/// period).
+const FLEET_PERIOD_S: f64 = 10.0;
 
 /// A hook or the replacement's start-up counts at most this long (CodeDeploy fails it
 /// after an hour).
@@ -36,11 +65,17 @@ pub struct RequestEstimate {
 
 /// The requests one run of `scenario` draws, when its traffic is `perRequest`.
 pub fn per_request(scenario: &Scenario) -> Option<RequestEstimate> {
+    per_request_under(scenario, &scenario.deployment_config)
+}
+
+/// The requests one run of `scenario` under `config` (one of `compare`'s) draws, when its
+/// traffic is `perRequest`.
+pub fn per_request_under(scenario: &Scenario, config: &DeploymentConfig) -> Option<RequestEstimate> {
     let b = scenario.blue_green()?;
     if b.traffic.mode != TrafficMode::PerRequest {
         return None;
     }
-    let span_s = span_s(scenario, b);
+    let span_s = span_s(config, b);
     let rate = b.traffic.rate.highest() + b.traffic.test_rate;
     Some(RequestEstimate {
         requests: rate * span_s,
@@ -49,7 +84,7 @@ pub fn per_request(scenario: &Scenario) -> Option<RequestEstimate> {
 }
 
 /// The expected simulated span of an ECS or Lambda deployment, in seconds.
-fn span_s(scenario: &Scenario, b: &BlueGreenDeployment) -> f64 {
+fn span_s(config: &DeploymentConfig, b: &BlueGreenDeployment) -> f64 {
     let hooks: f64 = b
         .hooks
         .values()
@@ -61,21 +96,175 @@ fn span_s(scenario: &Scenario, b: &BlueGreenDeployment) -> f64 {
             }
         })
         .sum();
-    let shifting = scenario
-        .deployment_config
+    let shifting = config
         .traffic_routing()
         .map_or(0.0, |r| f64::from(r.shifting_minutes(b.linear_end)) * 60.0);
     let ecs = match &b.target {
         ShiftTarget::Ecs(e) => {
-            let ready = match e.reroute {
-                Reroute::Immediately => 0.0,
-                Reroute::WaitForContinue { wait, continue_after } => {
-                    continue_after.map_or(wait, |c| c.min(wait)).as_secs_f64()
-                }
-            };
-            e.task_startup.mean_secs().min(HOUR_S) + ready + e.termination_wait.as_secs_f64()
+            e.task_startup.mean_secs().min(HOUR_S) + ready_wait_s(e.reroute) + e.termination_wait.as_secs_f64()
         }
         ShiftTarget::Lambda(_) => 0.0,
     };
     hooks + shifting + ecs
+}
+
+/// The metric periods one run records or evaluates alarms at, and what its alarm
+/// evaluations read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PeriodEstimate {
+    /// Metric periods.
+    pub periods: f64,
+    /// What the alarm evaluations read: every evaluation of an alarm reads its evaluation
+    /// range (N + 2 datapoints); in place and EC2 blue/green a datapoint is one read (a
+    /// search of the capacity series), for ECS and Lambda each recorded metric period inside
+    /// the datapoint's window is one (the datapoint sums them).
+    pub reads: f64,
+    /// Their length, in seconds.
+    pub period_s: f64,
+    /// The simulated span, in seconds, they cover.
+    pub span_s: f64,
+}
+
+/// The metric periods one run of `scenario` records or evaluates its alarms at: every
+/// `traffic.metricPeriod` of an ECS or Lambda deployment; every 10 s of an EC2/on-premises
+/// deployment with alarms (`None` without: nothing is done per period).
+pub fn periods(scenario: &Scenario) -> Option<PeriodEstimate> {
+    periods_under(scenario, &scenario.deployment_config)
+}
+
+/// The metric periods of one run of `scenario` under `config` (one of `compare`'s).
+pub fn periods_under(scenario: &Scenario, config: &DeploymentConfig) -> Option<PeriodEstimate> {
+    let per_period = matches!(scenario.workload, Workload::BlueGreen(_));
+    if !per_period {
+        scenario.monitoring.alarms.as_ref()?;
+    }
+    let span_s = expected_span_s(scenario, config);
+    let period_s = match &scenario.workload {
+        Workload::BlueGreen(b) => b.traffic.period.as_secs_f64(),
+        Workload::InPlace(_) | Workload::Ec2BlueGreen(_) => FLEET_PERIOD_S,
+    };
+    let per_period = matches!(scenario.workload, Workload::BlueGreen(_));
+    let reads = scenario.monitoring.alarms.as_ref().map_or(0.0, |config| {
+        config
+            .alarms
+            .iter()
+            .map(|a| reads(a, span_s, per_period.then_some(period_s)))
+            .sum()
+    });
+    Some(PeriodEstimate {
+        periods: span_s / period_s,
+        reads,
+        period_s,
+        span_s,
+    })
+}
+
+/// What the evaluations of `alarm` over a run of `span_s` seconds read: each evaluation's
+/// N + 2 datapoints, or, when each datapoint sums the recorded periods of `metric_period_s`
+/// inside its window, those periods (the window's part after the start: at time t the
+/// range covers min(range, t), on average over the run range − range²/2·span, or span/2).
+fn reads(alarm: &Alarm, span_s: f64, metric_period_s: Option<f64>) -> f64 {
+    let evaluations = span_s / alarm.evaluation_interval().as_secs_f64();
+    let datapoints = alarm.rule.evaluation_range() as f64;
+    let Some(metric_period_s) = metric_period_s else {
+        return evaluations * datapoints;
+    };
+    let range_s = datapoints * alarm.period.as_secs_f64();
+    let covered_s = if range_s <= span_s {
+        range_s - range_s * range_s / (2.0 * span_s)
+    } else {
+        span_s / 2.0
+    };
+    evaluations * covered_s / metric_period_s
+}
+
+/// The expected simulated span of one deployment of `scenario` under `config`, in seconds
+/// (of each request of a history together), without a rollback.
+pub fn expected_span_s(scenario: &Scenario, config: &DeploymentConfig) -> f64 {
+    match &scenario.workload {
+        Workload::BlueGreen(b) => span_s(config, b),
+        Workload::InPlace(p) => in_place_span_s(scenario, config, p),
+        Workload::Ec2BlueGreen(b) => {
+            let waits = ready_wait_s(b.reroute)
+                + match b.blue_termination {
+                    BlueTermination::Terminate { wait } => wait.as_secs_f64(),
+                    BlueTermination::KeepAlive => 0.0,
+                };
+            let fleet = &b.server;
+            waves(config, b.replacements(), 1) * instance_s(fleet, &fleet.hooks) + waits
+        }
+    }
+}
+
+/// The expected simulated span of an in-place deployment (of each request of a history,
+/// with its revision's scripts), in seconds.
+fn in_place_span_s(scenario: &Scenario, config: &DeploymentConfig, p: &InPlace) -> f64 {
+    let zones = p.fleet.zone_count();
+    let zonal = config.minimum_healthy().and_then(|(_, z)| z);
+    let bakes: f64 = zonal.map_or(0.0, |z| (0..zones - 1).map(|i| z.bake_after(i).as_secs_f64()).sum());
+    let waves = waves(config, p.fleet.instances, zones);
+    match &scenario.history {
+        None => waves * instance_s(p, &p.hooks) + bakes,
+        Some(h) => h
+            .requests
+            .iter()
+            .map(|r| waves * instance_s(p, &h.revision(r.revision).hooks) + bakes)
+            .sum(),
+    }
+}
+
+/// How many times one after another the configuration lets `instances` be deployed to, by
+/// its minimum healthy hosts over the fleet and, for a zonal configuration, zone by zone
+/// over `zones` (instance `i` in zone `i mod zones`); 0 when the deployment cannot start.
+fn waves(config: &DeploymentConfig, instances: u32, zones: usize) -> f64 {
+    let Some((minimum, zonal)) = config.minimum_healthy() else {
+        return 0.0;
+    };
+    let in_flight = |minimum: MinimumHealthyHosts, n: u32| HealthPlan::new(minimum, n).map(|h| h.max_in_flight);
+    let Some(fleet) = in_flight(minimum, instances) else {
+        return 0.0;
+    };
+    let Some(z) = zonal.filter(|_| zones > 1) else {
+        return f64::from(instances.div_ceil(fleet));
+    };
+    let zones = zones as u32;
+    (0..zones)
+        .map(|i| instances / zones + u32::from(i < instances % zones))
+        .filter(|&size| size > 0)
+        .map(|size| {
+            let in_zone = in_flight(z.minimum_healthy_hosts_per_zone, size).unwrap_or(1);
+            f64::from(size.div_ceil(fleet.min(in_zone).max(1)))
+        })
+        .sum()
+}
+
+/// One instance's expected lifecycle, in seconds: every event's scripts, the agent's steps,
+/// the load balancer's deregistration delay and the health checks a new target passes.
+fn instance_s(p: &InPlace, hooks: &Hooks) -> f64 {
+    let scripts: f64 = LifecycleEventName::ALL.iter().map(|&e| hook_s(hooks.get(e))).sum();
+    let agent = hook_s(&p.agent.download_bundle) + hook_s(&p.agent.install);
+    let load_balancer = p.load_balancer.as_ref().map_or(0.0, |lb| {
+        let checks = lb.health_check.interval.as_secs_f64() * f64::from(lb.health_check.new_target_passes);
+        lb.deregistration_delay.as_secs_f64() + checks
+    });
+    scripts + agent + load_balancer
+}
+
+/// A hook's expected time: each script's mean, at most its timeout, and the scripts
+/// together at most an hour.
+fn hook_s(hook: &Hook) -> f64 {
+    let scripts: f64 = hook
+        .scripts
+        .iter()
+        .map(|s| s.duration.mean_secs().min(s.timeout.as_secs_f64()))
+        .sum();
+    scripts.min(HOUR_S)
+}
+
+/// The wait for ContinueDeployment: until the scenario's `continueAfter`, or the whole wait.
+fn ready_wait_s(reroute: Reroute) -> f64 {
+    match reroute {
+        Reroute::Immediately => 0.0,
+        Reroute::WaitForContinue { wait, continue_after } => continue_after.map_or(wait, |c| c.min(wait)).as_secs_f64(),
+    }
 }

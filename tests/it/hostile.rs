@@ -133,7 +133,26 @@ fn merge_locates_bytes_that_are_not_a_partial_result() {
     let one = tmp.file("cut.json", &text[..text.len() / 2]);
     let o = cdsim(&["merge", &one]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cut.json:1:"), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cut.json:1:") && err.contains("the file ends before its JSON does (cut short?)"),
+        "{err}"
+    );
+    // serde_json's own position is not repeated after the located message.
+    assert!(!err.contains(" at line "), "{err}");
+    // A value of the wrong type is named in the user's words, not Rust's ("u64").
+    let listed = tmp.file("listed.json", text.replacen("\"runs\":", "\"runs\": [1], \"was\":", 1));
+    let err = stderr(&cdsim(&["merge", &listed]));
+    assert!(
+        err.contains("invalid type: a list, expected a whole number, 0 or more"),
+        "{err}"
+    );
+    let one = tmp.file("brace.json", "{");
+    let err = stderr(&cdsim(&["merge", &one]));
+    assert!(
+        err.contains("brace.json:1:1: not a partial result of cdsim compare --shard: the file ends"),
+        "{err}"
+    );
     let scenario = tmp.file("bad.yaml", b"name: x\n\xfe\n");
     let o = cdsim(&["check", &scenario]);
     assert_eq!(o.status.code(), Some(2));
@@ -530,4 +549,184 @@ fn compare_runs_whose_records_cannot_fit_are_refused_up_front() {
         "{err}"
     );
     assert!(err.contains("ulimit -v"), "{err}");
+}
+
+/// A script whose lognormal draws reach beyond 2^64 ms (a one-year median, sigma 5: about
+/// once in 40,000 draws) on an instance with a slowHook fault: the drawn duration plus the
+/// fault once overflowed ("duration overflow", exit 101, with 100,000 such instances). A draw
+/// is capped far above any timeout, so the script simply times out.
+#[test]
+fn a_years_long_draw_plus_a_slow_fault_times_out_instead_of_overflowing() {
+    use cdsim::lifecycle::hook::{HookFault, LONGEST_DRAW};
+    use cdsim::lifecycle::{DurationModel, Hook, HookResult, Script};
+    use cdsim::time::SimDuration;
+    let year = SimDuration::from_secs(365 * 86_400);
+    let hook = Hook {
+        scripts: vec![Script {
+            location: "a.sh".into(),
+            timeout: SimDuration::from_secs(3600),
+            duration: DurationModel::lognormal(year.as_secs_f64(), 5.0),
+            failure_probability: 0.0,
+        }],
+    };
+    let mut rng = cdsim::rng::Streams::new(1).source(cdsim::rng::Stream::Hooks, 0);
+    let mut capped = 0;
+    for _ in 0..200_000 {
+        let drawn = hook.scripts[0].duration.sample(&mut rng);
+        assert!(drawn <= LONGEST_DRAW, "{drawn}");
+        capped += usize::from(drawn == LONGEST_DRAW);
+        let outcome = hook.run(&mut rng, &[HookFault::Slow(year)]);
+        assert_eq!(outcome.result, HookResult::ScriptTimedOut(0));
+        assert_eq!(outcome.duration, SimDuration::from_secs(3600));
+    }
+    assert!(capped > 0, "some draws reach the cap");
+}
+
+/// The span `scenario::work` expects is near the one the run has, for every example
+/// scenario with no injected faults whose one deployment succeeds (a failure or a fault
+/// changes the span; the budget is about the expected one).
+#[test]
+fn the_expected_span_is_near_the_simulated_one() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(example("")).expect("scenarios folder") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        if path.extension().is_none_or(|e| e != "yaml") || text.contains("\nfaults:") {
+            continue;
+        }
+        let scenario = cdsim::scenario::load_file(&path).unwrap_or_else(|p| panic!("{p}"));
+        let report = cdsim::simulation::simulate(&scenario, scenario.seed);
+        let succeeded = report.deployments.iter().map(|d| d.status).collect::<Vec<_>>() == ["Succeeded"];
+        if !succeeded || scenario.history.is_some() {
+            continue;
+        }
+        let expected = cdsim::scenario::work::expected_span_s(&scenario, &scenario.deployment_config);
+        let simulated = report.metrics.duration_seconds;
+        assert!(
+            (0.5..=2.0).contains(&(expected / simulated)),
+            "{}: expected {expected} s, simulated {simulated} s",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} scenarios checked");
+}
+
+/// An in-place zonal deployment with an alarm: its alarms are evaluated every 10 s for the
+/// whole bake of `monitor_s` seconds between its two zones.
+fn zonal_with_alarm(monitor_s: u64) -> String {
+    format!(
+        "name: long-bake\ncomputePlatform: Server\n\
+         deploymentConfig:\n  deploymentConfigName: LongBake\n  minimumHealthyHosts: {{type: HOST_COUNT, value: 1}}\n  \
+         zonalConfig: {{monitorDurationInSeconds: {monitor_s}, minimumHealthyHostsPerZone: {{type: HOST_COUNT, value: 0}}}}\n\
+         fleet: {{instances: 4, availabilityZones: [a, b]}}\n\
+         alarmConfiguration:\n  alarms:\n    - {{name: healthy, metric: healthyCount, period: 10s, threshold: 1, \
+         comparisonOperator: LessThanThreshold}}\n"
+    )
+}
+
+#[test]
+fn alarm_periods_beyond_the_budget_are_refused_up_front() {
+    use cdsim::scenario::work::{MAX_PERIODS, periods};
+    let estimate = |monitor_s| periods(&crate::common::scenario(&zonal_with_alarm(monitor_s))).unwrap();
+    // The bake is all but a few minutes of the span: at the limit to the period.
+    let rest_s = estimate(0).span_s;
+    assert!(rest_s > 0.0 && rest_s < 3600.0, "{rest_s}");
+    let at_limit = (MAX_PERIODS * 10.0 - rest_s).floor() as u64;
+    let (under, over) = (estimate(at_limit), estimate(at_limit + 10));
+    assert!(
+        under.periods <= MAX_PERIODS && over.periods > MAX_PERIODS,
+        "{under:?} {over:?}"
+    );
+    assert_eq!(under.span_s, rest_s + at_limit as f64);
+    // Without alarms nothing is done per period.
+    let quiet = zonal_with_alarm(at_limit + 10);
+    let quiet = &quiet[..quiet.find("alarmConfiguration").unwrap()];
+    assert_eq!(periods(&crate::common::scenario(quiet)), None);
+    // Refused before any work, naming the estimate and the limit: by run, and by compare
+    // when one of its candidates (here the second) is beyond it.
+    let tmp = TempDir::new("period-budget");
+    let over_text = zonal_with_alarm(at_limit + 10);
+    let file = tmp.file("long.yaml", &over_text);
+    let config = &over_text[over_text.find("  deploymentConfigName").unwrap()..over_text.find("fleet:").unwrap()];
+    let candidates = format!(
+        "candidateConfigs:\n  - deploymentConfigName: CodeDeployDefault.OneAtATime\n  -{}",
+        &config[1..].replace("\n  ", "\n    ")
+    );
+    let compared = tmp.file("compared.yaml", zonal_with_alarm(0) + &candidates);
+    let started = std::time::Instant::now();
+    for (args, whose) in [
+        (vec!["run", &file], format!("{file}: ")),
+        (
+            vec!["compare", &compared, "--runs", "2", "--quiet"],
+            "under LongBake: ".into(),
+        ),
+    ] {
+        let o = cdsim(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!(
+                "{whose}one run would record or evaluate alarms at about 5.0e7 metric periods"
+            )) && err.contains("of 10 s")
+                && err.contains("the 5e7 a run may"),
+            "{err}"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(30), "refused up front");
+    // serve simulates a deployment when a client creates it: refused when it starts.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cdsim"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--scenario", &file])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start cdsim serve");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let err = stderr(&child.wait_with_output().expect("output"));
+    assert_eq!(status.and_then(|s| s.code()), Some(2), "{err}");
+    assert!(err.contains(&format!("{file}: one run would record")), "{err}");
+}
+
+/// An ECS deployment with the longest waits (a 120-hour ready wait, a 48-hour termination
+/// wait) recording one-second periods, watched by `alarms` alarms of `period`.
+fn ecs_longest_waits(alarms: usize, period: &str) -> String {
+    let mut yaml = "name: long-waits\ncomputePlatform: ECS\ndeploymentConfigName: CodeDeployDefault.ECSAllAtOnce\n\
+        ecsService:\n  tasks: 2\n  deploymentReadyOption: {actionOnTimeout: STOP_DEPLOYMENT, waitTimeInMinutes: 7200, continueAfter: 120h}\n  \
+        terminationWaitTimeInMinutes: 2880\ntraffic: {metricPeriod: 1s}\nalarmConfiguration:\n  alarms:\n"
+        .to_string();
+    for i in 0..alarms {
+        yaml += &format!("    - {{name: a{i}, metric: errorRate, period: {period}, threshold: 0.5}}\n");
+    }
+    yaml
+}
+
+#[test]
+fn alarm_reads_beyond_the_budget_are_refused_and_the_longest_waits_are_not() {
+    use cdsim::scenario::work::{MAX_PERIODS, MAX_READS, periods};
+    // One-second periods over the longest waits, with ten alarms of a minute: within both.
+    let within = periods(&crate::common::scenario(&ecs_longest_waits(10, "60s"))).unwrap();
+    assert!(within.periods > 600_000.0 && within.periods < MAX_PERIODS, "{within:?}");
+    assert!(within.reads < MAX_READS, "{within:?}");
+    // Ten alarms of a day: each evaluation, every minute, sums up to three days of periods.
+    let file_text = ecs_longest_waits(10, "1d");
+    let beyond = periods(&crate::common::scenario(&file_text)).unwrap();
+    assert!(beyond.reads > 10.0 * MAX_READS, "{beyond:?}");
+    let tmp = TempDir::new("read-budget");
+    let file = tmp.file("days.yaml", file_text);
+    let o = cdsim(&["run", &file]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("reads of datapoints") && err.contains("the 5e8 a run may make"),
+        "{err}"
+    );
 }
