@@ -326,7 +326,10 @@ fn a_history_is_refused_where_its_fields_do_not_apply() {
     );
     let in_place = "name: ip\nfleet: {instances: 2}\nhistory: [{revision: v2, continueDeployment: [{at: 1m}]}]\n";
     let p = problems(in_place);
-    assert!(p.contains("continueDeployment applies to ECS and Lambda"), "{p}");
+    assert!(
+        p.contains("continueDeployment applies to blue/green deployment groups"),
+        "{p}"
+    );
 }
 
 #[test]
