@@ -351,19 +351,23 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
     ];
     let mut top = points.iter().map(|p| p.in_service).max().unwrap_or(0);
     if report.capacity.iter().any(|p| p.original_running.is_some()) {
+        // In a history each deployment's originals are the group's fleet, its replacements
+        // a fleet of its own.
+        let (original, replacement) = if is_history(report) {
+            ("the group's fleet running", "a deployment's replacement fleet running")
+        } else {
+            ("original fleet running", "replacement fleet running")
+        };
         for (label, color, offset, f) in [
             (
-                "original fleet running",
+                original,
                 palette::SKY,
                 -2 * DODGE,
                 (|p: &super::CapacityPoint| p.original_running) as fn(&_) -> Option<u32>,
             ),
-            (
-                "replacement fleet running",
-                palette::ORANGE,
-                2 * DODGE,
-                |p: &super::CapacityPoint| p.replacement_running,
-            ),
+            (replacement, palette::ORANGE, 2 * DODGE, |p: &super::CapacityPoint| {
+                p.replacement_running
+            }),
         ] {
             let points: Vec<(f64, f64)> = points
                 .iter()
