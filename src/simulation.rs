@@ -5,6 +5,7 @@
 
 use crate::deployment::DeploymentStatus;
 use crate::engine;
+use crate::platform::ec2_blue_green::history::{self as ec2_history, Ec2HistoryRuns};
 use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2BlueGreenRun};
 use crate::platform::server::history::HistoryRuns;
 use crate::platform::server::{self, InPlaceRuns};
@@ -35,6 +36,8 @@ pub enum Outcome {
     History(HistoryRuns),
     /// An ECS or Lambda group's history: every user deployment, in creation order.
     ShiftHistory(ShiftHistoryRuns),
+    /// An EC2 blue/green group's history: every user deployment, in creation order.
+    Ec2History(Ec2HistoryRuns),
 }
 
 impl Outcome {
@@ -51,6 +54,10 @@ impl Outcome {
                 .deployments
                 .last()
                 .map_or(DeploymentStatus::Created, |d| d.outcome.status),
+            Outcome::Ec2History(h) => h
+                .deployments
+                .last()
+                .map_or(DeploymentStatus::Created, |d| d.outcome.deployment.status),
             Outcome::InPlace(o) => o.deployment.status,
             Outcome::BlueGreen(o) => o.status,
             Outcome::Ec2BlueGreen(o) => o.deployment.status,
@@ -65,6 +72,13 @@ impl Outcome {
             Outcome::Ec2BlueGreen(o) => o.rollback.as_ref().unwrap_or(&o.deployment).complete_time,
             Outcome::History(h) => h.deployments.last().map_or(SimTime::ZERO, |d| d.outcome.complete_time),
             Outcome::ShiftHistory(h) => h.deployments.last().map_or(SimTime::ZERO, |d| d.outcome.complete_time),
+            Outcome::Ec2History(h) => h.deployments.last().map_or(SimTime::ZERO, |d| {
+                d.outcome
+                    .rollback
+                    .as_ref()
+                    .unwrap_or(&d.outcome.deployment)
+                    .complete_time
+            }),
         }
     }
 }
@@ -85,6 +99,13 @@ pub fn run(scenario: &Scenario, seed: u64) -> Run {
                 shift_history::run(&scenario.deployment_config, bg, &scenario.monitoring, history, seed);
             Run {
                 outcome: Outcome::ShiftHistory(runs),
+                stats,
+            }
+        }
+        (Workload::Ec2BlueGreen(bg), Some(history)) => {
+            let (runs, stats) = ec2_history::run(&scenario.deployment_config, bg, &scenario.monitoring, history, seed);
+            Run {
+                outcome: Outcome::Ec2History(runs),
                 stats,
             }
         }
@@ -130,5 +151,6 @@ pub fn simulate(scenario: &Scenario, seed: u64) -> Report {
         Outcome::Ec2BlueGreen(o) => report::ec2_blue_green::build(scenario, seed, &o, r.stats.events),
         Outcome::History(h) => report::history::build(scenario, seed, h, r.stats.events),
         Outcome::ShiftHistory(h) => report::shift_history::build(scenario, seed, &h, r.stats.events),
+        Outcome::Ec2History(h) => report::ec2_history::build(scenario, seed, &h, r.stats.events),
     }
 }

@@ -108,6 +108,10 @@ fn record(scenario: &Scenario, seed: u64, bad_revision: bool) -> RunRecord {
             let report = report::shift_history::build(scenario, seed, &h, run.stats.events);
             RunRecord::from_history_report(scenario, &report)
         }
+        Outcome::Ec2History(h) => {
+            let report = report::ec2_history::build(scenario, seed, &h, run.stats.events);
+            RunRecord::from_history_report(scenario, &report)
+        }
     }
 }
 

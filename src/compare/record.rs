@@ -112,6 +112,11 @@ impl RunRecord {
                 })
                 .sum();
         }
+        if scenario.ec2_blue_green().is_some() {
+            // Both fleets through the whole history, to the last deployment's end.
+            let end = report.deployments.iter().map(|d| d.complete_time).fold(0.0, f64::max);
+            r.extra_capacity_ms = extra_fleet_ms(report, end);
+        }
         r
     }
 

@@ -67,6 +67,22 @@ pub struct RunStats {
     pub discarded: usize,
 }
 
+impl RunStats {
+    /// Before any run.
+    pub const NONE: RunStats = RunStats {
+        events: 0,
+        end: SimTime::ZERO,
+        discarded: 0,
+    };
+
+    /// These counters followed by those of a later run, `more`.
+    pub fn then(&mut self, more: RunStats) {
+        self.events += more.events;
+        self.end = more.end;
+        self.discarded += more.discarded;
+    }
+}
+
 /// Runs `model` until it is finished or no event is left.
 pub fn run<M: Model>(model: &mut M) -> RunStats {
     let mut sched = Scheduler {

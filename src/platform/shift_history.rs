@@ -32,7 +32,6 @@ use crate::rng::Streams;
 use crate::scenario::Monitoring;
 use crate::scenario::blue_green::{BlueGreenDeployment, ShiftTarget};
 use crate::scenario::history::{ContinueRequest, DeploymentRequest, History, RevisionId};
-use crate::time::SimTime;
 
 use super::server::history::Refusal;
 use super::traffic_shift::{BlueGreenOutcome, BlueGreenRun, ContinueAnswer};
@@ -66,6 +65,28 @@ pub struct ContinueRefusal {
     pub completed: bool,
 }
 
+impl ContinueRefusal {
+    /// The refused ones of `request`'s ContinueDeployment calls, answered `answers`, on the
+    /// deployment created `deployment`-th.
+    pub fn of<'r>(
+        request: &'r DeploymentRequest,
+        answers: &'r [ContinueAnswer],
+        deployment: usize,
+    ) -> impl Iterator<Item = ContinueRefusal> + 'r {
+        request
+            .continues
+            .iter()
+            .zip(answers)
+            .filter(|(_, a)| **a != ContinueAnswer::Accepted)
+            .map(move |(&call, &answer)| ContinueRefusal {
+                call,
+                deployment,
+                revision: request.revision,
+                completed: answer == ContinueAnswer::Completed,
+            })
+    }
+}
+
 /// What a history on an ECS or Lambda group left behind.
 pub struct ShiftHistoryRuns {
     /// Every user deployment, in creation order.
@@ -93,11 +114,7 @@ pub fn run(
         refused_continues: Vec::new(),
         serving: RevisionId::INITIAL,
     };
-    let mut stats = RunStats {
-        events: 0,
-        end: SimTime::ZERO,
-        discarded: 0,
-    };
+    let mut stats = RunStats::NONE;
     let mut created = 0;
     for (k, request) in history.requests.iter().enumerate() {
         if let Some(active) = runs.deployments.last()
@@ -125,16 +142,9 @@ pub fn run(
             &mut stats,
         );
         runs.serving = serving_after(&d);
-        for (&call, &answer) in request.continues.iter().zip(&d.outcome.continue_answers) {
-            if answer != ContinueAnswer::Accepted {
-                runs.refused_continues.push(ContinueRefusal {
-                    call,
-                    deployment: d.created,
-                    revision: d.revision,
-                    completed: answer == ContinueAnswer::Completed,
-                });
-            }
-        }
+        let answers = &d.outcome.continue_answers;
+        runs.refused_continues
+            .extend(ContinueRefusal::of(request, answers, d.created));
         created += 1 + usize::from(d.outcome.rollback.is_some());
         runs.deployments.push(d);
     }
@@ -174,10 +184,7 @@ fn deploy(
     };
     let mut model =
         BlueGreenRun::with_streams(config, &spec, &watch, streams).in_history(request.at, &request.continues);
-    let more = engine::run(&mut model);
-    stats.events += more.events;
-    stats.end = more.end;
-    stats.discarded += more.discarded;
+    stats.then(engine::run(&mut model));
     let outcome = model.into_outcome();
     ShiftDeployment {
         revision: request.revision,

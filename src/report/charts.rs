@@ -15,7 +15,7 @@
 //! Not here: drawing, file names, HTML.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{DeploymentInfo, Report, TargetInfo, Targets};
 use crate::chart::{
@@ -146,7 +146,10 @@ impl TimeAxis {
             .alarms
             .iter()
             .any(|a| a.states.iter().any(|s| s.state == "ALARM"));
-        if alarmed || rollback(report).is_some() {
+        // A history's quiet stretches are the gaps between its deployments (or one
+        // deployment's wait among several): a zoom on what comes before the longest would
+        // hide the deployments after it, so a history is drawn whole.
+        if alarmed || rollback(report).is_some() || is_history(report) {
             return None;
         }
         let mut times: Vec<f64> = report.capacity.iter().map(|p| self.at(p.time)).collect();
@@ -348,19 +351,23 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
     ];
     let mut top = points.iter().map(|p| p.in_service).max().unwrap_or(0);
     if report.capacity.iter().any(|p| p.original_running.is_some()) {
+        // In a history each deployment's originals are the group's fleet, its replacements
+        // a fleet of its own.
+        let (original, replacement) = if is_history(report) {
+            ("the group's fleet running", "a deployment's replacement fleet running")
+        } else {
+            ("original fleet running", "replacement fleet running")
+        };
         for (label, color, offset, f) in [
             (
-                "original fleet running",
+                original,
                 palette::SKY,
                 -2 * DODGE,
                 (|p: &super::CapacityPoint| p.original_running) as fn(&_) -> Option<u32>,
             ),
-            (
-                "replacement fleet running",
-                palette::ORANGE,
-                2 * DODGE,
-                |p: &super::CapacityPoint| p.replacement_running,
-            ),
+            (replacement, palette::ORANGE, 2 * DODGE, |p: &super::CapacityPoint| {
+                p.replacement_running
+            }),
         ] {
             let points: Vec<(f64, f64)> = points
                 .iter()
@@ -736,7 +743,20 @@ fn group(event: &str) -> usize {
 
 /// The timeline; `failed` gets the time each failed target failed, in order.
 fn timeline(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Chart {
-    let targets = report.deployments.first().map_or(0, |d| d.targets.len());
+    let mut targets = report.deployments.first().map_or(0, |d| d.targets.len());
+    let blue_green = report
+        .deployments
+        .first()
+        .is_some_and(|d| d.blue_green_deployment_configuration.is_some());
+    if blue_green && is_history(report) {
+        // Each user deployment of an EC2 blue/green history launches a fleet of its own.
+        let ids: BTreeSet<String> = report
+            .deployments
+            .iter()
+            .flat_map(|d| d.targets.each().map(|t| t.into_owned().target_id))
+            .collect();
+        targets = ids.len();
+    }
     if targets > GANTT_MAX_TARGETS {
         Chart::Strip(strip(report, axis, failed))
     } else if targets == 1 {
@@ -750,29 +770,44 @@ fn timeline(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Chart {
 type Started<'t> = (&'t str, &'t str, f64, f64, usize);
 
 /// Visits each target of the first deployment in order with its started lifecycle events
-/// in every deployment of the report (a rollback deployment's targets are the first's).
+/// in every deployment of the report (a rollback deployment's targets are the first's);
+/// in a history, then each target a later deployment brings (an EC2 blue/green
+/// replacement fleet), in the order they first appear. `visit` gets the index of the
+/// deployment where the target first appears.
 /// Each deployment's targets are read once, built one at a time: a later deployment's
 /// target is found at the same position or, failing that, through an index by id built
 /// once, never by scanning the targets.
-fn each_target(report: &Report, mut visit: impl FnMut(&TargetInfo, &mut dyn Iterator<Item = Started<'_>>)) {
+fn each_target(report: &Report, mut visit: impl FnMut(&TargetInfo, usize, &mut dyn Iterator<Item = Started<'_>>)) {
     let Some(first) = report.deployments.first() else {
         return;
     };
-    let later = &report.deployments[1..];
-    let mut by_id: Vec<Option<BTreeMap<String, usize>>> = vec![None; later.len()];
-    for (i, t) in first.targets.each().enumerate() {
-        let mut others: Vec<Cow<'_, TargetInfo>> = Vec::new();
-        for (d, index) in later.iter().zip(&mut by_id) {
+    let mut by_id: Vec<Option<BTreeMap<String, usize>>> = vec![None; report.deployments.len()];
+    let mut visit_from = |j: usize, i: usize, t: &TargetInfo, by_id: &mut [Option<BTreeMap<String, usize>>]| {
+        let mut others: Vec<(usize, Cow<'_, TargetInfo>)> = Vec::new();
+        for (k, (d, index)) in report.deployments.iter().zip(by_id.iter_mut()).enumerate().skip(j + 1) {
             if let Some(o) = find(&d.targets, i, &t.target_id, index) {
-                others.push(o);
+                others.push((k, o));
             }
         }
-        let mut events = std::iter::once(t.as_ref())
-            .chain(others.iter().map(|o| o.as_ref()))
-            .enumerate()
+        let mut events = std::iter::once((j, t))
+            .chain(others.iter().map(|(k, o)| (*k, o.as_ref())))
             .flat_map(|(k, t)| t.lifecycle_events.iter().map(move |e| (k, e)))
             .filter_map(|(k, e)| Some((e.lifecycle_event_name, e.status, e.start_time?, e.end_time?, k)));
-        visit(&t, &mut events);
+        visit(t, j, &mut events);
+    };
+    for (i, t) in first.targets.each().enumerate() {
+        visit_from(0, i, &t, &mut by_id);
+    }
+    if !is_history(report) {
+        return;
+    }
+    let mut seen: BTreeSet<String> = first.targets.each().map(|t| t.into_owned().target_id).collect();
+    for (j, d) in report.deployments.iter().enumerate().skip(1) {
+        for (i, t) in d.targets.each().enumerate() {
+            if seen.insert(t.target_id.clone()) {
+                visit_from(j, i, &t, &mut by_id);
+            }
+        }
     }
 }
 
@@ -852,7 +887,21 @@ fn target_gantt(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Gant
         .then(|| axis.at(first.complete_time));
     let mut rows = Vec::new();
     let rollbacks = rollback_deployments(report);
-    each_target(report, |t, events| {
+    let history = is_history(report);
+    each_target(report, |t, j, events| {
+        if history && t.instance_label.is_some() {
+            // EC2 blue/green: an instance is a replacement in one deployment, an original in
+            // the next; each deployment's originals wait out its termination wait.
+            let events: Vec<Started<'_>> = events.collect();
+            let mut spans = spans(axis, &rollbacks, &mut events.iter().copied(), failed);
+            spans.extend(termination_waits(report, axis, &events));
+            let label = match (t.instance_label, &report.deployments[j].revision_name) {
+                (Some("Green"), Some(revision)) => format!("{} (launched for {revision})", t.target_id),
+                _ => format!("{} (the group's first fleet)", t.target_id),
+            };
+            rows.push(GanttRow { label, spans });
+            return;
+        }
         let mut spans = spans(axis, &rollbacks, events, failed);
         let label = match t.instance_label {
             Some("Blue") => format!("{} (Blue: original)", t.target_id),
@@ -879,6 +928,23 @@ fn target_gantt(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Gant
         markers: rollback_marker(report, axis),
         whole_ticks: false,
     })
+}
+
+/// In an EC2 blue/green history, the waits of an instance that was an original: from its
+/// AfterBlockTraffic to the end of the deployment's termination wait.
+fn termination_waits(report: &Report, axis: &TimeAxis, events: &[Started<'_>]) -> Vec<Span> {
+    events
+        .iter()
+        .filter(|e| e.0 == "AfterBlockTraffic" && e.1 == "Succeeded")
+        .filter_map(|&(_, _, _, end, k)| {
+            let d = &report.deployments[k];
+            d.instance_termination_wait_time_started.unwrap_or(false).then(|| Span {
+                start: axis.at(end),
+                end: axis.at(d.complete_time),
+                category: WAITING,
+            })
+        })
+        .collect()
 }
 
 /// The Gantt with only the categories some span uses, so its legend lists exactly what is
@@ -971,7 +1037,7 @@ fn strip(report: &Report, axis: &TimeAxis, failed: &mut Vec<f64>) -> Strip {
     let mut values = vec![vec![0.0; STRIP_BUCKETS]; GROUPS.len()];
     let first = &report.deployments[0];
     let rollbacks = rollback_deployments(report);
-    each_target(report, |_, events| {
+    each_target(report, |_, _, events| {
         for s in spans(axis, &rollbacks, events, failed) {
             add_span(
                 &mut values[s.category],

@@ -15,6 +15,7 @@ use super::{
     round2,
 };
 use crate::config::ConfigRule;
+use crate::deployment::simulated_id;
 use crate::id::TargetId;
 use crate::lifecycle::LifecycleEventName;
 use crate::platform::ec2_blue_green::{Ec2BlueGreenOutcome, Ec2Deployment, FleetPoint};
@@ -22,9 +23,6 @@ use crate::scenario::blue_green::Reroute;
 use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen, GreenFleetProvisioning};
 use crate::scenario::{Scenario, Workload};
 use crate::time::SimTime;
-
-const FIRST_ID: &str = "d-SIMULATED1";
-const ROLLBACK_ID: &str = "d-SIMULATED2";
 
 /// `blueGreenDeploymentConfiguration`.
 #[derive(Clone, Debug, Serialize)]
@@ -103,7 +101,58 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &Ec2BlueGreenOutcome, even
     let Workload::Ec2BlueGreen(bg) = &scenario.workload else {
         unreachable!("an EC2 blue/green scenario")
     };
-    let mut first = deployment_info(scenario, bg, outcome, &outcome.deployment, FIRST_ID);
+    let end = outcome.rollback.as_ref().unwrap_or(&outcome.deployment).complete_time;
+    let mut report = Report {
+        refused_requests: Vec::new(),
+        scenario: scenario.name.clone(),
+        seed,
+        deployments: deployments(scenario, bg, outcome, 0, &|t| t),
+        metrics: Metrics {
+            duration_seconds: outcome.deployment.complete_time.as_secs_f64(),
+            simulated_events: events,
+            capacity: Some(capacity_metrics(
+                bg,
+                &outcome.capacity,
+                outcome.max_install_in_flight,
+                end,
+            )),
+            availability: None,
+            timing: super::timing::Timing::default(),
+        },
+        capacity: capacity_points(&outcome.capacity),
+        traffic: None,
+        alarms: super::blue_green::alarm_reports(&outcome.alarm_states, scenario.monitoring.alarms.as_ref()),
+    };
+    report.metrics.timing = super::timing::of(&report);
+    report
+}
+
+/// The capacity points of both fleets, as the report shows them.
+pub(super) fn capacity_points(points: &[FleetPoint]) -> Vec<CapacityPoint> {
+    points
+        .iter()
+        .map(|p| CapacityPoint {
+            time: p.time.as_secs_f64(),
+            in_service: p.in_service,
+            on_new_revision: p.on_new_revision,
+            original_running: Some(p.original_running),
+            replacement_running: Some(p.replacement_running),
+        })
+        .collect()
+}
+
+/// The deployment of `outcome` (of `bg`) and its rollback deployment, if one was made,
+/// with the ids of the `created + 1`-th and `created + 2`-th deployments of the run;
+/// `instance` gives the number of each instance's id.
+pub(super) fn deployments(
+    scenario: &Scenario,
+    bg: &Ec2BlueGreen,
+    outcome: &Ec2BlueGreenOutcome,
+    created: usize,
+    instance: &dyn Fn(u32) -> u32,
+) -> Vec<DeploymentInfo> {
+    let (first_id, rollback_id) = (simulated_id(created + 1), simulated_id(created + 2));
+    let mut first = deployment_info(scenario, bg, outcome, &outcome.deployment, &first_id, instance);
     first.instance_termination_wait_time_started = Some(outcome.termination_wait_started);
     first.phases = outcome
         .phases
@@ -117,52 +166,24 @@ pub fn build(scenario: &Scenario, seed: u64, outcome: &Ec2BlueGreenOutcome, even
         .collect();
     if outcome.rollback.is_some() || outcome.rollback_message.is_some() {
         first.rollback_info = Some(RollbackInfo {
-            rollback_deployment_id: outcome.rollback.as_ref().map(|_| ROLLBACK_ID.to_string()),
+            rollback_deployment_id: outcome.rollback.as_ref().map(|_| rollback_id.clone()),
             rollback_triggering_deployment_id: None,
             rollback_message: outcome.rollback_message.clone(),
         });
     }
     let mut deployments = vec![first];
     if let Some(rb) = &outcome.rollback {
-        let mut second = deployment_info(scenario, bg, outcome, rb, ROLLBACK_ID);
+        let mut second = deployment_info(scenario, bg, outcome, rb, &rollback_id, instance);
         second.creator = "codeDeployRollback";
         second.health_plan = None;
         second.instance_termination_wait_time_started = Some(false);
         second.rollback_info = Some(RollbackInfo {
-            rollback_triggering_deployment_id: Some(FIRST_ID.to_string()),
+            rollback_triggering_deployment_id: Some(first_id),
             ..RollbackInfo::default()
         });
         deployments.push(second);
     }
-    let end = outcome.rollback.as_ref().unwrap_or(&outcome.deployment).complete_time;
-    let mut report = Report {
-        refused_requests: Vec::new(),
-        scenario: scenario.name.clone(),
-        seed,
-        deployments,
-        metrics: Metrics {
-            duration_seconds: outcome.deployment.complete_time.as_secs_f64(),
-            simulated_events: events,
-            capacity: Some(capacity_metrics(bg, outcome, end)),
-            availability: None,
-            timing: super::timing::Timing::default(),
-        },
-        capacity: outcome
-            .capacity
-            .iter()
-            .map(|p| CapacityPoint {
-                time: p.time.as_secs_f64(),
-                in_service: p.in_service,
-                on_new_revision: p.on_new_revision,
-                original_running: Some(p.original_running),
-                replacement_running: Some(p.replacement_running),
-            })
-            .collect(),
-        traffic: None,
-        alarms: super::blue_green::alarm_reports(&outcome.alarm_states, scenario.monitoring.alarms.as_ref()),
-    };
-    report.metrics.timing = super::timing::of(&report);
-    report
+    deployments
 }
 
 fn deployment_info(
@@ -171,6 +192,7 @@ fn deployment_info(
     outcome: &Ec2BlueGreenOutcome,
     d: &Ec2Deployment,
     id: &str,
+    instance: &dyn Fn(u32) -> u32,
 ) -> DeploymentInfo {
     let overview = DeploymentOverview::count(&d.track.target_status);
     let config = &scenario.deployment_config;
@@ -194,7 +216,8 @@ fn deployment_info(
             let events = lifecycle_events(t, d.track.order(t), d.track.records_of(t).iter().copied(), &scripts);
             let span = (d.create_time.as_secs_f64(), d.complete_time.as_secs_f64());
             let status = d.track.target_status[t.index()].as_str();
-            let mut target = TargetInfo::new("Server", t.to_string(), status, events, span);
+            let name = TargetId(instance(t.0)).to_string();
+            let mut target = TargetInfo::new("Server", name, status, events, span);
             target.instance_label = Some(if bg.is_replacement(t) { "Green" } else { "Blue" });
             target
         })
@@ -229,10 +252,15 @@ fn deployment_info(
     }
 }
 
-/// Capacity figures over both fleets up to `end` (through the rollback, if any).
-fn capacity_metrics(bg: &Ec2BlueGreen, outcome: &Ec2BlueGreenOutcome, end: SimTime) -> CapacityMetrics {
+/// Capacity figures over both fleets' points `cap` up to `end` (through the rollback, if
+/// any); `max_install_in_flight`: the most replacements installing at once.
+pub(super) fn capacity_metrics(
+    bg: &Ec2BlueGreen,
+    cap: &[FleetPoint],
+    max_install_in_flight: u32,
+    end: SimTime,
+) -> CapacityMetrics {
     let n = bg.originals();
-    let cap = &outcome.capacity;
     let initial = cap.first().map_or(0, |p| p.in_service);
     let min = cap.iter().map(|p| p.in_service).min().unwrap_or(0);
     let lost_ms = integrate(cap, end, |p| u64::from(initial.saturating_sub(p.in_service)));
@@ -245,7 +273,7 @@ fn capacity_metrics(bg: &Ec2BlueGreen, outcome: &Ec2BlueGreenOutcome, end: SimTi
         min_in_service: min,
         min_in_service_percent: round2(100.0 * f64::from(min) / f64::from(n)),
         capacity_seconds_lost: lost_ms as f64 / 1000.0,
-        max_in_flight_observed: outcome.max_install_in_flight,
+        max_in_flight_observed: max_install_in_flight,
         extra_instance_minutes: Some(round2(extra_ms as f64 / 60_000.0)),
         time_to_first_new_traffic_seconds: cap.iter().find(|p| p.on_new_revision > 0).map(|p| p.time.as_secs_f64()),
     }

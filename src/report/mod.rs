@@ -11,6 +11,7 @@ pub mod blue_green;
 pub mod charts;
 pub mod config;
 pub mod ec2_blue_green;
+pub mod ec2_history;
 pub mod events;
 pub mod files;
 pub mod history;

@@ -14,7 +14,8 @@ use super::{Metrics, RefusedRequest, Report};
 use crate::deployment::{
     DEPLOYMENT_ALREADY_COMPLETED, DEPLOYMENT_NOT_READY, already_completed_message, not_in_wait_message, simulated_id,
 };
-use crate::platform::shift_history::ShiftHistoryRuns;
+use crate::platform::server::history::Refusal;
+use crate::platform::shift_history::{ContinueRefusal, ShiftHistoryRuns};
 use crate::scenario::Scenario;
 use crate::scenario::history::{History, WaitType};
 use crate::time::SimTime;
@@ -63,7 +64,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &ShiftHistoryRuns, events: u6
         capacity: Vec::new(),
         traffic,
         alarms: Vec::new(),
-        refused_requests: refused(scenario, history, runs),
+        refused_requests: refused(scenario, history, &runs.refusals, &runs.refused_continues),
     };
     report.metrics.timing = super::timing::of(&report);
     report.metrics.timing.phase_seconds = phases(&report);
@@ -89,7 +90,7 @@ fn add(a: Availability, b: Availability) -> Availability {
 }
 
 /// Every deployment's phases, named by deployment; a rollback is one phase.
-fn phases(report: &Report) -> Vec<PhaseDuration> {
+pub(super) fn phases(report: &Report) -> Vec<PhaseDuration> {
     let mut out = Vec::new();
     for d in &report.deployments {
         let id = || Some(d.deployment_id.clone());
@@ -111,9 +112,14 @@ fn phases(report: &Report) -> Vec<PhaseDuration> {
 }
 
 /// The refused CreateDeployment and ContinueDeployment requests, in time order.
-fn refused(scenario: &Scenario, history: &History, runs: &ShiftHistoryRuns) -> Vec<RefusedRequest> {
-    let creates = runs.refusals.iter().map(|r| refused_create(scenario, history, r));
-    let continues = runs.refused_continues.iter().map(|r| {
+pub(super) fn refused(
+    scenario: &Scenario,
+    history: &History,
+    creates: &[Refusal],
+    continues: &[ContinueRefusal],
+) -> Vec<RefusedRequest> {
+    let creates = creates.iter().map(|r| refused_create(scenario, history, r));
+    let continues = continues.iter().map(|r| {
         let id = simulated_id(r.deployment + 1);
         let (error_code, message) = if r.completed {
             (DEPLOYMENT_ALREADY_COMPLETED, already_completed_message(&id))

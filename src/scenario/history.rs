@@ -5,12 +5,14 @@
 //! hooks and faults; it is not turned into a [`History`], so its run is unchanged. A history
 //! is offered for EC2/on-premises in-place groups, where the revision an instance ran last
 //! decides its scheduling order (§3.1), which scripts ApplicationStop runs (§4.1) and what a
-//! rollback redeploys (§8); and for ECS and Lambda groups, where each deployment shifts
-//! traffic from the revision serving to the one requested (§6.2, §6.3), and a request may
-//! carry ContinueDeployment calls (API:ContinueDeployment).
+//! rollback redeploys (§8); for EC2 blue/green groups, where each deployment installs the
+//! revision on a new replacement fleet that becomes the group's fleet (§6.1); and for ECS
+//! and Lambda groups, where each deployment shifts traffic from the revision serving to the
+//! one requested (§6.2, §6.3). On a blue/green group a request may carry ContinueDeployment
+//! calls (API:ContinueDeployment).
 //!
 //! Not here: running the requests (`platform::server::history`,
-//! `platform::shift_history`) or refusing one made while another deployment is active (the
+//! `platform::ec2_blue_green::history`, `platform::shift_history`) or refusing one made while another deployment is active (the
 //! run decides that, §11).
 
 use std::collections::BTreeMap;

@@ -271,7 +271,7 @@ pub struct RawScenario {
     pub description: Option<String>,
     /// Seed used when `cdsim run` is given no `--seed` (default 1).
     pub seed: Option<Located<u64>>,
-    /// `Server` (EC2/on-premises). ECS and Lambda come in a later version.
+    /// `Server` (EC2/on-premises, the default), `ECS` or `Lambda`.
     pub compute_platform: Option<Located<String>>,
     /// A predefined configuration by name, e.g. `CodeDeployDefault.HalfAtATime`.
     /// Default: `CodeDeployDefault.OneAtATime`. Give this or `deploymentConfig`, not both.
@@ -319,8 +319,8 @@ pub struct RawScenario {
     /// Deployment configurations `cdsim compare` and `cdsim recommend` weigh against each
     /// other: predefined ones by name, custom ones in the shape of `deploymentConfig`.
     pub candidate_configs: Option<Located<Vec<Located<RawDeploymentConfig>>>>,
-    /// Server in place, ECS and Lambda: deployments requested on the group one after
-    /// another, in time order. Absent: one deployment at 0s of the top-level `hooks` (or
+    /// Server in place, EC2 blue/green, ECS and Lambda: deployments requested on the group
+    /// one after another, in time order. Absent: one deployment at 0s of the top-level `hooks` (or
     /// `hookFunctions`) and `faults`.
     pub history: Option<Located<Vec<Located<RawDeploymentRequest>>>>,
 }
@@ -342,13 +342,14 @@ pub struct RawDeploymentRequest {
     /// ECS and Lambda: how the revision answers production requests, given where the
     /// revision is first requested (default: `traffic.replacement`).
     pub version: Option<Located<RawVersion>>,
-    /// Faults injected while this deployment runs (times since the history began; ECS:
+    /// Faults injected while this deployment runs (times since the history began; EC2
+    /// blue/green: its originals numbered `0..N`, its replacements `N..2N`; ECS:
     /// `replacementTasksUnhealthy`).
     pub faults: Option<Vec<Located<RawFault>>>,
     /// A StopDeployment call on this deployment, at a time after its request.
     pub stop_deployment: Option<Located<RawStopDeployment>>,
-    /// ECS and Lambda: ContinueDeployment calls on this deployment, each at a time after its
-    /// request.
+    /// EC2 blue/green, ECS and Lambda: ContinueDeployment calls on this deployment, each at a
+    /// time after its request.
     pub continue_deployment: Option<Vec<Located<RawContinueDeployment>>>,
 }
 
@@ -359,7 +360,7 @@ pub struct RawContinueDeployment {
     /// When, after the deployment is requested.
     pub at: Located<RawDuration>,
     /// `READY_WAIT` (default: start rerouting traffic from the wait in Ready) or
-    /// `TERMINATION_WAIT` (end the original's termination wait now).
+    /// `TERMINATION_WAIT` (end the original task set's or instances' termination wait now).
     pub deployment_wait_type: Option<Located<String>>,
 }
 

@@ -1,10 +1,12 @@
-//! Invariants of a group's history (§3.1, §8, §11), checked on its report and on the
-//! revision each instance ends on (ECS and Lambda: the revision serving at the end).
+//! Invariants of a group's history (§3.1, §6.1, §8, §11), checked on its report and on the
+//! revision each instance ends on (ECS and Lambda: the revision serving at the end; EC2
+//! blue/green: the group's fleet at the end and its revision).
 //!
 //! Not here: generating histories (`strategies::history_spec`,
-//! `strategies::shift_history_spec`) or the single deployment's rules (`invariants`).
+//! `strategies::shift_history_spec`, `strategies::ec2_history_spec`) or the single deployment's rules (`invariants`).
 
 use super::invariants::{Check, Violation, ensure};
+use crate::id::TargetId;
 use crate::report::{self, Report};
 use crate::scenario::history::{INITIAL_REVISION, RevisionId};
 use crate::scenario::{self, Problems};
@@ -19,7 +21,9 @@ pub const RULE_ROLLBACK_REVISION: &str = "a rollback redeploys the revision of t
      there is none without one; on ECS and Lambda it reroutes to the revision serving before (§8)";
 /// §3.1: each instance ends on the revision its deployments' outcomes imply.
 pub const RULE_INSTANCE_REVISION: &str = "each instance's revision is that of the last deployment that succeeded on it \
-     (§3.1); on ECS and Lambda, the revision serving is the last to which all traffic moved and stayed (§6.2, §6.3)";
+     (§3.1); on ECS and Lambda, the revision serving is the last to which all traffic moved and stayed (§6.2, §6.3); \
+     on EC2 blue/green, the group's fleet is the replacement fleet of the last deployment that succeeded, on its \
+     revision (§6.1)";
 
 /// §7: the group's alarm is evaluated through the whole history from the group's capacity.
 pub const RULE_ALARM_STATE: &str = "a healthyCount alarm (1 of 1, one-minute periods) is, at every minute of the history, \
@@ -41,6 +45,9 @@ pub struct HistoryRun {
     pub had_initial: bool,
     /// ECS and Lambda: the revision serving before the history (`None`: in place).
     pub shift_from: Option<String>,
+    /// EC2 blue/green: the ids of the group's fleet at the end, as the run kept them (its
+    /// revision is `final_revisions[0]`).
+    pub ec2_fleet: Option<Vec<String>>,
 }
 
 /// Loads the history scenario `yaml` and runs it with `seed`.
@@ -58,6 +65,21 @@ pub fn run_history(yaml: &str, seed: u64) -> Result<HistoryRun, Problems> {
             had_initial: true,
             shift_from: Some(history.revision(RevisionId::INITIAL).name.clone()),
             report: report::shift_history::build(&sc, seed, &h, run.stats.events),
+            ec2_fleet: None,
+        });
+    }
+    if let Some(bg) = sc.ec2_blue_green() {
+        let Outcome::Ec2History(h) = run.outcome else {
+            unreachable!("an EC2 blue/green history runs as one")
+        };
+        let fleet = (h.fleet..h.fleet + bg.originals()).map(|i| TargetId(i).to_string());
+        return Ok(HistoryRun {
+            final_revisions: vec![Some(history.revision(h.serving).name.clone())],
+            requests: history.requests.len(),
+            had_initial: true,
+            shift_from: None,
+            report: report::ec2_history::build(&sc, seed, &h, run.stats.events),
+            ec2_fleet: Some(fleet.collect()),
         });
     }
     let Outcome::History(h) = run.outcome else {
@@ -77,6 +99,7 @@ pub fn run_history(yaml: &str, seed: u64) -> Result<HistoryRun, Problems> {
         requests,
         had_initial,
         shift_from: None,
+        ec2_fleet: None,
     })
 }
 
@@ -205,6 +228,9 @@ pub fn check_instance_revisions(run: &HistoryRun) -> Check {
             format!("{got:?} serves at the end, the deployments imply {expected:?}")
         });
     }
+    if let Some(fleet) = &run.ec2_fleet {
+        return check_ec2_fleet(run, fleet);
+    }
     let n = run.final_revisions.len();
     let mut expected: Vec<Option<&str>> = vec![run.had_initial.then_some(INITIAL_REVISION); n];
     for d in &r.deployments {
@@ -313,4 +339,37 @@ pub fn check_alarm_stops(run: &HistoryRun) -> Check {
         }
     }
     Ok(())
+}
+
+/// [`RULE_INSTANCE_REVISION`] on EC2 blue/green (§6.1, §8): the group's fleet is the first
+/// deployment's originals, then the replacements of each user deployment that succeeded,
+/// on its revision; a failed or stopped one (rolled back or not) leaves the fleet as it was.
+fn check_ec2_fleet(run: &HistoryRun, fleet: &[String]) -> Check {
+    let r = &run.report;
+    let ids = |d: &crate::report::DeploymentInfo, label: &str| -> Vec<String> {
+        d.targets
+            .each()
+            .filter(|t| t.instance_label == Some(label))
+            .map(|t| t.into_owned().target_id)
+            .collect()
+    };
+    let mut expected = r.deployments.first().map(|d| ids(d, "Blue")).unwrap_or_default();
+    let mut revision = Some(INITIAL_REVISION);
+    for d in r.deployments.iter().filter(|d| d.creator == "user") {
+        ensure(r, RULE_INSTANCE_REVISION, ids(d, "Blue") == expected, || {
+            format!(
+                "{} deploys from {:?}, the group's fleet is {expected:?}",
+                d.deployment_id,
+                ids(d, "Blue")
+            )
+        })?;
+        if d.status == "Succeeded" {
+            expected = ids(d, "Green");
+            revision = d.revision_name.as_deref();
+        }
+    }
+    let got = run.final_revisions[0].as_deref();
+    ensure(r, RULE_INSTANCE_REVISION, expected == fleet && revision == got, || {
+        format!("the group ends with {fleet:?} on {got:?}, its deployments imply {expected:?} on {revision:?}")
+    })
 }

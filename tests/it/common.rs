@@ -64,3 +64,24 @@ pub fn example(name: &str) -> String {
         .display()
         .to_string()
 }
+
+/// An example scenario's text.
+pub fn example_text(name: &str) -> String {
+    std::fs::read_to_string(example(&format!("{name}.yaml"))).expect("an example scenario")
+}
+
+/// (revision, creator, status) of every deployment of a history's report.
+pub fn story(r: &Report) -> Vec<(&str, &str, &str)> {
+    r.deployments
+        .iter()
+        .map(|d| (d.revision_name.as_deref().unwrap(), d.creator, d.status))
+        .collect()
+}
+
+/// The located problems of a scenario that must not validate (its file is `h.yaml`).
+pub fn problems(yaml: &str) -> String {
+    match scenario::load_str(yaml, "h.yaml") {
+        Ok(_) => panic!("accepted:\n{yaml}"),
+        Err(p) => p.to_string(),
+    }
+}

@@ -397,9 +397,11 @@ fn a_history_is_refused_where_it_does_not_apply() {
         "{GROUP}history:\n  - {{revision: v1, at: 10m, faults: [{{instanceStops: {{target: 1, at: 5m}}}}]}}\n"
     ));
     assert!(p.contains("stops at 300s, before this request at 600s"), "{p}");
-    let p = problems(&example("ec2-blue-green").replace("name:", "history: [{revision: v1}]\nname:"));
+    // An EC2 blue/green history keeps one fleet size: six discovered replacements for four
+    // originals are refused where the configuration is written.
+    let p = problems(&example("ec2-blue-green-ready-wait").replace("name:", "history: [{revision: v1}]\nname:"));
     assert!(
-        p.contains("h.yaml:") && p.contains("EC2 blue/green group (blueGreenDeploymentConfiguration) is not simulated"),
+        p.contains("h.yaml:") && p.contains("as many instances as the original fleet (4), found 6"),
         "{p}"
     );
 }

@@ -54,6 +54,7 @@ mod compare;
 mod corpus;
 mod determinism;
 mod ec2_blue_green;
+mod ec2_history;
 mod events;
 mod fidelity;
 mod fuzz;

@@ -1673,7 +1673,9 @@ fn host_count_above_the_fleet_size_cannot_start() {
 #[cfg(feature = "testkit")]
 mod testkit_histories {
     use cdsim::testkit::history::{self, HistoryRun};
-    use cdsim::testkit::strategies::{HistorySpec, ShiftHistorySpec, history_spec, shift_history_spec};
+    use cdsim::testkit::strategies::{
+        Ec2HistorySpec, HistorySpec, ShiftHistorySpec, ec2_history_spec, history_spec, shift_history_spec,
+    };
     use proptest::prelude::*;
 
     fn run(spec: &HistorySpec, seed: u64) -> HistoryRun {
@@ -1742,6 +1744,38 @@ mod testkit_histories {
         fn an_alarm_in_alarm_stops_deployments(spec in history_spec(), seed in 0u64..1000) {
             history::check_alarm_stops(&run(&spec, seed))?;
         }
+    }
+
+    proptest! {
+        #![proptest_config(super::config(128))]
+
+        /// §11 on EC2 blue/green groups: at most one deployment in progress at any instant
+        /// (its rollback included); every request a deployment or a refusal.
+        #[test]
+        fn ec2_blue_green_at_most_one_deployment_in_progress(spec in ec2_history_spec(), seed in 0u64..1000) {
+            history::check_one_at_a_time(&run_ec2(&spec, seed))?;
+        }
+
+        /// §8 on EC2 blue/green groups: a rollback reroutes to the originals, on the revision
+        /// of the group's last successful deployment.
+        #[test]
+        fn ec2_blue_green_a_rollback_reroutes_to_the_last_successful_revision(
+            spec in ec2_history_spec(),
+            seed in 0u64..1000,
+        ) {
+            history::check_rollback_revision(&run_ec2(&spec, seed))?;
+        }
+
+        /// §6.1: each deployment starts from the group's fleet, which is the replacement
+        /// fleet of the last deployment that succeeded, on its revision.
+        #[test]
+        fn ec2_blue_green_ends_on_the_fleet_its_outcomes_imply(spec in ec2_history_spec(), seed in 0u64..1000) {
+            history::check_instance_revisions(&run_ec2(&spec, seed))?;
+        }
+    }
+
+    fn run_ec2(spec: &Ec2HistorySpec, seed: u64) -> HistoryRun {
+        history::run_history(&spec.yaml(), seed).unwrap_or_else(|p| panic!("{p}\n{}", spec.yaml()))
     }
 
     fn run_shift(spec: &ShiftHistorySpec, seed: u64) -> HistoryRun {

@@ -25,6 +25,7 @@ const EXPECTED: &[Expected] = &[
         0,
     ),
     ("ec2-blue-green.yaml", "Succeeded", None, 16, 0, 0),
+    ("ec2-release-train.yaml", "Succeeded", None, 8, 0, 0),
     ("ecs-all-at-once.yaml", "Succeeded", None, 1, 0, 0),
     ("ecs-canary.yaml", "Succeeded", None, 1, 0, 0),
     ("ecs-latency-rollback.yaml", "Stopped", Some("ALARM_ACTIVE"), 0, 1, 0),

@@ -5,20 +5,11 @@
 //! them (API:ContinueDeployment, §6.1, §6.2).
 
 use cdsim::report::{DeploymentInfo, Report, json};
-use cdsim::scenario;
 
-use crate::common;
+use crate::common::{self, problems, story};
 
 fn example(name: &str) -> String {
-    std::fs::read_to_string(common::example(&format!("{name}.yaml"))).expect("an example scenario")
-}
-
-/// (revision, creator, status) of every deployment.
-fn story(r: &Report) -> Vec<(&str, &str, &str)> {
-    r.deployments
-        .iter()
-        .map(|d| (d.revision_name.as_deref().unwrap(), d.creator, d.status))
-        .collect()
+    common::example_text(name)
 }
 
 fn shifts(d: &DeploymentInfo) -> Vec<(f64, u32)> {
@@ -58,13 +49,6 @@ hookFunctions:
 
 fn run(group: &str, history: &str) -> Report {
     common::run(&format!("{group}{history}"), 1)
-}
-
-fn problems(yaml: &str) -> String {
-    match scenario::load_str(yaml, "h.yaml") {
-        Ok(_) => panic!("accepted:\n{yaml}"),
-        Err(p) => p.to_string(),
-    }
 }
 
 #[test]
@@ -278,7 +262,7 @@ fn a_history_of_one_request_at_0s_is_the_plain_scenario() {
 
 #[test]
 fn a_history_gives_the_same_bytes_twice_and_changes_with_the_seed() {
-    for name in ["ecs-release-train", "lambda-release-train"] {
+    for name in ["ecs-release-train", "lambda-release-train", "ec2-release-train"] {
         let sc = common::scenario(&example(name));
         let a = json::to_string(&cdsim::simulation::simulate(&sc, 7));
         assert_eq!(a, json::to_string(&cdsim::simulation::simulate(&sc, 7)), "{name}");
@@ -332,7 +316,10 @@ fn a_history_is_refused_where_its_fields_do_not_apply() {
     );
     let in_place = "name: ip\nfleet: {instances: 2}\nhistory: [{revision: v2, continueDeployment: [{at: 1m}]}]\n";
     let p = problems(in_place);
-    assert!(p.contains("continueDeployment applies to ECS and Lambda"), "{p}");
+    assert!(
+        p.contains("continueDeployment applies to blue/green deployment groups"),
+        "{p}"
+    );
 }
 
 #[test]
@@ -358,21 +345,26 @@ fn an_unhealthy_replacement_fails_one_deployment_and_the_next_starts_from_the_sa
 }
 
 #[test]
-fn compare_records_an_ecs_history_as_a_whole() {
-    let out = common::cdsim(&[
-        "compare",
-        &common::example("ecs-release-train.yaml"),
-        "--runs",
-        "2",
-        "--config",
-        "CodeDeployDefault.ECSAllAtOnce",
-        "--json",
-    ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
-    // v3 fails and is rolled back in every run: the history did not succeed as a whole.
-    assert!(
-        text.contains("\"succeeded\": 0,") && text.contains("\"rolledBack\": 2,"),
-        "{text}"
-    );
+fn compare_records_an_ecs_or_ec2_history_as_a_whole() {
+    for (name, config) in [
+        ("ecs-release-train", "CodeDeployDefault.ECSAllAtOnce"),
+        ("ec2-release-train", "CodeDeployDefault.HalfAtATime"),
+    ] {
+        let out = common::cdsim(&[
+            "compare",
+            &common::example(&format!("{name}.yaml")),
+            "--runs",
+            "2",
+            "--config",
+            config,
+            "--json",
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout);
+        // v3 fails and is rolled back in every run: the history did not succeed as a whole.
+        assert!(
+            text.contains("\"succeeded\": 0,") && text.contains("\"rolledBack\": 2,"),
+            "{name}: {text}"
+        );
+    }
 }

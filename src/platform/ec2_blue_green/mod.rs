@@ -53,6 +53,14 @@
 //! behind the load balancer, both fleets), those on the new revision, and the instances
 //! running in each fleet.
 //!
+//! In a history (`history`), a deployment is created at its request's instant
+//! ([`Ec2BlueGreenRun::in_history`]) on the group's fleet as the previous deployment left it
+//! (which instances are in service, which stopped), and its ContinueDeployment calls come at
+//! their instants: `READY_WAIT` ends the wait in Ready, `TERMINATION_WAIT` ends the
+//! originals' termination wait (they are terminated then, API:ContinueDeployment, §6.1); one
+//! that finds no wait of its kind is refused (`DeploymentIsNotInReadyStateException`) and
+//! recorded.
+//!
 //! Not here: in-place deployments (`server`), rendering (`report::ec2_blue_green`).
 
 use std::collections::VecDeque;
@@ -73,14 +81,17 @@ use crate::platform::alarm_watch::{
 };
 use crate::platform::instance_event::{EVENT_START_LIMIT, script_diagnostic};
 use crate::platform::phase::PhaseSpan;
+use crate::platform::traffic_shift::ContinueAnswer;
 use crate::rng::{Stream, Streams, phase_substream};
 use crate::scenario::blue_green::Reroute;
 use crate::scenario::ec2_blue_green::{BlueTermination, Ec2BlueGreen};
+use crate::scenario::history::{ContinueRequest, WaitType};
 use crate::scenario::{InPlace, Monitoring};
 use crate::time::{SimDuration, SimTime};
 
 use LifecycleEventName::*;
 
+pub mod history;
 mod instances;
 mod rollback;
 mod track;
@@ -117,6 +128,11 @@ pub enum Event {
     },
     /// The scenario calls ContinueDeployment.
     ContinueDeployment,
+    /// A history's ContinueDeployment call (its index among the deployment's calls).
+    ContinueRequest {
+        /// Which call.
+        index: u16,
+    },
     /// A metric period ends; alarms due at this instant are evaluated.
     MetricPeriodEnds,
     /// CodeDeploy reads the alarms' states.
@@ -215,6 +231,14 @@ pub struct Ec2BlueGreenOutcome {
     pub alarm_states: Vec<AlarmTimeline>,
     /// Most replacement instances installing at once.
     pub max_install_in_flight: u32,
+    /// How each of a history's ContinueDeployment calls on it was answered, in the calls'
+    /// order.
+    pub continue_answers: Vec<ContinueAnswer>,
+    /// Per instance of both fleets at the end: registered and healthy behind the load
+    /// balancer.
+    pub serving: Vec<bool>,
+    /// Per instance of both fleets at the end: stopped by a fault.
+    pub stopped: Vec<bool>,
 }
 
 /// The EC2 blue/green deployment: all mutable state, changed only by [`Model::handle`].
@@ -262,11 +286,27 @@ pub struct Ec2BlueGreenRun<'s> {
     capacity: Vec<FleetPoint>,
     phases: Vec<PhaseSpan>,
     termination_wait_started: bool,
+    /// When the deployment is created.
+    origin: SimTime,
+    /// A history's ContinueDeployment calls on this deployment, in time order.
+    continues: &'s [ContinueRequest],
+    continue_answers: Vec<ContinueAnswer>,
 }
 
 impl<'s> Ec2BlueGreenRun<'s> {
     /// The run of `spec` under `config`, watched by `monitoring`, drawing from `seed`'s streams.
     pub fn new(config: &'s DeploymentConfig, spec: &'s Ec2BlueGreen, monitoring: &'s Monitoring, seed: u64) -> Self {
+        Self::with_streams(config, spec, monitoring, Streams::new(seed))
+    }
+
+    /// The run of `spec` drawing from `streams` (a history's deployment `k` draws from
+    /// `Streams::deployment(k)`, its rollback from that one's `rollback()`).
+    pub fn with_streams(
+        config: &'s DeploymentConfig,
+        spec: &'s Ec2BlueGreen,
+        monitoring: &'s Monitoring,
+        streams: Streams,
+    ) -> Self {
         let n = spec.originals();
         let r = spec.replacements();
         let total = spec.targets() as usize;
@@ -280,8 +320,8 @@ impl<'s> Ec2BlueGreenRun<'s> {
             config,
             spec,
             monitoring,
-            streams: Streams::new(seed),
-            rollback_streams: Streams::new(seed).rollback(),
+            streams,
+            rollback_streams: streams.rollback(),
             alarms: AlarmWatch::new(monitoring.alarms.as_ref()),
             phase: Phase::Install,
             status: DeploymentStatus::Created,
@@ -325,7 +365,43 @@ impl<'s> Ec2BlueGreenRun<'s> {
             }],
             phases: Vec::new(),
             termination_wait_started: false,
+            origin: SimTime::ZERO,
+            continues: &[],
+            continue_answers: Vec::new(),
         }
+    }
+
+    /// This deployment as one of a history: created at `origin` on the group's fleet as the
+    /// previous deployment left it (`serving`, `stopped`: per original instance), with the
+    /// ContinueDeployment calls `continues` (in time order, none before `origin`).
+    pub fn in_history(
+        mut self,
+        origin: SimTime,
+        continues: &'s [ContinueRequest],
+        serving: &[bool],
+        stopped: &[bool],
+    ) -> Self {
+        let n = self.spec.originals() as usize;
+        assert!(
+            serving.len() == n && stopped.len() == n,
+            "the group's fleet is the originals"
+        );
+        assert!(
+            continues.iter().all(|c| c.at >= origin),
+            "a call comes after its request"
+        );
+        self.serving[..n].copy_from_slice(serving);
+        self.stopped[..n].copy_from_slice(stopped);
+        self.in_service = serving.iter().filter(|&&s| s).count() as u32;
+        self.capacity = vec![FleetPoint {
+            time: origin,
+            in_service: self.in_service,
+            ..self.capacity[0]
+        }];
+        self.origin = origin;
+        self.continues = continues;
+        self.continue_answers = vec![ContinueAnswer::Completed; continues.len()];
+        self
     }
 
     /// What the finished run leaves behind.
@@ -335,7 +411,7 @@ impl<'s> Ec2BlueGreenRun<'s> {
             deployment: Ec2Deployment {
                 status: self.status,
                 error: self.error,
-                create_time: SimTime::ZERO,
+                create_time: self.origin,
                 complete_time: self.complete_time.expect("set at the end"),
                 track: self.track,
             },
@@ -348,6 +424,9 @@ impl<'s> Ec2BlueGreenRun<'s> {
             termination_wait_started: self.termination_wait_started,
             alarm_states: self.alarms.timelines,
             max_install_in_flight: self.max_install_in_flight,
+            continue_answers: self.continue_answers,
+            serving: self.serving,
+            stopped: self.stopped,
         }
     }
 
@@ -415,6 +494,10 @@ impl<'s> Ec2BlueGreenRun<'s> {
         }
         if let Some(stop) = self.monitoring.stop {
             sched.at(stop.at.max(now), Event::StopDeployment);
+        }
+        for (index, c) in self.continues.iter().enumerate() {
+            let index = u16::try_from(index).expect("a request's calls are few");
+            sched.at(c.at, Event::ContinueRequest { index });
         }
         let r = self.spec.replacements();
         self.install_plan = HealthPlan::new(self.minimum(), r);
@@ -801,15 +884,38 @@ impl<'s> Ec2BlueGreenRun<'s> {
                     sched,
                 );
             }
-            Phase::TerminationWait => {
-                self.close_phase(now);
-                self.original_running = 0;
-                self.push_capacity(now);
-                tracing::info!(target: "cdsim::deployment", t = %now, "original instances terminated");
-                self.succeed(now);
-            }
+            Phase::TerminationWait => self.terminate_originals(now),
             _ => unreachable!("a wait ends only while waiting"),
         }
+    }
+
+    /// The termination wait ends: the originals are terminated and the deployment succeeds.
+    fn terminate_originals(&mut self, now: SimTime) {
+        self.wait_generation += 1;
+        self.close_phase(now);
+        self.original_running = 0;
+        self.push_capacity(now);
+        tracing::info!(target: "cdsim::deployment", t = %now, "original instances terminated");
+        self.succeed(now);
+    }
+
+    /// A history's ContinueDeployment call: it ends the wait it names if the deployment is
+    /// in it (`READY_WAIT`: rerouting starts; `TERMINATION_WAIT`: the originals are
+    /// terminated now, §6.1), and is refused otherwise (API:ContinueDeployment).
+    fn on_continue_request(&mut self, index: u16, sched: &mut Scheduler<Event>) {
+        let i = usize::from(index);
+        self.continue_answers[i] = match (self.continues[i].wait, self.phase) {
+            (_, Phase::RollingBack | Phase::Done) => ContinueAnswer::Completed,
+            (WaitType::Ready, Phase::Ready) => {
+                self.on_continue(sched);
+                ContinueAnswer::Accepted
+            }
+            (WaitType::Termination, Phase::TerminationWait) => {
+                self.terminate_originals(sched.now());
+                ContinueAnswer::Accepted
+            }
+            _ => ContinueAnswer::NotInWait,
+        };
     }
 
     fn on_continue(&mut self, sched: &mut Scheduler<Event>) {
@@ -886,7 +992,7 @@ impl Model for Ec2BlueGreenRun<'_> {
     type Event = Event;
 
     fn start(&mut self, sched: &mut Scheduler<Event>) {
-        sched.at(SimTime::ZERO, Event::Start);
+        sched.at(self.origin, Event::Start);
     }
 
     fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
@@ -896,6 +1002,7 @@ impl Model for Ec2BlueGreenRun<'_> {
             Event::InstanceStops { target } => self.on_instance_stops(target, sched),
             Event::WaitEnds { generation } => self.on_wait_ends(generation, sched),
             Event::ContinueDeployment => self.on_continue(sched),
+            Event::ContinueRequest { index } => self.on_continue_request(index, sched),
             Event::MetricPeriodEnds => self.on_metric_period_ends(sched),
             Event::AlarmPoll => self.on_alarm_poll(sched),
             Event::StopDeployment => {

@@ -37,8 +37,12 @@ impl Validator {
         let green = self.green_fleet(raw, b);
         let replacements = green.map_or(0, |g| g.instances);
         let server = self.server_part(raw, config, replacements);
-        if let Some(g) = green {
-            self.fault_fleets(raw, g.instances);
+        if let (Some(g), Some(fleet)) = (green, &raw.fleet) {
+            self.fault_fleets(
+                raw.faults.as_deref().unwrap_or_default(),
+                fleet.instances.value,
+                g.instances,
+            );
         }
         let reroute = match &b.value.deployment_ready_option {
             None => Some(Reroute::Immediately),
@@ -209,15 +213,14 @@ impl Validator {
     /// Which fleet a fault's event runs on (§4.1 blue/green table): the originals run only
     /// the BlockTraffic trio, the replacements the install events and the AllowTraffic trio
     /// (ApplicationStop has nothing to run on a fresh instance); only a replacement runs the
-    /// new revision, so only a replacement can fail its health checks.
-    fn fault_fleets(&mut self, raw: &RawScenario, replacements: u32) {
-        let Some(fleet) = &raw.fleet else { return };
-        let n = fleet.instances.value;
+    /// new revision, so only a replacement can fail its health checks. `n`: the original
+    /// fleet's instances.
+    pub(super) fn fault_fleets(&mut self, faults: &[Located<RawFault>], n: i64, replacements: u32) {
         if !(1..=super::MAX_INSTANCES).contains(&n) {
             return; // reported with the fleet
         }
         let total = n + i64::from(replacements);
-        for f in raw.faults.iter().flatten() {
+        for f in faults {
             let (target, event) = match &f.value {
                 RawFault::HookFails { target, event }
                 | RawFault::HookHangs { target, event }

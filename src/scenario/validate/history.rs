@@ -1,5 +1,5 @@
-//! Validation of a `history`: deployment requests on an in-place, ECS or Lambda group, one
-//! after another.
+//! Validation of a `history`: deployment requests on an in-place, EC2 blue/green, ECS or
+//! Lambda group, one after another.
 //!
 //! Not here: whether a request is refused because another deployment is active (the run
 //! decides that, §11), or running the requests.
@@ -11,6 +11,7 @@ use crate::config::ComputePlatform;
 use crate::fault::Faults;
 use crate::lifecycle::LifecycleEventName;
 use crate::scenario::blue_green::{BlueGreenDeployment, FunctionHook, ShiftTarget};
+use crate::scenario::ec2_blue_green::{Ec2BlueGreen, GreenFleetProvisioning};
 use crate::scenario::history::{
     ContinueRequest, DeploymentRequest, History, INITIAL_REVISION, Revision, RevisionId, WaitType,
 };
@@ -26,13 +27,14 @@ pub const MAX_REQUESTS: usize = 1_000;
 #[derive(Clone, Copy)]
 enum Group<'w> {
     InPlace(&'w InPlace),
+    Ec2(&'w Ec2BlueGreen),
     Shift(&'w BlueGreenDeployment),
 }
 
 impl Group<'_> {
     fn platform(self) -> ComputePlatform {
         match self {
-            Group::InPlace(_) => ComputePlatform::Server,
+            Group::InPlace(_) | Group::Ec2(_) => ComputePlatform::Server,
             Group::Shift(bg) => match bg.target {
                 ShiftTarget::Ecs(_) => ComputePlatform::Ecs,
                 ShiftTarget::Lambda(_) => ComputePlatform::Lambda,
@@ -56,11 +58,12 @@ impl Validator {
         let Some(list) = &raw.history else {
             return Some(None);
         };
-        self.history_exclusions(raw, list);
+        self.history_exclusions(raw);
         let group = match workload {
             Some(Workload::InPlace(ip)) => Some(Group::InPlace(ip)),
             Some(Workload::BlueGreen(bg)) => Some(Group::Shift(bg)),
-            Some(Workload::Ec2BlueGreen(_)) | None => None,
+            Some(Workload::Ec2BlueGreen(bg)) => self.ec2_history_group(raw, bg),
+            None => None,
         };
         if list.value.is_empty() {
             self.problem(list, "history needs at least one deployment request");
@@ -92,13 +95,13 @@ impl Validator {
         }
         if let (Some(Group::Shift(bg)), Some(first)) = (group, list.value.first()) {
             self.lambda_history_target(raw, bg, &first.value);
-            if let Some(a) = &raw.alarm_configuration {
-                self.problem(
-                    a,
-                    "alarmConfiguration is simulated through a history on a Server in-place group only; an ECS or \
-                     Lambda history's deployments do not read the group's alarms yet",
-                );
-            }
+        }
+        if let (Some(Group::Shift(_) | Group::Ec2(_)), Some(a)) = (group, &raw.alarm_configuration) {
+            self.problem(
+                a,
+                "alarmConfiguration is simulated through a history on a Server in-place group only; the \
+                 deployments of an EC2 blue/green, ECS or Lambda history do not read the group's alarms yet",
+            );
         }
         (ok && group.is_some()).then_some(Some(History { revisions, requests }))
     }
@@ -122,15 +125,31 @@ impl Validator {
         }
     }
 
-    /// What a history cannot be combined with, each named where it is written.
-    fn history_exclusions(&mut self, raw: &RawScenario, list: &Located<Vec<Located<RawDeploymentRequest>>>) {
-        if raw.blue_green_deployment_configuration.is_some() {
-            self.problem(
-                list,
-                "history applies to Server in-place, ECS and Lambda deployment groups; an EC2 blue/green group \
-                 (blueGreenDeploymentConfiguration) is not simulated with a history",
-            );
+    /// EC2 blue/green: each deployment's replacement fleet becomes the group's fleet, so a
+    /// history keeps one fleet size, and a fault's instance number means the same in every
+    /// request (originals `0..N`, replacements `N..2N`).
+    fn ec2_history_group<'w>(&mut self, raw: &RawScenario, bg: &'w Ec2BlueGreen) -> Option<Group<'w>> {
+        if bg.replacements() == bg.originals() {
+            return Some(Group::Ec2(bg));
         }
+        let (n, r) = (bg.originals(), bg.replacements());
+        let why = match bg.green_fleet.provisioning {
+            GreenFleetProvisioning::CopyAutoScalingGroup => "COPY_AUTO_SCALING_GROUP copies only the healthy ones",
+            GreenFleetProvisioning::DiscoverExisting => "DISCOVER_EXISTING names that many",
+        };
+        let message = format!(
+            "with a history, the replacement fleet has as many instances as the original fleet ({n}), found {r} \
+             ({why}): each replacement fleet becomes the group's fleet for the next deployment"
+        );
+        match &raw.blue_green_deployment_configuration {
+            Some(b) => self.problem(b, message),
+            None => self.problem_at(1, 1, message),
+        }
+        None
+    }
+
+    /// What a history cannot be combined with, each named where it is written.
+    fn history_exclusions(&mut self, raw: &RawScenario) {
         let clash = |v: &mut Self, at: Option<(u64, u64)>, what: &str| {
             if let Some((line, column)) = at {
                 v.problem_at(line, column, what.to_string());
@@ -151,11 +170,19 @@ impl Validator {
             raw.fault_model.as_ref().map(|f| (f.line, f.column)),
             "faultModel draws the faults of one deployment; it cannot be combined with a history",
         );
+        // ECS's or EC2 blue/green's deploymentReadyOption.
+        let ready_option = raw
+            .ecs_service
+            .as_ref()
+            .and_then(|e| e.value.deployment_ready_option.as_ref())
+            .or_else(|| {
+                raw.blue_green_deployment_configuration
+                    .as_ref()
+                    .and_then(|b| b.value.deployment_ready_option.as_ref())
+            });
         clash(
             self,
-            raw.ecs_service
-                .as_ref()
-                .and_then(|e| e.value.deployment_ready_option.as_ref())
+            ready_option
                 .and_then(|o| o.value.continue_after.as_ref())
                 .map(|c| (c.line, c.column)),
             "with a history, give ContinueDeployment calls in the deployment request they continue \
@@ -198,6 +225,10 @@ impl Validator {
                 self.faults(f, Some(ip.fleet.instances), ip.load_balancer.is_some(), hooks.as_ref()),
                 false,
             ),
+            (Some(Group::Ec2(bg)), Some(f)) => {
+                self.fault_fleets(f, i64::from(bg.originals()), bg.replacements());
+                (self.faults(f, Some(bg.targets()), true, hooks.as_ref()), false)
+            }
             (Some(g @ Group::Shift(_)), Some(f)) => {
                 (Some(Faults::default()), self.blue_green_faults(Some(f), g.platform()))
             }
@@ -249,23 +280,27 @@ impl Validator {
     /// where it is written.
     fn request_fits(&mut self, raw: &RawDeploymentRequest, group: Option<Group<'_>>) {
         match group {
-            Some(Group::InPlace(_)) => {
+            Some(g @ (Group::InPlace(_) | Group::Ec2(_))) => {
                 let shift_only = [
                     raw.hook_functions.as_ref().map(|h| (h.line, h.column, "hookFunctions")),
                     raw.version.as_ref().map(|v| (v.line, v.column, "version")),
-                    raw.continue_deployment
-                        .as_ref()
-                        .and_then(|c| c.first())
-                        .map(|c| (c.line, c.column, "continueDeployment")),
                 ];
                 for (line, column, field) in shift_only.into_iter().flatten() {
                     self.problem_at(
                         line,
                         column,
                         format!(
-                            "{field} applies to ECS and Lambda deployment groups; an in-place deployment has no \
-                             traffic shift or wait to continue"
+                            "{field} applies to ECS and Lambda deployment groups; a Server revision gives hooks (its \
+                             AppSpec's scripts)"
                         ),
+                    );
+                }
+                let first_continue = raw.continue_deployment.as_ref().and_then(|c| c.first());
+                if let (Group::InPlace(_), Some(c)) = (g, first_continue) {
+                    self.problem(
+                        c,
+                        "continueDeployment applies to blue/green deployment groups (EC2 blue/green, ECS and \
+                         Lambda); an in-place deployment has no wait to continue",
                     );
                 }
             }
@@ -384,6 +419,15 @@ fn initial_revision(group: Option<Group<'_>>) -> (Revision, Defaults) {
             INITIAL_REVISION.to_string(),
             Defaults {
                 hooks: ip.hooks.clone(),
+                functions: BTreeMap::new(),
+                answers: none,
+            },
+            none,
+        ),
+        Some(Group::Ec2(bg)) => (
+            INITIAL_REVISION.to_string(),
+            Defaults {
+                hooks: bg.server.hooks.clone(),
                 functions: BTreeMap::new(),
                 answers: none,
             },

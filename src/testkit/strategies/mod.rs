@@ -38,6 +38,7 @@ use crate::scenario::{self, Problems, Scenario};
 use crate::simulation;
 
 mod ec2_blue_green;
+mod ec2_history;
 mod ecs;
 mod history;
 mod lambda;
@@ -47,6 +48,7 @@ mod shift_history;
 mod traffic_shift;
 
 pub use ec2_blue_green::*;
+pub use ec2_history::*;
 pub use ecs::*;
 pub use history::*;
 pub use lambda::*;

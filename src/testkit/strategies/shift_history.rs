@@ -23,6 +23,25 @@ pub struct ShiftRequestSpec {
     pub continues: Vec<(u32, bool)>,
 }
 
+impl ShiftRequestSpec {
+    /// Its StopDeployment and ContinueDeployment calls, as a history request's fields.
+    pub(super) fn write_calls(&self, y: &mut String) {
+        if let Some((after, rollback)) = self.stop {
+            let _ = writeln!(
+                y,
+                "    stopDeployment: {{at: {after}s, autoRollbackEnabled: {rollback}}}"
+            );
+        }
+        if !self.continues.is_empty() {
+            y.push_str("    continueDeployment:\n");
+            for &(after, termination) in &self.continues {
+                let wait = if termination { "TERMINATION_WAIT" } else { "READY_WAIT" };
+                let _ = writeln!(y, "      - {{at: {after}s, deploymentWaitType: {wait}}}");
+            }
+        }
+    }
+}
+
 /// A history of deployment requests on one ECS service or Lambda alias.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShiftHistorySpec {
@@ -101,25 +120,13 @@ impl ShiftHistorySpec {
             if r.unhealthy && self.platform == Platform::Ecs {
                 y.push_str("    faults: [{replacementTasksUnhealthy: {}}]\n");
             }
-            if let Some((after, rollback)) = r.stop {
-                let _ = writeln!(
-                    y,
-                    "    stopDeployment: {{at: {after}s, autoRollbackEnabled: {rollback}}}"
-                );
-            }
-            if !r.continues.is_empty() {
-                y.push_str("    continueDeployment:\n");
-                for &(after, termination) in &r.continues {
-                    let wait = if termination { "TERMINATION_WAIT" } else { "READY_WAIT" };
-                    let _ = writeln!(y, "      - {{at: {after}s, deploymentWaitType: {wait}}}");
-                }
-            }
+            r.write_calls(&mut y);
         }
         y
     }
 }
 
-fn request() -> impl Strategy<Value = ShiftRequestSpec> {
+pub(super) fn request() -> impl Strategy<Value = ShiftRequestSpec> {
     (
         1u8..=3,
         prop_oneof![Just(0u32), 0u32..600, 0u32..3600],
