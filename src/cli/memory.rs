@@ -14,7 +14,7 @@ use crate::scenario::{Scenario, work};
 
 /// Peak resident bytes per instance of `cdsim run` on an in-place fleet (with `--json` or
 /// `--out`; a text run needs less), rounded up from benches/README.md's measurements.
-const BYTES_PER_INSTANCE: u64 = 450;
+const BYTES_PER_INSTANCE: u64 = 500;
 /// Peak resident bytes of a run beside its fleet (the program, the scenario, the charts).
 const BASE_BYTES: u64 = 64 << 20;
 
