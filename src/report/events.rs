@@ -1,14 +1,15 @@
 //! The event log for people (`cdsim run --events`): what happened in a run, in simulated-time
 //! order, one plain sentence per line with its time, the way Flagger and Argo Rollouts
-//! narrate a rollout: deployments created and ended, targets started and finished, lifecycle
-//! events and their results, traffic shifts, phases, zones finished, and alarm state changes
-//! with the datapoints that caused them.
+//! narrate a rollout: deployments created (in a history, with the revision each deploys) and
+//! ended, targets started and finished, lifecycle events and their results, traffic shifts,
+//! phases, zones finished, alarm state changes with the datapoints that caused them, and a
+//! history's refused requests with the API's error code and message.
 //!
 //! Built from the finished report alone, so the simulation prints nothing. Lines at the same
 //! instant keep this order: the deployment before its rollback deployment, and within one,
 //! its creation, alarm changes (told with the first deployment), lifecycle events and
 //! targets that finished, then targets that started, phases and shifts (targets in fleet
-//! order), its end.
+//! order), its end; refused requests after every deployment's lines.
 //!
 //! Bounded for large fleets: a deployment of at most [`TARGETS_TOLD`] targets has every
 //! target's lifecycle events told (those that took time, failed or ended the target's
@@ -96,21 +97,28 @@ pub fn events(report: &Report) -> String {
     for a in &report.alarms {
         alarm(&mut log, a);
     }
+    // A refusal changes nothing: told after whatever else happened at its instant.
+    log.deployment = report.deployments.len();
+    for r in &report.refused_requests {
+        let text = format!("{} refused: {}: {}", r.what(), r.error_code, r.message);
+        log.push(r.time, Rank::Progress, text);
+    }
     log.render()
 }
 
 fn deployment(log: &mut Log, d: &DeploymentInfo) {
     let targets = d.targets.len();
+    let of = d.revision_name.as_ref().map(|r| format!(" of {r}")).unwrap_or_default();
     let created = if d.creator == "codeDeployRollback" {
         format!(
-            "rollback deployment {} created by CodeDeploy ({}, {})",
+            "rollback deployment {}{of} created by CodeDeploy ({}, {})",
             d.deployment_id,
             d.deployment_config_name,
             count(targets as u64, "target")
         )
     } else {
         format!(
-            "deployment {} created: {}, {} {} {}, {}",
+            "deployment {}{of} created: {}, {} {} {}, {}",
             d.deployment_id,
             d.deployment_config_name,
             d.compute_platform,

@@ -92,6 +92,17 @@ pub struct RefusedRequest {
     pub message: String,
 }
 
+impl RefusedRequest {
+    /// The request in words: `request for v2` (CreateDeployment) or `ContinueDeployment on
+    /// the deployment of v1`.
+    pub fn what(&self) -> String {
+        match self.operation {
+            Some(op) => format!("{op} on the deployment of {}", self.revision_name),
+            None => format!("request for {}", self.revision_name),
+        }
+    }
+}
+
 /// An alarm's states over the run.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

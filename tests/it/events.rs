@@ -221,3 +221,61 @@ fn the_debug_log_is_in_time_order_without_debug_text() {
         }
     }
 }
+
+/// The log's line starting with `prefix`, and its time.
+fn line_at<'a>(lines: &[(f64, &'a str)], prefix: &str, out: &str) -> (f64, &'a str) {
+    *lines
+        .iter()
+        .find(|(_, l)| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("{prefix}: {out}"))
+}
+
+#[test]
+fn s11_the_event_log_tells_refused_requests_of_a_history_at_their_time() {
+    // In place: the redeploy at 3m, while d-SIMULATED1 runs, is refused; each deployment
+    // names the revision it deploys.
+    let out = stdout(&["run", "scenarios/redeploy-refused.yaml", "--events"]);
+    let lines = log_lines(&out);
+    assert_in_time_order(&lines);
+    let (at, text) = line_at(&lines, "request for v2 refused: ", &out);
+    assert_eq!(at, 180.0, "{text}");
+    assert!(
+        text.ends_with(
+            "DeploymentLimitExceededException: The Deployment Group 'redeploy-refused' already has an active Deployment 'd-SIMULATED1'"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        line_at(&lines, "deployment d-SIMULATED2 of v2 created: ", &out).0,
+        1200.0
+    );
+    // ECS: v1's first ContinueDeployment comes before the replacement task set is Ready
+    // (API:ContinueDeployment); v3's rollback names the revision it goes back to (§8).
+    let out = stdout(&["run", "scenarios/ecs-release-train.yaml", "--events"]);
+    let lines = log_lines(&out);
+    assert_in_time_order(&lines);
+    let (at, text) = line_at(&lines, "ContinueDeployment on the deployment of v1 refused: ", &out);
+    assert_eq!(at, 60.0, "{text}");
+    assert!(
+        text.ends_with("DeploymentIsNotInReadyStateException: The deployment d-SIMULATED1 is not in the Ready state"),
+        "{text}"
+    );
+    line_at(
+        &lines,
+        "rollback deployment d-SIMULATED4 of v2 created by CodeDeploy",
+        &out,
+    );
+    // Lambda: version 4 requested while 3 is still shifting.
+    let out = stdout(&["run", "scenarios/lambda-release-train.yaml", "--events"]);
+    let lines = log_lines(&out);
+    let (at, text) = line_at(
+        &lines,
+        "request for 4 refused: DeploymentLimitExceededException: ",
+        &out,
+    );
+    assert_eq!(at, 300.0, "{text}");
+    // A single deployment names no revision and has nothing refused.
+    let out = stdout(&["run", "scenarios/one-at-a-time.yaml", "--events"]);
+    assert!(out.starts_with("       0s  deployment d-SIMULATED1 created: "), "{out}");
+    assert!(!out.contains("refused"), "{out}");
+}
