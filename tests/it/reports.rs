@@ -209,14 +209,20 @@ fn the_files_of_a_large_fleet_read_each_target_once() {
 
 /// report.html shows the scenario's description and its configuration, alarm and rollback
 /// sections as the file has them (comments and flow style kept), and no other section.
-#[test]
-fn report_html_shows_the_scenario_as_written() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lambda-alarm-rollback.yaml");
+/// The report, and report.html with the scenario as written, of `scenarios/NAME.yaml`.
+fn page_as_written(name: &str) -> (Report, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.yaml"));
     let text = std::fs::read_to_string(&path).unwrap();
-    let sc = cdsim::scenario::load_str(&text, "lambda-alarm-rollback.yaml").unwrap();
+    let sc = cdsim::scenario::load_str(&text, &format!("{name}.yaml")).unwrap();
     let report = cdsim::simulation::simulate(&sc, sc.seed);
     let written = cdsim::report::written::Written::of(&sc, &text);
     let page = cdsim::report::html::page(&report, Some(&written), &[]);
+    (report, page)
+}
+
+#[test]
+fn report_html_shows_the_scenario_as_written() {
+    let (report, page) = page_as_written("lambda-alarm-rollback");
     for shown in [
         "version 13 fails 8 % of its requests",
         "deploymentConfigName: CodeDeployDefault.LambdaCanary10Percent10Minutes\n",
@@ -227,6 +233,24 @@ fn report_html_shows_the_scenario_as_written() {
     }
     assert!(!page.contains("lambdaFunction:"), "a section the page does not show");
     assert!(!cdsim::report::html::page(&report, None, &[]).contains("As the scenario sets it"));
+}
+
+/// A history's requests are shown as written too, after the rollback configuration.
+#[test]
+fn report_html_shows_a_history_as_written() {
+    let (_, page) = page_as_written("ecs-release-train");
+    let history = "history:\n  - revision: v1\n    continueDeployment:\n      - {at: 1m}\n      - {at: 5m}\n  \
+- revision: v2\n    at: 30m\n";
+    let (Some(h), Some(r)) = (page.find(history), page.find("autoRollbackConfiguration:\n")) else {
+        panic!("the history or the rollback is not on the page");
+    };
+    assert!(r < h, "the history comes after the rollback configuration");
+    assert!(
+        page.contains(
+            "AfterAllowTraffic: {function: CodeDeployHook_post_traffic, duration: 30s, failureProbability: 1}"
+        ),
+        "v3's hooks as written"
+    );
 }
 
 /// The JSON writer (each deployment's targets and the capacity series written element by
