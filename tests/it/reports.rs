@@ -81,6 +81,56 @@ fn each_platform_gets_the_charts_it_has_data_for() {
     assert!(matches!(small.last().unwrap().chart, Chart::Gantt(_)));
 }
 
+/// An in-place history's capacity and traffic charts give each user deployment's revision
+/// its own line, named by revision and deployment and ending where the next deployment
+/// starts; the rest is "other revisions", never "new" or "original".
+#[test]
+fn an_in_place_historys_charts_name_each_deployments_revision() {
+    let report = example("release-train.yaml");
+    let line = |name: &str| -> LineChart {
+        match charts::charts(&report)
+            .into_iter()
+            .find(|c| c.name == name)
+            .map(|c| c.chart)
+        {
+            Some(Chart::Line(l)) => l,
+            _ => panic!("no {name} line chart"),
+        }
+    };
+    for (chart, prefix, other) in [
+        ("capacity", "on", "on other revisions"),
+        ("traffic", "revision", "other revisions"),
+    ] {
+        let l = line(chart);
+        let labels: Vec<&str> = l.series.iter().map(|s| s.label.as_str()).collect();
+        for revision in ["v1 (d-SIMULATED1)", "v2 (d-SIMULATED2)", "v3 (d-SIMULATED3)"] {
+            assert!(
+                labels.contains(&format!("{prefix} {revision}").as_str()),
+                "{chart}: {labels:?}"
+            );
+        }
+        assert!(labels.contains(&other), "{chart}: {labels:?}");
+        assert!(
+            !labels
+                .iter()
+                .any(|l| l.contains("new") || l.contains("original") || l.contains("both")),
+            "{chart}: {labels:?}"
+        );
+        // v1's line ends at v2's creation (300 s); v3's, the last, runs to the end.
+        let of = |label: &str| l.series.iter().find(|s| s.label == label).unwrap();
+        let v1 = of(&format!("{prefix} v1 (d-SIMULATED1)"));
+        assert_eq!(v1.points.last().map(|p| p.0), Some(300.0), "{chart}");
+        assert!(!v1.step, "{chart}: a step line would run to the chart's end");
+        assert!(of(&format!("{prefix} v3 (d-SIMULATED3)")).step, "{chart}");
+    }
+    // A single deployment keeps its new and original revisions.
+    let single = charts::charts(&example("one-at-a-time.yaml"));
+    let Some(Chart::Line(traffic)) = single.iter().find(|c| c.name == "traffic").map(|c| &c.chart) else {
+        panic!("a traffic chart");
+    };
+    assert_eq!(traffic.series[0].label, "new version");
+}
+
 #[test]
 fn every_example_with_out_gets_every_file() {
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")).unwrap() {
