@@ -184,7 +184,7 @@ fn rollback(report: &Report) -> Option<&DeploymentInfo> {
 
 /// Whether the report is a group's history (its deployments name their revisions).
 fn is_history(report: &Report) -> bool {
-    report.deployments.iter().any(|d| d.revision_name.is_some())
+    report.is_history()
 }
 
 /// The most deployments of a history whose creations each get a labelled marker; beyond,

@@ -79,7 +79,7 @@ impl Log {
         });
         let mut out = String::new();
         for l in &self.lines {
-            let at = SimDuration::from_secs_f64(l.time).to_string();
+            let at = SimDuration::from_secs_f64(l.time).exact();
             let _ = writeln!(out, "{at:>9}  {}", l.text);
         }
         out

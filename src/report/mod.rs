@@ -92,6 +92,13 @@ pub struct RefusedRequest {
     pub message: String,
 }
 
+impl Report {
+    /// Whether the report is a group's history (its deployments name their revisions).
+    pub fn is_history(&self) -> bool {
+        self.deployments.iter().any(|d| d.revision_name.is_some())
+    }
+}
+
 impl RefusedRequest {
     /// The request in words: `request for v2` (CreateDeployment) or `ContinueDeployment on
     /// the deployment of v1`.

@@ -303,6 +303,33 @@ fn report_html_shows_a_history_as_written() {
     );
 }
 
+/// A history's tables say when in words (seconds kept past an hour), which request was
+/// refused, and which deployment and revision each lifecycle table is of.
+#[test]
+fn report_html_tells_a_historys_times_refusals_and_revisions() {
+    let (_, page) = page_as_written("ecs-release-train");
+    for shown in [
+        // d-SIMULATED3 (v3) from 1h to its failure at 1h 9m 30s (§8).
+        "<td>v3</td><td>user</td><td>1h</td><td>1h 9m 30s</td><td>Failed</td>",
+        "<h3>Refused requests</h3>",
+        "<td>1m</td><td>ContinueDeployment</td><td>v1</td><td>DeploymentIsNotInReadyStateException</td>",
+        "<summary>Lifecycle events per target in d-SIMULATED1, v1 (1 target)</summary>",
+        "<summary>Lifecycle events per target in d-SIMULATED4, the rollback to v2 (1 target)</summary>",
+    ] {
+        assert!(page.contains(shown), "{shown:?} not on the page");
+    }
+    assert!(!page.contains(" s</td><td>"), "times in seconds");
+    let (_, page) = page_as_written("redeploy-refused");
+    assert!(
+        page.contains("<td>3m</td><td>CreateDeployment</td><td>v2</td><td>DeploymentLimitExceededException</td>"),
+        "the refused redeploy (§11)"
+    );
+    // A single deployment: one table, of its only deployment, as before.
+    let (_, page) = page_as_written("one-at-a-time");
+    assert_eq!(page.matches("<details>").count(), 1);
+    assert!(page.contains("<summary>Lifecycle events per target (8 targets)</summary>"));
+}
+
 /// The JSON writer (each deployment's targets and the capacity series written element by
 /// element, an in-place fleet's straight from its records) gives serde's pretty printing
 /// of the report, byte for byte: every scenario in `scenarios/` on two seeds, and a fleet
