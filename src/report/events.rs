@@ -100,7 +100,7 @@ pub fn events(report: &Report) -> String {
     // A refusal changes nothing: told after whatever else happened at its instant.
     log.deployment = report.deployments.len();
     for r in &report.refused_requests {
-        let text = format!("{} refused: {}: {}", r.what(), r.error_code, r.message);
+        let text = format!("{} refused: {}: {}", r.what(report.platform()), r.error_code, r.message);
         log.push(r.time, Rank::Progress, text);
     }
     log.render()
@@ -108,7 +108,11 @@ pub fn events(report: &Report) -> String {
 
 fn deployment(log: &mut Log, d: &DeploymentInfo) {
     let targets = d.targets.len();
-    let of = d.revision_name.as_ref().map(|r| format!(" of {r}")).unwrap_or_default();
+    let of = d
+        .revision_name
+        .as_ref()
+        .map(|r| format!(" of {}", super::revision_words(d.compute_platform, r)))
+        .unwrap_or_default();
     let created = if d.creator == "codeDeployRollback" {
         format!(
             "rollback deployment {}{of} created by CodeDeploy ({}, {})",

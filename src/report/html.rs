@@ -105,6 +105,12 @@ fn history(out: &mut String, report: &Report) {
         return;
     }
     out.push_str("<h2>History</h2>\n");
+    // A Lambda function's revisions are its versions.
+    let noun = if report.platform() == "Lambda" {
+        "version"
+    } else {
+        "revision"
+    };
     let rows: Vec<Vec<String>> = report
         .deployments
         .iter()
@@ -121,7 +127,7 @@ fn history(out: &mut String, report: &Report) {
         .collect();
     page::table(
         out,
-        &["deployment", "revision", "creator", "created", "completed", "status"],
+        &["deployment", noun, "creator", "created", "completed", "status"],
         &rows,
     );
     if !report.refused_requests.is_empty() {
@@ -139,7 +145,7 @@ fn history(out: &mut String, report: &Report) {
                 ]
             })
             .collect();
-        page::table(out, &["requested at", "request", "revision", "error", "message"], &rows);
+        page::table(out, &["requested at", "request", noun, "error", "message"], &rows);
     }
 }
 
@@ -198,7 +204,7 @@ fn targets(out: &mut String, report: &Report) {
         return;
     }
     for d in report.deployments.iter().take(HISTORY_TABLES) {
-        let revision = d.revision_name.as_deref().unwrap_or("");
+        let revision = super::revision_words(d.compute_platform, d.revision_name.as_deref().unwrap_or(""));
         let of = if d.creator == "codeDeployRollback" {
             format!(" in {}, the rollback to {revision}", d.deployment_id)
         } else {

@@ -34,7 +34,7 @@ pub fn summary(report: &Report) -> String {
         let _ = writeln!(
             out,
             "{} at {} refused: {}: {}",
-            r.what(),
+            r.what(report.platform()),
             SimDuration::from_secs_f64(r.time),
             r.error_code,
             r.message
@@ -97,7 +97,8 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
     if let Some(name) = &d.revision_name {
         let _ = writeln!(
             out,
-            "revision {name}, created at {}",
+            "{}, created at {}",
+            super::revision_words(d.compute_platform, name),
             SimDuration::from_secs_f64(d.create_time)
         );
     }

@@ -237,7 +237,7 @@ fn s11_the_event_log_tells_refused_requests_of_a_history_at_their_time() {
     let out = stdout(&["run", "scenarios/redeploy-refused.yaml", "--events"]);
     let lines = log_lines(&out);
     assert_in_time_order(&lines);
-    let (at, text) = line_at(&lines, "request for v2 refused: ", &out);
+    let (at, text) = line_at(&lines, "request for revision v2 refused: ", &out);
     assert_eq!(at, 180.0, "{text}");
     assert!(
         text.ends_with(
@@ -246,7 +246,7 @@ fn s11_the_event_log_tells_refused_requests_of_a_history_at_their_time() {
         "{text}"
     );
     assert_eq!(
-        line_at(&lines, "deployment d-SIMULATED2 of v2 created: ", &out).0,
+        line_at(&lines, "deployment d-SIMULATED2 of revision v2 created: ", &out).0,
         1200.0
     );
     // ECS: v1's first ContinueDeployment comes before the replacement task set is Ready
@@ -254,7 +254,11 @@ fn s11_the_event_log_tells_refused_requests_of_a_history_at_their_time() {
     let out = stdout(&["run", "scenarios/ecs-release-train.yaml", "--events"]);
     let lines = log_lines(&out);
     assert_in_time_order(&lines);
-    let (at, text) = line_at(&lines, "ContinueDeployment on the deployment of v1 refused: ", &out);
+    let (at, text) = line_at(
+        &lines,
+        "ContinueDeployment on the deployment of revision v1 refused: ",
+        &out,
+    );
     assert_eq!(at, 60.0, "{text}");
     assert!(
         text.ends_with("DeploymentIsNotInReadyStateException: The deployment d-SIMULATED1 is not in the Ready state"),
@@ -262,15 +266,16 @@ fn s11_the_event_log_tells_refused_requests_of_a_history_at_their_time() {
     );
     line_at(
         &lines,
-        "rollback deployment d-SIMULATED4 of v2 created by CodeDeploy",
+        "rollback deployment d-SIMULATED4 of revision v2 created by CodeDeploy",
         &out,
     );
-    // Lambda: version 4 requested while 3 is still shifting.
+    // Lambda: version 4 requested while 3 is still shifting; a function's revisions are
+    // its versions.
     let out = stdout(&["run", "scenarios/lambda-release-train.yaml", "--events"]);
     let lines = log_lines(&out);
     let (at, text) = line_at(
         &lines,
-        "request for 4 refused: DeploymentLimitExceededException: ",
+        "request for version 4 refused: DeploymentLimitExceededException: ",
         &out,
     );
     assert_eq!(at, 300.0, "{text}");

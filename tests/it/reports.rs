@@ -313,8 +313,8 @@ fn report_html_tells_a_historys_times_refusals_and_revisions() {
         "<td>v3</td><td>user</td><td>1h</td><td>1h 9m 30s</td><td>Failed</td>",
         "<h3>Refused requests</h3>",
         "<td>1m</td><td>ContinueDeployment</td><td>v1</td><td>DeploymentIsNotInReadyStateException</td>",
-        "<summary>Lifecycle events per target in d-SIMULATED1, v1 (1 target)</summary>",
-        "<summary>Lifecycle events per target in d-SIMULATED4, the rollback to v2 (1 target)</summary>",
+        "<summary>Lifecycle events per target in d-SIMULATED1, revision v1 (1 target)</summary>",
+        "<summary>Lifecycle events per target in d-SIMULATED4, the rollback to revision v2 (1 target)</summary>",
     ] {
         assert!(page.contains(shown), "{shown:?} not on the page");
     }
@@ -324,6 +324,14 @@ fn report_html_tells_a_historys_times_refusals_and_revisions() {
         page.contains("<td>3m</td><td>CreateDeployment</td><td>v2</td><td>DeploymentLimitExceededException</td>"),
         "the refused redeploy (§11)"
     );
+    let (_, page) = page_as_written("lambda-release-train");
+    for shown in [
+        "<th>deployment</th><th>version</th><th>creator</th>",
+        "<summary>Lifecycle events per target in d-SIMULATED3, the rollback to version 3 (1 target)</summary>",
+        "<td>history duration (to the last deployment's end)</td>",
+    ] {
+        assert!(page.contains(shown), "{shown:?} not on the page");
+    }
     // A single deployment: one table, of its only deployment, as before.
     let (_, page) = page_as_written("one-at-a-time");
     assert_eq!(page.matches("<details>").count(), 1);
