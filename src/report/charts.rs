@@ -203,7 +203,7 @@ fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
             .iter()
             .enumerate()
             .map(|(k, d)| {
-                let revision = d.revision_name.as_deref().unwrap_or("");
+                let revision = short_revision(report, d.revision_name.as_deref().unwrap_or(""));
                 let rollback = d.creator == "codeDeployRollback";
                 Marker {
                     label: if rollback {
@@ -217,8 +217,8 @@ fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
             })
             .chain(report.refused_requests.iter().map(|r| Marker {
                 label: match r.operation {
-                    Some(op) => format!("{op} refused"),
-                    None => format!("request for {} refused", r.revision_name),
+                    Some(op) => format!("{op} on {} refused", short_revision(report, &r.revision_name)),
+                    None => format!("request for {} refused", short_revision(report, &r.revision_name)),
                 },
                 color: palette::GREY,
                 x: axis.at(r.time),
@@ -233,6 +233,16 @@ fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
         })
         .into_iter()
         .collect()
+}
+
+/// A history's revision `name` as a legend gives it: the name (`v2`), or a Lambda
+/// function's `version 3`, a bare number being no name a reader recognises.
+fn short_revision(report: &Report, name: &str) -> String {
+    if report.platform() == "Lambda" {
+        super::revision_words("Lambda", name)
+    } else {
+        name.to_string()
+    }
 }
 
 /// Every interval an alarm spent in ALARM, shaded; in a history, each deployment's span.

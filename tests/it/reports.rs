@@ -131,6 +131,36 @@ fn an_in_place_historys_charts_name_each_deployments_revision() {
     assert_eq!(traffic.series[0].label, "new version");
 }
 
+/// A history's markers say which deployment a refused request concerned, and a Lambda
+/// function's revisions read as versions (§11).
+#[test]
+fn a_historys_markers_name_the_revision_of_each_request() {
+    let markers = |file: &str| -> Vec<String> {
+        match charts::charts(&example(file))
+            .into_iter()
+            .find(|c| c.name == "traffic")
+            .map(|c| c.chart)
+        {
+            Some(Chart::Line(l)) => l.markers.into_iter().map(|m| m.label).collect(),
+            _ => panic!("{file}: no traffic chart"),
+        }
+    };
+    let ecs = markers("ecs-release-train.yaml");
+    assert!(ecs.iter().any(|m| m == "ContinueDeployment on v1 refused"), "{ecs:?}");
+    assert!(
+        ecs.iter().any(|m| m == "d-SIMULATED4 starts: rollback to v2"),
+        "{ecs:?}"
+    );
+    let lambda = markers("lambda-release-train.yaml");
+    for label in [
+        "d-SIMULATED1 starts: version 3",
+        "request for version 4 refused",
+        "d-SIMULATED3 starts: rollback to version 3",
+    ] {
+        assert!(lambda.iter().any(|m| m == label), "{label}: {lambda:?}");
+    }
+}
+
 #[test]
 fn every_example_with_out_gets_every_file() {
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")).unwrap() {
