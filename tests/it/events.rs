@@ -284,3 +284,27 @@ fn s11_the_event_log_tells_refused_requests_of_a_history_at_their_time() {
     assert!(out.starts_with("       0s  deployment d-SIMULATED1 created: "), "{out}");
     assert!(!out.contains("refused"), "{out}");
 }
+
+#[test]
+fn s11_explain_lists_a_historys_requests_after_the_configuration() {
+    let out = stdout(&["explain", "scenarios/release-train.yaml"]);
+    assert!(
+        out.starts_with("CodeDeployDefault.HalfAtATime on 6 instances\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "\nhistory: 3 requests, each deployed as above: revision v1 at 0s, revision v2 at 5m, revision v3 at 10m\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("is refused (DeploymentLimitExceededException)"), "{out}");
+    let out = stdout(&["explain", "scenarios/lambda-release-train.yaml"]);
+    assert!(
+        out.contains("version 3 at 0s, version 4 at 5m, version 4 at 20m\n"),
+        "{out}"
+    );
+    // One deployment, or the JSON form: no history line.
+    assert!(!stdout(&["explain", "scenarios/one-at-a-time.yaml"]).contains("history"));
+    assert!(!stdout(&["explain", "scenarios/release-train.yaml", "--json"]).contains("history"));
+}
