@@ -445,12 +445,25 @@ fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
         .unwrap_or(0);
     // Before the creation: the original task set alone.
     let before = |v: f64| std::iter::once((axis.start, v));
+    // In a history each deployment has its own pair of task sets: the replacement of one
+    // is the original of the next.
+    let (original, replacement) = if is_history(report) {
+        (
+            "each deployment's original task set (healthy tasks)",
+            "each deployment's replacement task set (healthy tasks)",
+        )
+    } else {
+        (
+            "original task set (healthy tasks)",
+            "replacement task set (healthy tasks)",
+        )
+    };
     let series = vec![
         Series {
             offset: -DODGE,
             dashed: true,
             ..step(
-                "original task set (healthy tasks)",
+                original,
                 palette::BLUE,
                 before(f64::from(healthy[0].1.original))
                     .chain(healthy.iter().map(|&(t, h)| (t, f64::from(h.original))))
@@ -460,7 +473,7 @@ fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
         Series {
             offset: DODGE,
             ..step(
-                "replacement task set (healthy tasks)",
+                replacement,
                 palette::GREEN,
                 before(0.0)
                     .chain(healthy.iter().map(|&(t, h)| (t, f64::from(h.replacement))))

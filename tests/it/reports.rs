@@ -131,10 +131,11 @@ fn an_in_place_historys_charts_name_each_deployments_revision() {
     assert_eq!(traffic.series[0].label, "new version");
 }
 
-/// A history's markers say which deployment a refused request concerned, and a Lambda
-/// function's revisions read as versions (§11).
+/// A history's markers say which deployment a refused request concerned, a Lambda
+/// function's revisions read as versions (§11), and an ECS history's task sets are each
+/// deployment's.
 #[test]
-fn a_historys_markers_name_the_revision_of_each_request() {
+fn a_historys_markers_and_task_sets_say_which_deployment() {
     let markers = |file: &str| -> Vec<String> {
         match charts::charts(&example(file))
             .into_iter()
@@ -150,6 +151,22 @@ fn a_historys_markers_name_the_revision_of_each_request() {
     assert!(
         ecs.iter().any(|m| m == "d-SIMULATED4 starts: rollback to v2"),
         "{ecs:?}"
+    );
+    // An ECS history's task sets change from one deployment to the next.
+    let Some(Chart::Line(capacity)) = charts::charts(&example("ecs-release-train.yaml"))
+        .into_iter()
+        .find(|c| c.name == "capacity")
+        .map(|c| c.chart)
+    else {
+        panic!("an ECS capacity chart");
+    };
+    let labels: Vec<&str> = capacity.series.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "each deployment's original task set (healthy tasks)",
+            "each deployment's replacement task set (healthy tasks)"
+        ]
     );
     let lambda = markers("lambda-release-train.yaml");
     for label in [
