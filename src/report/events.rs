@@ -1,8 +1,8 @@
 //! The event log for people (`cdsim run --events`): what happened in a run, in simulated-time
 //! order, one plain sentence per line with its time, the way Flagger and Argo Rollouts
 //! narrate a rollout: deployments created (in a history, with the revision each deploys) and
-//! ended, targets started and finished, lifecycle events and their results, traffic shifts,
-//! phases, zones finished, alarm state changes with the datapoints that caused them, and a
+//! ended, targets started and finished, lifecycle events and their results, traffic shifts
+//! (in a history, on the revision named), phases, zones finished, alarm state changes with the datapoints that caused them, and a
 //! history's refused requests with the API's error code and message.
 //!
 //! Built from the finished report alone, so the simulation prints nothing. Lines at the same
@@ -91,7 +91,7 @@ pub fn events(report: &Report) -> String {
     let mut log = Log::default();
     for (k, d) in report.deployments.iter().enumerate() {
         log.deployment = k;
-        deployment(&mut log, d);
+        deployment(&mut log, d, &new_version(report, d));
     }
     log.deployment = 0;
     for a in &report.alarms {
@@ -106,7 +106,21 @@ pub fn events(report: &Report) -> String {
     log.render()
 }
 
-fn deployment(log: &mut Log, d: &DeploymentInfo) {
+/// What a deployment's traffic shifts move to: `the new version`, or in a history the
+/// revision (a rollback's shifts are the share left on the revision it rolls back).
+fn new_version(report: &Report, d: &DeploymentInfo) -> String {
+    let rolled_back = d
+        .rollback_info
+        .as_ref()
+        .and_then(|r| r.rollback_triggering_deployment_id.as_ref())
+        .and_then(|id| report.deployments.iter().find(|o| &o.deployment_id == id));
+    match rolled_back.unwrap_or(d).revision_name.as_deref() {
+        Some(name) => super::revision_words(d.compute_platform, name),
+        None => "the new version".to_string(),
+    }
+}
+
+fn deployment(log: &mut Log, d: &DeploymentInfo, new: &str) {
     let targets = d.targets.len();
     let of = d
         .revision_name
@@ -144,9 +158,9 @@ fn deployment(log: &mut Log, d: &DeploymentInfo) {
         let mut before = 0;
         for s in shifts {
             let text = if s.percent < before {
-                format!("traffic moved back: {} % on the new version", s.percent)
+                format!("traffic moved back: {} % on {new}", s.percent)
             } else {
-                format!("traffic: {} % on the new version", s.percent)
+                format!("traffic: {} % on {new}", s.percent)
             };
             before = s.percent;
             log.push(s.time, Rank::Progress, text);

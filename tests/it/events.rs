@@ -269,6 +269,9 @@ fn s11_the_event_log_tells_refused_requests_of_a_history_at_their_time() {
         "rollback deployment d-SIMULATED4 of revision v2 created by CodeDeploy",
         &out,
     );
+    // Traffic shifts name the revision they move to, and back from.
+    assert_eq!(line_at(&lines, "traffic: 10 % on revision v3", &out).0, 3840.0);
+    line_at(&lines, "traffic moved back: 0 % on revision v3", &out);
     // Lambda: version 4 requested while 3 is still shifting; a function's revisions are
     // its versions.
     let out = stdout(&["run", "scenarios/lambda-release-train.yaml", "--events"]);
@@ -279,6 +282,8 @@ fn s11_the_event_log_tells_refused_requests_of_a_history_at_their_time() {
         &out,
     );
     assert_eq!(at, 300.0, "{text}");
+    line_at(&lines, "deployment d-SIMULATED2 of version 4 created: ", &out);
+    assert_eq!(line_at(&lines, "traffic: 10 % on version 4", &out).0, 1220.0);
     // A single deployment names no revision and has nothing refused.
     let out = stdout(&["run", "scenarios/one-at-a-time.yaml", "--events"]);
     assert!(out.starts_with("       0s  deployment d-SIMULATED1 created: "), "{out}");
