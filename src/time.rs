@@ -162,6 +162,20 @@ impl fmt::Display for SimDuration {
     }
 }
 
+impl SimDuration {
+    /// The compact form, except that past an hour the seconds are kept: `1h 9m 30s` where
+    /// the compact form writes `1h 9m`. For times read one after another (an event log, a
+    /// history's table), where two events a few seconds apart must not read as the same.
+    pub fn exact(self) -> String {
+        let total_s = self.0 / 1000;
+        let (h, m, s) = (total_s / 3600, (total_s / 60) % 60, total_s % 60);
+        match (h, s) {
+            (0, _) | (_, 0) => self.to_string(),
+            _ => format!("{h}h {m}m {s}s"),
+        }
+    }
+}
+
 /// `x.round() as u64` (half away from zero, saturating) for a finite `x >= 0`, without
 /// the library call `round` compiles to on baseline x86_64: every hook duration drawn
 /// passes through here. Exact: `x - trunc(x)` is representable, so comparing it with 0.5
@@ -190,6 +204,10 @@ mod tests {
         assert_eq!(SimDuration::from_millis(1500).to_string(), "1.5s");
         assert_eq!(SimDuration::from_secs(150).to_string(), "2m 30s");
         assert_eq!(SimDuration::from_secs(3720).to_string(), "1h 2m");
+        assert_eq!(SimDuration::from_secs(4170).exact(), "1h 9m 30s");
+        assert_eq!(SimDuration::from_secs(3610).exact(), "1h 0m 10s");
+        assert_eq!(SimDuration::from_secs(3720).exact(), "1h 2m");
+        assert_eq!(SimDuration::from_millis(1500).exact(), "1.5s");
         assert_eq!(SimTime::from_millis(3_723_004).to_string(), "01:02:03.004");
     }
 

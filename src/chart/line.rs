@@ -181,7 +181,7 @@ fn legend(c: &LineChart) -> Vec<Entry> {
 
 /// A step series' corners: each value held until the next point, the last until `end`.
 /// Of several points at the same x only the last counts (the others last no time).
-fn steps(points: &[(f64, f64)], end: f64) -> Vec<(f64, f64)> {
+pub fn steps(points: &[(f64, f64)], end: f64) -> Vec<(f64, f64)> {
     let points: Vec<(f64, f64)> = points
         .iter()
         .enumerate()

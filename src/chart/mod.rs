@@ -27,7 +27,7 @@ pub use ecdf::{Ecdf, EcdfSeries};
 pub use gantt::{Gantt, GanttRow, Span};
 pub use geometry::{Geometry, Rect};
 pub use limit::Limit;
-pub use line::{Band, LineChart, Marker, Series, Threshold};
+pub use line::{Band, LineChart, Marker, Series, Threshold, steps};
 pub use strip::{Strip, StripRow};
 
 use plotters::coord::Shift;

@@ -192,7 +192,22 @@ pub fn compare(
         });
     }
     let comparison = Comparison::new(&plan.scenario.name, plan.seed, args.confidence, &names(&plan), &records);
-    write_comparison(&comparison, as_json, out)
+    let written = write_comparison(&comparison, as_json, out)?;
+    Ok(match plan.scenario.history.as_ref().filter(|_| !as_json) {
+        Some(h) => written + &history_note(h.requests.len()),
+        None => written,
+    })
+}
+
+/// What the figures mean when each run is a history of `requests` requests.
+fn history_note(requests: usize) -> String {
+    format!(
+        "history: each run is the whole history ({}): success when every user\n\
+         deployment succeeded, rollback when any deployment rolled back; duration to the\n\
+         last deployment's end and time to rollback to the last rollback's end, both\n\
+         from the history's start.\n",
+        crate::report::text::count(requests as u64, "request")
+    )
 }
 
 fn internal(e: serde_json::Error) -> Failure {

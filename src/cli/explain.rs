@@ -10,6 +10,7 @@ use crate::report::config::{ServerExplanation, TrafficExplanation};
 use crate::report::schedule;
 use crate::scenario::validate::{MAX_INSTANCES, closest, load_config_str};
 use crate::scenario::{Scenario, Workload};
+use crate::time::SimDuration;
 
 pub fn explain(
     config: &str,
@@ -22,7 +23,10 @@ pub fn explain(
         config,
         instances: stated,
         zones,
+        history,
     } = resolve(config, parameters)?;
+    // A history's requests follow the configuration's text (the JSON keeps its shape).
+    let text = |t: String| t + history.as_deref().unwrap_or("");
     if config.minimum_healthy().is_some() {
         let n = instances.or(stated).ok_or_else(|| {
             Failure(format!(
@@ -40,13 +44,13 @@ pub fn explain(
             write_plot(&config, n, file)?;
         }
         let e = ServerExplanation::in_zones(&config, n, &zones).expect("a Server configuration");
-        return Ok(if json { to_json(&e) } else { e.text() });
+        return Ok(if json { to_json(&e) } else { text(e.text()) });
     }
     if let Some(file) = plot {
         write_plot(&config, 0, file)?;
     }
     let e = TrafficExplanation::new(&config).expect("a traffic-routing configuration");
-    Ok(if json { to_json(&e) } else { e.text() })
+    Ok(if json { to_json(&e) } else { text(e.text()) })
 }
 
 /// A configuration to explain, with what its source says of the fleet.
@@ -57,6 +61,8 @@ struct Resolved {
     instances: Option<u32>,
     /// The fleet's Availability Zones, in deployment order.
     zones: Vec<String>,
+    /// A scenario's history in words: its requests, each deployed with the configuration.
+    history: Option<String>,
 }
 
 impl Resolved {
@@ -65,6 +71,7 @@ impl Resolved {
             config,
             instances: None,
             zones: Vec::new(),
+            history: None,
         }
     }
 
@@ -76,12 +83,43 @@ impl Resolved {
             Workload::Ec2BlueGreen(bg) => (Some(bg.replacements()), bg.server.fleet.zones.clone()),
             Workload::BlueGreen(_) => (None, Vec::new()),
         };
+        let history = history_text(&scenario);
         Resolved {
             config: scenario.deployment_config,
             instances: instances.filter(|_| stated),
             zones,
+            history,
         }
     }
+}
+
+/// `history: 3 requests, each deployed as above: revision v1 at 0s, …` and what becomes of
+/// them, or
+/// `None` for a scenario of one deployment.
+fn history_text(scenario: &Scenario) -> Option<String> {
+    let history = scenario.history.as_ref()?;
+    let lambda = scenario
+        .blue_green()
+        .is_some_and(|b| matches!(b.target, crate::scenario::blue_green::ShiftTarget::Lambda(_)));
+    let platform = if lambda { "Lambda" } else { "" };
+    let requests: Vec<String> = history
+        .requests
+        .iter()
+        .map(|r| {
+            let name = &history.revision(r.revision).name;
+            format!(
+                "{} at {}",
+                crate::report::revision_words(platform, name),
+                SimDuration::from_secs_f64(r.at.as_secs_f64())
+            )
+        })
+        .collect();
+    Some(format!(
+        "history: {}, each deployed as above: {}\n  a request made while another deployment of the group is active is refused \
+(DeploymentLimitExceededException); `cdsim run --events` tells what each did\n",
+        crate::report::text::count(requests.len() as u64, "request"),
+        requests.join(", ")
+    ))
 }
 
 /// A predefined name; or a path to a cdsim scenario, or a create-deployment-config file, or

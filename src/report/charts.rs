@@ -187,7 +187,7 @@ fn rollback(report: &Report) -> Option<&DeploymentInfo> {
 
 /// Whether the report is a group's history (its deployments name their revisions).
 fn is_history(report: &Report) -> bool {
-    report.deployments.iter().any(|d| d.revision_name.is_some())
+    report.is_history()
 }
 
 /// The most deployments of a history whose creations each get a labelled marker; beyond,
@@ -206,7 +206,7 @@ fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
             .iter()
             .enumerate()
             .map(|(k, d)| {
-                let revision = d.revision_name.as_deref().unwrap_or("");
+                let revision = short_revision(report, d.revision_name.as_deref().unwrap_or(""));
                 let rollback = d.creator == "codeDeployRollback";
                 Marker {
                     label: if rollback {
@@ -220,8 +220,8 @@ fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
             })
             .chain(report.refused_requests.iter().map(|r| Marker {
                 label: match r.operation {
-                    Some(op) => format!("{op} refused"),
-                    None => format!("request for {} refused", r.revision_name),
+                    Some(op) => format!("{op} on {} refused", short_revision(report, &r.revision_name)),
+                    None => format!("request for {} refused", short_revision(report, &r.revision_name)),
                 },
                 color: palette::GREY,
                 x: axis.at(r.time),
@@ -236,6 +236,16 @@ fn rollback_marker(report: &Report, axis: &TimeAxis) -> Vec<Marker> {
         })
         .into_iter()
         .collect()
+}
+
+/// A history's revision `name` as a legend gives it: the name (`v2`), or a Lambda
+/// function's `version 3`, a bare number being no name a reader recognises.
+fn short_revision(report: &Report, name: &str) -> String {
+    if report.platform() == "Lambda" {
+        super::revision_words("Lambda", name)
+    } else {
+        name.to_string()
+    }
 }
 
 /// Every interval an alarm spent in ALARM, shaded; in a history, each deployment's span.
@@ -329,26 +339,39 @@ fn in_place_capacity(report: &Report, axis: &TimeAxis, failed: &[f64]) -> Capaci
     let at = |f: &dyn Fn(&super::CapacityPoint) -> u32| -> Vec<(f64, f64)> {
         points.iter().map(|p| (axis.at(p.time), f64::from(f(p)))).collect()
     };
-    let (new_label, original_label) = if is_history(report) {
-        ("on the latest user deployment's revision", "on another revision")
+    let (in_service_label, new_label, original_label) = if is_history(report) {
+        (
+            "in service (every revision)",
+            "on the latest user deployment's revision",
+            "on other revisions",
+        )
     } else {
-        ("on the new revision", "on the original revision")
+        (
+            "in service (both revisions)",
+            "on the new revision",
+            "on the original revision",
+        )
     };
-    let mut series = vec![
-        Series {
-            width: 9,
-            ..step("in service (both revisions)", Rgb(205, 205, 205), at(&|p| p.in_service))
-        },
-        Series {
-            offset: DODGE,
-            ..step(new_label, palette::GREEN, at(&|p| p.on_new_revision))
-        },
-        Series {
-            offset: -DODGE,
-            dashed: true,
-            ..step(original_label, palette::BLUE, at(&|p| p.in_service - p.on_new_revision))
-        },
-    ];
+    let new = Series {
+        offset: DODGE,
+        ..step(new_label, palette::GREEN, at(&|p| p.on_new_revision))
+    };
+    let mut series = vec![Series {
+        width: 9,
+        ..step(in_service_label, Rgb(205, 205, 205), at(&|p| p.in_service))
+    }];
+    series.extend(per_user_deployment(report, axis, "on", &new).unwrap_or_else(|| vec![new]));
+    // In a history the other revisions change from one deployment to the next: grey.
+    let other = if is_history(report) {
+        palette::GREY
+    } else {
+        palette::BLUE
+    };
+    series.push(Series {
+        offset: -DODGE,
+        dashed: true,
+        ..step(original_label, other, at(&|p| p.in_service - p.on_new_revision))
+    });
     let mut top = points.iter().map(|p| p.in_service).max().unwrap_or(0);
     if report.capacity.iter().any(|p| p.original_running.is_some()) {
         // In a history each deployment's originals are the group's fleet, its replacements
@@ -438,12 +461,25 @@ fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
         .unwrap_or(0);
     // Before the creation: the original task set alone.
     let before = |v: f64| std::iter::once((axis.start, v));
+    // In a history each deployment has its own pair of task sets: the replacement of one
+    // is the original of the next.
+    let (original, replacement) = if is_history(report) {
+        (
+            "each deployment's original task set (healthy tasks)",
+            "each deployment's replacement task set (healthy tasks)",
+        )
+    } else {
+        (
+            "original task set (healthy tasks)",
+            "replacement task set (healthy tasks)",
+        )
+    };
     let series = vec![
         Series {
             offset: -DODGE,
             dashed: true,
             ..step(
-                "original task set (healthy tasks)",
+                original,
                 palette::BLUE,
                 before(f64::from(healthy[0].1.original))
                     .chain(healthy.iter().map(|&(t, h)| (t, f64::from(h.original))))
@@ -453,7 +489,7 @@ fn task_capacity(report: &Report, axis: &TimeAxis) -> Option<CapacitySeries> {
         Series {
             offset: DODGE,
             ..step(
-                "replacement task set (healthy tasks)",
+                replacement,
                 palette::GREEN,
                 before(0.0)
                     .chain(healthy.iter().map(|&(t, h)| (t, f64::from(h.replacement))))
@@ -492,10 +528,19 @@ fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
     if shares.is_empty() {
         return None;
     }
-    let new = shares.iter().map(|&(t, n, _)| (t, n)).collect();
+    let new: Vec<(f64, f64)> = shares.iter().map(|&(t, n, _)| (t, n)).collect();
     let original = shares.iter().map(|&(t, _, o)| (t, o)).collect();
     let series = if report.traffic.is_some() && is_history(report) {
         revision_traffic(report, axis)
+    } else if let Some(mut lines) =
+        per_user_deployment(report, axis, "revision", &step("", palette::GREEN, new.clone()))
+    {
+        // An in-place history: the latest user deployment's revision, then the others.
+        lines.push(Series {
+            dashed: true,
+            ..step("other revisions", palette::GREY, original)
+        });
+        lines
     } else {
         vec![
             // Dashed over solid: where the shares meet (50 %), both stay visible.
@@ -524,6 +569,55 @@ fn traffic(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
         markers: rollback_marker(report, axis),
         thresholds: Vec::new(),
     })
+}
+
+/// In an in-place history, `latest` (a series of the latest user deployment's revision) cut
+/// at each user deployment's creation: one line for each, labelled `{prefix} v2
+/// (d-SIMULATED2)` in the colour of that deployment's marker. `None` for a single deployment
+/// or a history of more than [`LABELLED_DEPLOYMENTS`] user deployments (`latest` stays one
+/// line).
+fn per_user_deployment(report: &Report, axis: &TimeAxis, prefix: &str, latest: &Series) -> Option<Vec<Series>> {
+    let users: Vec<(usize, &DeploymentInfo)> = report
+        .deployments
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.creator == "user")
+        .collect();
+    if !is_history(report) || users.len() > LABELLED_DEPLOYMENTS {
+        return None;
+    }
+    let starts: Vec<f64> = users.iter().map(|(_, d)| axis.at(d.create_time)).collect();
+    let lines = users.iter().enumerate().map(|(j, &(k, d))| {
+        let from = if j == 0 { f64::NEG_INFINITY } else { starts[j] };
+        let to = starts.get(j + 1).copied();
+        let held = latest.points.iter().rev().find(|p| p.0 < from).map(|p| (from, p.1));
+        let mut points: Vec<(f64, f64)> = held
+            .into_iter()
+            .chain(
+                latest
+                    .points
+                    .iter()
+                    .copied()
+                    .filter(|p| p.0 >= from && to.is_none_or(|to| p.0 < to)),
+            )
+            .collect();
+        // A step series holds its last value to the chart's end: a line that ends at the
+        // next deployment is drawn through its corners instead.
+        let step = to.is_none();
+        if let (Some(to), Some(&(_, v))) = (to, points.last()) {
+            points.push((to, v));
+            points = crate::chart::steps(&points, to);
+        }
+        let revision = d.revision_name.as_deref().unwrap_or("");
+        Series {
+            label: format!("{prefix} {revision} ({})", d.deployment_id),
+            color: palette::series(k),
+            points,
+            step,
+            ..latest.clone()
+        }
+    });
+    Some(lines.collect())
 }
 
 /// An ECS or Lambda history: each revision's share of production traffic. Each user

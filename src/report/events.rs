@@ -1,14 +1,15 @@
 //! The event log for people (`cdsim run --events`): what happened in a run, in simulated-time
 //! order, one plain sentence per line with its time, the way Flagger and Argo Rollouts
-//! narrate a rollout: deployments created and ended, targets started and finished, lifecycle
-//! events and their results, traffic shifts, phases, zones finished, and alarm state changes
-//! with the datapoints that caused them.
+//! narrate a rollout: deployments created (in a history, with the revision each deploys) and
+//! ended, targets started and finished, lifecycle events and their results, traffic shifts
+//! (in a history, on the revision named), phases, zones finished, alarm state changes with the datapoints that caused them, and a
+//! history's refused requests with the API's error code and message.
 //!
 //! Built from the finished report alone, so the simulation prints nothing. Lines at the same
 //! instant keep this order: the deployment before its rollback deployment, and within one,
 //! its creation, alarm changes (told with the first deployment), lifecycle events and
 //! targets that finished, then targets that started, phases and shifts (targets in fleet
-//! order), its end.
+//! order), its end; refused requests after every deployment's lines.
 //!
 //! Bounded for large fleets: a deployment of at most [`TARGETS_TOLD`] targets has every
 //! target's lifecycle events told (those that took time, failed or ended the target's
@@ -78,7 +79,7 @@ impl Log {
         });
         let mut out = String::new();
         for l in &self.lines {
-            let at = SimDuration::from_secs_f64(l.time).to_string();
+            let at = SimDuration::from_secs_f64(l.time).exact();
             let _ = writeln!(out, "{at:>9}  {}", l.text);
         }
         out
@@ -90,27 +91,52 @@ pub fn events(report: &Report) -> String {
     let mut log = Log::default();
     for (k, d) in report.deployments.iter().enumerate() {
         log.deployment = k;
-        deployment(&mut log, d);
+        deployment(&mut log, d, &new_version(report, d));
     }
     log.deployment = 0;
     for a in &report.alarms {
         alarm(&mut log, a);
     }
+    // A refusal changes nothing: told after whatever else happened at its instant.
+    log.deployment = report.deployments.len();
+    for r in &report.refused_requests {
+        let text = format!("{} refused: {}: {}", r.what(report.platform()), r.error_code, r.message);
+        log.push(r.time, Rank::Progress, text);
+    }
     log.render()
 }
 
-fn deployment(log: &mut Log, d: &DeploymentInfo) {
+/// What a deployment's traffic shifts move to: `the new version`, or in a history the
+/// revision (a rollback's shifts are the share left on the revision it rolls back).
+fn new_version(report: &Report, d: &DeploymentInfo) -> String {
+    let rolled_back = d
+        .rollback_info
+        .as_ref()
+        .and_then(|r| r.rollback_triggering_deployment_id.as_ref())
+        .and_then(|id| report.deployments.iter().find(|o| &o.deployment_id == id));
+    match rolled_back.unwrap_or(d).revision_name.as_deref() {
+        Some(name) => super::revision_words(d.compute_platform, name),
+        None => "the new version".to_string(),
+    }
+}
+
+fn deployment(log: &mut Log, d: &DeploymentInfo, new: &str) {
     let targets = d.targets.len();
+    let of = d
+        .revision_name
+        .as_ref()
+        .map(|r| format!(" of {}", super::revision_words(d.compute_platform, r)))
+        .unwrap_or_default();
     let created = if d.creator == "codeDeployRollback" {
         format!(
-            "rollback deployment {} created by CodeDeploy ({}, {})",
+            "rollback deployment {}{of} created by CodeDeploy ({}, {})",
             d.deployment_id,
             d.deployment_config_name,
             count(targets as u64, "target")
         )
     } else {
         format!(
-            "deployment {} created: {}, {} {} {}, {}",
+            "deployment {}{of} created: {}, {} {} {}, {}",
             d.deployment_id,
             d.deployment_config_name,
             d.compute_platform,
@@ -132,9 +158,9 @@ fn deployment(log: &mut Log, d: &DeploymentInfo) {
         let mut before = 0;
         for s in shifts {
             let text = if s.percent < before {
-                format!("traffic moved back: {} % on the new version", s.percent)
+                format!("traffic moved back: {} % on {new}", s.percent)
             } else {
-                format!("traffic: {} % on the new version", s.percent)
+                format!("traffic: {} % on {new}", s.percent)
             };
             before = s.percent;
             log.push(s.time, Rank::Progress, text);

@@ -10,12 +10,15 @@
 
 use super::page;
 use super::written::Written;
-use super::{Report, markdown::metric_rows, text};
+use super::{DeploymentInfo, Report, markdown::metric_rows, text};
+use crate::time::SimDuration;
 
 pub use super::page::Figure;
 
 /// The lifecycle table shows at most this many targets (each read once), folded.
 const TARGET_ROWS: usize = 50;
+/// A history's first deployments that get a lifecycle table each.
+const HISTORY_TABLES: usize = 10;
 
 /// The page of `report` with its `figures` embedded, and the scenario as `written` when
 /// there is one: the whole `report.html`.
@@ -98,10 +101,16 @@ fn configuration(out: &mut String, report: &Report) {
 /// A history's deployments one after another, and the requests refused while one was
 /// active (§11); nothing for a single deployment.
 fn history(out: &mut String, report: &Report) {
-    if report.deployments.iter().all(|d| d.revision_name.is_none()) {
+    if !report.is_history() {
         return;
     }
     out.push_str("<h2>History</h2>\n");
+    // A Lambda function's revisions are its versions.
+    let noun = if report.platform() == "Lambda" {
+        "version"
+    } else {
+        "revision"
+    };
     let rows: Vec<Vec<String>> = report
         .deployments
         .iter()
@@ -110,35 +119,39 @@ fn history(out: &mut String, report: &Report) {
                 d.deployment_id.clone(),
                 d.revision_name.clone().unwrap_or_default(),
                 d.creator.to_string(),
-                format!("{} s", d.create_time),
-                format!("{} s", d.complete_time),
+                at(d.create_time),
+                at(d.complete_time),
                 d.status.to_string(),
             ]
         })
         .collect();
     page::table(
         out,
-        &["deployment", "revision", "creator", "created", "completed", "status"],
+        &["deployment", noun, "creator", "created", "completed", "status"],
         &rows,
     );
     if !report.refused_requests.is_empty() {
+        out.push_str("<h3>Refused requests</h3>\n");
         let rows: Vec<Vec<String>> = report
             .refused_requests
             .iter()
             .map(|r| {
                 vec![
-                    match r.operation {
-                        Some(op) => format!("{} s: {op}", r.time),
-                        None => format!("{} s", r.time),
-                    },
+                    at(r.time),
+                    r.operation.unwrap_or("CreateDeployment").to_string(),
                     r.revision_name.clone(),
                     r.error_code.to_string(),
                     r.message.clone(),
                 ]
             })
             .collect();
-        page::table(out, &["requested", "revision", "error", "message"], &rows);
+        page::table(out, &["requested at", "request", noun, "error", "message"], &rows);
     }
+}
+
+/// A time of the history: `20m 30s`, `1h 9m 30s`.
+fn at(seconds: f64) -> String {
+    SimDuration::from_secs_f64(seconds).exact()
 }
 
 /// Each alarm: what it watches, its threshold, and its state changes.
@@ -180,17 +193,35 @@ fn alarms(out: &mut String, report: &Report) {
     out.push_str(&format!("<p>{}</p>\n", page::escape(&text)));
 }
 
-/// Each target's lifecycle events in the first deployment, folded; at most
-/// [`TARGET_ROWS`] targets are read.
+/// Each target's lifecycle events, folded: of the first deployment, or in a history of
+/// each of the first [`HISTORY_TABLES`] deployments, named with its revision; at most
+/// [`TARGET_ROWS`] targets of each are read.
 fn targets(out: &mut String, report: &Report) {
-    let Some(first) = report.deployments.first() else {
+    if !report.is_history() {
+        if let Some(first) = report.deployments.first() {
+            target_table(out, first, "");
+        }
         return;
-    };
-    let n = first.targets.len();
+    }
+    for d in report.deployments.iter().take(HISTORY_TABLES) {
+        let revision = super::revision_words(d.compute_platform, d.revision_name.as_deref().unwrap_or(""));
+        let of = if d.creator == "codeDeployRollback" {
+            format!(" in {}, the rollback to {revision}", d.deployment_id)
+        } else {
+            format!(" in {}, {revision}", d.deployment_id)
+        };
+        target_table(out, d, &of);
+    }
+}
+
+/// One deployment's folded table of lifecycle events per target; `of` names the
+/// deployment in the fold's title.
+fn target_table(out: &mut String, d: &DeploymentInfo, of: &str) {
+    let n = d.targets.len();
     let shown = n.min(TARGET_ROWS);
     let mut rows = Vec::with_capacity(shown);
     for i in 0..shown {
-        let t = first.targets.get(i);
+        let t = d.targets.get(i);
         let events: Vec<String> = t
             .lifecycle_events
             .iter()
@@ -205,7 +236,9 @@ fn targets(out: &mut String, report: &Report) {
         String::new()
     };
     out.push_str(&format!(
-        "<details><summary>Lifecycle events per target ({n} targets{more})</summary>\n"
+        "<details><summary>Lifecycle events per target{} ({}{more})</summary>\n",
+        page::escape(of),
+        text::count(n as u64, "target")
     ));
     page::table(out, &["target", "status", "started lifecycle events"], &rows);
     out.push_str("</details>\n");

@@ -14,7 +14,12 @@ pub fn metric_rows(report: &Report) -> Vec<(String, String)> {
     let m = &report.metrics;
     let mut rows: Vec<(String, String)> = Vec::new();
     let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
-    row("deployment duration", format!("{} s", m.duration_seconds));
+    let duration = if report.is_history() {
+        "history duration (to the last deployment's end)"
+    } else {
+        "deployment duration"
+    };
+    row(duration, format!("{} s", m.duration_seconds));
     let t = &m.timing;
     if let Some(s) = super::timing::first_new_traffic(report) {
         row("time to first new-revision traffic", format!("{s} s"));

@@ -96,6 +96,40 @@ pub struct RefusedRequest {
     pub message: String,
 }
 
+impl Report {
+    /// Whether the report is a group's history (its deployments name their revisions).
+    pub fn is_history(&self) -> bool {
+        self.deployments.iter().any(|d| d.revision_name.is_some())
+    }
+
+    /// The compute platform of its deployments (`Server`, `ECS`, `Lambda`); empty for none.
+    pub fn platform(&self) -> &'static str {
+        self.deployments.first().map_or("", |d| d.compute_platform)
+    }
+}
+
+impl RefusedRequest {
+    /// The request in words on `platform`: `request for revision v2` (CreateDeployment) or
+    /// `ContinueDeployment on the deployment of revision v1`.
+    pub fn what(&self, platform: &str) -> String {
+        let revision = revision_words(platform, &self.revision_name);
+        match self.operation {
+            Some(op) => format!("{op} on the deployment of {revision}"),
+            None => format!("request for {revision}"),
+        }
+    }
+}
+
+/// A history's revision `name` in words on `platform`: `revision v2`, or a Lambda
+/// function's `version 3`.
+pub fn revision_words(platform: &str, name: &str) -> String {
+    if platform == "Lambda" {
+        format!("version {name}")
+    } else {
+        format!("revision {name}")
+    }
+}
+
 /// An alarm's states over the run.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -23,6 +23,7 @@ pub struct Figure<'a> {
 const STYLE: &str = "body{font-family:DejaVu Sans,Verdana,sans-serif;margin:1.5em 2em;\
 color:#222}pre{background:#f5f5f5;padding:1em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9em}\
 table{border-collapse:collapse;max-width:100%}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;overflow-wrap:break-word}table.fit td{overflow-wrap:anywhere}\
+span.w{white-space:nowrap}\
 .charts{display:flex;flex-wrap:wrap;gap:1.5em}figure{margin:0;flex:1 1 560px;max-width:800px;min-width:0}\
 img.chart{display:block;max-width:100%;height:auto;border:1px solid #ddd}";
 
@@ -61,8 +62,10 @@ pub fn pre(out: &mut String, text: &str) {
     let _ = writeln!(out, "<pre>{}</pre>", escape(text));
 }
 
-/// A table with a header row; words stay whole (a long one wraps only where it would
-/// overflow its cell).
+/// A table with a header row; words stay whole: a short name with hyphens (`d-SIMULATED1`,
+/// `i-0003–i-0005`) never breaks at them, a long dotted name
+/// (`CodeDeployDefault.ECSCanary10Percent5Minutes`) may wrap after a dot, and any other
+/// long word wraps only where it would overflow its cell.
 pub fn table<S: AsRef<str>>(out: &mut String, header: &[S], rows: &[Vec<String>]) {
     table_of(out, header, rows, None, "");
 }
@@ -81,8 +84,9 @@ fn table_of<S: AsRef<str>>(
     highlighted: Option<usize>,
     class: &str,
 ) {
+    let text = |c: &str| if class.is_empty() { whole_words(c) } else { escape(c) };
     let cells = |tag: &str, row: &mut dyn Iterator<Item = &str>| -> String {
-        row.map(|c| format!("<{tag}>{}</{tag}>", escape(c))).collect()
+        row.map(|c| format!("<{tag}>{}</{tag}>", text(c))).collect()
     };
     let _ = writeln!(
         out,
@@ -130,6 +134,31 @@ pub fn tail(out: &mut String) {
     );
 }
 
+/// A word longer than this may wrap after its dots; a shorter one with a hyphen is kept whole.
+const SHORT_WORD: usize = 24;
+
+/// `text` escaped, each short word with a hyphen kept on one line and each long dotted
+/// word given a place to wrap after its dots (see [`table`]).
+fn whole_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (k, word) in text.split(' ').enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        let n = word.chars().count();
+        if n <= SHORT_WORD && word.contains('-') {
+            let _ = write!(out, "<span class=\"w\">{}</span>", escape(word));
+        } else if n > SHORT_WORD && word.trim_end_matches('.').contains('.') {
+            let (body, end) = word.split_at(word.trim_end_matches('.').len());
+            out.push_str(&escape(body).replace('.', ".<wbr>"));
+            out.push_str(end);
+        } else {
+            out.push_str(&escape(word));
+        }
+    }
+    out
+}
+
 /// Text made safe for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -143,4 +172,24 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn table_words_stay_whole_and_long_dotted_names_wrap_after_a_dot() {
+        assert_eq!(
+            super::whole_words("d-SIMULATED1 <rollback>"),
+            "<span class=\"w\">d-SIMULATED1</span> &lt;rollback&gt;"
+        );
+        assert_eq!(
+            super::whole_words("CodeDeployDefault.ECSCanary10Percent5Minutes."),
+            "CodeDeployDefault.<wbr>ECSCanary10Percent5Minutes."
+        );
+        assert_eq!(super::whole_words("Custom.Half 1800.045"), "Custom.Half 1800.045");
+        assert_eq!(
+            super::whole_words("a-very-long-name-of-an-alarm-with-hyphens"),
+            "a-very-long-name-of-an-alarm-with-hyphens"
+        );
+    }
 }

@@ -31,13 +31,10 @@ pub fn summary(report: &Report) -> String {
         deployment(&mut out, d);
     }
     for r in &report.refused_requests {
-        let what = match r.operation {
-            Some(op) => format!("{op} on the deployment of {}", r.revision_name),
-            None => format!("request for {}", r.revision_name),
-        };
         let _ = writeln!(
             out,
-            "{what} at {} refused: {}: {}",
+            "{} at {} refused: {}: {}",
+            r.what(report.platform()),
             SimDuration::from_secs_f64(r.time),
             r.error_code,
             r.message
@@ -100,7 +97,8 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
     if let Some(name) = &d.revision_name {
         let _ = writeln!(
             out,
-            "revision {name}, created at {}",
+            "{}, created at {}",
+            super::revision_words(d.compute_platform, name),
             SimDuration::from_secs_f64(d.create_time)
         );
     }

@@ -1,5 +1,6 @@
 //! The scenario as the user wrote it, for `report.html`: its description and the sections
-//! of its YAML that set the deployment configuration, the alarms and the rollback, cut
+//! of its YAML that set the deployment configuration, the alarms, the rollback and a
+//! history's requests, cut
 //! from the text by their top-level keys so the page shows them exactly as written
 //! (comments, spelling and order kept).
 //!
@@ -18,7 +19,8 @@ pub struct Written<'a> {
 }
 
 /// The top-level keys whose sections the page shows, in the page's order: the
-/// deployment configuration, then the alarms and what ends or rolls back the deployment.
+/// deployment configuration, then the alarms and what ends or rolls back the deployment,
+/// then a history's requests.
 pub const KEYS: &[&str] = &[
     "computePlatform",
     "deploymentConfigName",
@@ -27,6 +29,7 @@ pub const KEYS: &[&str] = &[
     "alarmConfiguration",
     "autoRollbackConfiguration",
     "stopDeployment",
+    "history",
 ];
 
 impl<'a> Written<'a> {
@@ -99,7 +102,7 @@ mod tests {
 
     const TEXT: &str = "# A scenario\nname: x\ndeploymentConfigName: CodeDeployDefault.HalfAtATime\n\
 fleet:\n  instances: 4\nalarmConfiguration:\n  alarms:\n    # the one alarm\n    - name: a\n\n# next\n\
-autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE]}\n";
+autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE]}\nhistory:\n  - revision: v1\n  # a redeploy\n  - revision: v2\n    at: 5m\n";
 
     #[test]
     fn sections_are_cut_at_the_next_top_level_key() {
@@ -113,6 +116,7 @@ autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE]}\n";
                 "deploymentConfigName: CodeDeployDefault.HalfAtATime",
                 "alarmConfiguration:\n  alarms:\n    # the one alarm\n    - name: a",
                 "autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE]}",
+                "history:\n  - revision: v1\n  # a redeploy\n  - revision: v2\n    at: 5m",
             ]
         );
     }

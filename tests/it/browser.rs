@@ -78,10 +78,15 @@ struct Loaded {
 
 /// Opens `page` and returns the page's verdict and every console line Chromium logged.
 fn open(browser: &Path, dir: &Path, page: &Path) -> Loaded {
+    // The window of a reader on a laptop: the page must fit it without sideways scroll.
+    open_at(browser, dir, page, 1400)
+}
+
+/// Opens `page` in a window `width` pixels wide (scroll bars hidden).
+fn open_at(browser: &Path, dir: &Path, page: &Path, width: u32) -> Loaded {
     let out = headless(browser, dir)
         .arg("--dump-dom")
-        // The window of a reader on a laptop: the page must fit it without sideways scroll.
-        .arg("--window-size=1400,900")
+        .arg(format!("--window-size={width},900"))
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("Chromium runs");
@@ -207,6 +212,20 @@ fn report_html_loads_without_console_errors_and_every_chart_is_visible() {
     let dir = work_dir("ecs-latency-rollback");
     let page = write_report(&dir, "ecs-latency-rollback.yaml");
     check_and_screenshot(&browser, &dir, &page, "OK 4 charts", 2900);
+}
+
+#[test]
+fn report_html_fits_a_1200_pixel_window() {
+    let Some(browser) = browser_or_skip() else { return };
+    // 1185 pixels: a 1200-pixel window less its vertical scroll bar. The configuration
+    // table of an ECS history (long configuration names, four deployments) once overflowed
+    // it.
+    for name in ["ecs-release-train", "release-train", "health-constraints"] {
+        let dir = work_dir(&format!("narrow-{name}"));
+        let page = write_report(&dir, &format!("{name}.yaml"));
+        let loaded = open_at(&browser, &dir, &page, 1185);
+        assert!(loaded.verdict.starts_with("OK "), "{name}: {}", loaded.verdict);
+    }
 }
 
 #[test]

@@ -489,3 +489,36 @@ fn recommend_draws_each_constraint_on_its_charts() {
     );
     assert!(svg("rates.svg").contains("shipped a bad revision"));
 }
+
+#[test]
+fn compare_says_what_a_run_of_a_history_is() {
+    let history = example("release-train.yaml");
+    let args = [
+        "compare",
+        history.as_str(),
+        "--runs",
+        "2",
+        "--config",
+        "CodeDeployDefault.OneAtATime",
+    ];
+    let text = ok(&args);
+    assert!(
+        text.contains("\nhistory: each run is the whole history (3 requests): success when every user\n"),
+        "{text}"
+    );
+    assert!(text.contains("both\nfrom the history's start.\n"), "{text}");
+    // The JSON keeps its shape; a single deployment gets no such note.
+    assert!(!ok(&[&args[..], &["--json"]].concat()).contains("whole history"));
+    let single = example("one-at-a-time.yaml");
+    assert!(
+        !ok(&[
+            "compare",
+            single.as_str(),
+            "--runs",
+            "2",
+            "--config",
+            "CodeDeployDefault.OneAtATime"
+        ])
+        .contains("history")
+    );
+}

@@ -221,3 +221,95 @@ fn the_debug_log_is_in_time_order_without_debug_text() {
         }
     }
 }
+
+/// The log's line starting with `prefix`, and its time.
+fn line_at<'a>(lines: &[(f64, &'a str)], prefix: &str, out: &str) -> (f64, &'a str) {
+    *lines
+        .iter()
+        .find(|(_, l)| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("{prefix}: {out}"))
+}
+
+#[test]
+fn s11_the_event_log_tells_refused_requests_of_a_history_at_their_time() {
+    // In place: the redeploy at 3m, while d-SIMULATED1 runs, is refused; each deployment
+    // names the revision it deploys.
+    let out = stdout(&["run", "scenarios/redeploy-refused.yaml", "--events"]);
+    let lines = log_lines(&out);
+    assert_in_time_order(&lines);
+    let (at, text) = line_at(&lines, "request for revision v2 refused: ", &out);
+    assert_eq!(at, 180.0, "{text}");
+    assert!(
+        text.ends_with(
+            "DeploymentLimitExceededException: The Deployment Group 'redeploy-refused' already has an active Deployment 'd-SIMULATED1'"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        line_at(&lines, "deployment d-SIMULATED2 of revision v2 created: ", &out).0,
+        1200.0
+    );
+    // ECS: v1's first ContinueDeployment comes before the replacement task set is Ready
+    // (API:ContinueDeployment); v3's rollback names the revision it goes back to (§8).
+    let out = stdout(&["run", "scenarios/ecs-release-train.yaml", "--events"]);
+    let lines = log_lines(&out);
+    assert_in_time_order(&lines);
+    let (at, text) = line_at(
+        &lines,
+        "ContinueDeployment on the deployment of revision v1 refused: ",
+        &out,
+    );
+    assert_eq!(at, 60.0, "{text}");
+    assert!(
+        text.ends_with("DeploymentIsNotInReadyStateException: The deployment d-SIMULATED1 is not in the Ready state"),
+        "{text}"
+    );
+    line_at(
+        &lines,
+        "rollback deployment d-SIMULATED4 of revision v2 created by CodeDeploy",
+        &out,
+    );
+    // Traffic shifts name the revision they move to, and back from.
+    assert_eq!(line_at(&lines, "traffic: 10 % on revision v3", &out).0, 3840.0);
+    line_at(&lines, "traffic moved back: 0 % on revision v3", &out);
+    // Lambda: version 4 requested while 3 is still shifting; a function's revisions are
+    // its versions.
+    let out = stdout(&["run", "scenarios/lambda-release-train.yaml", "--events"]);
+    let lines = log_lines(&out);
+    let (at, text) = line_at(
+        &lines,
+        "request for version 4 refused: DeploymentLimitExceededException: ",
+        &out,
+    );
+    assert_eq!(at, 300.0, "{text}");
+    line_at(&lines, "deployment d-SIMULATED2 of version 4 created: ", &out);
+    assert_eq!(line_at(&lines, "traffic: 10 % on version 4", &out).0, 1220.0);
+    // A single deployment names no revision and has nothing refused.
+    let out = stdout(&["run", "scenarios/one-at-a-time.yaml", "--events"]);
+    assert!(out.starts_with("       0s  deployment d-SIMULATED1 created: "), "{out}");
+    assert!(!out.contains("refused"), "{out}");
+}
+
+#[test]
+fn s11_explain_lists_a_historys_requests_after_the_configuration() {
+    let out = stdout(&["explain", "scenarios/release-train.yaml"]);
+    assert!(
+        out.starts_with("CodeDeployDefault.HalfAtATime on 6 instances\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "\nhistory: 3 requests, each deployed as above: revision v1 at 0s, revision v2 at 5m, revision v3 at 10m\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("is refused (DeploymentLimitExceededException)"), "{out}");
+    let out = stdout(&["explain", "scenarios/lambda-release-train.yaml"]);
+    assert!(
+        out.contains("version 3 at 0s, version 4 at 5m, version 4 at 20m\n"),
+        "{out}"
+    );
+    // One deployment, or the JSON form: no history line.
+    assert!(!stdout(&["explain", "scenarios/one-at-a-time.yaml"]).contains("history"));
+    assert!(!stdout(&["explain", "scenarios/release-train.yaml", "--json"]).contains("history"));
+}

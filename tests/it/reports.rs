@@ -81,6 +81,103 @@ fn each_platform_gets_the_charts_it_has_data_for() {
     assert!(matches!(small.last().unwrap().chart, Chart::Gantt(_)));
 }
 
+/// An in-place history's capacity and traffic charts give each user deployment's revision
+/// its own line, named by revision and deployment and ending where the next deployment
+/// starts; the rest is "other revisions", never "new" or "original".
+#[test]
+fn an_in_place_historys_charts_name_each_deployments_revision() {
+    let report = example("release-train.yaml");
+    let line = |name: &str| -> LineChart {
+        match charts::charts(&report)
+            .into_iter()
+            .find(|c| c.name == name)
+            .map(|c| c.chart)
+        {
+            Some(Chart::Line(l)) => l,
+            _ => panic!("no {name} line chart"),
+        }
+    };
+    for (chart, prefix, other) in [
+        ("capacity", "on", "on other revisions"),
+        ("traffic", "revision", "other revisions"),
+    ] {
+        let l = line(chart);
+        let labels: Vec<&str> = l.series.iter().map(|s| s.label.as_str()).collect();
+        for revision in ["v1 (d-SIMULATED1)", "v2 (d-SIMULATED2)", "v3 (d-SIMULATED3)"] {
+            assert!(
+                labels.contains(&format!("{prefix} {revision}").as_str()),
+                "{chart}: {labels:?}"
+            );
+        }
+        assert!(labels.contains(&other), "{chart}: {labels:?}");
+        assert!(
+            !labels
+                .iter()
+                .any(|l| l.contains("new") || l.contains("original") || l.contains("both")),
+            "{chart}: {labels:?}"
+        );
+        // v1's line ends at v2's creation (300 s); v3's, the last, runs to the end.
+        let of = |label: &str| l.series.iter().find(|s| s.label == label).unwrap();
+        let v1 = of(&format!("{prefix} v1 (d-SIMULATED1)"));
+        assert_eq!(v1.points.last().map(|p| p.0), Some(300.0), "{chart}");
+        assert!(!v1.step, "{chart}: a step line would run to the chart's end");
+        assert!(of(&format!("{prefix} v3 (d-SIMULATED3)")).step, "{chart}");
+    }
+    // A single deployment keeps its new and original revisions.
+    let single = charts::charts(&example("one-at-a-time.yaml"));
+    let Some(Chart::Line(traffic)) = single.iter().find(|c| c.name == "traffic").map(|c| &c.chart) else {
+        panic!("a traffic chart");
+    };
+    assert_eq!(traffic.series[0].label, "new version");
+}
+
+/// A history's markers say which deployment a refused request concerned, a Lambda
+/// function's revisions read as versions (§11), and an ECS history's task sets are each
+/// deployment's.
+#[test]
+fn a_historys_markers_and_task_sets_say_which_deployment() {
+    let markers = |file: &str| -> Vec<String> {
+        match charts::charts(&example(file))
+            .into_iter()
+            .find(|c| c.name == "traffic")
+            .map(|c| c.chart)
+        {
+            Some(Chart::Line(l)) => l.markers.into_iter().map(|m| m.label).collect(),
+            _ => panic!("{file}: no traffic chart"),
+        }
+    };
+    let ecs = markers("ecs-release-train.yaml");
+    assert!(ecs.iter().any(|m| m == "ContinueDeployment on v1 refused"), "{ecs:?}");
+    assert!(
+        ecs.iter().any(|m| m == "d-SIMULATED4 starts: rollback to v2"),
+        "{ecs:?}"
+    );
+    // An ECS history's task sets change from one deployment to the next.
+    let Some(Chart::Line(capacity)) = charts::charts(&example("ecs-release-train.yaml"))
+        .into_iter()
+        .find(|c| c.name == "capacity")
+        .map(|c| c.chart)
+    else {
+        panic!("an ECS capacity chart");
+    };
+    let labels: Vec<&str> = capacity.series.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "each deployment's original task set (healthy tasks)",
+            "each deployment's replacement task set (healthy tasks)"
+        ]
+    );
+    let lambda = markers("lambda-release-train.yaml");
+    for label in [
+        "d-SIMULATED1 starts: version 3",
+        "request for version 4 refused",
+        "d-SIMULATED3 starts: rollback to version 3",
+    ] {
+        assert!(lambda.iter().any(|m| m == label), "{label}: {lambda:?}");
+    }
+}
+
 #[test]
 fn every_example_with_out_gets_every_file() {
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")).unwrap() {
@@ -209,14 +306,20 @@ fn the_files_of_a_large_fleet_read_each_target_once() {
 
 /// report.html shows the scenario's description and its configuration, alarm and rollback
 /// sections as the file has them (comments and flow style kept), and no other section.
-#[test]
-fn report_html_shows_the_scenario_as_written() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lambda-alarm-rollback.yaml");
+/// The report, and report.html with the scenario as written, of `scenarios/NAME.yaml`.
+fn page_as_written(name: &str) -> (Report, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.yaml"));
     let text = std::fs::read_to_string(&path).unwrap();
-    let sc = cdsim::scenario::load_str(&text, "lambda-alarm-rollback.yaml").unwrap();
+    let sc = cdsim::scenario::load_str(&text, &format!("{name}.yaml")).unwrap();
     let report = cdsim::simulation::simulate(&sc, sc.seed);
     let written = cdsim::report::written::Written::of(&sc, &text);
     let page = cdsim::report::html::page(&report, Some(&written), &[]);
+    (report, page)
+}
+
+#[test]
+fn report_html_shows_the_scenario_as_written() {
+    let (report, page) = page_as_written("lambda-alarm-rollback");
     for shown in [
         "version 13 fails 8 % of its requests",
         "deploymentConfigName: CodeDeployDefault.LambdaCanary10Percent10Minutes\n",
@@ -227,6 +330,59 @@ fn report_html_shows_the_scenario_as_written() {
     }
     assert!(!page.contains("lambdaFunction:"), "a section the page does not show");
     assert!(!cdsim::report::html::page(&report, None, &[]).contains("As the scenario sets it"));
+}
+
+/// A history's requests are shown as written too, after the rollback configuration.
+#[test]
+fn report_html_shows_a_history_as_written() {
+    let (_, page) = page_as_written("ecs-release-train");
+    let history = "history:\n  - revision: v1\n    continueDeployment:\n      - {at: 1m}\n      - {at: 5m}\n  \
+- revision: v2\n    at: 30m\n";
+    let (Some(h), Some(r)) = (page.find(history), page.find("autoRollbackConfiguration:\n")) else {
+        panic!("the history or the rollback is not on the page");
+    };
+    assert!(r < h, "the history comes after the rollback configuration");
+    assert!(
+        page.contains(
+            "AfterAllowTraffic: {function: CodeDeployHook_post_traffic, duration: 30s, failureProbability: 1}"
+        ),
+        "v3's hooks as written"
+    );
+}
+
+/// A history's tables say when in words (seconds kept past an hour), which request was
+/// refused, and which deployment and revision each lifecycle table is of.
+#[test]
+fn report_html_tells_a_historys_times_refusals_and_revisions() {
+    let (_, page) = page_as_written("ecs-release-train");
+    for shown in [
+        // d-SIMULATED3 (v3) from 1h to its failure at 1h 9m 30s (§8).
+        "<td>v3</td><td>user</td><td>1h</td><td>1h 9m 30s</td><td>Failed</td>",
+        "<h3>Refused requests</h3>",
+        "<td>1m</td><td>ContinueDeployment</td><td>v1</td><td>DeploymentIsNotInReadyStateException</td>",
+        "<summary>Lifecycle events per target in d-SIMULATED1, revision v1 (1 target)</summary>",
+        "<summary>Lifecycle events per target in d-SIMULATED4, the rollback to revision v2 (1 target)</summary>",
+    ] {
+        assert!(page.contains(shown), "{shown:?} not on the page");
+    }
+    assert!(!page.contains(" s</td><td>"), "times in seconds");
+    let (_, page) = page_as_written("redeploy-refused");
+    assert!(
+        page.contains("<td>3m</td><td>CreateDeployment</td><td>v2</td><td>DeploymentLimitExceededException</td>"),
+        "the refused redeploy (§11)"
+    );
+    let (_, page) = page_as_written("lambda-release-train");
+    for shown in [
+        "<th>deployment</th><th>version</th><th>creator</th>",
+        "<summary>Lifecycle events per target in d-SIMULATED3, the rollback to version 3 (1 target)</summary>",
+        "<td>history duration (to the last deployment's end)</td>",
+    ] {
+        assert!(page.contains(shown), "{shown:?} not on the page");
+    }
+    // A single deployment: one table, of its only deployment, as before.
+    let (_, page) = page_as_written("one-at-a-time");
+    assert_eq!(page.matches("<details>").count(), 1);
+    assert!(page.contains("<summary>Lifecycle events per target (8 targets)</summary>"));
 }
 
 /// The JSON writer (each deployment's targets and the capacity series written element by
