@@ -1,8 +1,8 @@
 //! The report of an ECS or Lambda group's history: every deployment in creation order (user
 //! requests and the rollbacks CodeDeploy created), each in the shape of a single ECS or
 //! Lambda deployment's, with its revision's name; the refused requests (CreateDeployment and
-//! ContinueDeployment); the traffic series through the whole history, and the availability
-//! figures summed over it.
+//! ContinueDeployment); the traffic series through the whole history, the group's alarms'
+//! states on its time axis, and the availability figures summed over it.
 //!
 //! Not here: running the history (`platform::shift_history`) or a single deployment's
 //! report (`blue_green`, whose deployment shape this reuses).
@@ -62,7 +62,7 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &ShiftHistoryRuns, events: u6
         },
         capacity: Vec::new(),
         traffic,
-        alarms: Vec::new(),
+        alarms: blue_green::alarm_reports(&runs.alarm_states, scenario.monitoring.alarms.as_ref()),
         refused_requests: refused(scenario, history, runs),
     };
     report.metrics.timing = super::timing::of(&report);

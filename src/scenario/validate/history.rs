@@ -92,13 +92,6 @@ impl Validator {
         }
         if let (Some(Group::Shift(bg)), Some(first)) = (group, list.value.first()) {
             self.lambda_history_target(raw, bg, &first.value);
-            if let Some(a) = &raw.alarm_configuration {
-                self.problem(
-                    a,
-                    "alarmConfiguration is simulated through a history on a Server in-place group only; an ECS or \
-                     Lambda history's deployments do not read the group's alarms yet",
-                );
-            }
         }
         (ok && group.is_some()).then_some(Some(History { revisions, requests }))
     }
