@@ -8,7 +8,7 @@
 //! report (`blue_green`, whose deployment shape this reuses).
 
 use super::blue_green::{self, Availability, TrafficReport};
-use super::history::refused_create;
+use super::history::{alarm_timing, refused_create};
 use super::timing::{PhaseDuration, round3};
 use super::{Metrics, RefusedRequest, Report};
 use crate::deployment::{
@@ -67,6 +67,17 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &ShiftHistoryRuns, events: u6
     };
     report.metrics.timing = super::timing::of(&report);
     report.metrics.timing.phase_seconds = phases(&report);
+    // The alarm figures are those of the deployment an alarm stopped, not of the history's
+    // first new traffic.
+    report.metrics.timing.detection_seconds = None;
+    report.metrics.timing.alarm_to_rollback_complete_seconds = None;
+    alarm_timing(&mut report, |_, d| {
+        d.traffic_shifts
+            .iter()
+            .flatten()
+            .find(|s| s.percent > 0)
+            .map(|s| s.time)
+    });
     report
 }
 

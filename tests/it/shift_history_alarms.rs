@@ -83,6 +83,13 @@ fn s7_1_an_alarm_raised_during_deployment_k_stops_k_and_rolls_it_back_not_the_on
     // Between deployments version 2 serves alone again: the alarm goes back to OK in the
     // gap, before version 4 is created.
     assert!(v3.complete_time < s[2].0 && s[2].0 < v4.create_time, "OK in the gap");
+    // The figures are v3's: from its first production traffic (all at once at 1h) to the
+    // ALARM, and from the ALARM to its rollback's end (at once).
+    let t = &r.metrics.timing;
+    assert_eq!(
+        (t.detection_seconds, t.alarm_to_rollback_complete_seconds),
+        (Some(60.0), Some(0.0))
+    );
 }
 
 #[test]
