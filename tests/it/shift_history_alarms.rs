@@ -163,3 +163,24 @@ fn an_alarmed_history_gives_the_same_bytes_twice() {
     let r = cdsim::simulation::simulate(&sc, 7);
     assert_eq!(story(&r)[1], ("3", "user", "Stopped", Some("ALARM_ACTIVE")));
 }
+
+#[test]
+fn the_alarmed_lambda_release_train_stops_4_and_goes_back_to_3() {
+    let yaml = std::fs::read_to_string(common::example("lambda-release-train-alarm.yaml")).unwrap();
+    let sc = common::scenario(&yaml);
+    let r = cdsim::simulation::simulate(&sc, sc.seed);
+    assert_eq!(
+        story(&r),
+        [
+            ("3", "user", "Succeeded", None),
+            ("4", "user", "Stopped", Some("ALARM_ACTIVE")),
+            ("3", "codeDeployRollback", "Succeeded", None),
+            ("5", "user", "Succeeded", None),
+        ]
+    );
+    let s = states(&r);
+    assert_eq!(s.iter().map(|s| s.1).collect::<Vec<_>>(), ["OK", "ALARM", "OK"]);
+    let (v4, v5) = (&r.deployments[1], &r.deployments[3]);
+    assert!(v4.create_time < s[1].0 && s[1].0 <= v4.complete_time, "ALARM during 4");
+    assert!(v4.complete_time < s[2].0 && s[2].0 < v5.create_time, "OK in the gap");
+}
