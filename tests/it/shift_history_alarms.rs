@@ -30,6 +30,23 @@ const ERRORS: &str = "alarmConfiguration:
     - {name: errors, metric: errorRate, version: all, threshold: 0.02, evaluationPeriods: 1}
 ";
 
+/// Ten ECS tasks, linear 10 % every 3 minutes, the original task set kept 5 minutes; an
+/// alarm on the p99 latency of all production traffic (above 250 ms in 2 of 3 minutes).
+const ECS: &str = "
+name: ecs-alarmed
+computePlatform: ECS
+deploymentConfigName: CodeDeployDefault.ECSLinear10PercentEvery3Minutes
+ecsService: {tasks: 10, taskStartup: 20s, terminationWaitTimeInMinutes: 5}
+traffic:
+  requestRate: 400
+  original: {errorRate: 0.001, latency: {median: 60ms, sigma: 0.4}}
+  replacement: {errorRate: 0.001, latency: {median: 60ms, sigma: 0.4}}
+alarmConfiguration:
+  alarms:
+    - {name: p99, metric: latencyP99, version: all, threshold: 250, evaluationPeriods: 3, datapointsToAlarm: 2}
+autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]}
+";
+
 /// (revision, creator, status, error code) of each deployment.
 fn story(r: &Report) -> Vec<(&str, &str, &str, Option<&str>)> {
     r.deployments
@@ -183,4 +200,65 @@ fn the_alarmed_lambda_release_train_stops_4_and_goes_back_to_3() {
     let (v4, v5) = (&r.deployments[1], &r.deployments[3]);
     assert!(v4.create_time < s[1].0 && s[1].0 <= v4.complete_time, "ALARM during 4");
     assert!(v4.complete_time < s[2].0 && s[2].0 < v5.create_time, "OK in the gap");
+}
+
+#[test]
+fn s7_1_s8_ecs_an_alarm_on_a_later_deployment_reroutes_to_the_task_set_serving_before() {
+    // v2 behaves as the original and succeeds; v3's p99 is about 560 ms, and once a third
+    // of the traffic is on it the alarm goes into ALARM: v3 is stopped and traffic goes
+    // back to v2's task set, after which the alarm, on v2 alone, is OK again (§7.1, §8).
+    let r = common::run(
+        &format!(
+            "{ECS}history:
+  - revision: v2
+  - revision: v3
+    at: 2h
+    version: {{errorRate: 0.001, latency: {{median: 110ms, sigma: 0.7}}}}
+  - revision: v4
+    at: 4h
+"
+        ),
+        1,
+    );
+    assert_eq!(
+        story(&r),
+        [
+            ("v2", "user", "Succeeded", None),
+            ("v3", "user", "Stopped", Some("ALARM_ACTIVE")),
+            ("v2", "codeDeployRollback", "Succeeded", None),
+            ("v4", "user", "Succeeded", None),
+        ]
+    );
+    let s = states(&r);
+    assert_eq!(s.iter().map(|s| s.1).collect::<Vec<_>>(), ["OK", "ALARM", "OK"]);
+    let (v3, v4) = (&r.deployments[1], &r.deployments[3]);
+    assert!(v3.create_time < s[1].0 && s[1].0 <= v3.complete_time, "ALARM during v3");
+    assert!(v3.complete_time < s[2].0 && s[2].0 < v4.create_time, "OK in the gap");
+}
+
+#[test]
+fn s7_2_a_deployments_evaluation_windows_reach_back_into_the_traffic_before_it() {
+    // Version 2 fails 5 % of its requests from 0 s (all at once) and is replaced at 100 s by
+    // version 3, as bad. The alarm (3 of 3 minutes above 2 %, missing data not breaching)
+    // goes into ALARM at 180 s, during version 3: its window [0 s, 60 s) is version 2's
+    // traffic, before version 3 was created; read as missing, the ALARM would come at 240 s.
+    let alarm = "alarmConfiguration:
+  alarms:
+    - {name: errors, metric: errorRate, version: all, threshold: 0.02, evaluationPeriods: 3, treatMissingData: notBreaching}
+";
+    let r = common::run(
+        &format!(
+            "{LAMBDA}{alarm}history:
+  - revision: '2'
+    version: {{errorRate: 0.05}}
+    hookFunctions: {{AfterAllowTraffic: {{function: post, duration: 30s}}}}
+  - revision: '3'
+    at: 100s
+    version: {{errorRate: 0.05}}
+"
+        ),
+        1,
+    );
+    assert_eq!(story(&r)[1], ("3", "user", "Stopped", Some("ALARM_ACTIVE")));
+    assert_eq!(states(&r), [(0.0, "OK"), (180.0, "ALARM")]);
 }
