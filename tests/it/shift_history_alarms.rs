@@ -67,6 +67,22 @@ fn states(r: &Report) -> Vec<(f64, &str)> {
     r.alarms[0].states.iter().map(|s| (s.time, s.state)).collect()
 }
 
+/// The alarm went into ALARM during the second deployment (user deployment k) and back to
+/// OK in the gap between its rollback (the third) and the next (the fourth).
+fn alarm_during_the_second_and_ok_in_the_gap_after(r: &Report) {
+    let s = states(r);
+    assert_eq!(s.iter().map(|s| s.1).collect::<Vec<_>>(), ["OK", "ALARM", "OK"]);
+    let (k, next) = (&r.deployments[1], &r.deployments[3]);
+    assert!(
+        k.create_time < s[1].0 && s[1].0 <= k.complete_time,
+        "ALARM during k: {s:?}"
+    );
+    assert!(
+        k.complete_time < s[2].0 && s[2].0 < next.create_time,
+        "OK in the gap: {s:?}"
+    );
+}
+
 #[test]
 fn s7_1_an_alarm_raised_during_deployment_k_stops_k_and_rolls_it_back_not_the_one_before() {
     let r = common::run(
@@ -91,15 +107,11 @@ fn s7_1_an_alarm_raised_during_deployment_k_stops_k_and_rolls_it_back_not_the_on
             ("4", "user", "Succeeded", None),
         ]
     );
-    let s = states(&r);
-    assert_eq!(s.iter().map(|s| s.1).collect::<Vec<_>>(), ["OK", "ALARM", "OK"]);
-    let (v3, v4) = (&r.deployments[1], &r.deployments[3]);
-    // §7.2: the first minute on the history's time axis with version 3's traffic in it.
-    assert_eq!(s[1].0, 3660.0, "ALARM at the first period end of v3's traffic");
-    assert!(v3.create_time < s[1].0 && s[1].0 <= v3.complete_time, "ALARM during v3");
     // Between deployments version 2 serves alone again: the alarm goes back to OK in the
     // gap, before version 4 is created.
-    assert!(v3.complete_time < s[2].0 && s[2].0 < v4.create_time, "OK in the gap");
+    alarm_during_the_second_and_ok_in_the_gap_after(&r);
+    // §7.2: the first minute on the history's time axis with version 3's traffic in it.
+    assert_eq!(states(&r)[1].0, 3660.0, "ALARM at the first period end of v3's traffic");
     // The figures are v3's: from its first production traffic (all at once at 1h) to the
     // ALARM, and from the ALARM to its rollback's end (at once).
     let t = &r.metrics.timing;
@@ -195,11 +207,7 @@ fn the_alarmed_lambda_release_train_stops_4_and_goes_back_to_3() {
             ("5", "user", "Succeeded", None),
         ]
     );
-    let s = states(&r);
-    assert_eq!(s.iter().map(|s| s.1).collect::<Vec<_>>(), ["OK", "ALARM", "OK"]);
-    let (v4, v5) = (&r.deployments[1], &r.deployments[3]);
-    assert!(v4.create_time < s[1].0 && s[1].0 <= v4.complete_time, "ALARM during 4");
-    assert!(v4.complete_time < s[2].0 && s[2].0 < v5.create_time, "OK in the gap");
+    alarm_during_the_second_and_ok_in_the_gap_after(&r);
 }
 
 #[test]
@@ -229,11 +237,7 @@ fn s7_1_s8_ecs_an_alarm_on_a_later_deployment_reroutes_to_the_task_set_serving_b
             ("v4", "user", "Succeeded", None),
         ]
     );
-    let s = states(&r);
-    assert_eq!(s.iter().map(|s| s.1).collect::<Vec<_>>(), ["OK", "ALARM", "OK"]);
-    let (v3, v4) = (&r.deployments[1], &r.deployments[3]);
-    assert!(v3.create_time < s[1].0 && s[1].0 <= v3.complete_time, "ALARM during v3");
-    assert!(v3.complete_time < s[2].0 && s[2].0 < v4.create_time, "OK in the gap");
+    alarm_during_the_second_and_ok_in_the_gap_after(&r);
 }
 
 #[test]
