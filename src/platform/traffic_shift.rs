@@ -25,9 +25,10 @@
 //! instants: one that finds no wait of its kind is refused (API:ContinueDeployment,
 //! `DeploymentIsNotInReadyStateException`) and recorded.
 //!
-//! With the group's alarms ([`BlueGreenRun::watched_from`]) its metric periods end at
-//! multiples of the period on the history's time axis (the first one shorter), and windows
-//! that end by its creation read the group's traffic before it (`shift_alarms`).
+//! Its metric periods end at multiples of the period on the history's time axis (the first
+//! one shorter when it is created between two), and with the group's alarms
+//! ([`BlueGreenRun::watched_from`]) windows that end by its creation read the group's
+//! traffic before it (`shift_alarms`).
 //!
 //! Not here: the group between deployments (`shift_history`).
 
