@@ -7,8 +7,8 @@
 //! every 10 s for short periods, §7.2) build their evaluation range and move to the state
 //! `alarm::evaluate` gives. CodeDeploy's side (polling, stopping) stays in the platform.
 //!
-//! In a history the watch outlives each deployment: `server::history` hands it from one to
-//! the next and evaluates the gaps with [`AlarmWatch::evaluate_through`].
+//! In a history the watch outlives each deployment: `server::history` and `shift_history`
+//! hand it from one to the next and evaluate the gaps with [`AlarmWatch::evaluate_through`].
 //!
 //! Not here: the evaluation rule itself (`alarm`).
 
@@ -168,20 +168,31 @@ impl AlarmWatch {
     /// [`Observation::changes_around`] with the injected metrics' steps and the start of
     /// time (before it, the alarms' recorded or baseline history).
     fn changes_around(&self, t: SimTime, data: &impl Observation) -> (SimTime, Option<SimTime>) {
-        let (mut last, mut next) = data.changes_around(t);
+        let mut around = data.changes_around(t);
         for a in &self.alarms {
             if let MetricSource::Injected(steps) = &a.metric {
-                for &(from, _) in steps {
-                    if from <= t {
-                        last = last.max(from);
-                    } else {
-                        next = Some(next.map_or(from, |n| n.min(from)));
-                    }
-                }
+                around = with_steps(around, steps, t);
             }
         }
-        (last, next)
+        around
     }
+}
+
+/// The changes (`last` at or before `t`, `next` after it) around `t` with the instants of
+/// a step function's `steps` added.
+pub fn with_steps<V>(
+    (mut last, mut next): (SimTime, Option<SimTime>),
+    steps: &[(SimTime, V)],
+    t: SimTime,
+) -> (SimTime, Option<SimTime>) {
+    for &(from, _) in steps {
+        if from <= t {
+            last = last.max(from);
+        } else {
+            next = Some(next.map_or(from, |n| n.min(from)));
+        }
+    }
+    (last, next)
 }
 
 /// The finest evaluation interval: every instant that is a multiple of it may be due.

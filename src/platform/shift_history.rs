@@ -23,17 +23,26 @@
 //! Each deployment is run to its end before the next request is looked at, as in place
 //! (`server::history`).
 //!
+//! The group's alarms (§7) have one state each on the history's time axis
+//! (`shift_alarms`): each deployment evaluates them on its metric periods and CodeDeploy
+//! polls them (§7.1: one in ALARM stops it, with the automatic rollback when
+//! `DEPLOYMENT_STOP_ON_ALARM` is configured; one already in ALARM when it is created stops
+//! it at once \[I: at its creation\]); the gaps between deployments are evaluated on the
+//! group's traffic before each request.
+//!
 //! Not here: one deployment's run (`traffic_shift`), the reports (`report::shift_history`).
 
 use crate::config::DeploymentConfig;
 use crate::deployment::DeploymentStatus;
 use crate::engine::{self, RunStats};
+use crate::platform::alarm_watch::AlarmTimeline;
 use crate::rng::Streams;
 use crate::scenario::Monitoring;
 use crate::scenario::blue_green::{BlueGreenDeployment, ShiftTarget};
 use crate::scenario::history::{ContinueRequest, DeploymentRequest, History, RevisionId};
 
 use super::server::history::Refusal;
+use super::shift_alarms::ShiftAlarms;
 use super::traffic_shift::{BlueGreenOutcome, BlueGreenRun, ContinueAnswer};
 
 /// One user deployment of the history (with, inside its outcome, the rollback CodeDeploy
@@ -97,6 +106,8 @@ pub struct ShiftHistoryRuns {
     pub refused_continues: Vec<ContinueRefusal>,
     /// The revision serving production traffic at the end.
     pub serving: RevisionId,
+    /// Each alarm's states over the whole history (none without `alarmConfiguration`).
+    pub alarm_states: Vec<AlarmTimeline>,
 }
 
 /// Runs `history` on the group of `spec` under `config`, with the group's automatic
@@ -113,7 +124,12 @@ pub fn run(
         refusals: Vec::new(),
         refused_continues: Vec::new(),
         serving: RevisionId::INITIAL,
+        alarm_states: Vec::new(),
     };
+    let mut alarms = monitoring
+        .alarms
+        .as_ref()
+        .map(|c| ShiftAlarms::new(c, spec, history.revision(RevisionId::INITIAL).answers));
     let mut stats = RunStats::NONE;
     let mut created = 0;
     for (k, request) in history.requests.iter().enumerate() {
@@ -130,23 +146,32 @@ pub fn run(
             continue;
         }
         let streams = Streams::new(seed).deployment(k as u64);
-        let d = deploy(
+        if let Some(a) = &mut alarms {
+            a.evaluate_through(request.at);
+        }
+        let step = Step {
             config,
             spec,
             monitoring,
             history,
-            runs.serving,
+            serving: runs.serving,
             request,
             streams,
             created,
-            &mut stats,
-        );
+        };
+        let d = deploy(&step, alarms.as_mut(), &mut stats);
         runs.serving = serving_after(&d);
+        if let Some(a) = &mut alarms {
+            a.traffic.record(&d.outcome, history.revision(runs.serving).answers);
+        }
         let answers = &d.outcome.continue_answers;
         runs.refused_continues
             .extend(ContinueRefusal::of(request, answers, d.created));
         created += 1 + usize::from(d.outcome.rollback.is_some());
         runs.deployments.push(d);
+    }
+    if let Some(a) = alarms {
+        runs.alarm_states = a.watch.timelines;
     }
     (runs, stats)
 }
@@ -162,30 +187,52 @@ fn serving_after(d: &ShiftDeployment) -> RevisionId {
     }
 }
 
-/// The deployment of `request` from the revision `serving`.
-#[allow(clippy::too_many_arguments, reason = "the parts of one step of the history")]
-fn deploy(
-    config: &DeploymentConfig,
-    spec: &BlueGreenDeployment,
-    monitoring: &Monitoring,
-    history: &History,
+/// One step of the history: the deployment of `request` from the revision `serving`.
+struct Step<'a> {
+    config: &'a DeploymentConfig,
+    spec: &'a BlueGreenDeployment,
+    monitoring: &'a Monitoring,
+    history: &'a History,
     serving: RevisionId,
-    request: &DeploymentRequest,
+    request: &'a DeploymentRequest,
     streams: Streams,
+    /// Its index in creation order.
     created: usize,
-    stats: &mut RunStats,
-) -> ShiftDeployment {
+}
+
+/// The deployment of the step, watched by the group's `alarms` (which it carries on).
+fn deploy(step: &Step, alarms: Option<&mut ShiftAlarms>, stats: &mut RunStats) -> ShiftDeployment {
+    let Step {
+        config,
+        spec,
+        monitoring,
+        history,
+        serving,
+        request,
+        streams,
+        created,
+    } = *step;
     let spec = deployment_spec(spec, history, serving, request);
     let watch = Monitoring {
-        alarms: None,
+        alarms: monitoring.alarms.clone(),
         auto_rollback: monitoring.auto_rollback,
         stop: request.stop,
         rollback_stop: None,
     };
-    let mut model =
-        BlueGreenRun::with_streams(config, &spec, &watch, streams).in_history(request.at, &request.continues);
-    stats.then(engine::run(&mut model));
-    let outcome = model.into_outcome();
+    let model = BlueGreenRun::with_streams(config, &spec, &watch, streams).in_history(request.at, &request.continues);
+    let (more, outcome) = match alarms {
+        Some(a) => {
+            let mut model = model.watched_from(std::mem::take(&mut a.watch), &a.traffic);
+            let more = engine::run(&mut model);
+            a.watch = model.take_alarms();
+            (more, model.into_outcome())
+        }
+        None => {
+            let mut model = model;
+            (engine::run(&mut model), model.into_outcome())
+        }
+    };
+    stats.then(more);
     ShiftDeployment {
         revision: request.revision,
         original: serving,

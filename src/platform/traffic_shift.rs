@@ -25,6 +25,11 @@
 //! instants: one that finds no wait of its kind is refused (API:ContinueDeployment,
 //! `DeploymentIsNotInReadyStateException`) and recorded.
 //!
+//! Its metric periods end at multiples of the period on the history's time axis (the first
+//! one shorter when it is created between two), and with the group's alarms
+//! ([`BlueGreenRun::watched_from`]) windows that end by its creation read the group's
+//! traffic before it (`shift_alarms`).
+//!
 //! Not here: the group between deployments (`shift_history`).
 
 use crate::alarm::{Alarm, MetricSource, Percentile, VersionRef};
@@ -42,7 +47,7 @@ use crate::scenario::Monitoring;
 use crate::scenario::blue_green::{BlueGreenDeployment, EcsService, Reroute, ShiftTarget};
 use crate::scenario::history::{ContinueRequest, WaitType};
 use crate::time::{SimDuration, SimTime};
-use crate::traffic::{self, PeriodSample, VersionSample};
+use crate::traffic::{self, PeriodSample, VersionBehaviour, VersionSample};
 
 use LifecycleEventName::*;
 
@@ -201,6 +206,8 @@ pub struct BlueGreenRun<'s> {
     /// A history's ContinueDeployment calls on this deployment, in time order.
     continues: &'s [ContinueRequest],
     continue_answers: Vec<ContinueAnswer>,
+    /// The group's traffic before this deployment, in a history with alarms.
+    earlier: Option<&'s dyn Observation>,
 }
 
 impl<'s> BlueGreenRun<'s> {
@@ -258,7 +265,22 @@ impl<'s> BlueGreenRun<'s> {
             origin: SimTime::ZERO,
             continues: &[],
             continue_answers: Vec::new(),
+            earlier: None,
         }
+    }
+
+    /// This deployment of a history watching the group's alarms: `watch` as the history
+    /// left them, and `earlier`, the group's traffic before it, for windows that end by
+    /// its creation (§7).
+    pub fn watched_from(mut self, watch: AlarmWatch, earlier: &'s dyn Observation) -> Self {
+        self.alarms = watch;
+        self.earlier = Some(earlier);
+        self
+    }
+
+    /// The alarms as this deployment leaves them, for the next stretch of the history.
+    pub fn take_alarms(&mut self) -> AlarmWatch {
+        std::mem::take(&mut self.alarms)
     }
 
     /// This deployment as one of a history: created at `origin`, with the ContinueDeployment
@@ -567,7 +589,11 @@ impl<'s> BlueGreenRun<'s> {
     fn on_start(&mut self, sched: &mut Scheduler<Event>) {
         let now = sched.now();
         self.status = DeploymentStatus::InProgress;
-        sched.after(self.spec.traffic.period, Event::MetricPeriodEnds);
+        let period = self.spec.traffic.period.as_millis();
+        sched.at(
+            SimTime::from_millis((now.as_millis() / period + 1) * period),
+            Event::MetricPeriodEnds,
+        );
         if let Some(a) = &self.monitoring.alarms {
             // §7.1: an alarm already in ALARM stops the deployment before it does anything.
             if let Some(name) = self.alarms.in_alarm() {
@@ -813,39 +839,14 @@ fn within(periods: &[PeriodRecord], from: SimTime, to: SimTime) -> &[PeriodRecor
 
 impl Observation for BlueGreenRun<'_> {
     fn observe(&self, metric: &MetricSource, from: SimTime, to: SimTime) -> Option<f64> {
-        let periods = within(&self.periods, from, to).iter();
-        let pick = |v: VersionRef, s: &PeriodSample| -> [VersionSample; 2] {
-            match v {
-                VersionRef::Original => [s.original, VersionSample::default()],
-                VersionRef::Replacement => [s.replacement, VersionSample::default()],
-                VersionRef::All => [s.original, s.replacement],
-            }
-        };
+        if let Some(earlier) = self.earlier
+            && to <= self.origin
+        {
+            return earlier.observe(metric, from, to);
+        }
         match metric {
-            MetricSource::ErrorRate(v) | MetricSource::ErrorCount(v) => {
-                let (n, k) = periods
-                    .flat_map(|p| pick(*v, &p.sample))
-                    .fold((0u64, 0u64), |(n, k), s| (n + s.requests, k + s.errors));
-                match metric {
-                    _ if n == 0 => None,
-                    MetricSource::ErrorRate(_) => Some(k as f64 / n as f64),
-                    _ => Some(k as f64),
-                }
-            }
-            MetricSource::Latency(v, q) => {
-                let (mut weight, mut sum) = (0.0, 0.0);
-                for s in periods.flat_map(|p| pick(*v, &p.sample)) {
-                    if let Some(l) = s.latency {
-                        let x = match q {
-                            Percentile::P50 => l.p50,
-                            Percentile::P90 => l.p90,
-                            Percentile::P99 => l.p99,
-                        };
-                        weight += s.requests as f64;
-                        sum += x * s.requests as f64;
-                    }
-                }
-                (weight > 0.0).then(|| sum / weight)
+            MetricSource::ErrorRate(_) | MetricSource::ErrorCount(_) | MetricSource::Latency(..) => {
+                request_metric(metric, within(&self.periods, from, to).iter())
             }
             MetricSource::HealthyCount => {
                 self.ecs()?;
@@ -862,26 +863,93 @@ impl Observation for BlueGreenRun<'_> {
     /// Before the deployment the original version serves all production traffic: its
     /// error rate, its expected errors in one alarm period at the rate of 0 s, its latency
     /// quantile; the original task set's tasks (ECS); an injected metric's value at 0 s.
-    /// The replacement served nothing.
+    /// The replacement served nothing. In a history, the group's value before it started.
     fn baseline(&self, alarm: &Alarm) -> Option<f64> {
-        let t = &self.spec.traffic;
-        let original = |v: &VersionRef| *v != VersionRef::Replacement;
-        match &alarm.metric {
-            MetricSource::ErrorRate(v) => original(v).then_some(t.original.error_rate),
-            MetricSource::ErrorCount(v) => {
-                original(v).then(|| t.original.error_rate * t.rate.at(SimTime::ZERO) * alarm.period.as_secs_f64())
-            }
-            MetricSource::Latency(v, q) => {
-                let u = match q {
-                    Percentile::P50 => 0.5,
-                    Percentile::P90 => 0.9,
-                    Percentile::P99 => 0.99,
-                };
-                original(v).then_some(t.original.latency?.quantile(u))
-            }
-            MetricSource::HealthyCount => self.ecs().map(|e| f64::from(e.tasks)),
-            MetricSource::Injected(steps) => injected_baseline(steps),
+        if let Some(earlier) = self.earlier {
+            return earlier.baseline(alarm);
         }
+        let t = &self.spec.traffic;
+        match &alarm.metric {
+            MetricSource::Injected(steps) => injected_baseline(steps),
+            metric => steady_value(
+                metric,
+                &t.original,
+                t.rate.at(SimTime::ZERO),
+                alarm.period.as_secs_f64(),
+                self.ecs().map(|e| e.tasks),
+            ),
+        }
+    }
+}
+
+/// A request metric (error rate, error count, latency quantile) over `periods`: `None`
+/// when no request of the metric's version was seen.
+pub(crate) fn request_metric<'p>(
+    metric: &MetricSource,
+    periods: impl Iterator<Item = &'p PeriodRecord>,
+) -> Option<f64> {
+    let pick = |v: VersionRef, s: &PeriodSample| -> [VersionSample; 2] {
+        match v {
+            VersionRef::Original => [s.original, VersionSample::default()],
+            VersionRef::Replacement => [s.replacement, VersionSample::default()],
+            VersionRef::All => [s.original, s.replacement],
+        }
+    };
+    match metric {
+        MetricSource::ErrorRate(v) | MetricSource::ErrorCount(v) => {
+            let (n, k) = periods
+                .flat_map(|p| pick(*v, &p.sample))
+                .fold((0u64, 0u64), |(n, k), s| (n + s.requests, k + s.errors));
+            match metric {
+                _ if n == 0 => None,
+                MetricSource::ErrorRate(_) => Some(k as f64 / n as f64),
+                _ => Some(k as f64),
+            }
+        }
+        MetricSource::Latency(v, q) => {
+            let (mut weight, mut sum) = (0.0, 0.0);
+            for s in periods.flat_map(|p| pick(*v, &p.sample)) {
+                if let Some(l) = s.latency {
+                    let x = match q {
+                        Percentile::P50 => l.p50,
+                        Percentile::P90 => l.p90,
+                        Percentile::P99 => l.p99,
+                    };
+                    weight += s.requests as f64;
+                    sum += x * s.requests as f64;
+                }
+            }
+            (weight > 0.0).then(|| sum / weight)
+        }
+        MetricSource::HealthyCount | MetricSource::Injected(_) => None,
+    }
+}
+
+/// A metric's steady value while `serving` alone answers production traffic (`rate` per
+/// second, over `seconds`) with `tasks` healthy tasks (ECS): what the original
+/// shows before a deployment, and what the serving revision shows between a history's
+/// deployments; the replacement serves nothing then. Injected metrics are the caller's.
+pub(crate) fn steady_value(
+    metric: &MetricSource,
+    serving: &VersionBehaviour,
+    rate: f64,
+    seconds: f64,
+    tasks: Option<u32>,
+) -> Option<f64> {
+    let original = |v: &VersionRef| *v != VersionRef::Replacement;
+    match metric {
+        MetricSource::ErrorRate(v) => original(v).then_some(serving.error_rate),
+        MetricSource::ErrorCount(v) => original(v).then_some(serving.error_rate * rate * seconds),
+        MetricSource::Latency(v, q) => {
+            let u = match q {
+                Percentile::P50 => 0.5,
+                Percentile::P90 => 0.9,
+                Percentile::P99 => 0.99,
+            };
+            original(v).then_some(serving.latency?.quantile(u))
+        }
+        MetricSource::HealthyCount => tasks.map(f64::from),
+        MetricSource::Injected(_) => None,
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::in_place::{capacity_metrics, deployment_info};
 use super::timing::{PhaseDuration, Timing, round3};
-use super::{Metrics, RefusedRequest, Report, RollbackInfo, ScriptNames};
+use super::{DeploymentInfo, Metrics, RefusedRequest, Report, RollbackInfo, ScriptNames};
 use crate::deployment::{DEPLOYMENT_LIMIT_EXCEEDED, already_active_message, simulated_id};
 use crate::lifecycle::LifecycleEventName;
 use crate::platform::server::history::{HistoryRuns, Refusal};
@@ -107,15 +107,21 @@ pub fn build(scenario: &Scenario, seed: u64, runs: HistoryRuns, events: u64) -> 
         alarms: super::blue_green::alarm_reports(&runs.alarm_states, scenario.monitoring.alarms.as_ref()),
         refused_requests,
     };
-    alarm_timing(&mut report);
+    alarm_timing(&mut report, |r, d| {
+        r.capacity
+            .iter()
+            .find(|p| p.time >= d.create_time && p.time <= d.complete_time && p.on_new_revision > 0)
+            .map(|p| p.time)
+    });
     report
 }
 
-/// The detection and ALARM-to-rollback figures of the first deployment an alarm stopped
-/// while it ran (not one stopped at its creation, which deployed nothing): from its first
-/// instance in service on its revision to the ALARM that stopped it, and from that ALARM to
-/// the end of its rollback deployment.
-fn alarm_timing(report: &mut Report) {
+/// The detection and ALARM-to-rollback figures of a history's first deployment an alarm
+/// stopped while it ran (not one stopped at its creation, which deployed nothing): from its
+/// revision's first production traffic (`first_traffic` of the report and the deployment;
+/// in place, its first instance in service on its revision) to the ALARM that stopped it,
+/// and from that ALARM to the end of its rollback deployment.
+pub(super) fn alarm_timing(report: &mut Report, first_traffic: impl Fn(&Report, &DeploymentInfo) -> Option<f64>) {
     let Some(d) = report.deployments.iter().find(|d| {
         d.complete_time > d.create_time && d.error_information.as_ref().is_some_and(|e| e.code == "ALARM_ACTIVE")
     }) else {
@@ -131,11 +137,7 @@ fn alarm_timing(report: &mut Report) {
     else {
         return;
     };
-    let first_traffic = report
-        .capacity
-        .iter()
-        .find(|p| p.time >= d.create_time && p.time <= d.complete_time && p.on_new_revision > 0)
-        .map(|p| p.time);
+    let first_traffic = first_traffic(report, d);
     let rollback = d
         .rollback_info
         .as_ref()

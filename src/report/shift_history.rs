@@ -1,14 +1,14 @@
 //! The report of an ECS or Lambda group's history: every deployment in creation order (user
 //! requests and the rollbacks CodeDeploy created), each in the shape of a single ECS or
 //! Lambda deployment's, with its revision's name; the refused requests (CreateDeployment and
-//! ContinueDeployment); the traffic series through the whole history, and the availability
-//! figures summed over it.
+//! ContinueDeployment); the traffic series through the whole history, the group's alarms'
+//! states on its time axis, and the availability figures summed over it.
 //!
 //! Not here: running the history (`platform::shift_history`) or a single deployment's
 //! report (`blue_green`, whose deployment shape this reuses).
 
 use super::blue_green::{self, Availability, TrafficReport};
-use super::history::refused_create;
+use super::history::{alarm_timing, refused_create};
 use super::timing::{PhaseDuration, round3};
 use super::{Metrics, RefusedRequest, Report};
 use crate::deployment::{
@@ -63,11 +63,22 @@ pub fn build(scenario: &Scenario, seed: u64, runs: &ShiftHistoryRuns, events: u6
         },
         capacity: Vec::new(),
         traffic,
-        alarms: Vec::new(),
+        alarms: blue_green::alarm_reports(&runs.alarm_states, scenario.monitoring.alarms.as_ref()),
         refused_requests: refused(scenario, history, &runs.refusals, &runs.refused_continues),
     };
     report.metrics.timing = super::timing::of(&report);
     report.metrics.timing.phase_seconds = phases(&report);
+    // The alarm figures are those of the deployment an alarm stopped, not of the history's
+    // first new traffic.
+    report.metrics.timing.detection_seconds = None;
+    report.metrics.timing.alarm_to_rollback_complete_seconds = None;
+    alarm_timing(&mut report, |_, d| {
+        d.traffic_shifts
+            .iter()
+            .flatten()
+            .find(|s| s.percent > 0)
+            .map(|s| s.time)
+    });
     report
 }
 

@@ -72,6 +72,7 @@ mod robustness;
 mod scenarios;
 mod serve;
 mod shift_history;
+mod shift_history_alarms;
 mod testkit;
 mod tidy;
 mod traffic;

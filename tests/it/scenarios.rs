@@ -49,6 +49,7 @@ const EXPECTED: &[Expected] = &[
         1,
         0,
     ),
+    ("lambda-release-train-alarm.yaml", "Succeeded", None, 1, 0, 0),
     ("lambda-release-train.yaml", "Succeeded", None, 1, 0, 0),
     ("manual-stop-no-rollback.yaml", "Stopped", Some("MANUAL_STOP"), 5, 5, 0),
     ("manual-stop.yaml", "Stopped", Some("MANUAL_STOP"), 5, 5, 0),

@@ -308,12 +308,10 @@ fn a_history_is_refused_where_its_fields_do_not_apply() {
         p.contains("deploymentWaitType must be READY_WAIT or TERMINATION_WAIT, found \"SOON\""),
         "{p}"
     );
+    // §7: the group's alarms run through an ECS or Lambda history (shift_history_alarms).
     let alarm = "alarmConfiguration:\n  alarms: [{name: errors, metric: errorRate, threshold: 0.02}]\n";
-    let p = problems(&format!("{LAMBDA}{alarm}history: [{{revision: '2'}}]\n"));
-    assert!(
-        p.contains("alarmConfiguration is simulated through a history on a Server in-place group only"),
-        "{p}"
-    );
+    let sc = cdsim::scenario::load_str(&format!("{LAMBDA}{alarm}history: [{{revision: '2'}}]\n"), "h.yaml");
+    assert!(sc.is_ok_and(|s| s.history.is_some() && s.monitoring.alarms.is_some()));
     let in_place = "name: ip\nfleet: {instances: 2}\nhistory: [{revision: v2, continueDeployment: [{at: 1m}]}]\n";
     let p = problems(in_place);
     assert!(

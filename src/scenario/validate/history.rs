@@ -96,11 +96,11 @@ impl Validator {
         if let (Some(Group::Shift(bg)), Some(first)) = (group, list.value.first()) {
             self.lambda_history_target(raw, bg, &first.value);
         }
-        if let (Some(Group::Shift(_) | Group::Ec2(_)), Some(a)) = (group, &raw.alarm_configuration) {
+        if let (Some(Group::Ec2(_)), Some(a)) = (group, &raw.alarm_configuration) {
             self.problem(
                 a,
-                "alarmConfiguration is simulated through a history on a Server in-place group only; the \
-                 deployments of an EC2 blue/green, ECS or Lambda history do not read the group's alarms yet",
+                "alarmConfiguration is simulated through a history on in-place, ECS and Lambda groups; the \
+                 deployments of an EC2 blue/green history do not read the group's alarms yet",
             );
         }
         (ok && group.is_some()).then_some(Some(History { revisions, requests }))
