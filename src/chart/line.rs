@@ -37,7 +37,9 @@ pub struct Series {
     pub label: String,
     /// Its colour.
     pub color: Rgb,
-    /// (x, y) points in x order.
+    /// (x, y) points in x order; a point whose y is NaN breaks the line there (no data,
+    /// e.g. between a history's deployments), nothing being drawn from the point before it
+    /// to the point after it.
     pub points: Vec<(f64, f64)>,
     /// Hold each value until the next point's x.
     pub step: bool,
@@ -141,10 +143,12 @@ where
         .into_iter()
         .map(|(x, y)| (x, y + lift))
         .collect();
-        if s.dashed {
-            chart.draw_series(DashedLineSeries::new(points, 6, 4, style))?;
-        } else {
-            chart.draw_series(LineSeries::new(points, style))?;
+        for run in points.split(|p| p.1.is_nan()).filter(|run| !run.is_empty()) {
+            if s.dashed {
+                chart.draw_series(DashedLineSeries::new(run.iter().copied(), 6, 4, style))?;
+            } else {
+                chart.draw_series(LineSeries::new(run.iter().copied(), style))?;
+            }
         }
     }
     for t in &c.thresholds {

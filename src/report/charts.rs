@@ -716,7 +716,13 @@ fn alarm_metric(report: &Report, axis: &TimeAxis) -> Option<LineChart> {
     };
     let series_of = |f: fn(&super::blue_green::PeriodInfo) -> &super::blue_green::VersionInfo| -> Vec<(f64, f64)> {
         let mut points: Vec<(f64, f64)> = Vec::new();
+        let mut last_end: Option<f64> = None;
         for p in &traffic.periods {
+            // A history's periods stop between deployments: no line across the gap.
+            if last_end.is_some_and(|end| end < p.start) && !points.is_empty() {
+                points.push((axis.at(p.start), f64::NAN));
+            }
+            last_end = Some(p.end);
             if let Some(v) = value(f(p)) {
                 points.push((axis.at(p.start), v * scale));
                 points.push((axis.at(p.end), v * scale));

@@ -266,3 +266,32 @@ fn s7_2_a_deployments_evaluation_windows_reach_back_into_the_traffic_before_it()
     assert_eq!(story(&r)[1], ("3", "user", "Stopped", Some("ALARM_ACTIVE")));
     assert_eq!(states(&r), [(0.0, "OK"), (180.0, "ALARM")]);
 }
+
+/// The alarm-metric chart draws no line across the gaps between a history's deployments,
+/// where no metric period was recorded: each version's line breaks there (a NaN point)
+/// instead of joining the last period of one deployment to the first of the next.
+#[test]
+fn the_alarm_metric_chart_breaks_its_lines_between_deployments() {
+    let yaml = std::fs::read_to_string(common::example("lambda-release-train-alarm.yaml")).unwrap();
+    let sc = common::scenario(&yaml);
+    let r = cdsim::simulation::simulate(&sc, sc.seed);
+    let chart = cdsim::report::charts::charts(&r)
+        .into_iter()
+        .find(|c| c.name == "alarm-metric")
+        .expect("the example has an error-rate alarm");
+    let cdsim::chart::Chart::Line(line) = chart.chart else {
+        panic!("the alarm-metric chart is a line chart");
+    };
+    let new = line.series.iter().find(|s| s.label.starts_with("new version")).unwrap();
+    let runs: Vec<_> = new.points.split(|p| p.1.is_nan()).collect();
+    // Three deployments with traffic (3, 4, 5); the rollback shifts no periods of its own.
+    assert_eq!(runs.len(), 3, "{:?}", new.points);
+    for w in new.points.windows(2).filter(|w| !w[0].1.is_nan() && !w[1].1.is_nan()) {
+        assert!(
+            w[1].0 - w[0].0 <= 1.0 + 1e-9,
+            "a line across {} to {} min",
+            w[0].0,
+            w[1].0
+        );
+    }
+}
