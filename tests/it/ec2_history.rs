@@ -286,7 +286,7 @@ fn an_ec2_history_is_refused_where_its_fields_do_not_apply() {
     let p = problems(&format!("{GROUP}{alarm}history: [{{revision: v2}}]\n"));
     assert!(
         p.contains("h.yaml:")
-            && p.contains("alarmConfiguration is simulated through a history on a Server in-place group only"),
+            && p.contains("the deployments of an EC2 blue/green history do not read the group's alarms yet"),
         "{p}"
     );
 }
