@@ -133,16 +133,14 @@ pub fn run(
     let mut stats = RunStats::NONE;
     let mut created = 0;
     for (k, request) in history.requests.iter().enumerate() {
-        if let Some(active) = runs.deployments.last()
-            && request.at < active.outcome.complete_time
+        // A rollback happens at the instant its deployment ends (§8): before that instant
+        // the user deployment is the active one.
+        if let Some(refused) = runs
+            .deployments
+            .last()
+            .and_then(|active| Refusal::if_active(request, active.outcome.complete_time, active.created))
         {
-            // A rollback happens at the instant its deployment ends (§8): before that instant
-            // the user deployment is the active one.
-            runs.refusals.push(Refusal {
-                at: request.at,
-                revision: request.revision,
-                active: active.created,
-            });
+            runs.refusals.push(refused);
             continue;
         }
         let streams = Streams::new(seed).deployment(k as u64);

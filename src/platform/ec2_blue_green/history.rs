@@ -125,16 +125,15 @@ pub fn run(
     let mut stats = RunStats::NONE;
     let mut created = 0;
     for (k, request) in history.requests.iter().enumerate() {
-        if let Some(active) = runs.deployments.last() {
+        // The active one is the rollback once the user deployment has ended.
+        if let Some(refused) = runs.deployments.last().and_then(|active| {
             let o = &active.outcome;
-            if request.at < o.rollback.as_ref().unwrap_or(&o.deployment).complete_time {
-                runs.refusals.push(Refusal {
-                    at: request.at,
-                    revision: request.revision,
-                    active: active.created + usize::from(request.at >= o.deployment.complete_time),
-                });
-                continue;
-            }
+            let rolling_back = usize::from(request.at >= o.deployment.complete_time);
+            let until = o.rollback.as_ref().unwrap_or(&o.deployment).complete_time;
+            Refusal::if_active(request, until, active.created + rolling_back)
+        }) {
+            runs.refusals.push(refused);
+            continue;
         }
         let streams = Streams::new(seed).deployment(k as u64);
         let d = deploy(

@@ -69,6 +69,18 @@ pub struct Refusal {
     pub active: usize,
 }
 
+impl Refusal {
+    /// `request` refused when the deployment `active` (its index in creation order) is
+    /// active until `until` (§11); a request at that very instant is accepted.
+    pub fn if_active(request: &DeploymentRequest, until: SimTime, active: usize) -> Option<Refusal> {
+        (request.at < until).then_some(Refusal {
+            at: request.at,
+            revision: request.revision,
+            active,
+        })
+    }
+}
+
 /// What a history left behind.
 pub struct HistoryRuns {
     /// Each alarm's states over the whole history (none without `alarmConfiguration`).
@@ -217,20 +229,16 @@ pub fn run(
         refusals: Vec::new(),
         final_revision: Vec::new(),
     };
-    let mut stats = RunStats {
-        events: 0,
-        end: SimTime::ZERO,
-        discarded: 0,
-    };
+    let mut stats = RunStats::NONE;
     for (k, request) in history.requests.iter().enumerate() {
-        if let Some(active) = runs.deployments.last()
-            && request.at < active.outcome.complete_time
+        let last = runs.deployments.len().checked_sub(1);
+        if let Some(refused) = runs
+            .deployments
+            .last()
+            .zip(last)
+            .and_then(|(active, i)| Refusal::if_active(request, active.outcome.complete_time, i))
         {
-            runs.refusals.push(Refusal {
-                at: request.at,
-                revision: request.revision,
-                active: runs.deployments.len() - 1,
-            });
+            runs.refusals.push(refused);
             continue;
         }
         let streams = Streams::new(seed).deployment(k as u64);
@@ -317,14 +325,14 @@ fn deploy(step: &Step, group: &Group, alarms: Option<&mut GroupAlarms>, stats: &
     let outcome = match alarms {
         Some(a) => {
             model.watch_from(std::mem::take(&mut a.watch), &a.series);
-            add(stats, engine::run(&mut model));
+            stats.then(engine::run(&mut model));
             a.watch = model.take_alarms();
             let outcome = model.into_outcome();
             a.record(&outcome.capacity);
             outcome
         }
         None => {
-            add(stats, engine::run(&mut model));
+            stats.then(engine::run(&mut model));
             model.into_outcome()
         }
     };
@@ -388,7 +396,7 @@ fn rollback(
     let previous = group.previous(true);
     let mut model = InPlaceDeployment::build(config, &part, &watch, streams.rollback(), Some(&start), true);
     model.previous = Some(PreviousHooks::new(history, previous.clone()));
-    add(stats, engine::run(&mut model));
+    stats.then(engine::run(&mut model));
     let rb = HistoryDeployment {
         revision: good,
         outcome: model.into_outcome(),
@@ -398,11 +406,4 @@ fn rollback(
         previous,
     };
     (Some(rb), Some(ROLLED_BACK.to_string()))
-}
-
-/// The counters of one more deployment added to the history's.
-fn add(stats: &mut RunStats, more: RunStats) {
-    stats.events += more.events;
-    stats.end = more.end;
-    stats.discarded += more.discarded;
 }
