@@ -6,49 +6,28 @@
 //! address-space limit). A run that cannot fit is refused with a message instead of
 //! aborting half-way on a failed allocation.
 //!
-//! Not here: the simulation's own sizes (the estimate is a measured bound, not a sum of
-//! structure sizes).
+//! Not here: what a run needs (`scenario::work::memory_needed`, a measured bound, not a sum
+//! of structure sizes).
 
 use super::Failure;
 use crate::scenario::{Scenario, work};
 
-/// Peak resident bytes per instance of `cdsim run` on an in-place fleet (with `--json` or
-/// `--out`; a text run needs less), rounded up from benches/README.md's measurements.
-const BYTES_PER_INSTANCE: u64 = 500;
-/// Peak resident bytes of a run beside its fleet (the program, the scenario, the charts).
-const BASE_BYTES: u64 = 64 << 20;
-
-/// Peak resident bytes per metric period of `cdsim run --json` on ECS (every period's
-/// requests, errors and latencies are kept for the report), rounded up from README.md's
-/// measurement ("Limits": 583 MiB at 601,000 periods, about 1 KiB each).
-const BYTES_PER_PERIOD: u64 = 1200;
-
-/// The bytes a run of `scenario` needs at most, by its fleet and, for ECS and Lambda, the
-/// metric periods it records (`scenario::work`'s estimate).
-pub fn needed(scenario: &Scenario) -> u64 {
-    let instances = match (scenario.in_place(), scenario.ec2_blue_green()) {
-        (Some(ip), _) => ip.fleet.instances,
-        (None, Some(bg)) => bg.targets(),
-        (None, None) => 1,
-    };
-    let periods = match scenario.blue_green() {
-        Some(_) => work::periods(scenario).map_or(0, |e| e.periods.ceil() as u64),
-        None => 0,
-    };
-    BASE_BYTES + BYTES_PER_INSTANCE * u64::from(instances) + BYTES_PER_PERIOD.saturating_mul(periods)
-}
-
 /// Refuses `concurrent` runs of `scenario` at once (one per thread) that would need more
 /// memory than the process may use; `label` names the scenario in the message.
 pub fn check(scenario: &Scenario, label: &str, concurrent: usize) -> Result<(), Failure> {
-    let need = needed(scenario).saturating_mul(concurrent as u64);
-    let (one, what, smaller) = match scenario.blue_green() {
-        Some(_) => (
+    let need = work::memory_needed(scenario).saturating_mul(concurrent as u64);
+    let (one, what, smaller) = match (scenario.blue_green(), &scenario.history) {
+        (Some(_), None) => (
             "this deployment's metric periods need",
             "this deployment",
             "fewer metric periods (a longer traffic.metricPeriod)",
         ),
-        None => ("this fleet needs", "this fleet", "a smaller fleet"),
+        (Some(_), Some(_)) => (
+            "this history's metric periods need",
+            "this history",
+            "fewer metric periods (a longer traffic.metricPeriod, fewer or shorter deployments)",
+        ),
+        (None, _) => ("this fleet needs", "this fleet", "a smaller fleet"),
     };
     let runs = if concurrent > 1 {
         format!("{concurrent} runs of {what} at once (one per thread) need")
@@ -74,7 +53,7 @@ const BYTES_PER_RECORD: u64 = 256;
 /// the process may use (they are all kept: quantiles and charts need every run);
 /// `label` names the scenario in the message.
 pub fn check_records(label: &str, runs: u64, configs: usize) -> Result<(), Failure> {
-    let need = BASE_BYTES.saturating_add(runs.saturating_mul(configs as u64).saturating_mul(BYTES_PER_RECORD));
+    let need = work::BASE_BYTES.saturating_add(runs.saturating_mul(configs as u64).saturating_mul(BYTES_PER_RECORD));
     match available() {
         Some((have, from)) if need > have => Err(Failure(format!(
             "{label}: {runs} runs of {configs} configurations keep about {} MiB of records, but only {} MiB are \
@@ -88,7 +67,7 @@ pub fn check_records(label: &str, runs: u64, configs: usize) -> Result<(), Failu
 
 /// The least of the limits that apply, with where it comes from; `None` when none can be
 /// read (not Linux).
-fn available() -> Option<(u64, &'static str)> {
+pub fn available() -> Option<(u64, &'static str)> {
     [
         (meminfo_available(), "the machine's available memory"),
         (cgroup_available(), "the cgroup's memory limit"),

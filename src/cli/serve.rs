@@ -29,7 +29,9 @@ pub fn serve(
         texts.push((path.display().to_string(), text));
     }
     let started = http::wall_epoch_millis();
-    let service = Service::new(seed, started, &texts).map_err(|p| Failure(p.to_string()))?;
+    let mut service = Service::new(seed, started, &texts).map_err(|p| Failure(p.to_string()))?;
+    // The clients' deployments are refused beyond the memory the process may use now.
+    service.memory_limit = memory::available().map(|(bytes, _)| bytes);
     // A deployment is simulated when a client creates it: one beyond the budgets would hold
     // the endpoint for minutes, so the scenarios are refused now, as `run` refuses them.
     for (path, text) in &texts {
@@ -43,6 +45,7 @@ pub fn serve(
         started,
         speed: speed.to_string(),
         scenarios: texts,
+        memory_limit: service.memory_limit,
     };
     let options = Options {
         listen,

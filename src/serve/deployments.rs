@@ -20,7 +20,7 @@ use super::view::{self, Instant, epoch_seconds};
 use crate::lifecycle::LifecycleEventName;
 use crate::scenario::blue_green::ShiftTarget;
 use crate::scenario::fault_model::{self, BadRevision, FaultModel};
-use crate::scenario::{Scenario, Workload};
+use crate::scenario::{Scenario, Workload, work};
 use crate::traffic::VersionBehaviour;
 
 /// The mark in a deployment's description that ships a bad revision.
@@ -59,6 +59,7 @@ impl Service {
         if r.description.as_deref().is_some_and(|d| d.contains(BAD_REVISION_MARK)) {
             ship_bad_revision(&mut scenario, seed);
         }
+        self.admit(&scenario)?;
         let external = Run::external_hooks(&mut scenario);
         let mut run = Run::new(scenario, seed, now);
         for (event, url) in external {
@@ -80,6 +81,33 @@ impl Service {
         let index = self.runs.len() - 1;
         self.name_deployments(index);
         Ok(json!({"deploymentId": self.runs[index].ids[0]}))
+    }
+
+    /// Refuses a deployment whose simulation (made now, when it is created) would do more
+    /// work than one run may (`scenario::work`'s budget, README.md "Limits") or need more
+    /// memory than the endpoint had when it started: `DeploymentLimitExceededException`,
+    /// saying which limit and why, instead of holding the endpoint for minutes or aborting.
+    fn admit(&self, scenario: &Scenario) -> Result<(), ApiError> {
+        let refuse = |why: String| {
+            ApiError::new(
+                crate::deployment::DEPLOYMENT_LIMIT_EXCEEDED,
+                format!(
+                    "cdsim simulates a deployment when it is created, and this one is beyond what a simulation may do: {why}"
+                ),
+            )
+        };
+        work::within_budget(scenario, &scenario.deployment_config).map_err(|e| refuse(e.to_string()))?;
+        let need = work::memory_needed(scenario);
+        match self.memory_limit {
+            Some(limit) if need > limit => Err(refuse(format!(
+                "it needs about {} MiB to simulate, but the endpoint had {} MiB when it started; choose a \
+                 configuration that deploys faster or, for ECS and Lambda, serve a scenario with a longer \
+                 traffic.metricPeriod",
+                need >> 20,
+                limit >> 20
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Gives every deployment of a run's report a service id (a rollback gets one when the

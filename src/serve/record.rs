@@ -26,6 +26,10 @@ pub struct Header {
     pub speed: String,
     /// (file name, text) of each `--scenario` file.
     pub scenarios: Vec<(String, String)>,
+    /// The memory a deployment's simulation could need, in bytes, when the service started
+    /// (`Service::memory_limit`): a replay refuses the same deployments. Absent: no bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<u64>,
 }
 
 /// The header's `format`.
@@ -86,6 +90,7 @@ pub fn replay(text: &str) -> Result<Replayed, String> {
     }
     let mut service = Service::new(header.seed, header.started, &header.scenarios)
         .map_err(|p| format!("1: a recorded scenario: {p}"))?;
+    service.memory_limit = header.memory_limit;
     let mut requests = 0;
     for (i, line) in lines {
         if line.trim().is_empty() {

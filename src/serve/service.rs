@@ -86,6 +86,9 @@ pub struct Service {
     pub deployment_ids: BTreeMap<String, (usize, usize)>,
     /// The `--scenario` files' alarms, for groups that name them.
     pub alarms: alarms::Catalogue,
+    /// The memory a deployment's simulation may need, in bytes: what the process could use
+    /// when the endpoint started (none: no bound).
+    pub memory_limit: Option<u64>,
     next_id: u64,
 }
 
@@ -102,6 +105,7 @@ impl Service {
             runs: Vec::new(),
             deployment_ids: BTreeMap::new(),
             alarms: alarms::Catalogue::default(),
+            memory_limit: None,
             next_id: 0,
         };
         for (path, text) in scenarios {

@@ -10,7 +10,8 @@
 //!   report, validation and determinism;
 //! - `scenarios`: every example scenario in `scenarios/` runs;
 //! - `history`, `shift_history`: histories of deployments on one in-place, ECS or Lambda
-//!   group (§3.1, §4.1, §6.2, §6.3, §8, §11, ContinueDeployment);
+//!   group (§3.1, §4.1, §6.2, §6.3, §8, §11, ContinueDeployment); `history_work`: the
+//!   up-front work budget over a history's deployments;
 //! - `properties`: proptest invariants over generated scenarios;
 //! - `determinism`: same seed ⇒ same bytes;
 //! - `queue`: the event queue against a shadow model;
@@ -61,6 +62,7 @@ mod fuzz;
 mod geometry;
 mod history;
 mod history_alarms;
+mod history_work;
 mod hostile;
 mod inputs;
 mod names;

@@ -418,6 +418,7 @@ fn a_recorded_session_replays_byte_for_byte() {
         started: T0,
         speed: "60".into(),
         scenarios: vec![],
+        memory_limit: None,
     };
     let mut s = Service::new(7, T0, &[]).unwrap();
     let mut text = record::header_line(&header);
@@ -1107,4 +1108,84 @@ fn stop_deployment_stops_a_running_ec2_blue_green_rollback() {
         json!([rollback, id]),
         "no rollback of the rollback"
     );
+}
+
+/// A group in two zones whose alarm is evaluated every 10 s while a deployment runs.
+const ZONED: &str = "name: zoned\nfleet: {instances: 4, availabilityZones: [a, b]}\n\
+    deploymentConfigName: CodeDeployDefault.OneAtATime\nalarmConfiguration:\n  alarms:\n    \
+    - {name: healthy, metric: healthyCount, period: 10s, threshold: 1, comparisonOperator: LessThanThreshold}\n";
+
+/// The service simulates a deployment when a client creates it: a configuration made through
+/// the API can ask for more work than one simulation may do (README.md "Limits"), or more
+/// memory than the endpoint had; CreateDeployment refuses it with the limit named and makes
+/// no deployment, and the group deploys under its own configuration afterwards.
+#[test]
+fn create_deployment_refuses_a_simulation_beyond_the_work_budget_or_the_memory() {
+    let mut s = Service::new(7, T0, &[("zoned.yaml".into(), ZONED.into())]).unwrap();
+    let long_bake = json!({"deploymentConfigName": "LongBake", "computePlatform": "Server",
+        "minimumHealthyHosts": {"type": "HOST_COUNT", "value": 1},
+        "zonalConfig": {"monitorDurationInSeconds": 4_000_000_000u64,
+            "minimumHealthyHostsPerZone": {"type": "HOST_COUNT", "value": 0}}});
+    ok(&mut s, "CreateDeploymentConfig", long_bake, 0.0);
+    let create = |config: Option<&str>| {
+        let mut body = json!({"applicationName": "zoned", "deploymentGroupName": "zoned"});
+        if let Some(c) = config {
+            body["deploymentConfigName"] = json!(c);
+        }
+        body
+    };
+    let started = std::time::Instant::now();
+    let (kind, message) = call(&mut s, "CreateDeployment", create(Some("LongBake")), 1.0).unwrap_err();
+    assert_eq!(kind, "DeploymentLimitExceededException");
+    assert!(
+        message.contains("about 4.0e8 metric periods") && message.contains("the 5e7 a run may"),
+        "{message}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "refused before simulating"
+    );
+    assert_eq!(ok(&mut s, "ListDeployments", json!({}), 1.0)["deployments"], json!([]));
+    // Memory: every deployment needs the program's base figure at least.
+    s.memory_limit = Some(1 << 20);
+    let (kind, message) = call(&mut s, "CreateDeployment", create(None), 2.0).unwrap_err();
+    assert_eq!(kind, "DeploymentLimitExceededException");
+    assert!(
+        message.contains("MiB to simulate") && message.contains("1 MiB when it started"),
+        "{message}"
+    );
+    s.memory_limit = None;
+    let id = ok(&mut s, "CreateDeployment", create(None), 3.0)["deploymentId"].clone();
+    assert_eq!(
+        ok(&mut s, "ListDeployments", json!({}), 3.0)["deployments"],
+        json!([id])
+    );
+}
+
+/// A record keeps the memory bound the endpoint started with, so its replay refuses the same
+/// deployments.
+#[test]
+fn a_replay_refuses_what_the_recorded_memory_bound_refused() {
+    let header = Header {
+        format: record::FORMAT.to_string(),
+        seed: 7,
+        started: T0,
+        speed: "max".into(),
+        scenarios: vec![("zoned.yaml".into(), ZONED.into())],
+        memory_limit: Some(1 << 20),
+    };
+    let mut s = Service::new(7, T0, &header.scenarios).unwrap();
+    s.memory_limit = header.memory_limit;
+    let mut text = record::header_line(&header);
+    let target = "CodeDeploy_20141006.CreateDeployment";
+    let body = json!({"applicationName": "zoned", "deploymentGroupName": "zoned"}).to_string();
+    let reply = s.handle(Some(target), body.as_bytes(), T0);
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    text.push_str(&record::entry_line(T0, Some(target), body.as_bytes(), &reply));
+    let replayed = record::replay(&text).unwrap();
+    assert_eq!((replayed.requests, replayed.mismatch.is_none()), (1, true));
+    // Without the bound the replay makes the deployment: the record's answer differs.
+    let unbounded = text.replacen(",\"memoryLimit\":1048576", "", 1);
+    assert_ne!(unbounded, text);
+    assert!(record::replay(&unbounded).unwrap().mismatch.is_some());
 }
