@@ -151,6 +151,12 @@ impl AlarmRule {
     }
 }
 
+/// §7.2: the longest time `Period × EvaluationPeriods` may cover, in seconds, for a period
+/// of `period_s` seconds: one day when the period is under an hour, seven days otherwise.
+pub fn longest_evaluation_s(period_s: i64) -> i64 {
+    if period_s < 3600 { 86_400 } else { 7 * 86_400 }
+}
+
 /// The new state of an alarm from the datapoints of its evaluation range, oldest first
 /// (`None` = missing). See the module docs for the rule.
 pub fn evaluate(rule: &AlarmRule, range: &[Option<f64>], current: AlarmState) -> AlarmState {

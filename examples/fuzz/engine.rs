@@ -4,13 +4,16 @@
 //!
 //! Every reader cdsim has gets mutated versions of seeds from the repository: the example
 //! scenarios (as YAML and as JSON), the AWS fixtures (AppSpec, SAM, CloudFormation, AWS CLI
-//! JSON), partial results and configuration files in `tests/fixtures/fuzz/`. Mutations
+//! JSON), partial results and configuration files in `tests/fixtures/fuzz/`, and recorded
+//! CloudWatch data and alarm definitions (`tests/fixtures/cloudwatch/`: get-metric-data,
+//! get-metric-statistics and CSV exports; describe-alarms JSON and templates). Mutations
 //! respect structure (a value of the parsed document replaced by an extreme or mistyped
 //! one, a key renamed, a list element repeated or removed, re-emitted as JSON or YAML) or
 //! break it (bytes flipped, text truncated, tokens inserted, lines deleted or repeated,
 //! nesting opened). A reader must return a value or an error: a panic is a finding (caught
 //! with `catch_unwind`), and so is an input that takes longer than [`HANG`]. Scenarios that
-//! validate and are small are also simulated, and their report built.
+//! validate and are small are also simulated, and their report built; recorded metrics
+//! that read are replayed through an alarm, and alarms that read replay recorded metrics.
 
 #![allow(dead_code)]
 
@@ -18,7 +21,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use cdsim::alarm::replay::{self, Datapoint, MetricAlarm};
 use cdsim::compare::{partial_file, shard};
+use cdsim::input::cloudwatch::{self, recorded_alarm};
 use cdsim::input::{self, Options, Source};
 use cdsim::scenario::{self, Scenario, Workload};
 use cdsim::traffic::TrafficMode;
@@ -37,9 +42,11 @@ pub enum Reader {
     CliJson,
     Partial,
     Config,
+    CloudWatchMetrics,
+    CloudWatchAlarms,
 }
 
-pub const READERS: [Reader; 8] = [
+pub const READERS: [Reader; 10] = [
     Reader::ScenarioYaml,
     Reader::ScenarioJson,
     Reader::AppSpec,
@@ -48,6 +55,8 @@ pub const READERS: [Reader; 8] = [
     Reader::CliJson,
     Reader::Partial,
     Reader::Config,
+    Reader::CloudWatchMetrics,
+    Reader::CloudWatchAlarms,
 ];
 
 impl Reader {
@@ -61,6 +70,8 @@ impl Reader {
             Reader::CliJson => "cli-json",
             Reader::Partial => "partial",
             Reader::Config => "config",
+            Reader::CloudWatchMetrics => "cloudwatch-metrics",
+            Reader::CloudWatchAlarms => "cloudwatch-alarms",
         }
     }
 
@@ -102,7 +113,69 @@ impl Reader {
                     let _ = cdsim::report::config::TrafficExplanation::new(&c);
                 }
             }
+            Reader::CloudWatchMetrics => {
+                if let Ok(series) = cloudwatch::read_metrics(Source { path: &path, text }) {
+                    let alarm = &fixture_alarms()[0];
+                    for s in &series {
+                        replay_if_small(alarm, &s.points);
+                    }
+                }
+            }
+            Reader::CloudWatchAlarms => {
+                if let Ok(alarms) = cloudwatch::read_alarms(Source { path: &path, text }) {
+                    let points = fixture_points();
+                    for a in &alarms {
+                        replay_if_small(a, &points);
+                    }
+                }
+            }
         }
+    }
+}
+
+/// The alarms of `tests/fixtures/cloudwatch/checkout-alarms.json`, which recorded metrics
+/// are replayed through.
+fn fixture_alarms() -> Vec<MetricAlarm> {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/cloudwatch/checkout-alarms.json"))
+        .expect("the fixture alarms");
+    cloudwatch::read_alarms(Source {
+        path: "checkout-alarms.json",
+        text: &text,
+    })
+    .expect("the fixture alarms read")
+}
+
+/// The first series of `tests/fixtures/cloudwatch/checkout-metrics.json`, which alarms read
+/// are replayed over.
+fn fixture_points() -> Vec<Datapoint> {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/cloudwatch/checkout-metrics.json"))
+        .expect("the fixture metrics");
+    let series = cloudwatch::read_metrics(Source {
+        path: "checkout-metrics.json",
+        text: &text,
+    })
+    .expect("the fixture metrics read");
+    series[0].points.clone()
+}
+
+/// Replays `points` through `alarm` from its first datapoint to one period after its last,
+/// as `cdsim alarms replay` does, and places it at a deployment starting at its middle, as
+/// `cdsim alarms dry-run` does, when the work is small enough for a fuzzer (the command
+/// refuses work beyond its budget, tested elsewhere).
+fn replay_if_small(alarm: &MetricAlarm, points: &[Datapoint]) {
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return;
+    };
+    let (from, to) = (first.time, last.time.saturating_add(alarm.period));
+    if replay::reads(alarm, &alarm.rule, from, to) > 1e6 {
+        return;
+    }
+    let r = replay::replay(alarm, points, from, to, cdsim::alarm::AlarmState::InsufficientData);
+    let _ = r.alarm_periods();
+    let at = from + (to - from) / 2;
+    let (reads, periods) = recorded_alarm::work(alarm, points, at);
+    if reads <= 1e6 && periods <= 1e5 {
+        let _ = recorded_alarm::at_start(alarm, points, at);
     }
 }
 
@@ -159,6 +232,7 @@ fn files_in(dir: &Path, keep: impl Fn(&str, &str) -> bool) -> Vec<Seed> {
 pub fn seeds(reader: Reader) -> Vec<Seed> {
     let aws = root().join("tests/fixtures/aws");
     let fuzz = root().join("tests/fixtures/fuzz");
+    let cloudwatch = root().join("tests/fixtures/cloudwatch");
     let scenarios = || files_in(&root().join("scenarios"), |n, _| n.ends_with(".yaml"));
     let out = match reader {
         Reader::ScenarioYaml => scenarios(),
@@ -181,6 +255,12 @@ pub fn seeds(reader: Reader) -> Vec<Seed> {
             c.extend(files_in(&aws, |n, _| n == "create-deployment-config.json"));
             c
         }
+        Reader::CloudWatchMetrics => files_in(&cloudwatch, |n, text| {
+            n.ends_with(".csv") || (n.ends_with(".json") && !text.contains("MetricAlarms"))
+        }),
+        Reader::CloudWatchAlarms => files_in(&cloudwatch, |n, text| {
+            n.ends_with(".yaml") || (n.ends_with(".json") && text.contains("MetricAlarms"))
+        }),
     };
     assert!(!out.is_empty(), "no seeds for {}", reader.name());
     out

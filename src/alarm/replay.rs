@@ -177,6 +177,14 @@ impl Replay {
     }
 }
 
+/// What a replay of `alarm` under `rule` over (`from`, `to`] reads: each evaluation (every
+/// [`MetricAlarm::evaluation_interval`]) fills its N + 2 periods. The work a replay does, to
+/// bound before it starts.
+pub fn reads(alarm: &MetricAlarm, rule: &AlarmRule, from: i64, to: i64) -> f64 {
+    let evaluations = (to as f64 - from as f64).max(0.0) / alarm.evaluation_interval() as f64;
+    evaluations * rule.evaluation_range() as f64
+}
+
 /// Replays `series` (in time order) through `alarm` over (`from`, `to`], starting in
 /// `initial`.
 pub fn replay(alarm: &MetricAlarm, series: &[Datapoint], from: i64, to: i64, initial: AlarmState) -> Replay {

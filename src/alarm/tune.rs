@@ -120,20 +120,42 @@ pub fn sweep(alarm: &MetricAlarm, settings: &[Setting], runs: &[Recorded<'_>]) -
 }
 
 fn outcome(alarm: &MetricAlarm, setting: Setting, runs: &[Recorded<'_>]) -> Outcome {
-    let rule = AlarmRule {
+    let rule = rule(alarm, setting);
+    Outcome::of(setting, runs.iter().map(|r| (r.bad, first_alarm(alarm, &rule, r))))
+}
+
+/// What replaying `r` under `setting` reads ([`replay::reads`](super::replay::reads)): the
+/// work [`sweep`] does for it, to bound before it starts.
+pub fn reads(alarm: &MetricAlarm, setting: Setting, r: &Recorded<'_>) -> f64 {
+    super::replay::reads(alarm, &rule(alarm, setting), replay_from(r), r.end)
+}
+
+/// `alarm`'s rule with `setting`'s threshold, N and M.
+fn rule(alarm: &MetricAlarm, setting: Setting) -> AlarmRule {
+    AlarmRule {
         threshold: setting.threshold,
         evaluation_periods: setting.evaluation_periods,
         datapoints_to_alarm: setting.datapoints_to_alarm,
         ..alarm.rule
-    };
-    Outcome::of(setting, runs.iter().map(|r| (r.bad, first_alarm(alarm, &rule, r))))
+    }
+}
+
+/// Where a recorded deployment's replay starts: its first datapoint, or its start.
+fn replay_from(r: &Recorded<'_>) -> i64 {
+    r.points.first().map_or(r.start, |d| d.time).min(r.start)
 }
 
 /// Ms from the deployment's start to the alarm's first ALARM within it (0 when it was
 /// already in ALARM at the start).
 fn first_alarm(alarm: &MetricAlarm, rule: &AlarmRule, r: &Recorded<'_>) -> Option<i64> {
-    let first = r.points.first().map_or(r.start, |d| d.time).min(r.start);
-    let replay = replay_rule(alarm, rule, r.points, first, r.end, AlarmState::InsufficientData);
+    let replay = replay_rule(
+        alarm,
+        rule,
+        r.points,
+        replay_from(r),
+        r.end,
+        AlarmState::InsufficientData,
+    );
     let mut state = replay.initial;
     for t in &replay.transitions {
         if t.time > r.start {

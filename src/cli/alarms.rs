@@ -11,16 +11,17 @@
 use std::path::{Path, PathBuf};
 
 use super::import::{self, ImportArgs};
-use super::{Failure, output, run, whole_number, whole_seconds};
+use super::{Failure, budget, memory, output, run, sweep, whole_number, whole_seconds};
 use crate::alarm::replay::{self, MetricAlarm};
 use crate::alarm::tune::{self, Outcome, Recorded, Setting};
 use crate::alarm::{AlarmConfiguration, AlarmRule, AlarmState, Comparison};
 use crate::calendar;
+use crate::compare::partial_file::MAX_RUNS;
 use crate::input::Source;
 use crate::input::cloudwatch::{self, MetricSeries, recorded_alarm};
 use crate::report::replay::{AlarmReplay, ReplayReport};
 use crate::report::tune::{SettingInfo, TuneReport};
-use crate::scenario::{Scenario, Workload};
+use crate::scenario::{Scenario, Workload, work};
 use crate::time::SimDuration;
 
 #[derive(clap::Subcommand)]
@@ -262,7 +263,7 @@ fn replay_command(
     let metrics = read_metrics(&inputs.metrics)?;
     let from = from.map(|t| time_arg("--from", t)).transpose()?;
     let to = to.map(|t| time_arg("--to", t)).transpose()?;
-    let mut report = ReplayReport { alarms: Vec::new() };
+    let mut spans = Vec::new();
     for a in &alarms {
         let s = series_for(a, &metrics, &inputs.metrics)?;
         // By default the replay starts once the data fills an evaluation range, so the first
@@ -277,9 +278,20 @@ fn replay_command(
                 calendar::format(start)
             )));
         }
+        spans.push((a, s, start, end));
+    }
+    let reads = spans
+        .iter()
+        .map(|&(a, _, start, end)| replay::reads(a, &a.rule, start, end))
+        .sum();
+    within_reads(reads, "the replay", "replay a shorter span with --from and --to")?;
+    let busy = sweep::busy("replaying the recorded metrics".into());
+    let mut report = ReplayReport { alarms: Vec::new() };
+    for (a, s, start, end) in spans {
         let r = replay::replay(a, &s.points, start, end, AlarmState::InsufficientData);
         report.alarms.push(AlarmReplay::new(a, &s.label, &s.points, &r));
     }
+    drop(busy);
     if let Some(dir) = out {
         output::write_files(dir, crate::report::replay::files(&report))?;
     }
@@ -306,11 +318,28 @@ fn dry_run(
     let at = time_arg("--at", at)?;
     let alarms = read_alarms(&inputs.alarms, inputs.alarm.as_deref())?;
     let metrics = read_metrics(&inputs.metrics)?;
-    let mut placed = Vec::new();
+    let mut series = Vec::new();
+    let (mut reads, mut periods) = (0.0, 0.0);
     for a in &alarms {
         let s = series_for(a, &metrics, &inputs.metrics)?;
-        placed.push(recorded_alarm::at_start(a, &s.points, at));
+        let (r, p) = recorded_alarm::work(a, &s.points, at);
+        (reads, periods) = (reads + r, periods + p);
+        series.push(s);
     }
+    let shorter = "give an --at inside the recording, or a recording of the days around it";
+    within_reads(reads, "replaying the recording before --at", shorter)?;
+    if periods > work::MAX_PERIODS {
+        return Err(Failure(format!(
+            "the recording after --at spans about {periods:.1e} alarm periods, more than the {:.0e} a run may \
+             (README.md, \"Limits\"); {shorter}",
+            work::MAX_PERIODS
+        )));
+    }
+    let placed: Vec<_> = alarms
+        .iter()
+        .zip(series)
+        .map(|(a, s)| recorded_alarm::at_start(a, &s.points, at))
+        .collect();
     check_periods(&scenario, &placed)?;
     let previous = scenario.monitoring.alarms.take();
     scenario.monitoring.alarms = Some(AlarmConfiguration {
@@ -425,7 +454,7 @@ fn tune_recorded(
         .collect::<Result<_, _>>()?;
     let mut reports = Vec::new();
     for a in &alarms {
-        let (settings, max_n) = sweep.settings(&a.name, &a.rule)?;
+        let (settings, max_n) = sweep.settings(&a.name, &a.rule, a.period / 1000)?;
         let lead = sweep
             .lead
             .map_or((i64::from(max_n) + 2) * a.period, |s| s as i64 * 1000);
@@ -441,7 +470,18 @@ fn tune_recorded(
                 end: last.max(first + lead),
             });
         }
+        let reads = settings
+            .iter()
+            .flat_map(|setting| runs.iter().map(move |r| tune::reads(a, *setting, r)))
+            .sum();
+        within_reads(
+            reads,
+            &format!("tuning alarm {} ({} settings)", a.name, settings.len()),
+            "try fewer settings, or recordings of the hours around each deployment",
+        )?;
+        let busy = sweep::busy(format!("tuning alarm {}", a.name));
         let outcomes = tune::sweep(a, &settings, &runs);
+        drop(busy);
         reports.push(sweep.report(&a.name, a.rule.comparison, a.period / 1000, &outcomes));
     }
     Ok(reports)
@@ -449,8 +489,8 @@ fn tune_recorded(
 
 fn tune_simulated(file: &Path, runs: u64, seed: Option<u64>, sweep: &Sweep) -> Result<Vec<TuneReport>, Failure> {
     sweep.check()?;
-    if runs == 0 {
-        return Err(Failure("--runs must be at least 1".into()));
+    if !(1..=MAX_RUNS).contains(&runs) {
+        return Err(Failure(format!("--runs must be 1 to {MAX_RUNS}, found {runs}")));
     }
     let loaded = import::load(std::slice::from_ref(&file.to_path_buf()), &ImportArgs::default(), false)?;
     let scenario = loaded.scenario;
@@ -474,10 +514,19 @@ fn tune_simulated(file: &Path, runs: u64, seed: Option<u64>, sweep: &Sweep) -> R
         return Err(Failure(format!("{shown}: no alarm to tune in alarmConfiguration")));
     }
     let seed = seed.unwrap_or(scenario.seed);
+    memory::check(&scenario, &shown.to_string(), 1)?;
+    budget::check(&scenario, &shown.to_string())?;
     let mut reports = Vec::new();
     for a in &alarms {
-        let (settings, _) = sweep.settings(&a.name, &a.rule)?;
+        let period_s = (a.period.as_millis() / 1000) as i64;
+        let (settings, _) = sweep.settings(&a.name, &a.rule, period_s)?;
+        let busy = sweep::busy(format!(
+            "tuning alarm {}: {} settings × {runs} simulated runs",
+            a.name,
+            settings.len()
+        ));
         let outcomes = crate::compare::alarm_tune::sweep(&scenario, a, &settings, runs, seed);
+        drop(busy);
         let period = (a.period.as_millis() / 1000) as i64;
         reports.push(sweep.report(&a.name, a.rule.comparison, period, &outcomes));
     }
@@ -507,12 +556,22 @@ impl Sweep {
         }
     }
 
-    /// The grid for an alarm (the alarm's own values where none are given), and its
-    /// largest N.
-    fn settings(&self, name: &str, rule: &AlarmRule) -> Result<(Vec<Setting>, u32), Failure> {
+    /// The grid for an alarm of `period_s` seconds (the alarm's own values where none are
+    /// given), and its largest N, which §7.2 bounds: Period × N within one day (seven for
+    /// periods of an hour or more).
+    fn settings(&self, name: &str, rule: &AlarmRule, period_s: i64) -> Result<(Vec<Setting>, u32), Failure> {
         let thresholds = or_default(&self.thresholds, rule.threshold);
         let ns = or_default(&self.evaluation_periods, rule.evaluation_periods);
         let max_n = ns.iter().copied().max().unwrap_or(1);
+        let longest = crate::alarm::longest_evaluation_s(period_s);
+        if i64::from(max_n) * period_s > longest {
+            return Err(Failure(format!(
+                "--evaluation-periods {max_n}: alarm {name}'s Period ({period_s} s) × EvaluationPeriods may not \
+                 exceed {} s (§7.2), so N is at most {}",
+                longest,
+                longest / period_s.max(1)
+            )));
+        }
         let ms = if self.datapoints_to_alarm.is_empty() {
             (1..=max_n).collect()
         } else {
@@ -537,6 +596,19 @@ impl Sweep {
             settings: outcomes.iter().map(|o| SettingInfo::new(o, self.confidence)).collect(),
         }
     }
+}
+
+/// Refuses replays whose evaluations would make more than [`work::MAX_READS`] reads (the
+/// budget of a run's alarm evaluations): `what` names them, `shorter` says what to change.
+fn within_reads(reads: f64, what: &str, shorter: &str) -> Result<(), Failure> {
+    if reads <= work::MAX_READS {
+        return Ok(());
+    }
+    Err(Failure(format!(
+        "{what} would make about {reads:.1e} reads of datapoints (each evaluation, every minute or every 10 s, \
+         reads its N + 2 periods), more than the {:.0e} a command may make (README.md, \"Limits\"); {shorter}",
+        work::MAX_READS
+    )))
 }
 
 fn or_default<T: Copy>(given: &[T], default: T) -> Vec<T> {

@@ -17,17 +17,17 @@ use crate::simulation;
 use super::run_seed;
 
 /// What `alarm` (an alarm of `scenario`) would do under each setting over `runs` runs.
+/// Each run's faults are drawn again for each setting (the same draws: the same seed), so
+/// memory does not grow with the runs.
 pub fn sweep(scenario: &Scenario, alarm: &Alarm, settings: &[Setting], runs: u64, seed: u64) -> Vec<Outcome> {
-    let drawn: Vec<fault_model::DrawnRun> = (0..runs)
-        .map(|i| fault_model::draw(scenario, run_seed(seed, i)))
-        .collect();
     settings
         .iter()
         .map(|&setting| {
-            let runs = drawn.iter().enumerate().map(|(i, run)| {
+            let runs = (0..runs).map(|i| {
+                let run = fault_model::draw(scenario, run_seed(seed, i));
                 (
                     run.bad_revision,
-                    first_alarm(&run.scenario, alarm, setting, run_seed(seed, i as u64)),
+                    first_alarm(&run.scenario, alarm, setting, run_seed(seed, i)),
                 )
             });
             Outcome::of(setting, runs)

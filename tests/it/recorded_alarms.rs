@@ -452,6 +452,122 @@ fn bad_alarm_input_is_exit_code_2_with_a_location() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Work that grows with recorded time rather than with the data is bounded before it starts
+/// (README.md "Limits"): a replay, a dry run's recording before `--at` and a tune's sweep
+/// over a recording whose two datapoints are 31,000 years apart are refused, naming the
+/// estimate and the limit; so is a tune N beyond §7.2's bound (it once asked for 64 GB and
+/// aborted) and more simulated runs than `compare` allows.
+#[test]
+fn work_that_grows_with_recorded_time_is_refused_before_it_starts() {
+    let tmp = crate::common::TempDir::new("replay-budget");
+    let wide = tmp.file(
+        "HTTPCode_Target_5XX_Count.csv",
+        "timestamp,value\n0,2\n999999999999999,1\n",
+    );
+    let refused = |args: &[&str], expected: &[&str]| {
+        let started = std::time::Instant::now();
+        let out = cdsim(args);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        for e in expected {
+            assert!(err.contains(e), "{args:?}: {err}");
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{args:?}: refused up front"
+        );
+    };
+    let budget = ["reads of datapoints", "more than the 5e8 a command may make"];
+    let replay = [
+        "alarms",
+        "replay",
+        "--alarms",
+        ALARMS,
+        "--alarm",
+        "checkout-5xx",
+        "--metrics",
+        &wide,
+    ];
+    refused(
+        &replay,
+        &[&["the replay would make about 8.3e10"][..], &budget[..]].concat(),
+    );
+    // A span within the budget replays: --from and --to a week apart.
+    let week = [
+        &replay[..],
+        &["--from", "2000-01-01T00:00:00Z", "--to", "2000-01-08T00:00:00Z"],
+    ]
+    .concat();
+    assert_eq!(cdsim(&week).status.code(), Some(0));
+    let dry_run = [
+        "alarms",
+        "dry-run",
+        "scenarios/ecs-linear.yaml",
+        "--alarms",
+        ALARMS,
+        "--alarm",
+        "checkout-5xx",
+        "--metrics",
+        &wide,
+        "--at",
+    ];
+    refused(
+        &[&dry_run[..], &["999999999999999"]].concat(),
+        &[&["replaying the recording before --at"][..], &budget[..]].concat(),
+    );
+    refused(
+        &[&dry_run[..], &["1970-01-01T00:00:10Z"]].concat(),
+        &[
+            "the recording after --at spans about 1.7e10 alarm periods",
+            "the 5e7 a run may",
+        ],
+    );
+    let tune = [
+        "alarms",
+        "tune",
+        "--alarms",
+        ALARMS,
+        "--alarm",
+        "checkout-5xx",
+        "--good",
+        &wide,
+        "--bad",
+        &wide,
+    ];
+    refused(&tune, &[&["tuning alarm checkout-5xx"][..], &budget[..]].concat());
+    let good = fixture("good-1.csv");
+    let bad = fixture("bad-1.csv");
+    let (good, bad) = (good.to_str().unwrap(), bad.to_str().unwrap());
+    refused(
+        &[
+            "alarms",
+            "tune",
+            "--alarms",
+            ALARMS,
+            "--alarm",
+            "checkout-5xx",
+            "--good",
+            good,
+            "--bad",
+            bad,
+            "--evaluation-periods",
+            "4000000000",
+        ],
+        &["--evaluation-periods 4000000000", "(§7.2), so N is at most 1440"],
+    );
+    refused(
+        &[
+            "alarms",
+            "tune",
+            "--scenario",
+            "scenarios/compare-lambda.yaml",
+            "--runs",
+            "1000001",
+        ],
+        &["--runs must be 1 to 1000000, found 1000001"],
+    );
+}
+
 #[test]
 fn dry_run_says_whether_and_when_codedeploy_stops_the_deployment() {
     let run = |at: &str| {

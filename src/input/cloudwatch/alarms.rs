@@ -226,7 +226,7 @@ fn periods(a: &Node, name: &str, p: &mut Vec<Problem>) -> (Option<i64>, Option<i
     let n = int(a, "EvaluationPeriods", name, 1, 100_000, p);
     if let (Some(s), Some(n)) = (period, n) {
         // §7.2: Period × EvaluationPeriods ≤ 7 days, and ≤ 1 day when Period < 1 h.
-        let limit = if s < 3600 { 86_400 } else { 7 * 86_400 };
+        let limit = crate::alarm::longest_evaluation_s(s);
         if s * n > limit {
             p.push(at(
                 a.get("EvaluationPeriods").unwrap_or(a),

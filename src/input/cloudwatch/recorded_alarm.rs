@@ -9,11 +9,23 @@
 //! minute on the step in force, so the sliding windows of such an alarm see the periods
 //! aligned to `at` \[I\].
 //!
-//! Not here: running the scenario (the CLI), replay itself (`alarm::replay`).
+//! Not here: running the scenario or refusing work beyond the budget (the CLI), replay
+//! itself (`alarm::replay`).
 
 use crate::alarm::replay::{self, Datapoint, MetricAlarm};
 use crate::alarm::{Alarm, AlarmState, History, MetricSource};
 use crate::time::{SimDuration, SimTime};
+
+/// What [`at_start`] does for `alarm` watching `points` placed at `at`: the reads of the
+/// replay of everything recorded before `at` ([`replay::reads`]) and the periods from `at`
+/// to the last datapoint it turns into steps (one value each, kept while it runs).
+pub fn work(alarm: &MetricAlarm, points: &[Datapoint], at: i64) -> (f64, f64) {
+    let first = points.first().map_or(at, |d| d.time);
+    let last = points.last().map_or(at, |d| d.time);
+    let reads = replay::reads(alarm, &alarm.rule, first.min(at), at);
+    let periods = (last as f64 - at as f64).max(0.0) / alarm.period as f64;
+    (reads, periods)
+}
 
 /// The alarm to simulate for `alarm` watching `points` with a deployment starting at `at`
 /// (ms since the epoch).
