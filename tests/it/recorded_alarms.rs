@@ -464,106 +464,63 @@ fn work_that_grows_with_recorded_time_is_refused_before_it_starts() {
         "HTTPCode_Target_5XX_Count.csv",
         "timestamp,value\n0,2\n999999999999999,1\n",
     );
-    let refused = |args: &[&str], expected: &[&str]| {
+    // A command line written as one string (no argument has a space).
+    let run = |line: String| {
+        let args: Vec<&str> = line.split(' ').collect();
+        (cdsim(&args), line)
+    };
+    let refused = |line: String, expected: &[&str]| {
         let started = std::time::Instant::now();
-        let out = cdsim(args);
+        let (out, line) = run(line);
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(2), "{line}: {err}");
         for e in expected {
-            assert!(err.contains(e), "{args:?}: {err}");
+            assert!(err.contains(e), "{line}: {err}");
         }
         assert!(
             started.elapsed() < std::time::Duration::from_secs(20),
-            "{args:?}: refused up front"
+            "{line}: refused up front"
         );
     };
-    let budget = ["reads of datapoints", "more than the 5e8 a command may make"];
-    let replay = [
-        "alarms",
-        "replay",
-        "--alarms",
-        ALARMS,
-        "--alarm",
-        "checkout-5xx",
-        "--metrics",
-        &wide,
-    ];
+    let budget = "more than the 5e8 a command may make";
+    let replay = format!("alarms replay --alarms {ALARMS} --alarm checkout-5xx --metrics {wide}");
     refused(
-        &replay,
-        &[&["the replay would make about 8.3e10"][..], &budget[..]].concat(),
+        replay.clone(),
+        &["the replay would make about 8.3e10 reads of datapoints", budget],
     );
     // A span within the budget replays: --from and --to a week apart.
-    let week = [
-        &replay[..],
-        &["--from", "2000-01-01T00:00:00Z", "--to", "2000-01-08T00:00:00Z"],
-    ]
-    .concat();
-    assert_eq!(cdsim(&week).status.code(), Some(0));
-    let dry_run = [
-        "alarms",
-        "dry-run",
-        "scenarios/ecs-linear.yaml",
-        "--alarms",
-        ALARMS,
-        "--alarm",
-        "checkout-5xx",
-        "--metrics",
-        &wide,
-        "--at",
-    ];
-    refused(
-        &[&dry_run[..], &["999999999999999"]].concat(),
-        &[&["replaying the recording before --at"][..], &budget[..]].concat(),
+    let week = format!("{replay} --from 2000-01-01T00:00:00Z --to 2000-01-08T00:00:00Z");
+    assert_eq!(run(week).0.status.code(), Some(0));
+    let dry_run = format!(
+        "alarms dry-run scenarios/ecs-linear.yaml --alarms {ALARMS} --alarm checkout-5xx --metrics {wide} --at"
     );
     refused(
-        &[&dry_run[..], &["1970-01-01T00:00:10Z"]].concat(),
+        format!("{dry_run} 999999999999999"),
+        &["replaying the recording before --at would make", budget],
+    );
+    refused(
+        format!("{dry_run} 1970-01-01T00:00:10Z"),
         &[
             "the recording after --at spans about 1.7e10 alarm periods",
             "the 5e7 a run may",
         ],
     );
-    let tune = [
-        "alarms",
-        "tune",
-        "--alarms",
-        ALARMS,
-        "--alarm",
-        "checkout-5xx",
-        "--good",
-        &wide,
-        "--bad",
-        &wide,
-    ];
-    refused(&tune, &[&["tuning alarm checkout-5xx"][..], &budget[..]].concat());
-    let good = fixture("good-1.csv");
-    let bad = fixture("bad-1.csv");
-    let (good, bad) = (good.to_str().unwrap(), bad.to_str().unwrap());
+    let tune = format!("alarms tune --alarms {ALARMS} --alarm checkout-5xx");
     refused(
-        &[
-            "alarms",
-            "tune",
-            "--alarms",
-            ALARMS,
-            "--alarm",
-            "checkout-5xx",
-            "--good",
-            good,
-            "--bad",
-            bad,
-            "--evaluation-periods",
-            "4000000000",
-        ],
+        format!("{tune} --good {wide} --bad {wide}"),
+        &["tuning alarm checkout-5xx (3 settings) would make", budget],
+    );
+    let (good, bad) = (fixture("good-1.csv"), fixture("bad-1.csv"));
+    refused(
+        format!(
+            "{tune} --good {} --bad {} --evaluation-periods 4000000000",
+            good.display(),
+            bad.display()
+        ),
         &["--evaluation-periods 4000000000", "(§7.2), so N is at most 1440"],
     );
     refused(
-        &[
-            "alarms",
-            "tune",
-            "--scenario",
-            "scenarios/compare-lambda.yaml",
-            "--runs",
-            "1000001",
-        ],
+        "alarms tune --scenario scenarios/compare-lambda.yaml --runs 1000001".into(),
         &["--runs must be 1 to 1000000, found 1000001"],
     );
 }
