@@ -110,7 +110,7 @@ fn history_text(scenario: &Scenario) -> Option<String> {
             format!(
                 "{} at {}",
                 crate::report::revision_words(platform, name),
-                SimDuration::from_secs_f64(r.at.as_secs_f64())
+                SimDuration::from_secs_f64(r.at.as_secs_f64()).exact()
             )
         })
         .collect();

@@ -182,8 +182,7 @@ fn alarms(out: &mut String, report: &Report) {
     let rollbacks: Vec<String> = report
         .deployments
         .iter()
-        .filter_map(|d| d.rollback_info.as_ref())
-        .filter_map(|r| r.rollback_message.clone())
+        .filter_map(|d| rollback_words(report, d))
         .collect();
     let text = if rollbacks.is_empty() {
         "No rollback.".to_string()
@@ -191,6 +190,31 @@ fn alarms(out: &mut String, report: &Report) {
         rollbacks.join(" ")
     };
     out.push_str(&format!("<p>{}</p>\n", page::escape(&text)));
+}
+
+/// What became of a deployment's rollback: its message, and in a history which deployment
+/// it was and the revision the rollback went back to (a history's "original version" is the
+/// revision serving before it, not the first).
+fn rollback_words(report: &Report, d: &super::DeploymentInfo) -> Option<String> {
+    let r = d.rollback_info.as_ref()?;
+    let message = r.rollback_message.clone()?;
+    let Some(name) = &d.revision_name else {
+        return Some(message);
+    };
+    let words = |name: &str| super::revision_words(d.compute_platform, name);
+    let back_to = r.rollback_deployment_id.as_ref().and_then(|id| {
+        let rollback = report.deployments.iter().find(|x| &x.deployment_id == id)?;
+        let to = rollback.revision_name.as_deref()?;
+        Some(format!(" ({}, by {id})", words(to)))
+    });
+    let message = match back_to {
+        Some(to) => match message.strip_suffix('.') {
+            Some(m) => format!("{m}{to}."),
+            None => format!("{message}{to}"),
+        },
+        None => message,
+    };
+    Some(format!("{} of {}: {message}", d.deployment_id, words(name)))
 }
 
 /// Each target's lifecycle events, folded: of the first deployment, or in a history of

@@ -35,7 +35,7 @@ pub fn summary(report: &Report) -> String {
             out,
             "{} at {} refused: {}: {}",
             r.what(report.platform()),
-            SimDuration::from_secs_f64(r.time),
+            SimDuration::from_secs_f64(r.time).exact(),
             r.error_code,
             r.message
         );
@@ -85,7 +85,7 @@ pub fn summary(report: &Report) -> String {
 }
 
 fn deployment(out: &mut String, d: &DeploymentInfo) {
-    let took = SimDuration::from_secs_f64(d.complete_time - d.create_time);
+    let took = SimDuration::from_secs_f64(d.complete_time - d.create_time).exact();
     let _ = writeln!(
         out,
         "deployment {}  {}  {} {}",
@@ -99,7 +99,7 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
             out,
             "{}, created at {}",
             super::revision_words(d.compute_platform, name),
-            SimDuration::from_secs_f64(d.create_time)
+            SimDuration::from_secs_f64(d.create_time).exact()
         );
     }
     match &d.error_information {
@@ -115,7 +115,7 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
         let _ = writeln!(
             out,
             "  a rollback deployment, created by CodeDeploy at {}",
-            SimDuration::from_secs_f64(d.create_time)
+            SimDuration::from_secs_f64(d.create_time).exact()
         );
     }
     if let Some(r) = &d.rollback_info {
@@ -179,7 +179,7 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
                 .unwrap_or_default();
             let at = e
                 .end_time
-                .map(|s| format!(" at {}", SimDuration::from_secs_f64(s)))
+                .map(|s| format!(" at {}", SimDuration::from_secs_f64(s).exact()))
                 .unwrap_or_default();
             format!(": {} {code}{script}{at}", e.lifecycle_event_name)
         });
@@ -201,10 +201,11 @@ fn deployment(out: &mut String, d: &DeploymentInfo) {
     }
 }
 
-/// ECS and Lambda: the lifecycle events with their times, the phases and the shifts.
+/// ECS and Lambda: the lifecycle events with their times, the phases and the shifts (times
+/// to the second: events a few seconds apart past the first hour must not read as one).
 fn blue_green(out: &mut String, d: &DeploymentInfo) {
     let Some(shifts) = &d.traffic_shifts else { return };
-    let at = |s: f64| SimDuration::from_secs_f64(s).to_string();
+    let at = |s: f64| SimDuration::from_secs_f64(s).exact();
     let target = &d.targets[0];
     let _ = writeln!(out, "target {}", target.target_id);
     for e in &target.lifecycle_events {
@@ -258,7 +259,7 @@ fn ec2_blue_green(out: &mut String, d: &DeploymentInfo) {
         c.green_fleet_provisioning_option.action
     );
     if !d.phases.is_empty() {
-        let at = |s: f64| SimDuration::from_secs_f64(s).to_string();
+        let at = |s: f64| SimDuration::from_secs_f64(s).exact();
         let phases: Vec<String> = d
             .phases
             .iter()
