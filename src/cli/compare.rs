@@ -51,8 +51,11 @@ impl SweepArgs {
                 self.confidence
             )));
         }
-        if self.threads == Some(0) {
-            return Err(Failure("--threads must be at least 1".to_string()));
+        if let Some(t) = self.threads.filter(|t| !(1..=sweep::MAX_THREADS).contains(t)) {
+            return Err(Failure(format!(
+                "--threads must be 1 to {}, found {t} (the default is one per core; results do not depend on it)",
+                sweep::MAX_THREADS
+            )));
         }
         Ok(())
     }

@@ -17,6 +17,11 @@ use rayon::prelude::*;
 use super::{Failure, budget, memory};
 use crate::compare::{Plan, RunRecord};
 
+/// The most threads `--threads` may ask for (`compare`'s arguments check it): each has a
+/// stack and a share of the runs, and beyond the cores they only add overhead (a million
+/// once spent minutes starting).
+pub const MAX_THREADS: usize = 256;
+
 /// Runs `range` of `plan`, returning per-run records in run order.
 pub fn run(
     plan: &Plan,

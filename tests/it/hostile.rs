@@ -177,6 +177,28 @@ fn sizes_beyond_the_limits_are_refused_before_work() {
     assert!(stderr(&o).contains("--runs must be 1 to 1000000"), "{}", stderr(&o));
 }
 
+/// `--threads` beyond 256 is refused before any thread starts (a million once spent minutes
+/// starting threads without a word).
+#[test]
+fn too_many_threads_are_refused() {
+    let started = std::time::Instant::now();
+    for n in ["0", "257", "1000000"] {
+        let o = cdsim(&[
+            "compare",
+            &example("compare-lambda.yaml"),
+            "--runs",
+            "2",
+            "--threads",
+            n,
+            "--quiet",
+        ]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("--threads must be 1 to 256, found {n}")), "{err}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(30), "refused up front");
+}
+
 #[test]
 fn yaml_limits_speak_the_users_words() {
     let tmp = TempDir::new("yaml");
