@@ -20,7 +20,8 @@ use crate::traffic::{TrafficMode, VersionSample};
 /// `{time, percent}`: from `time`, `percent` of production traffic goes to the replacement.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct TrafficShift {
-    /// Simulated seconds since the deployment was created.
+    /// Simulated seconds since the first deployment was created (in a history, since the
+    /// history began).
     pub time: f64,
     /// The replacement's share of production traffic, in percent (0 to 100).
     pub percent: u32,
@@ -33,9 +34,11 @@ pub struct Phase {
     /// The phase: ECS and Lambda have `install`, `ready`, `shifting` and `terminationWait`;
     /// EC2 blue/green has `install`, `ready`, `reroute`, `blockTraffic` and `terminationWait`.
     pub name: &'static str,
-    /// Simulated seconds since the deployment was created.
+    /// Simulated seconds since the first deployment was created (in a history, since the
+    /// history began).
     pub start_time: f64,
-    /// Simulated seconds since the deployment was created.
+    /// Simulated seconds since the first deployment was created (in a history, since the
+    /// history began).
     pub end_time: f64,
 }
 
@@ -126,9 +129,11 @@ pub struct TrafficReport {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PeriodInfo {
-    /// Simulated seconds since the deployment was created.
+    /// Simulated seconds since the first deployment was created (in a history, since the
+    /// history began).
     pub start: f64,
-    /// Simulated seconds since the deployment was created.
+    /// Simulated seconds since the first deployment was created (in a history, since the
+    /// history began).
     pub end: f64,
     /// Replacement's share of production traffic at the period's end.
     pub new_version_percent: u32,

@@ -166,7 +166,8 @@ pub struct AlarmReport {
 /// An alarm's state from `time` on.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct AlarmStatePoint {
-    /// Simulated seconds since the deployment was created.
+    /// Simulated seconds since the first deployment was created (in a history, since the
+    /// history began).
     pub time: f64,
     /// CloudWatch's state value: `OK`, `ALARM` or `INSUFFICIENT_DATA`.
     pub state: &'static str,
@@ -439,10 +440,12 @@ pub fn target_arn(compute_platform: &str, target_id: &str) -> String {
 pub struct LifecycleEventInfo {
     /// `lifecycleEventName`, e.g. `BeforeInstall` or `AfterAllowTraffic`.
     pub lifecycle_event_name: &'static str,
-    /// `startTime`: simulated seconds since the deployment was created.
+    /// `startTime`: simulated seconds since the first deployment was created (in a
+    /// history, since the history began).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<f64>,
-    /// `endTime`: simulated seconds since the deployment was created.
+    /// `endTime`: simulated seconds since the first deployment was created (in a history,
+    /// since the history began).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<f64>,
     /// `status`: `Pending`, `InProgress`, `Succeeded`, `Failed` or `Skipped`.
@@ -517,7 +520,8 @@ pub struct CapacityMetrics {
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityPoint {
-    /// Simulated seconds since the deployment was created.
+    /// Simulated seconds since the first deployment was created (in a history, since the
+    /// history began).
     pub time: f64,
     /// Instances in service from `time` on.
     pub in_service: u32,
