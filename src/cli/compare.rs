@@ -183,6 +183,7 @@ pub fn compare(
             shard_count: n,
             first_run: range.start,
             records,
+            history_requests: history_requests(&plan),
         };
         let text = serde_json::to_string(&partial).map_err(internal)? + "\n";
         return Ok(match out {
@@ -194,23 +195,14 @@ pub fn compare(
             None => text,
         });
     }
-    let comparison = Comparison::new(&plan.scenario.name, plan.seed, args.confidence, &names(&plan), &records);
-    let written = write_comparison(&comparison, as_json, out)?;
-    Ok(match plan.scenario.history.as_ref().filter(|_| !as_json) {
-        Some(h) => written + &history_note(h.requests.len()),
-        None => written,
-    })
+    let comparison = Comparison::new(&plan.scenario.name, plan.seed, args.confidence, &names(&plan), &records)
+        .of_history(history_requests(&plan));
+    write_comparison(&comparison, as_json, out)
 }
 
-/// What the figures mean when each run is a history of `requests` requests.
-fn history_note(requests: usize) -> String {
-    format!(
-        "history: each run is the whole history ({}): success when every user\n\
-         deployment succeeded, rollback when any deployment rolled back; duration to the\n\
-         last deployment's end and time to rollback to the last rollback's end, both\n\
-         from the history's start.\n",
-        crate::report::text::count(requests as u64, "request")
-    )
+/// The requests of the plan's history, when its scenario is one.
+fn history_requests(plan: &Plan) -> Option<u64> {
+    plan.scenario.history.as_ref().map(|h| h.requests.len() as u64)
 }
 
 fn internal(e: serde_json::Error) -> Failure {
@@ -310,7 +302,8 @@ pub fn recommend(
     let plan = plan(scenario, grid, args);
     let per_run = sweep::run(&plan, 0..plan.runs, args.threads, args.quiet)?;
     let records = by_config(per_run, plan.configs.len());
-    let comparison = Comparison::new(&plan.scenario.name, plan.seed, args.confidence, &names(&plan), &records);
+    let comparison = Comparison::new(&plan.scenario.name, plan.seed, args.confidence, &names(&plan), &records)
+        .of_history(history_requests(&plan));
     let answer = recommend::decide(&comparison, &records, &constraints)
         .map_err(|e| Failure(format!("{}: {e}", file.display())))?;
     let json = serde_json::to_string_pretty(&answer).map_err(internal)? + "\n";

@@ -19,6 +19,9 @@ use crate::scenario::{Problem, Problems};
 /// configuration are kept for the statistics and charts.
 pub const MAX_RUNS: u64 = 1_000_000;
 
+/// The most requests a history holds (`scenario::validate`'s limit).
+const MAX_HISTORY_REQUESTS: u64 = crate::scenario::validate::MAX_HISTORY_REQUESTS as u64;
+
 /// The most configurations one comparison may hold.
 pub const MAX_CONFIGS: usize = 1000;
 
@@ -144,6 +147,12 @@ impl Checker<'_> {
 
     fn partial(&mut self, p: &Partial) {
         use Step::Key;
+        if let Some(n) = p.history_requests.filter(|n| !(1..=MAX_HISTORY_REQUESTS).contains(n)) {
+            self.at(
+                &[Key("historyRequests")],
+                format!("historyRequests must be 1 to {MAX_HISTORY_REQUESTS}, found {n}"),
+            );
+        }
         if p.format != FORMAT {
             self.at(
                 &[Key("format")],

@@ -114,14 +114,23 @@ pub const FOOTNOTE: &str = "bad shipped: runs whose deployment succeeded althoug
 
 /// The heading lines: scenario, seed, confidence and runs.
 pub fn heading(c: &Comparison) -> String {
-    format!(
+    let mut out = format!(
         "scenario {}  seed {}  confidence {}%\n{} per configuration, {} with a bad revision\n",
         c.scenario,
         c.seed,
         c.confidence * 100.0,
         count(c.runs, "run"),
         c.bad_revision_runs,
-    )
+    );
+    if let Some(n) = c.history_requests {
+        out += &wrapped(&format!(
+            "each run is the whole history ({}): a success when every user deployment succeeded, a \
+             rollback when any rolled back; durations to the last deployment's end and times to rollback to \
+             the last rollback's end, from the history's start",
+            count(n, "request")
+        ));
+    }
+    out
 }
 
 /// `text` with its lines longer than [`WIDTH`] characters broken between words (a word

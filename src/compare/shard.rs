@@ -45,6 +45,9 @@ pub struct Partial {
     pub first_run: u64,
     /// Per configuration, the records of this shard's runs in run order.
     pub records: Vec<Vec<RunRecord>>,
+    /// When the scenario is a history: its requests (each run is the whole history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_requests: Option<u64>,
 }
 
 /// A partial result that passed every check (`partial_file::read`), with where its top-level values are.
@@ -85,7 +88,8 @@ pub fn digest(text: &str) -> String {
 
 impl Partial {
     /// What must be equal for two shards to merge.
-    fn identity(&self) -> (&str, &str, &str, &str, &[String], u64, u64, u64, u64) {
+    #[allow(clippy::type_complexity)]
+    fn identity(&self) -> (&str, &str, &str, &str, &[String], u64, u64, u64, u64, Option<u64>) {
         (
             &self.format,
             &self.cdsim_version,
@@ -96,6 +100,7 @@ impl Partial {
             self.runs,
             self.confidence.to_bits(),
             self.shard_count,
+            self.history_requests,
         )
     }
 }
@@ -158,16 +163,17 @@ pub fn merge(mut parts: Vec<Checked>) -> Result<Comparison, Problems> {
             records[c].extend(r.iter().cloned());
         }
     }
-    Ok(Comparison::new(
-        &head.scenario,
-        head.seed,
-        head.confidence,
-        &head.configs,
-        &records,
-    ))
+    Ok(
+        Comparison::new(&head.scenario, head.seed, head.confidence, &head.configs, &records)
+            .of_history(head.history_requests),
+    )
 }
 
 fn difference(a: &Partial, b: &Partial) -> String {
+    let requests = |p: &Partial| {
+        p.history_requests
+            .map_or("none (no history)".to_string(), |n| n.to_string())
+    };
     let field = |name: &str, x: String, y: String| (x != y).then(|| format!("{name} {x} ≠ {y}"));
     [
         field("cdsim version", a.cdsim_version.clone(), b.cdsim_version.clone()),
@@ -178,6 +184,7 @@ fn difference(a: &Partial, b: &Partial) -> String {
         field("runs", a.runs.to_string(), b.runs.to_string()),
         field("confidence", a.confidence.to_string(), b.confidence.to_string()),
         field("shard count", a.shard_count.to_string(), b.shard_count.to_string()),
+        field("history requests", requests(a), requests(b)),
     ]
     .into_iter()
     .flatten()

@@ -33,6 +33,11 @@ pub struct Comparison {
     pub bad_revision_runs: u64,
     /// Per configuration, in the order given.
     pub configs: Vec<ConfigSummary>,
+    /// When the scenario is a history: its requests. Each run is then the whole history:
+    /// a success when every user deployment succeeded, a rollback when any rolled back,
+    /// durations to the last deployment's (or rollback's) end from the history's start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_requests: Option<u64>,
 }
 
 /// A request count per run: its mean with an interval, and quantiles.
@@ -207,6 +212,15 @@ impl Comparison {
                 .zip(records)
                 .map(|(name, recs)| ConfigSummary::new(name, recs, confidence))
                 .collect(),
+            history_requests: None,
+        }
+    }
+
+    /// The comparison of a history of `requests` requests (`None`: a single deployment).
+    pub fn of_history(self, requests: Option<u64>) -> Self {
+        Comparison {
+            history_requests: requests,
+            ..self
         }
     }
 }

@@ -490,6 +490,9 @@ fn recommend_draws_each_constraint_on_its_charts() {
     assert!(svg("rates.svg").contains("shipped a bad revision"));
 }
 
+/// Each run of a history is the whole history: the heading of every rendering says so (text,
+/// Markdown, compare.html), compare.json carries `historyRequests`, and shards carry it to
+/// their merge; a single deployment gets no such note.
 #[test]
 fn compare_says_what_a_run_of_a_history_is() {
     let history = example("release-train.yaml");
@@ -501,24 +504,38 @@ fn compare_says_what_a_run_of_a_history_is() {
         "--config",
         "CodeDeployDefault.OneAtATime",
     ];
+    let note = "each run is the whole history (3 requests): a success when every user deployment\nsucceeded";
     let text = ok(&args);
-    assert!(
-        text.contains("\nhistory: each run is the whole history (3 requests): success when every user\n"),
-        "{text}"
-    );
-    assert!(text.contains("both\nfrom the history's start.\n"), "{text}");
-    // The JSON keeps its shape; a single deployment gets no such note.
-    assert!(!ok(&[&args[..], &["--json"]].concat()).contains("whole history"));
+    assert!(text.contains(note), "{text}");
+    assert!(text.contains("from the history's start\nconfiguration"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[&args[..], &["--json"]].concat())).unwrap();
+    assert_eq!(json["historyRequests"], 3);
+    let tmp = TempDir::new("compare-history");
+    let out = tmp.path("out");
+    ok(&[&args[..], &["--out", &out]].concat());
+    let read = |name: &str| std::fs::read_to_string(Path::new(&out).join(name)).unwrap();
+    assert!(read("compare.html").contains("each run is the whole history (3 requests)"));
+    assert!(read("compare.md").contains("each run is the whole history (3 requests)"));
+    // Shards carry the count to their merge: the same bytes as the whole.
+    let parts: Vec<String> = (1..=2)
+        .map(|k| {
+            let part = tmp.path(&format!("part-{k}"));
+            let shard = format!("{k}/2");
+            ok(&[&args[..], &["--shard", &shard, "--out", &part]].concat());
+            format!("{part}/partial-{k}-of-2.json")
+        })
+        .collect();
+    let merged = ok(&["merge", &parts[0], &parts[1], "--json"]);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&merged).unwrap(), json);
     let single = example("one-at-a-time.yaml");
-    assert!(
-        !ok(&[
-            "compare",
-            single.as_str(),
-            "--runs",
-            "2",
-            "--config",
-            "CodeDeployDefault.OneAtATime"
-        ])
-        .contains("history")
-    );
+    let single = ok(&[
+        "compare",
+        single.as_str(),
+        "--runs",
+        "2",
+        "--config",
+        "CodeDeployDefault.OneAtATime",
+        "--json",
+    ]);
+    assert!(!single.contains("history"), "{single}");
 }

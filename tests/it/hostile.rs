@@ -74,6 +74,11 @@ fn merge_refuses_edited_counts_and_lengths_with_locations() {
     assert!(err.contains("found [101, 100]"), "{err}");
     let err = merge_edited(|v| v["confidence"] = Value::from(1.5));
     assert!(err.contains("confidence must be between 0 and 1, found 1.5"), "{err}");
+    let err = merge_edited(|v| v["historyRequests"] = Value::from(1001));
+    assert!(err.contains("historyRequests must be 1 to 1000, found 1001"), "{err}");
+    // In range, but not the other shard's: not the same comparison.
+    let err = merge_edited(|v| v["historyRequests"] = Value::from(3));
+    assert!(err.contains("history requests 3 ≠ none (no history)"), "{err}");
 }
 
 #[test]

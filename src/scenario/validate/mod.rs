@@ -18,6 +18,7 @@ mod monitoring;
 
 pub use super::text::closest;
 pub use super::text::parse_duration_text;
+pub use history::MAX_REQUESTS as MAX_HISTORY_REQUESTS;
 
 use std::fmt;
 use std::path::Path;
