@@ -48,6 +48,12 @@ fn the_fixture_partials_merge() {
     let two = tmp.file("two.json", fixture("partial-in-place-2-of-2.json"));
     let o = cdsim(&["merge", &two, &one, "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A history's partial (a fuzzer seed too) carries its request count to the merge.
+    let history = tmp.file("history.json", fixture("partial-history-1-of-1.json"));
+    let o = cdsim(&["merge", &history, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let merged: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(merged["historyRequests"], 3);
 }
 
 #[test]
