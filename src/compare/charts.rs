@@ -81,7 +81,9 @@ pub fn charts(c: &Comparison) -> Vec<NamedChart> {
         ),
     ];
     for (name, title, x_label, samples) in counts {
-        if c.configs.iter().any(|s| !samples(s).is_empty()) {
+        // With no bad revision drawn, no request is exposed to one: no chart of zeros.
+        let never = name == "exposed-requests" && c.bad_revision_runs == 0;
+        if !never && c.configs.iter().any(|s| !samples(s).is_empty()) {
             out.push(NamedChart {
                 name,
                 chart: Chart::Ecdf(Ecdf {
@@ -194,23 +196,30 @@ fn rates(c: &Comparison) -> Bars {
         color,
         values: c.configs.iter().map(|s| interval(rate(s))).collect(),
     };
+    let mut rates = vec![
+        series("succeeded", palette::GREEN, |s| s.success_rate),
+        series("rolled back", palette::VERMILION, |s| s.rollback_rate),
+    ];
+    // With no bad revision drawn, none can ship: no bars of zeros with intervals.
+    let (title, none_bad) = if c.bad_revision_runs == 0 {
+        ("Success and rollback rates", "; no run drew a bad revision")
+    } else {
+        rates.push(series("shipped a bad revision", palette::PURPLE, |s| {
+            s.bad_revision_shipped_rate
+        }));
+        ("Success, rollback and bad-revision rates", "")
+    };
     Bars {
-        title: format!("Success, rollback and bad-revision rates: {}", c.scenario),
+        title: format!("{title}: {}", c.scenario),
         note: format!(
-            "{} runs per configuration; error bars: {}% Clopper–Pearson intervals",
+            "{} runs per configuration; error bars: {}% Clopper–Pearson intervals{none_bad}",
             c.runs,
             c.confidence * 100.0
         ),
         x_label: "share of runs (%)".into(),
         x_range: (0.0, 100.0),
         rows: c.configs.iter().map(|s| short(&s.deployment_config_name)).collect(),
-        series: vec![
-            series("succeeded", palette::GREEN, |s| s.success_rate),
-            series("rolled back", palette::VERMILION, |s| s.rollback_rate),
-            series("shipped a bad revision", palette::PURPLE, |s| {
-                s.bad_revision_shipped_rate
-            }),
-        ],
+        series: rates,
         limit: None,
     }
 }

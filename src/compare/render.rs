@@ -57,16 +57,32 @@ const COLUMNS: &[Column] = &[
     }),
 ];
 
+/// The index of the bad-revision-shipped column in [`COLUMNS`].
+const BAD_SHIPPED: usize = 1;
+/// The index of the exposed-to-a-bad-revision column in [`COLUMNS`].
+const EXPOSED: usize = 3;
+
 /// The cell of a figure not measured for the platform, or of no such run.
 pub const NONE: &str = "–";
 
-/// The table as (header, rows), for the HTML page.
+/// The table as (header, rows), for the HTML page. With no run of a bad revision, none
+/// can ship one or serve requests from one: those cells are [`NONE`], not zeros with
+/// intervals.
 pub fn table(c: &Comparison) -> (Vec<&'static str>, Vec<Vec<String>>) {
     (
         COLUMNS.iter().map(|(h, _, _)| *h).collect(),
         c.configs
             .iter()
-            .map(|s| COLUMNS.iter().map(|(_, _, f)| f(s)).collect())
+            .map(|s| {
+                let mut row: Vec<String> = COLUMNS.iter().map(|(_, _, f)| f(s)).collect();
+                if c.bad_revision_runs == 0 {
+                    row[BAD_SHIPPED] = NONE.to_string();
+                    if row[EXPOSED] != NONE {
+                        row[EXPOSED] = NONE.to_string();
+                    }
+                }
+                row
+            })
             .collect(),
     )
 }
@@ -365,6 +381,31 @@ mod tests {
         // mean 75, s = 131.6 over 40 runs: 75 ± 1.96 × 131.6 / √40.
         assert_eq!(rows[0][2], "75.0 [34.2–115.8], 300");
         assert_eq!(rows[0][4], "40 / 40");
+    }
+
+    #[test]
+    fn with_no_bad_revision_drawn_no_shipping_rate_is_claimed() {
+        let good: Vec<RunRecord> = (0..40).map(|_| record(false, true, 0)).collect();
+        let c = Comparison::new("t", 1, 0.95, &["Good".to_string()], &[good]);
+        let (header, rows) = table(&c);
+        assert_eq!(
+            (header[BAD_SHIPPED], rows[0][BAD_SHIPPED].as_str()),
+            ("bad revision shipped [interval]", NONE)
+        );
+        assert!(header[EXPOSED].starts_with("exposed to a bad revision"));
+        assert_eq!(rows[0][EXPOSED], NONE);
+        // The terminal table then leaves those columns out.
+        let columns = |c: &Comparison| text(c).lines().nth(2).unwrap_or_default().to_string();
+        assert!(
+            !columns(&c).contains("bad shipped") && !columns(&c).contains("exposed"),
+            "{}",
+            text(&c)
+        );
+        assert!(
+            columns(&comparison()).contains("bad shipped"),
+            "{}",
+            text(&comparison())
+        );
     }
 
     #[test]
