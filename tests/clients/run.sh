@@ -44,7 +44,16 @@ lambdaFunction: {functionName: orders, alias: live, currentVersion: "1", targetV
 hookFunctions:
   BeforeAllowTraffic: {function: pre_traffic, external: "http://127.0.0.1:$CDSIM_HOOK_PORT/"}
 YAML
-start hooked --speed max --scenario "$work/hooked.yaml"
+# A group in two zones under an alarm, for a deployment beyond what one simulation may do.
+cat > "$work/zoned.yaml" <<YAML
+name: zoned
+fleet: {instances: 4, availabilityZones: [a, b]}
+deploymentConfigName: CodeDeployDefault.OneAtATime
+alarmConfiguration:
+  alarms:
+    - {name: healthy, metric: healthyCount, period: 10s, threshold: 1, comparisonOperator: LessThanThreshold}
+YAML
+start hooked --speed max --scenario "$work/hooked.yaml" --scenario "$work/zoned.yaml"
 export CDSIM_HOOKED=$URL
 python3 tests/clients/test_clients.py
 # The recorded session of the max server replays byte for byte.

@@ -3,7 +3,8 @@
 `.ci/run`), which starts three servers on free loopback ports and passes their URLs:
 CDSIM_MAX (`--speed max`), CDSIM_SCALED (`--speed 60`, `--scenario manual-stop.yaml`) and
 CDSIM_HOOKED (`--speed max`, a Lambda scenario whose BeforeAllowTraffic hook is sent to a
-handler on CDSIM_HOOK_PORT, which this suite runs).
+handler on CDSIM_HOOK_PORT, which this suite runs, and `zoned`, an in-place group in two
+zones under an alarm).
 """
 
 import http.server
@@ -227,6 +228,26 @@ class Pagination(unittest.TestCase):
         self.assertEqual(cli, listed)
         with self.assertRaises(cd.exceptions.InvalidNextTokenException):
             cd.list_applications(nextToken="not-a-token")
+
+
+class Limits(unittest.TestCase):
+    def test_a_deployment_beyond_what_a_simulation_may_do_is_a_modelled_limit_error(self):
+        # cdsim simulates a deployment when it is created: a zonal bake of 127 years under a
+        # 10-second alarm is refused up front, as an exception boto3 knows, and none is made.
+        cd = client(HOOKED)
+        cd.create_deployment_config(
+            deploymentConfigName="LongBake", computePlatform="Server",
+            minimumHealthyHosts={"type": "HOST_COUNT", "value": 1},
+            zonalConfig={"monitorDurationInSeconds": 4000000000,
+                         "minimumHealthyHostsPerZone": {"type": "HOST_COUNT", "value": 0}})
+        with self.assertRaises(cd.exceptions.DeploymentLimitExceededException) as refused:
+            cd.create_deployment(applicationName="zoned", deploymentGroupName="zoned",
+                                 deploymentConfigName="LongBake", revision=REVISION)
+        self.assertIn("metric periods", refused.exception.response["Error"]["Message"])
+        self.assertEqual(cd.list_deployments(applicationName="zoned", deploymentGroupName="zoned")["deployments"], [])
+        deployment_id = cd.create_deployment(applicationName="zoned", deploymentGroupName="zoned",
+                                             revision=REVISION)["deploymentId"]
+        cd.get_waiter("deployment_successful").wait(deploymentId=deployment_id)
 
 
 class HookHandler(http.server.BaseHTTPRequestHandler):
