@@ -527,8 +527,7 @@ fn tune_simulated(file: &Path, runs: u64, seed: Option<u64>, sweep: &Sweep) -> R
         ));
         let outcomes = crate::compare::alarm_tune::sweep(&scenario, a, &settings, runs, seed);
         drop(busy);
-        let period = (a.period.as_millis() / 1000) as i64;
-        reports.push(sweep.report(&a.name, a.rule.comparison, period, &outcomes));
+        reports.push(sweep.report(&a.name, a.rule.comparison, period_s, &outcomes));
     }
     Ok(reports)
 }
