@@ -88,7 +88,7 @@ pub enum AlarmsCommand {
         /// bad when the revision was drawn bad, tuning the scenario's alarms.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["alarms", "good", "bad"])]
         scenario: Option<PathBuf>,
-        /// Simulated runs per setting (with --scenario).
+        /// Simulated runs per setting (with --scenario), 1 to 1,000,000.
         #[arg(long, default_value_t = 200, requires = "scenario", allow_negative_numbers = true,
               value_parser = whole_number::<u64>)]
         runs: u64,

@@ -25,7 +25,7 @@ pub struct SweepArgs {
     /// Base seed; run i's seed derives from it (default: the scenario's `seed`).
     #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<u64>)]
     pub seed: Option<u64>,
-    /// Threads to run on (default: one per core). Results do not depend on it.
+    /// Threads to run on, 1 to 256 (default: one per core). Results do not depend on it.
     #[arg(long, allow_negative_numbers = true, value_parser = whole_number::<usize>)]
     pub threads: Option<usize>,
     /// Confidence level of the intervals and of recommend's decision.
