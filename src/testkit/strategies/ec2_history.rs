@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use proptest::prelude::*;
 
-use super::shift_history::{ShiftRequestSpec, request};
+use super::shift_history::{ShiftRequestSpec, request, write_history};
 
 /// A history of deployment requests on one EC2 blue/green group.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,31 +52,24 @@ impl Ec2HistorySpec {
         if self.auto_rollback {
             y.push_str("autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_REQUEST]}\n");
         }
-        y.push_str("history:\n");
-        let mut at = 0;
-        let mut named = Vec::new();
-        for r in &self.requests {
-            at += r.gap_s;
-            let _ = writeln!(y, "  - revision: v{}\n    at: {at}s", r.revision);
-            if !named.contains(&r.revision) {
-                named.push(r.revision);
-                let p = match r.revision {
-                    1 => "0",
-                    2 => "0.5",
-                    _ => "1",
-                };
+        write_history(
+            &mut y,
+            &self.requests,
+            |r| format!("v{r}"),
+            |y, p| {
                 let _ = writeln!(
                     y,
                     "    hooks:\n      BeforeInstall: [{{location: i.sh, timeout: 300, duration: {{uniform: {{min: 5s, \
                      max: 30s}}}}}}]\n      AfterAllowTraffic: [{{location: a.sh, timeout: 300, duration: 10s, \
                      failureProbability: {p}}}]"
                 );
-            }
-            if r.unhealthy {
-                let _ = writeln!(y, "    faults: [{{failsHealthChecks: {{target: {}}}}}]", self.instances);
-            }
-            r.write_calls(&mut y);
-        }
+            },
+            |y, r| {
+                if r.unhealthy {
+                    let _ = writeln!(y, "    faults: [{{failsHealthChecks: {{target: {}}}}}]", self.instances);
+                }
+            },
+        );
         y
     }
 }

@@ -23,9 +23,41 @@ pub struct ShiftRequestSpec {
     pub continues: Vec<(u32, bool)>,
 }
 
+/// Writes the `history:` block of `requests` (ECS, Lambda and EC2 blue/green alike): each
+/// request's revision, named by `name`, and time; the revision's hooks the first time it
+/// is named, written by `hooks` given its AfterAllowTraffic failure probability (revision
+/// 1 never fails, 2 half the time, 3 always); the request's faults, written by `faults`;
+/// its StopDeployment and ContinueDeployment calls.
+pub(super) fn write_history(
+    y: &mut String,
+    requests: &[ShiftRequestSpec],
+    name: impl Fn(u8) -> String,
+    hooks: impl Fn(&mut String, &str),
+    faults: impl Fn(&mut String, &ShiftRequestSpec),
+) {
+    y.push_str("history:\n");
+    let mut at = 0;
+    let mut named = Vec::new();
+    for r in requests {
+        at += r.gap_s;
+        let _ = writeln!(y, "  - revision: {}\n    at: {at}s", name(r.revision));
+        if !named.contains(&r.revision) {
+            named.push(r.revision);
+            let p = match r.revision {
+                1 => "0",
+                2 => "0.5",
+                _ => "1",
+            };
+            hooks(y, p);
+        }
+        faults(y, r);
+        r.write_calls(y);
+    }
+}
+
 impl ShiftRequestSpec {
     /// Its StopDeployment and ContinueDeployment calls, as a history request's fields.
-    pub(super) fn write_calls(&self, y: &mut String) {
+    fn write_calls(&self, y: &mut String) {
         if let Some((after, rollback)) = self.stop {
             let _ = writeln!(
                 y,
@@ -99,29 +131,22 @@ impl ShiftHistorySpec {
         if self.auto_rollback {
             y.push_str("autoRollbackConfiguration: {events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_REQUEST]}\n");
         }
-        y.push_str("history:\n");
-        let mut at = 0;
-        let mut named = Vec::new();
-        for r in &self.requests {
-            at += r.gap_s;
-            let _ = writeln!(y, "  - revision: {}\n    at: {at}s", self.name(r.revision));
-            if !named.contains(&r.revision) {
-                named.push(r.revision);
-                let p = match r.revision {
-                    1 => "0",
-                    2 => "0.5",
-                    _ => "1",
-                };
+        write_history(
+            &mut y,
+            &self.requests,
+            |r| self.name(r),
+            |y, p| {
                 let _ = writeln!(
                     y,
                     "    hookFunctions: {{AfterAllowTraffic: {{function: post, duration: 20s, failureProbability: {p}}}}}"
                 );
-            }
-            if r.unhealthy && self.platform == Platform::Ecs {
-                y.push_str("    faults: [{replacementTasksUnhealthy: {}}]\n");
-            }
-            r.write_calls(&mut y);
-        }
+            },
+            |y, r| {
+                if r.unhealthy && self.platform == Platform::Ecs {
+                    y.push_str("    faults: [{replacementTasksUnhealthy: {}}]\n");
+                }
+            },
+        );
         y
     }
 }
